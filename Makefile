@@ -1,0 +1,81 @@
+# Impulse: `make run` serves the demo, `make test` runs the tests. Nothing else to install.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup setup-dev sysdeps translations migrate demo worker lint diagram bench clean
+
+run: setup translations migrate
+	@$(FLASK) demo --if-empty
+	@echo "Impulse on http://$(HOST):$(PORT) (demo accounts in README.md; password impulse-demo)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(FLASK) jobs worker & \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup-dev translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed sysdeps
+setup-dev: $(VENV)/.installed-dev sysdeps
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+# WeasyPrint needs Pango; HarfBuzz-Subset makes PDF letters about 5x faster;
+# DejaVu fonts cover Latin and Arabic. Installed with apt when we are root.
+SYSTEM_LIBS := libpango-1.0.so.0:libpango-1.0-0 libharfbuzz-subset.so.0:libharfbuzz-subset0
+sysdeps:
+	@missing=""; \
+	for pair in $(SYSTEM_LIBS); do \
+	  lib=$${pair%%:*}; pkg=$${pair##*:}; \
+	  ldconfig -p | grep -q "$$lib" || missing="$$missing $$pkg"; \
+	done; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing system packages:$$missing"; \
+	    echo "Install them with: sudo apt-get install$$missing"; \
+	    case "$$missing" in *libpango*) exit 1;; esac; \
+	  fi; \
+	fi
+
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile --use-fuzzy -q -d app/translations 2>/dev/null || $(BIN)/pybabel compile -q -d app/translations
+
+migrate: setup
+	$(FLASK) db upgrade
+
+demo: setup migrate
+	$(FLASK) demo
+
+worker: setup
+	$(FLASK) jobs worker
+
+# Maintainers: refresh the message catalogues after changing strings.
+extract: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+diagram: setup
+	$(FLASK) workflow diagram
+
+lint: setup-dev
+	$(BIN)/ruff check app workflows tests bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache

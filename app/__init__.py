@@ -1,0 +1,154 @@
+"""Impulse: a call for projects from the first information session to the last coaching session."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, has_request_context, render_template, request
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from app.config import PROJECT_ROOT, Config
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.i18n import current_locale, text_direction
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.from_object(config or Config())
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("transitions").setLevel(logging.WARNING)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=current_locale)
+    _init_login(app)
+
+    from app.jobs import configure_jobs
+
+    configure_jobs(app)
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_template_helpers(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from app.auth.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        user_id, _, token = session_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for area in ("main", "auth", "calls", "applications", "jury", "coaching", "outbox"):
+        importlib.import_module(f"app.{area}.routes")  # attaches the views to the blueprint
+    from app.applications import bp as applications_bp
+    from app.auth import bp as auth_bp
+    from app.calls import bp as calls_bp
+    from app.coaching import bp as coaching_bp
+    from app.jury import bp as jury_bp
+    from app.main import bp as main_bp
+    from app.outbox import bp as outbox_bp
+
+    for blueprint in (main_bp, auth_bp, calls_bp, applications_bp, jury_bp, coaching_bp, outbox_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_errors(app: Flask) -> None:
+    from flask_babel import gettext as _
+
+    def page(status: int, title: str, message: str):
+        db.session.rollback()
+        return render_template("errors/error.html", status=status, title=title,
+                               message=message), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return page(400, _("The form has expired"),
+                    _("For your security the form expired. Go back, reload the page and try again."))
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return page(404, _("Page not found"),
+                    _("This page does not exist, or you do not have access to it."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return page(405, _("Not allowed"), _("This page cannot be used this way."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return page(413, _("Too large"), _("What you sent is too large."))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return page(429, _("Too many attempts"),
+                    _("Too many attempts in a short time. Wait a minute, then try again."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return page(500, _("Something went wrong"),
+                    _("Something went wrong on our side. Nothing was saved; please try again."))
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.applications.wording import APPLICANT_STATUS, STATE_LABELS, TRIGGER_LABELS
+    from app.common.clock import to_brussels
+
+    @app.template_filter("local_dt")
+    def local_dt(moment, format="medium"):
+        if moment is None:
+            return "—"
+        return format_datetime(to_brussels(moment), format)
+
+    @app.context_processor
+    def globals_():
+        if not has_request_context():
+            return {}
+        locale = str(get_locale() or current_locale())
+        return {
+            "current_locale": locale,
+            "text_direction": text_direction(locale),
+            "languages": app.config["LANGUAGES"],
+            "state_labels": STATE_LABELS,
+            "applicant_status": APPLICANT_STATUS,
+            "trigger_labels": TRIGGER_LABELS,
+            "current_path": request.full_path.rstrip("?"),
+            "user_roles": current_user.roles if current_user.is_authenticated else set(),
+        }

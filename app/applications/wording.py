@@ -1,0 +1,76 @@
+"""How states and actions read for people: plain words, never the internal names."""
+
+from flask_babel import lazy_gettext as _l
+
+#: What staff, jurors and coaches read for a state.
+STATE_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "info_requested": _l("Information requested"),
+    "eligible": _l("Eligible"),
+    "ineligible": _l("Not eligible"),
+    "in_review": _l("In review"),
+    "scored": _l("Scored"),
+    "selected": _l("Selected"),
+    "reserve": _l("Reserve list"),
+    "not_selected": _l("Not selected"),
+    "confirmed": _l("Place confirmed"),
+    "declined": _l("Place declined"),
+    "coaching": _l("In coaching"),
+    "completed": _l("Coaching completed"),
+    "dropped_out": _l("Dropped out"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+#: What an applicant reads: internal steps of the jury stay private until the decision.
+APPLICANT_STATUS = {
+    "draft": (_l("Draft"), _l("Complete every step, then submit before the closing date.")),
+    "submitted": (_l("Submitted"), _l("The programme team is checking your eligibility.")),
+    "info_requested": (_l("Information requested"),
+                       _l("The programme team needs more information: see the email we sent you.")),
+    "eligible": (_l("Under review"), _l("Your application is eligible and goes to the jury.")),
+    "ineligible": (_l("Decision available"), _l("Your application does not meet the conditions of the call.")),
+    "in_review": (_l("Under review"), _l("The jury is reading your application.")),
+    "scored": (_l("Under review"), _l("The jury is reading your application.")),
+    "selected": (_l("Decision available"), _l("Congratulations, you are selected: confirm your place.")),
+    "reserve": (_l("Decision available"), _l("You are on the reserve list; we will tell you if a place frees up.")),
+    "not_selected": (_l("Decision available"), _l("Your project was not selected this time.")),
+    "confirmed": (_l("Place confirmed"), _l("A coach will be assigned to you soon.")),
+    "declined": (_l("Place declined"), _l("You declined your place.")),
+    "coaching": (_l("In coaching"), _l("You are working with your coach.")),
+    "completed": (_l("Coaching completed"), _l("Your coaching is complete.")),
+    "dropped_out": (_l("Coaching ended"), _l("Your coaching ended early.")),
+    "withdrawn": (_l("Withdrawn"), _l("You withdrew this application.")),
+}
+
+#: Button labels of the lifecycle's triggers.
+TRIGGER_LABELS = {
+    "submit": _l("Submit the application"),
+    "request_information": _l("Request information"),
+    "resubmit": _l("Submit again"),
+    "declare_eligible": _l("Declare eligible"),
+    "declare_ineligible": _l("Declare ineligible"),
+    "start_review": _l("Send to the jury"),
+    "complete_review": _l("Close the review"),
+    "select": _l("Select"),
+    "place_on_reserve": _l("Place on the reserve list"),
+    "reject": _l("Do not select"),
+    "promote": _l("Promote from the reserve"),
+    "confirm": _l("Confirm my place"),
+    "decline": _l("Decline my place"),
+    "start_coaching": _l("Start coaching"),
+    "complete_coaching": _l("Complete coaching"),
+    "drop_out": _l("Record a drop-out"),
+    "withdraw": _l("Withdraw the application"),
+}
+
+#: Triggers that ask for a written note (a justification or what is missing).
+TRIGGERS_WITH_NOTE = {"request_information", "declare_ineligible", "drop_out", "promote"}
+
+#: Triggers that ask for confirmation on a page of their own before they happen.
+TRIGGERS_TO_CONFIRM = {"withdraw", "decline"}
+
+GUARD_MESSAGES = {
+    "is_open": _l("The call is closed: applications can no longer be submitted."),
+    "is_complete": _l("The application is incomplete: fill in every required item first."),
+}

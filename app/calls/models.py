@@ -1,0 +1,105 @@
+"""A call for projects (one edition of a programme) and its scoring criteria."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.common.clock import utcnow
+from app.common.types import UTCDateTime
+from app.extensions import db
+
+#: The eligibility parameters a call holds, with the MBI values as defaults.
+#: Each is read by one rule of the eligibility engine.
+DEFAULT_ELIGIBILITY = {
+    "minimum_age": 18,
+    "accepted_nationalities": ["MA", "BE"],
+    "belgian_nationals_need_moroccan_ties": True,
+    "residence_country": "BE",
+    "residence_min_years": 2,
+    "residence_window_years": 5,
+    "accepted_languages": ["fr", "ar", "en"],
+    "company_max_age_years": 5,
+    "company_country": "MA",
+    "ownership_min_percent": 50,
+    "required_declarations": ["no_banking_ban", "no_legal_proceedings", "truthful", "consent"],
+}
+
+
+class Call(db.Model):
+    __tablename__ = "calls"
+    __table_args__ = (
+        CheckConstraint("closes_at > opens_at", name="closes_after_opens"),
+        CheckConstraint("quota >= 1", name="quota_positive"),
+        CheckConstraint("reserve_size >= 0", name="reserve_not_negative"),
+        CheckConstraint("jurors_per_dossier >= 1", name="jurors_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short unique code, also the prefix of application references (``MBI-2026``).
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Applications accepted from this moment (stored UTC, set in Europe/Brussels).
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Submission refused after this moment.
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Number of projects selected (30 for MBI).
+    quota: Mapped[int] = mapped_column(default=30)
+    #: Length of the ranked reserve list.
+    reserve_size: Mapped[int] = mapped_column(default=10)
+    #: Jurors who score each eligible dossier.
+    jurors_per_dossier: Mapped[int] = mapped_column(default=3)
+    #: Parameters of the eligibility rules (see DEFAULT_ELIGIBILITY).
+    eligibility: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_ELIGIBILITY))
+    #: Last number given to a submitted application; references are gap-free.
+    last_application_number: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="call", cascade="all, delete-orphan", order_by="Criterion.position",
+        lazy="selectin",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Call {self.reference}>"
+
+    def is_open(self, now: datetime) -> bool:
+        return self.opens_at <= now <= self.closes_at
+
+    def phase(self, now: datetime) -> str:
+        if now < self.opens_at:
+            return "upcoming"
+        if now <= self.closes_at:
+            return "open"
+        return "closed"
+
+    @property
+    def total_weight(self) -> int:
+        return sum(criterion.weight for criterion in self.criteria)
+
+
+class Criterion(db.Model):
+    __tablename__ = "criteria"
+    __table_args__ = (
+        CheckConstraint("weight > 0 AND weight <= 100", name="weight_range"),
+        CheckConstraint("scale_max > scale_min", name="scale_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    #: Order of display, from 1.
+    position: Mapped[int] = mapped_column(default=1)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Share of the total score, in percent; the weights of a call sum to 100.
+    weight: Mapped[int]
+    #: Lowest score a juror may give.
+    scale_min: Mapped[int] = mapped_column(default=0)
+    #: Highest score a juror may give.
+    scale_max: Mapped[int] = mapped_column(default=10)
+
+    call: Mapped[Call] = relationship(back_populates="criteria")

@@ -1,0 +1,114 @@
+"""Staff pages to list, create and edit calls."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from app.applications.models import Application
+from app.auth.models import Role
+from app.calls import bp
+from app.calls.forms import CallForm
+from app.calls.models import DEFAULT_ELIGIBILITY, Call
+from app.calls.services import CallError, create_call, update_call
+from app.common.access import role_required
+from app.common.clock import from_brussels_naive, to_brussels, utcnow
+from app.extensions import db
+
+
+def _form_data(form: CallForm) -> dict:
+    return {
+        "reference": form.reference.data.strip(),
+        "name": form.name.data.strip(),
+        "description": (form.description.data or "").strip(),
+        "opens_at": from_brussels_naive(form.opens_at.data),
+        "closes_at": from_brussels_naive(form.closes_at.data),
+        "quota": form.quota.data,
+        "reserve_size": form.reserve_size.data,
+        "jurors_per_dossier": form.jurors_per_dossier.data,
+        "criteria": form.criteria_rows(),
+        "eligibility": form.eligibility_parameters(),
+    }
+
+
+def _fill_form(form: CallForm, call: Call) -> None:
+    form.process(obj=call)
+    form.opens_at.data = to_brussels(call.opens_at).replace(tzinfo=None)
+    form.closes_at.data = to_brussels(call.closes_at).replace(tzinfo=None)
+    rules = {**DEFAULT_ELIGIBILITY, **call.eligibility}
+    for name in ("minimum_age", "residence_min_years", "residence_window_years",
+                 "company_max_age_years", "ownership_min_percent"):
+        getattr(form, name).data = rules[name]
+    form.accepted_nationalities.data = ", ".join(rules["accepted_nationalities"])
+    form.accepted_languages.data = rules["accepted_languages"]
+    while len(form.criteria) < len(call.criteria) + 2:
+        form.criteria.append_entry()
+    for row, criterion in zip(form.criteria, call.criteria, strict=False):
+        row.form.process(obj=criterion)
+
+
+@bp.route("/staff/calls")
+@role_required(Role.STAFF)
+def list_calls():
+    """Every call with its phase and number of applications."""
+    counts = dict(
+        db.session.execute(
+            select(Application.call_id, func.count()).group_by(Application.call_id)
+        ).all()
+    )
+    calls = db.session.scalars(select(Call).order_by(Call.opens_at.desc())).all()
+    return render_template("calls/list.html", calls=calls, counts=counts, now=utcnow())
+
+
+@bp.route("/staff/calls/new", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def new_call():
+    """Create a call."""
+    form = CallForm()
+    if form.validate_on_submit():
+        try:
+            call = create_call(_form_data(form), actor=current_user)
+        except CallError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Call %(reference)s created.", reference=call.reference), "success")
+            return redirect(url_for("calls.show_call", call_id=call.id))
+    return render_template("calls/edit.html", form=form, call=None)
+
+
+@bp.route("/staff/calls/<int:call_id>")
+@role_required(Role.STAFF)
+def show_call(call_id):
+    """A call's settings, criteria and eligibility parameters."""
+    call = db.get_or_404(Call, call_id)
+    counts = dict(
+        db.session.execute(
+            select(Application.status, func.count())
+            .where(Application.call_id == call.id)
+            .group_by(Application.status)
+        ).all()
+    )
+    return render_template("calls/show.html", call=call, counts=counts, now=utcnow())
+
+
+@bp.route("/staff/calls/<int:call_id>/edit", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def edit_call(call_id):
+    """Edit a call's settings and criteria."""
+    call = db.get_or_404(Call, call_id)
+    form = CallForm()
+    if request.method == "GET":
+        _fill_form(form, call)
+    elif form.validate_on_submit():
+        try:
+            update_call(call, _form_data(form), actor=current_user)
+        except CallError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Call %(reference)s saved.", reference=call.reference), "success")
+            return redirect(url_for("calls.show_call", call_id=call.id))
+    return render_template("calls/edit.html", form=form, call=call)

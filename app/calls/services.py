@@ -1,0 +1,68 @@
+"""Every write about calls: creating and editing them with their criteria."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion
+from app.extensions import db
+
+
+class CallError(Exception):
+    """A refused change to a call; the message is shown to staff."""
+
+
+def _apply(call: Call, data: dict) -> None:
+    for field in ("reference", "name", "description", "opens_at", "closes_at", "quota",
+                  "jurors_per_dossier"):
+        setattr(call, field, data[field])
+    call.reserve_size = data.get("reserve_size") or 0
+    call.eligibility = {**DEFAULT_ELIGIBILITY, **(call.eligibility or {}), **data["eligibility"]}
+    criteria = data["criteria"]
+    if sum(row["weight"] for row in criteria) != 100:
+        raise CallError(_l("The weights of the criteria must add up to 100."))
+    call.criteria.clear()
+    db.session.flush()
+    for position, row in enumerate(criteria, start=1):
+        call.criteria.append(Criterion(position=position, **row))
+
+
+def _check_dates(opens_at: datetime, closes_at: datetime) -> None:
+    if opens_at.tzinfo is None or closes_at.tzinfo is None:
+        raise CallError(_l("Dates must carry a time zone."))
+    if closes_at <= opens_at:
+        raise CallError(_l("The call must close after it opens."))
+
+
+def create_call(data: dict, *, actor: User) -> Call:
+    """Create a call from validated form data (dates aware, in UTC).
+
+    Raises CallError when the reference is taken or the data is inconsistent.
+    """
+    _check_dates(data["opens_at"], data["closes_at"])
+    if db.session.scalar(select(Call.id).where(Call.reference == data["reference"])):
+        raise CallError(_l("Another call already has this reference."))
+    call = Call(eligibility=dict(DEFAULT_ELIGIBILITY))
+    db.session.add(call)
+    _apply(call, data)
+    db.session.flush()
+    return call
+
+
+def update_call(call: Call, data: dict, *, actor: User) -> Call:
+    """Change a call's settings and criteria. Raises CallError as :func:`create_call`."""
+    _check_dates(data["opens_at"], data["closes_at"])
+    clash = db.session.scalar(
+        select(Call.id).where(Call.reference == data["reference"], Call.id != call.id)
+    )
+    if clash:
+        raise CallError(_l("Another call already has this reference."))
+    if data["reference"] != call.reference and call.last_application_number:
+        raise CallError(_l("The reference cannot change once applications have been numbered."))
+    _apply(call, data)
+    db.session.flush()
+    return call

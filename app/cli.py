@@ -1,0 +1,120 @@
+"""``flask --app wsgi ...`` commands. They call services and commit; no SQL of their own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import inspect
+
+from app.config import PROJECT_ROOT
+from app.extensions import db
+
+WORKFLOW_DOC = PROJECT_ROOT / "docs" / "workflow.md"
+
+
+def render_workflow_doc() -> str:
+    from workflows.application import mermaid_diagram
+
+    return (
+        "# The application lifecycle\n\n"
+        "Generated from `workflows/application.py` by "
+        "`flask --app wsgi workflow diagram`; a test fails when it drifts.\n\n"
+        "```mermaid\n" + mermaid_diagram() + "```\n"
+    )
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("demo")
+    @click.option("--applications", "applications", default=40, show_default=True,
+                  type=click.IntRange(0, 100000), help="Number of synthetic applications.")
+    @click.option("--seed", default=2026, show_default=True, type=int,
+                  help="Random seed: the same seed gives the same demo.")
+    @click.option("--stage", default="applications", show_default=True,
+                  type=click.Choice(["applications"]),
+                  help="How far the demo call has gone.")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database holds a call.")
+    def demo(applications: int, seed: int, stage: str, if_empty: bool) -> None:
+        """Load the demo: call MBI-2026, its people and synthetic applications."""
+        from app.demo.services import DemoError, load_demo
+
+        if if_empty and _has_data():
+            click.echo("The database already holds data: demo not loaded.")
+            return
+        try:
+            summary = load_demo(applications=applications, seed=seed, stage=stage)
+        except DemoError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from error
+        db.session.commit()
+        click.echo(summary)
+
+    @app.cli.group("workflow")
+    def workflow() -> None:
+        """The application lifecycle."""
+
+    @workflow.command("diagram")
+    @click.option("--out", type=click.Path(path_type=Path), default=WORKFLOW_DOC, show_default=True)
+    def workflow_diagram(out: Path) -> None:
+        """Write the lifecycle diagram (Mermaid), generated from the machine."""
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render_workflow_doc())
+        click.echo(f"Wrote {out}")
+
+    @app.cli.group("outbox")
+    def outbox() -> None:
+        """The email outbox."""
+
+    @outbox.command("send")
+    def outbox_send() -> None:
+        """Deliver every queued or failed email now."""
+        from sqlalchemy.orm import Session
+
+        from app.outbox.services import deliver_queued
+
+        with Session(db.engine) as session:
+            count = deliver_queued(session)
+        click.echo(f"{count} message(s) delivered or attempted.")
+
+    @app.cli.group("jobs")
+    def jobs() -> None:
+        """The background job queue."""
+
+    @jobs.command("worker")
+    @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32))
+    def jobs_worker(workers: int) -> None:
+        """Run the background worker (Huey consumer) until interrupted."""
+        from huey.consumer import Consumer
+
+        from app.jobs import huey
+
+        Consumer(huey, workers=workers, worker_type="thread").run()
+
+    @app.cli.command("create-staff")
+    @click.option("--email", required=True)
+    @click.option("--name", "full_name", required=True)
+    @click.password_option()
+    def create_staff(email: str, full_name: str, password: str) -> None:
+        """Create the first staff account of a new installation."""
+        from app.auth.models import Role
+        from app.auth.services import AccountError, create_user
+
+        if len(password) < 10:
+            raise click.ClickException("The password needs at least 10 characters.")
+        try:
+            create_user(email, full_name, password, [Role.STAFF])
+        except AccountError as error:
+            raise click.ClickException(str(error)) from error
+        db.session.commit()
+        click.echo(f"Staff account {email} created.")
+
+
+def _has_data() -> bool:
+    from sqlalchemy import select
+
+    from app.auth.models import User
+
+    if not inspect(db.engine).has_table("users"):
+        return False
+    return db.session.scalar(select(User.id).limit(1)) is not None

@@ -1,0 +1,1 @@
+"""Pieces shared by every area: time, column types, access control, pagination."""

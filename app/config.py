@@ -1,0 +1,105 @@
+"""Configuration read from the environment.
+
+Development runs with nothing set: SQLite and the job store live in ``instance/``
+and a secret key is generated there once. Production (``IMPULSE_ENV=production``)
+refuses to start without ``SECRET_KEY``.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("IMPULSE_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+
+
+def _development_secret_key(instance_dir: Path) -> str:
+    """Return the secret key kept in ``instance/secret_key``, creating it once."""
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key_file = instance_dir / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class Config:
+    ENV_NAME = os.environ.get("IMPULSE_ENV", "development")
+    INSTANCE_DIR = INSTANCE_DIR
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'impulse.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Sessions: HttpOnly and SameSite=Lax always, Secure in production.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+
+    # Languages: French first, English complete.
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+    LANGUAGES = {"fr": "Français", "en": "English"}
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "app" / "translations")
+
+    # Password hashing: argon2id at OWASP's recommended minimum (19 MiB, t=2, p=1).
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST = 19456
+    ARGON2_PARALLELISM = 1
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_RESET_HOURS = 2
+    INVITATION_DAYS = 14
+
+    # Rate limits (Flask-Limiter). Memory in development, Redis in production.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
+
+    # Mail: SMTP when MAIL_SERVER is set, otherwise messages are written to the log.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Impulse <no-reply@impulse.example>")
+
+    # Background jobs: Huey on SQLite in instance/ by default, Redis when JOBS_URL says so.
+    JOBS_URL = os.environ.get("JOBS_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}")
+
+    #: Public address of the site, for links in emails and letters.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    def __init__(self) -> None:
+        secret = os.environ.get("SECRET_KEY")
+        if self.ENV_NAME == "production":
+            if not secret:
+                raise RuntimeError(
+                    "SECRET_KEY must be set in production (IMPULSE_ENV=production)."
+                )
+            self.SESSION_COOKIE_SECURE = True
+            self.REMEMBER_COOKIE_SECURE = True
+            self.RATELIMIT_STORAGE_URI = os.environ.get(
+                "RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL", "memory://")
+            )
+        self.SECRET_KEY = secret or _development_secret_key(self.INSTANCE_DIR)
+
+
+class TestConfig(Config):
+    """Tests: a throw-away database, fast hashing, CSRF and rate limits controllable."""
+
+    TESTING = True
+    ENV_NAME = "testing"
+    WTF_CSRF_ENABLED = False
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    RATELIMIT_ENABLED = False
+    JOBS_URL = "immediate://"
+
+    def __init__(self, database_url: str, instance_dir: Path) -> None:
+        self.INSTANCE_DIR = instance_dir
+        super().__init__()
+        self.SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only
+        self.SQLALCHEMY_DATABASE_URI = database_url

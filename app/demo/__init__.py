@@ -1,0 +1,1 @@
+"""The demo: call MBI-2026 with its people and synthetic applications."""

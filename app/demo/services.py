@@ -1,0 +1,150 @@
+"""Build the demo data, deterministically for a seed.
+
+Accounts (password ``impulse-demo``): staff@example.com, chair@example.com,
+juror1..9@example.com, coach1..4@example.com, applicant1..N@example.com.
+Dates are set relative to today so that the demo call is open when the demo runs.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from faker import Faker
+from sqlalchemy import select
+
+from app.applications.models import Application
+from app.applications.services import apply_transition
+from app.auth.models import Role, User
+from app.auth.passwords import hash_password
+from app.auth.services import create_user
+from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion
+from app.common.clock import BRUSSELS, utcnow
+from app.demo.reference import (
+    BELGIAN_REGIONS,
+    CHANNELS,
+    MBI_CRITERIA,
+    MBI_DESCRIPTION,
+    MOROCCAN_REGIONS,
+    NACE_SECTIONS,
+)
+from app.extensions import db
+
+DEMO_PASSWORD = "impulse-demo"  # noqa: S105 - documented demo credential
+DEMO_CALL = "MBI-2026"
+JURORS = 9
+COACHES = 4
+
+FIRST_NAMES = {
+    "F": ["Fatima Zahra", "Khadija", "Salma", "Nadia", "Samira", "Imane", "Sanae", "Hajar",
+          "Loubna", "Meryem", "Yasmina", "Soukaina", "Nisrine", "Houda", "Asmae", "Siham"],
+    "M": ["Youssef", "Mohamed", "Amine", "Hamza", "Karim", "Rachid", "Bilal", "Mehdi", "Ayoub",
+          "Anas", "Omar", "Ilyas", "Zakaria", "Said", "Nabil", "Adil"],
+}
+LAST_NAMES = ["El Amrani", "Benali", "Bouzid", "El Idrissi", "Tazi", "Alaoui", "Bennani",
+              "Chraibi", "El Fassi", "Berrada", "Ouazzani", "Lahlou", "El Khattabi", "Haddad",
+              "Azzouzi", "Bakkali", "Mansouri", "Ziani", "Kettani", "Ait Ahmed", "Boukhari",
+              "El Hajji", "Ouali", "Rahmouni", "Zerouali", "Belhaj", "Amghar", "Bouchta"]
+PROJECT_IDEAS = [
+    ("Argan oil cooperative export", "A", "Export of certified argan oil from a women's cooperative to Benelux shops."),
+    ("Solar pumping for small farms", "D", "Solar-powered irrigation pumps rented to smallholders, paid per season."),
+    ("Recycled plastic building blocks", "E", "Building blocks made from collected plastic waste for low-cost housing."),
+    ("Saffron and spice e-commerce", "G", "An online shop selling Taliouine saffron and spices to the diaspora in Europe."),
+    ("Mobile app for Moroccan artisans", "J", "A marketplace app connecting Fès artisans with European buyers."),
+    ("Eco-lodge in the Atlas", "I", "A twelve-room eco-lodge run with local guides near Imlil."),
+    ("Cold-chain logistics for fish", "H", "Refrigerated transport between Dakhla fisheries and Casablanca markets."),
+    ("Coding bootcamp for young women", "P", "Twelve-week coding courses with placement in Casablanca tech firms."),
+    ("Dental clinic equipment leasing", "Q", "Leasing of refurbished Belgian dental equipment to new clinics."),
+    ("Date palm nursery", "A", "A nursery producing disease-resistant date palm seedlings in Drâa-Tafilalet."),
+    ("Architectural 3D printing studio", "M", "3D-printed scale models for architects in Rabat and Tangier."),
+    ("Belgian-Moroccan chocolate workshop", "C", "Chocolate made in Tangier with Belgian know-how and Moroccan flavours."),
+    ("Translation and legal services hub", "N", "Document translation and company set-up services for diaspora investors."),
+    ("Electric scooter sharing", "H", "Shared electric scooters for students in Marrakech."),
+    ("Organic cosmetics from prickly pear", "C", "Prickly pear seed oil cosmetics produced in Sidi Ifni."),
+]
+
+
+class DemoError(Exception):
+    """The demo cannot be loaded (e.g. it is there already)."""
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=BRUSSELS)
+
+
+def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applications") -> str:
+    """Create the demo call, accounts and ``applications`` synthetic applications.
+
+    Deterministic for ``seed`` (dates aside, which follow today). Raises DemoError
+    when the demo call exists already. Returns a summary line.
+    """
+    if db.session.scalar(select(Call.id).where(Call.reference == DEMO_CALL)):
+        raise DemoError(f"Call {DEMO_CALL} exists already: the demo is loaded.")
+    rng = random.Random(seed)
+    faker = Faker(["fr_BE", "nl_BE"])
+    faker.seed_instance(seed)
+    password_hash = hash_password(DEMO_PASSWORD)
+
+    def person(email: str, name: str, roles: list[str], locale: str = "fr") -> User:
+        return create_user(email, name, None, roles, locale=locale, password_hash=password_hash)
+
+    person("staff@example.com", "Sofia Staff", [Role.STAFF])
+    person("chair@example.com", "Charles Chair", [Role.CHAIR, Role.JUROR])
+    for number in range(1, JURORS + 1):
+        person(f"juror{number}@example.com", faker.name(), [Role.JUROR],
+               rng.choice(["fr", "fr", "en"]))
+    for number in range(1, COACHES + 1):
+        person(f"coach{number}@example.com", faker.name(), [Role.COACH])
+
+    today = utcnow().astimezone(BRUSSELS).date()
+    call = Call(
+        reference=DEMO_CALL,
+        name="Maghrib Belgium Impulse 2026",
+        description=MBI_DESCRIPTION,
+        opens_at=_at(today - timedelta(days=45), 9),
+        closes_at=_at(today + timedelta(days=30), 23, 59),
+        quota=30,
+        reserve_size=10,
+        jurors_per_dossier=3,
+        eligibility=dict(DEFAULT_ELIGIBILITY),
+        criteria=[
+            Criterion(position=i, name=name, description=text, weight=weight)
+            for i, (name, text, weight) in enumerate(MBI_CRITERIA, start=1)
+        ],
+    )
+    db.session.add(call)
+    db.session.flush()
+
+    submitted = 0
+    for number in range(1, applications + 1):
+        gender = rng.choice("FM")
+        name = f"{rng.choice(FIRST_NAMES[gender])} {rng.choice(LAST_NAMES)}"
+        applicant = person(f"applicant{number}@example.com", name, [Role.APPLICANT],
+                           rng.choice(["fr", "fr", "fr", "nl", "en"]))
+        title, sector, summary = rng.choice(PROJECT_IDEAS)
+        birth = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 38))
+        answers = {
+            "project_title": title,
+            "summary": summary,
+            "sector": sector,
+            "sector_name": NACE_SECTIONS[sector],
+            "moroccan_region": rng.choice(MOROCCAN_REGIONS),
+            "belgian_region": rng.choice(BELGIAN_REGIONS),
+            "city": faker.city(),
+            "phone": faker.phone_number(),
+            "gender": gender,
+            "birth_date": birth.isoformat(),
+            "channel": rng.choice(CHANNELS),
+            "stage": rng.choice(["idea", "idea", "company"]),
+        }
+        application = Application(call=call, applicant=applicant, answers=answers)
+        db.session.add(application)
+        db.session.flush()
+        if rng.random() < 0.6:
+            apply_transition(application, "submit", actor=applicant)
+            submitted += 1
+    return (
+        f"Demo loaded: call {DEMO_CALL}, {JURORS} jurors, 1 chair, {COACHES} coaches, "
+        f"{applications} applications ({submitted} submitted, {applications - submitted} drafts). "
+        f"Every account's password is {DEMO_PASSWORD!r}."
+    )

@@ -1,0 +1,72 @@
+"""The background job queue: Huey, embedded on SQLite by default, on Redis in production.
+
+``JOBS_URL`` chooses the storage: ``sqlite:///path/jobs.db`` (default, in
+``instance/``), ``redis://host:port/db``, or ``immediate://`` (tests: a task runs
+at once, in the calling process). The worker is ``flask --app wsgi jobs worker``.
+
+Tasks run inside an application context and open their own database session, so
+they may be enqueued from a commit hook.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import nullcontext
+from pathlib import Path
+
+from flask import has_app_context
+from huey import MemoryHuey, RedisHuey, SqliteHuey
+from sqlalchemy.orm import Session
+
+from app.config import INSTANCE_DIR
+
+
+def make_huey(url: str):
+    """Build the Huey instance that ``url`` names."""
+    if url.startswith("immediate://"):
+        return MemoryHuey("impulse", immediate=True)
+    if url.startswith("redis://") or url.startswith("rediss://"):
+        return RedisHuey("impulse", url=url)
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey("impulse", filename=str(path))
+    raise RuntimeError(f"JOBS_URL not understood: {url!r}")
+
+
+huey = make_huey(os.environ.get("JOBS_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}"))
+
+_worker_app = None
+
+
+def _app_context():
+    """The current app context, or one of an app built once for the worker process."""
+    global _worker_app
+    if has_app_context():
+        return nullcontext()
+    if _worker_app is None:
+        from app import create_app
+
+        _worker_app = create_app()
+    return _worker_app.app_context()
+
+
+def configure_jobs(app) -> None:
+    """Point the queue at the app's ``JOBS_URL`` (tests switch to immediate mode)."""
+    url = app.config["JOBS_URL"]
+    if url.startswith("immediate://"):
+        huey.immediate = True
+
+
+@huey.task(retries=3, retry_delay=30)
+def deliver_messages_task(ids: list[int]) -> int:
+    from app.extensions import db
+    from app.outbox.services import deliver_queued
+
+    with _app_context(), Session(db.engine) as session:
+        return deliver_queued(session, ids)
+
+
+def deliver_messages(ids: list[int]) -> None:
+    """Queue the delivery of the outbox messages ``ids``."""
+    deliver_messages_task(list(ids))

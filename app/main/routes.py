@@ -1,0 +1,84 @@
+"""The landing page, each role's way home, the language switch and the privacy notice."""
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from app.applications.models import Application
+from app.auth.models import Role
+from app.calls.models import Call
+from app.common.access import role_required, safe_next_url
+from app.common.clock import utcnow
+from app.extensions import db
+from app.main import bp
+from app.outbox.models import MessageStatus, OutboxMessage
+
+#: Where each role lands after logging in, most powerful role first.
+ROLE_HOMES = [
+    (Role.STAFF, "main.staff_home"),
+    (Role.CHAIR, "jury.home"),
+    (Role.JUROR, "jury.home"),
+    (Role.COACH, "coaching.home"),
+    (Role.APPLICANT, "applications.my_applications"),
+]
+
+
+@bp.route("/")
+def index():
+    """Public landing page with the open calls; logged-in users go to their home."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    now = utcnow()
+    calls = db.session.scalars(
+        select(Call).where(Call.closes_at >= now).order_by(Call.closes_at)
+    ).all()
+    return render_template("main/index.html", calls=calls, now=now)
+
+
+@bp.route("/home")
+@role_required(*[role for role, _ in ROLE_HOMES])
+def home():
+    """Send the user to the home page of their main role."""
+    for role, endpoint in ROLE_HOMES:
+        if current_user.has_role(role):
+            return redirect(url_for(endpoint))
+    return redirect(url_for("main.index"))  # pragma: no cover - role_required guarantees a role
+
+
+@bp.route("/staff")
+@role_required(Role.STAFF)
+def staff_home():
+    """Staff home: the calls with their counts by state, and the outbox at a glance."""
+    now = utcnow()
+    calls = db.session.scalars(select(Call).order_by(Call.opens_at.desc())).all()
+    counts = {}
+    for call_id, status, count in db.session.execute(
+        select(Application.call_id, Application.status, func.count())
+        .group_by(Application.call_id, Application.status)
+    ):
+        counts.setdefault(call_id, {})[status] = count
+    queued = db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.status != MessageStatus.SENT
+        )
+    )
+    return render_template("main/staff_home.html", calls=calls, counts=counts, now=now,
+                           queued=queued)
+
+
+@bp.route("/language", methods=["POST"])
+def switch_language():
+    """Switch the language of the pages (and of the profile when logged in)."""
+    locale = request.form.get("locale", "")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.route("/privacy")
+def privacy():
+    """The privacy notice."""
+    return render_template("main/privacy.html")

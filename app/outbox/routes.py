@@ -1,0 +1,32 @@
+"""Staff's view of the outbox: every email the application sent or tries to send."""
+
+from flask import render_template, request
+from sqlalchemy import select
+
+from app.auth.models import Role
+from app.common.access import role_required, wants_page
+from app.extensions import db
+from app.outbox import bp
+from app.outbox.models import MessageStatus, OutboxMessage
+
+
+@bp.route("/")
+@role_required(Role.STAFF)
+def list_messages():
+    """The outbox, newest first, filterable by status."""
+    status = request.args.get("status", "")
+    query = select(OutboxMessage)
+    if status in set(MessageStatus):
+        query = query.where(OutboxMessage.status == status)
+    page = db.paginate(query.order_by(OutboxMessage.id.desc()), page=wants_page(), per_page=50,
+                       error_out=False)
+    return render_template("outbox/list.html", page=page, status=status,
+                           statuses=list(MessageStatus))
+
+
+@bp.route("/<int:message_id>")
+@role_required(Role.STAFF)
+def show_message(message_id):
+    """One message as it was sent."""
+    message = db.get_or_404(OutboxMessage, message_id)
+    return render_template("outbox/show.html", message=message)

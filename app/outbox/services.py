@@ -1,0 +1,124 @@
+"""Queueing and delivering email.
+
+A message is queued as an outbox row in the same transaction as the change that
+causes it, so a rolled-back change sends nothing. After the commit, the ids queued
+in this session are handed to the job queue, whose worker delivers them: by SMTP
+when ``MAIL_SERVER`` is set, otherwise by writing them to the log.
+``flask --app wsgi outbox send`` delivers whatever is still queued.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from app.common.clock import utcnow
+from app.extensions import db
+from app.outbox.models import MessageStatus, OutboxMessage
+
+log = logging.getLogger("impulse.outbox")
+
+_PENDING_KEY = "outbox_pending"
+
+
+def queue_email(
+    recipient: str,
+    subject: str,
+    template: str,
+    *,
+    locale: str = "fr",
+    application_id: int | None = None,
+    subject_params: dict | None = None,
+    **context,
+) -> OutboxMessage:
+    """Render ``templates/email/<template>.txt`` in ``locale`` and queue it in the outbox.
+
+    ``subject`` may be a lazy string, with ``%(name)s`` placeholders filled from
+    ``subject_params``: it is rendered in ``locale`` too. The message leaves only
+    once the surrounding transaction commits.
+    """
+    with force_locale(locale):
+        body = render_template(f"email/{template}.txt", **context)
+        subject_text = str(subject) % (subject_params or {})
+    message = OutboxMessage(
+        recipient=recipient,
+        subject=subject_text[:300],
+        body_text=body,
+        template=template,
+        application_id=application_id,
+    )
+    db.session.add(message)
+    db.session.flush()
+    db.session.info.setdefault(_PENDING_KEY, []).append(message.id)
+    return message
+
+
+@event.listens_for(Session, "after_commit")
+def _dispatch_after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING_KEY, None)
+    if pending:
+        from app.jobs import deliver_messages
+
+        deliver_messages(pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+def deliver_message(session: Session, message: OutboxMessage) -> None:
+    """Send one queued message now and record the outcome on its row."""
+    config = current_app.config
+    message.attempts += 1
+    try:
+        if config.get("MAIL_SERVER"):
+            _send_smtp(message, config)
+        else:
+            log.info(
+                "email to=%s subject=%r\n%s", message.recipient, message.subject, message.body_text
+            )
+    except (OSError, smtplib.SMTPException) as error:
+        message.status = MessageStatus.FAILED
+        message.last_error = str(error)[:1000]
+        log.warning("email to %s failed: %s", message.recipient, error)
+    else:
+        message.status = MessageStatus.SENT
+        message.sent_at = utcnow()
+        message.last_error = None
+
+
+def deliver_queued(session: Session, ids: list[int] | None = None) -> int:
+    """Deliver the queued (or failed) messages among ``ids`` (all when None); return the count."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.status.in_([MessageStatus.QUEUED, MessageStatus.FAILED])
+    )
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    messages = session.scalars(query.order_by(OutboxMessage.id).with_for_update(skip_locked=True))
+    count = 0
+    for message in messages:
+        deliver_message(session, message)
+        count += 1
+    session.commit()
+    return count
+
+
+def _send_smtp(message: OutboxMessage, config) -> None:
+    email = EmailMessage()
+    email["From"] = config["MAIL_SENDER"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email.set_content(message.body_text)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)

@@ -1,0 +1,1 @@
+"""State machines of Impulse, on `transitions`. No Flask and no database here."""
