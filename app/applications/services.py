@@ -78,12 +78,13 @@ def save_draft(application: Application, answers: dict, *, actor: User, expected
 
 def _next_number(call_id: int) -> int:
     """Take the next gap-free number of a call; the row lock serialises concurrent submits."""
-    return db.session.execute(
-        update(Call)
-        .where(Call.id == call_id)
-        .values(last_application_number=Call.last_application_number + 1)
-        .returning(Call.last_application_number)
-    ).scalar_one()
+    with db.session.no_autoflush:
+        return db.session.execute(
+            update(Call)
+            .where(Call.id == call_id)
+            .values(last_application_number=Call.last_application_number + 1)
+            .returning(Call.last_application_number)
+        ).scalar_one()
 
 
 def _flush() -> None:

@@ -3,7 +3,14 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -114,7 +121,7 @@ class InviteForm(FlaskForm):
     email = email_field(_l("Email address of the person to invite"))
     roles = SelectMultipleField(
         _l("Roles"),
-        choices=[(str(role), "") for role in INVITABLE_ROLES],
+        choices=[SelectChoice(str(role), str(role)) for role in INVITABLE_ROLES],
         validators=[DataRequired(_l("Choose at least one role."))],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
@@ -122,4 +129,4 @@ class InviteForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.roles.choices = [(str(role), role_label(role)) for role in INVITABLE_ROLES]
+        self.roles.choices = [SelectChoice(str(role), role_label(role)) for role in INVITABLE_ROLES]

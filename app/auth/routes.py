@@ -130,7 +130,7 @@ def reset_password(token):
     return render_template("auth/reset_password.html", form=form)
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
+@bp.route("/account/password", methods=["GET", "POST"], endpoint="change_password")
 @login_required
 def change_password_view():
     """Change one's own password."""
@@ -149,7 +149,7 @@ def change_password_view():
     return render_template("auth/change_password.html", form=form)
 
 
-@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@bp.route("/invitations/<token>", methods=["GET", "POST"], endpoint="accept_invitation")
 def accept_invitation_view(token):
     """Accept an invitation: create the account or add the roles to one's own."""
     invitation = find_usable_token(token, TokenPurpose.INVITATION)

@@ -8,6 +8,7 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    SelectChoice,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -15,7 +16,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-LANGUAGE_CHOICES = [("fr", "Français"), ("nl", "Nederlands"), ("ar", "العربية"), ("en", "English")]
+LANGUAGE_CHOICES = [
+    SelectChoice("fr", "Français"),
+    SelectChoice("nl", "Nederlands"),
+    SelectChoice("ar", "العربية"),
+    SelectChoice("en", "English"),
+]
 
 
 class CriterionForm(Form):
