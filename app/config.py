@@ -95,7 +95,6 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
-    RATELIMIT_ENABLED = False
     JOBS_URL = "immediate://"
 
     def __init__(self, database_url: str, instance_dir: Path) -> None:

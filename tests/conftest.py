@@ -14,6 +14,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from app import create_app
@@ -64,11 +65,21 @@ def _empty_tables() -> None:
                 connection.execute(table.delete())
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, hence its own ``g`` and database session,
+    as in production; the test's own session only sees what was committed."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(_app):
     """The application, with a clean database and a pushed app context."""
-    _app.config.update(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    _app.config.update(WTF_CSRF_ENABLED=False)
     limiter.enabled = False
+    _app.test_client_class = IsolatedClient
     with _app.app_context():
         yield _app
         _empty_tables()
