@@ -1,8 +1,8 @@
 """foundation: accounts, calls, applications, audit, outbox
 
-Revision ID: 29ab42ae2e41
+Revision ID: 987bc0569fd1
 Revises: 
-Create Date: 2026-11-29 04:36:07.305959
+Create Date: 2026-11-29 04:41:06.344030
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '29ab42ae2e41'
+revision = '987bc0569fd1'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -83,8 +83,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['applicant_id'], ['users.id'], name=op.f('fk_applications_applicant_id_users')),
     sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_applications_call_id_calls')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_applications')),
-    sa.UniqueConstraint('call_id', 'applicant_id', name=op.f('uq_applications_call_id')),
-    sa.UniqueConstraint('call_id', 'number', name=op.f('uq_applications_call_id')),
+    sa.UniqueConstraint('call_id', 'applicant_id', name=op.f('uq_applications_call_id_applicant_id')),
+    sa.UniqueConstraint('call_id', 'number', name=op.f('uq_applications_call_id_number')),
     sa.UniqueConstraint('reference', name=op.f('uq_applications_reference'))
     )
     with op.batch_alter_table('applications', schema=None) as batch_op:
