@@ -70,6 +70,7 @@ worker: setup
 extract: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(FLASK) i18n fill-source --locale en
 
 diagram: setup
 	$(FLASK) workflow diagram

@@ -91,6 +91,27 @@ def register_cli(app: Flask) -> None:
 
         Consumer(huey, workers=workers, worker_type="thread").run()
 
+    @app.cli.group("i18n")
+    def i18n() -> None:
+        """Message catalogues."""
+
+    @i18n.command("fill-source")
+    @click.option("--locale", default="en", show_default=True)
+    def i18n_fill_source(locale: str) -> None:
+        """Make the catalogue of the source language (English) complete: msgstr = msgid."""
+        from babel.messages.pofile import read_po, write_po
+
+        path = PROJECT_ROOT / "app" / "translations" / locale / "LC_MESSAGES" / "messages.po"
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        for message in catalog:
+            if message.id:
+                message.string = message.id
+                message.flags.discard("fuzzy")
+        with path.open("wb") as handle:
+            write_po(handle, catalog, width=100)
+        click.echo(f"{path.relative_to(PROJECT_ROOT)}: {len(catalog)} messages")
+
     @app.cli.command("create-staff")
     @click.option("--email", required=True)
     @click.option("--name", "full_name", required=True)

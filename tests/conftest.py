@@ -103,9 +103,9 @@ _PASSWORD_HASH: dict[str, str] = {}
 
 @pytest.fixture
 def make_user(app):
-    """make_user(*roles, email=None, active=True, locale="fr") -> User (committed)."""
+    """make_user(*roles, email=None, active=True, locale="en") -> User (committed)."""
 
-    def make(*roles: str, email: str | None = None, active: bool = True, locale: str = "fr",
+    def make(*roles: str, email: str | None = None, active: bool = True, locale: str = "en",
              full_name: str | None = None) -> User:
         if "hash" not in _PASSWORD_HASH:
             _PASSWORD_HASH["hash"] = hash_password(PASSWORD)

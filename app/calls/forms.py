@@ -13,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 LANGUAGE_CHOICES = [
@@ -42,7 +42,7 @@ def _int(label, minimum, maximum, message, default=None):
         label,
         default=default,
         validators=[
-            DataRequired(_l("Please give a number.")) if minimum > 0 else Optional(),
+            InputRequired(_l("Please give a number.")),
             NumberRange(minimum, maximum, message),
         ],
     )
@@ -97,6 +97,8 @@ class CallForm(FlaskForm):
     )
 
     def validate(self, extra_validators=None) -> bool:
+        #: Problems of the criteria as a whole (their sum, their absence).
+        self.criteria_problems = []
         valid = super().validate(extra_validators)
         if self.opens_at.data and self.closes_at.data and self.closes_at.data <= self.opens_at.data:
             self.closes_at.errors.append(_l("The call must close after it opens."))
@@ -108,7 +110,7 @@ class CallForm(FlaskForm):
             valid = False
         rows = [row for row in self.criteria if (row.form.name.data or "").strip()]
         if not rows:
-            self.criteria.errors.append(_l("Give at least one scoring criterion."))
+            self.criteria_problems.append(_l("Give at least one scoring criterion."))
             return False
         for row in rows:
             if row.form.weight.data is None:
@@ -120,7 +122,9 @@ class CallForm(FlaskForm):
                 valid = False
         total = sum(row.form.weight.data or 0 for row in rows)
         if total != 100:
-            self.criteria.errors.append(_l("The weights add up to %(total)d; they must add up to 100.", total=total))
+            self.criteria_problems.append(
+                _l("The weights add up to %(total)d; they must add up to 100.", total=total)
+            )
             valid = False
         return valid
 

@@ -1,0 +1,118 @@
+"""The demo: deterministic for a seed, every demo account reaches its home, no page answers 5xx."""
+
+import re
+from collections import deque
+
+import pytest
+from markupsafe import escape
+from sqlalchemy import func, select
+
+from app.applications.models import Application
+from app.auth.models import User
+from app.demo.services import DEMO_PASSWORD, load_demo
+from app.extensions import db
+
+HOMES = {
+    "staff@example.com": ("/staff", "Programme"),
+    "chair@example.com": ("/jury/", "Jury"),
+    "juror1@example.com": ("/jury/", "Jury"),
+    "juror9@example.com": ("/jury/", "Jury"),
+    "coach1@example.com": ("/coaching/", "My entrepreneurs"),
+    "coach4@example.com": ("/coaching/", "My entrepreneurs"),
+    "applicant1@example.com": ("/my/applications", "My applications"),
+}
+
+
+def _snapshot():
+    rows = db.session.execute(
+        select(User.email, User.full_name, Application.status, Application.answers)
+        .join(Application, Application.applicant_id == User.id)
+        .order_by(User.email)
+    ).all()
+    return [tuple(row[:3]) + (sorted(row[3].items()),) for row in rows]
+
+
+@pytest.fixture
+def demo(app):
+    summary = load_demo(applications=12, seed=7)
+    db.session.commit()
+    return summary
+
+
+def test_the_demo_is_deterministic_for_a_seed(app, demo):
+    first = _snapshot()
+    from tests.conftest import _empty_tables
+
+    _empty_tables()
+    load_demo(applications=12, seed=7)
+    db.session.commit()
+    assert _snapshot() == first
+    _empty_tables()
+    load_demo(applications=12, seed=8)
+    db.session.commit()
+    assert _snapshot() != first
+
+
+def test_the_demo_has_every_account_and_the_call(app, demo):
+    emails = set(db.session.scalars(select(User.email)))
+    expected = {"staff@example.com", "chair@example.com"}
+    expected |= {f"juror{n}@example.com" for n in range(1, 10)}
+    expected |= {f"coach{n}@example.com" for n in range(1, 5)}
+    expected |= {f"applicant{n}@example.com" for n in range(1, 13)}
+    assert emails == expected
+    statuses = dict(db.session.execute(
+        select(Application.status, func.count()).group_by(Application.status)).all())
+    assert set(statuses) == {"draft", "submitted"}
+    assert "12 applications" in demo
+
+
+def test_the_demo_refuses_to_load_twice(app, runner, demo):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code != 0 and "exists already" in result.output
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0 and "not loaded" in result.output
+
+
+@pytest.mark.parametrize("email", sorted(HOMES))
+def test_each_demo_account_logs_in_to_its_home(app, client, demo, email):
+    response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD},
+                           follow_redirects=True, headers={"Accept-Language": "en"})
+    path, heading = HOMES[email]
+    assert response.status_code == 200
+    assert response.request.path == path
+    user = db.session.scalar(select(User).where(User.email == email))
+    html = response.get_data(as_text=True)
+    assert str(escape(user.full_name)) in html  # logged in as this account
+    english = client.post("/language", data={"locale": "en", "next": path}, follow_redirects=True)
+    assert f"<h1>{heading}</h1>" in english.get_data(as_text=True)
+
+
+LINK = re.compile(r'href="(/[^"#]*)"')
+
+
+@pytest.mark.parametrize("email", sorted(HOMES) + [None])
+def test_no_page_reachable_by_following_links_answers_5xx(app, client, demo, email):
+    if email:
+        client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+    seen, queue, visited = {"/"}, deque(["/"]), 0
+    while queue and visited < 120:
+        path = queue.popleft()
+        response = client.get(path)
+        visited += 1
+        assert response.status_code < 500, path
+        if response.status_code in (301, 302):
+            target = response.headers["Location"]
+            if target.startswith("/") and target not in seen:
+                seen.add(target)
+                queue.append(target)
+            continue
+        if "text/html" not in response.content_type:
+            response.close()
+            continue
+        for link in LINK.findall(response.get_data(as_text=True)):
+            link = link.replace("&amp;", "&")
+            if link.startswith("/static/") or link in seen:
+                continue
+            seen.add(link)
+            queue.append(link)
+    assert visited > 3
