@@ -1,0 +1,83 @@
+"""The message catalogues are complete, and pages speak the language chosen."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from app.config import PROJECT_ROOT
+
+CATALOGUES = PROJECT_ROOT / "app" / "translations"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+def _catalogue(locale: str):
+    path: Path = CATALOGUES / locale / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def _template_ids() -> set:
+    with (CATALOGUES / "messages.pot").open("rb") as handle:
+        return {message.id for message in read_po(handle) if message.id}
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_every_message_is_translated_and_none_is_fuzzy(locale):
+    catalogue = _catalogue(locale)
+    problems = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        wanted = set(PLACEHOLDER.findall(" ".join(ids)))
+        if message.fuzzy or not all(strings):
+            problems.append(("untranslated or fuzzy", message.id))
+        elif any(set(PLACEHOLDER.findall(text)) != wanted for text in strings):
+            problems.append(("placeholders differ", message.id))
+    assert problems == []
+    assert {message.id for message in catalogue if message.id} == _template_ids()
+
+
+def test_the_template_holds_every_string_of_the_code():
+    """`make extract` was run after the last change of a user-facing string."""
+    from babel.messages.extract import extract_from_dir
+
+    method_map = [("app/**.py", "python"), ("workflows/**.py", "python"),
+                  ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
+    options = {"templates/**.html": {"extensions": "jinja2.ext.do"},
+               "templates/**.txt": {"extensions": "jinja2.ext.do"}}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+                "lazy_ngettext": (1, 2)}
+    found = set()
+    for _, _, message, _, _ in extract_from_dir(str(PROJECT_ROOT), method_map, options, keywords):
+        found.add(message)
+    missing = {m for m in found if m not in _template_ids()}
+    assert missing == set(), "run `make extract` and translate the new strings"
+
+
+def test_french_is_the_default_and_the_browser_can_ask_for_english(client):
+    assert 'lang="fr"' in client.get("/login").get_data(as_text=True)
+    assert "Se connecter" in client.get("/login").get_data(as_text=True)
+    english = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert 'lang="en"' in english.get_data(as_text=True)
+    assert "Log in" in english.get_data(as_text=True)
+
+
+def test_the_switch_keeps_the_choice_and_the_profile_remembers_it(client, make_user, login_as):
+    from app.auth.models import Role
+    from app.extensions import db
+
+    user = login_as(make_user(Role.STAFF, locale="en"))
+    client.post("/language", data={"locale": "fr", "next": "/staff"})
+    assert 'lang="fr"' in client.get("/staff").get_data(as_text=True)
+    db.session.expire_all()
+    assert user.locale == "fr"
+
+
+def test_an_unknown_language_is_ignored(client):
+    response = client.post("/language", data={"locale": "xx", "next": "https://evil.example/"})
+    assert response.headers["Location"] == "/"
+    assert 'lang="fr"' in client.get("/").get_data(as_text=True)
