@@ -54,8 +54,8 @@ sysdeps:
 	  fi; \
 	fi
 
-translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --use-fuzzy -q -d app/translations 2>/dev/null || $(BIN)/pybabel compile -q -d app/translations
+translations:
+	@$(BIN)/pybabel compile -q -d app/translations
 
 migrate: setup
 	$(FLASK) db upgrade

@@ -24,7 +24,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.from_object(config or Config())
     app.jinja_env.add_extension("jinja2.ext.do")
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("transitions").setLevel(logging.WARNING)
 
     db.init_app(app)
@@ -91,13 +93,17 @@ def _register_errors(app: Flask) -> None:
 
     def page(status: int, title: str, message: str):
         db.session.rollback()
-        return render_template("errors/error.html", status=status, title=title,
-                               message=message), status
+        return render_template(
+            "errors/error.html", status=status, title=title, message=message
+        ), status
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return page(400, _("The form has expired"),
-                    _("For your security the form expired. Go back, reload the page and try again."))
+        return page(
+            400,
+            _("The form has expired"),
+            _("For your security the form expired. Go back, reload the page and try again."),
+        )
 
     @app.errorhandler(400)
     def bad_request(error):
@@ -105,8 +111,11 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(error):
-        return page(404, _("Page not found"),
-                    _("This page does not exist, or you do not have access to it."))
+        return page(
+            404,
+            _("Page not found"),
+            _("This page does not exist, or you do not have access to it."),
+        )
 
     @app.errorhandler(405)
     def method_not_allowed(error):
@@ -118,13 +127,19 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(error):
-        return page(429, _("Too many attempts"),
-                    _("Too many attempts in a short time. Wait a minute, then try again."))
+        return page(
+            429,
+            _("Too many attempts"),
+            _("Too many attempts in a short time. Wait a minute, then try again."),
+        )
 
     @app.errorhandler(500)
     def server_error(error):
-        return page(500, _("Something went wrong"),
-                    _("Something went wrong on our side. Nothing was saved; please try again."))
+        return page(
+            500,
+            _("Something went wrong"),
+            _("Something went wrong on our side. Nothing was saved; please try again."),
+        )
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -12,6 +12,8 @@ from app.config import PROJECT_ROOT
 from app.extensions import db
 
 WORKFLOW_DOC = PROJECT_ROOT / "docs" / "workflow.md"
+README = PROJECT_ROOT / "README.md"
+README_MARKERS = ("<!-- workflow:start -->\n", "<!-- workflow:end -->")
 
 
 def render_workflow_doc() -> str:
@@ -25,15 +27,40 @@ def render_workflow_doc() -> str:
     )
 
 
+def readme_with_diagram(readme: str) -> str:
+    """``readme`` with the diagram between its workflow markers regenerated."""
+    from workflows.application import mermaid_diagram
+
+    start, end = README_MARKERS
+    head, _, rest = readme.partition(start)
+    _, _, tail = rest.partition(end)
+    return f"{head}{start}```mermaid\n{mermaid_diagram()}```\n{end}{tail}"
+
+
 def register_cli(app: Flask) -> None:
     @app.cli.command("demo")
-    @click.option("--applications", "applications", default=40, show_default=True,
-                  type=click.IntRange(0, 100000), help="Number of synthetic applications.")
-    @click.option("--seed", default=2026, show_default=True, type=int,
-                  help="Random seed: the same seed gives the same demo.")
-    @click.option("--stage", default="applications", show_default=True,
-                  type=click.Choice(["applications"]),
-                  help="How far the demo call has gone.")
+    @click.option(
+        "--applications",
+        "applications",
+        default=40,
+        show_default=True,
+        type=click.IntRange(0, 100000),
+        help="Number of synthetic applications.",
+    )
+    @click.option(
+        "--seed",
+        default=2026,
+        show_default=True,
+        type=int,
+        help="Random seed: the same seed gives the same demo.",
+    )
+    @click.option(
+        "--stage",
+        default="applications",
+        show_default=True,
+        type=click.Choice(["applications"]),
+        help="How far the demo call has gone.",
+    )
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database holds a call.")
     def demo(applications: int, seed: int, stage: str, if_empty: bool) -> None:
         """Load the demo: call MBI-2026, its people and synthetic applications."""
@@ -60,7 +87,8 @@ def register_cli(app: Flask) -> None:
         """Write the lifecycle diagram (Mermaid), generated from the machine."""
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(render_workflow_doc())
-        click.echo(f"Wrote {out}")
+        README.write_text(readme_with_diagram(README.read_text()))
+        click.echo(f"Wrote {out} and the diagram in README.md")
 
     @app.cli.group("outbox")
     def outbox() -> None:

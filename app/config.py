@@ -76,9 +76,7 @@ class Config:
         secret = os.environ.get("SECRET_KEY")
         if self.ENV_NAME == "production":
             if not secret:
-                raise RuntimeError(
-                    "SECRET_KEY must be set in production (IMPULSE_ENV=production)."
-                )
+                raise RuntimeError("SECRET_KEY must be set in production (IMPULSE_ENV=production).")
             self.SESSION_COOKIE_SECURE = True
             self.REMEMBER_COOKIE_SECURE = True
             self.RATELIMIT_STORAGE_URI = os.environ.get(

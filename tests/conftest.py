@@ -105,8 +105,13 @@ _PASSWORD_HASH: dict[str, str] = {}
 def make_user(app):
     """make_user(*roles, email=None, active=True, locale="en") -> User (committed)."""
 
-    def make(*roles: str, email: str | None = None, active: bool = True, locale: str = "en",
-             full_name: str | None = None) -> User:
+    def make(
+        *roles: str,
+        email: str | None = None,
+        active: bool = True,
+        locale: str = "en",
+        full_name: str | None = None,
+    ) -> User:
         if "hash" not in _PASSWORD_HASH:
             _PASSWORD_HASH["hash"] = hash_password(PASSWORD)
         number = next(_emails)
@@ -129,8 +134,9 @@ def make_user(app):
 def make_call(app):
     """make_call(reference="TEST-2026", opens_in=-days, closes_in=+days, **fields) -> Call."""
 
-    def make(reference: str | None = None, *, opens_in: float = -10, closes_in: float = 20,
-             **fields) -> Call:
+    def make(
+        reference: str | None = None, *, opens_in: float = -10, closes_in: float = 20, **fields
+    ) -> Call:
         now = utcnow()
         call = Call(
             reference=reference or f"CALL-{next(_emails)}",
@@ -158,11 +164,18 @@ def make_call(app):
 def make_application(app, make_user, make_call):
     """make_application(status="draft", call=None, applicant=None, complete=True) -> Application."""
 
-    def make(status: str = "draft", *, call: Call | None = None, applicant: User | None = None,
-             complete: bool = True) -> Application:
+    def make(
+        status: str = "draft",
+        *,
+        call: Call | None = None,
+        applicant: User | None = None,
+        complete: bool = True,
+    ) -> Application:
         call = call or make_call()
         applicant = applicant or make_user(Role.APPLICANT)
-        answers = {"project_title": "Argan export", "summary": "Export argan oil."} if complete else {}
+        answers = (
+            {"project_title": "Argan export", "summary": "Export argan oil."} if complete else {}
+        )
         application = Application(call=call, applicant=applicant, answers=answers, status=status)
         if status != "draft":
             call.last_application_number += 1

@@ -78,8 +78,9 @@ def world(app, make_user, make_call, make_application):
     }
     call = make_call("MBI-2026")
     application = make_application("submitted", call=call, applicant=users["owner"])
-    message = queue_email("someone@example.org", "Hello", "welcome", user=users["owner"],
-                          login_url="http://x")
+    message = queue_email(
+        "someone@example.org", "Hello", "welcome", user=users["owner"], login_url="http://x"
+    )
     db.session.commit()
     values = {
         "call_id": call.id,
@@ -111,8 +112,13 @@ def test_route_answers_each_role_as_intended(app, client, login_as, world, endpo
         login_as(users[role])
     method, answers = EXPECTED[endpoint]
     url = _url(app, endpoint, values)
-    data = {"version": str(application.version), "locale": "en", "email": "new@example.org",
-            "roles": ["juror"], "active": "0"}
+    data = {
+        "version": str(application.version),
+        "locale": "en",
+        "email": "new@example.org",
+        "roles": ["juror"],
+        "active": "0",
+    }
     response = client.get(url) if method == "GET" else client.post(url, data=data)
     body = response.get_data(as_text=True)
     response.close()

@@ -25,8 +25,9 @@ def test_there_are_post_routes(app):
 
 
 @pytest.mark.parametrize("as_staff", [False, True], ids=["anonymous", "staff"])
-def test_every_post_route_refuses_a_missing_token(app, client, make_user, login_as, csrf_on,
-                                                  as_staff):
+def test_every_post_route_refuses_a_missing_token(
+    app, client, make_user, login_as, csrf_on, as_staff
+):
     if as_staff:
         staff = make_user(Role.STAFF)
         app.config["WTF_CSRF_ENABLED"] = False
@@ -36,10 +37,14 @@ def test_every_post_route_refuses_a_missing_token(app, client, make_user, login_
     for rule in _post_rules(app):
         url = rule.rule
         for name in rule.arguments:
-            url = url.replace(f"<{name}>", str(values[name])).replace(f"<int:{name}>", str(values[name]))
+            url = url.replace(f"<{name}>", str(values[name])).replace(
+                f"<int:{name}>", str(values[name])
+            )
         response = client.post(url, data={"email": "a@example.org", "password": "x" * 12})
         assert response.status_code == 400, rule.endpoint
-        assert "expired" in response.get_data(as_text=True) or "expiré" in response.get_data(as_text=True)
+        assert "expired" in response.get_data(as_text=True) or "expiré" in response.get_data(
+            as_text=True
+        )
 
 
 def test_a_form_with_its_token_goes_through(app, client, make_user, csrf_on):
@@ -48,7 +53,8 @@ def test_a_form_with_its_token_goes_through(app, client, make_user, csrf_on):
     token = csrf_token_from(page.get_data(as_text=True))
     from tests.conftest import PASSWORD
 
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/home"

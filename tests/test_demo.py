@@ -60,8 +60,11 @@ def test_the_demo_has_every_account_and_the_call(app, demo):
     expected |= {f"coach{n}@example.com" for n in range(1, 5)}
     expected |= {f"applicant{n}@example.com" for n in range(1, 13)}
     assert emails == expected
-    statuses = dict(db.session.execute(
-        select(Application.status, func.count()).group_by(Application.status)).all())
+    statuses = dict(
+        db.session.execute(
+            select(Application.status, func.count()).group_by(Application.status)
+        ).all()
+    )
     assert set(statuses) == {"draft", "submitted"}
     assert "12 applications" in demo
 
@@ -75,8 +78,12 @@ def test_the_demo_refuses_to_load_twice(app, runner, demo):
 
 @pytest.mark.parametrize("email", sorted(HOMES))
 def test_each_demo_account_logs_in_to_its_home(app, client, demo, email):
-    response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD},
-                           follow_redirects=True, headers={"Accept-Language": "en"})
+    response = client.post(
+        "/login",
+        data={"email": email, "password": DEMO_PASSWORD},
+        follow_redirects=True,
+        headers={"Accept-Language": "en"},
+    )
     path, heading = HOMES[email]
     assert response.status_code == 200
     assert response.request.path == path

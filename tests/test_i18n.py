@@ -45,12 +45,24 @@ def test_the_template_holds_every_string_of_the_code():
     """`make extract` was run after the last change of a user-facing string."""
     from babel.messages.extract import extract_from_dir
 
-    method_map = [("app/**.py", "python"), ("workflows/**.py", "python"),
-                  ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
-    options = {"templates/**.html": {"extensions": "jinja2.ext.do"},
-               "templates/**.txt": {"extensions": "jinja2.ext.do"}}
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-                "lazy_ngettext": (1, 2)}
+    method_map = [
+        ("app/**.py", "python"),
+        ("workflows/**.py", "python"),
+        ("templates/**.html", "jinja2"),
+        ("templates/**.txt", "jinja2"),
+    ]
+    options = {
+        "templates/**.html": {"extensions": "jinja2.ext.do"},
+        "templates/**.txt": {"extensions": "jinja2.ext.do"},
+    }
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "_l": None,
+        "lazy_gettext": None,
+        "lazy_ngettext": (1, 2),
+    }
     found = set()
     for _, _, message, _, _ in extract_from_dir(str(PROJECT_ROOT), method_map, options, keywords):
         found.add(message)

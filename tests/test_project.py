@@ -9,9 +9,9 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, inspect
 
-from app import create_app
-from app.cli import WORKFLOW_DOC, render_workflow_doc
 from app import config as app_config
+from app import create_app
+from app.cli import README, WORKFLOW_DOC, readme_with_diagram, render_workflow_doc
 from app.config import PROJECT_ROOT, Config
 from app.extensions import db
 
@@ -20,6 +20,9 @@ def test_the_workflow_diagram_in_docs_is_generated_from_the_machine():
     assert WORKFLOW_DOC.read_text() == render_workflow_doc(), (
         "docs/workflow.md is out of date: run `make diagram`"
     )
+    readme = README.read_text()
+    assert readme == readme_with_diagram(readme), "README.md's diagram is out of date: make diagram"
+    assert "draft --> submitted: submit" in readme
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
@@ -73,6 +76,13 @@ def test_migrations_build_exactly_the_models(tmp_path):
 def test_the_wsgi_entry_point_builds_the_app(tmp_path):
     code = "import wsgi; print(sorted(wsgi.app.blueprints))"
     env = {"IMPULSE_INSTANCE_DIR": str(tmp_path), "JOBS_URL": "immediate://", "PATH": ""}
-    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env,
-                            capture_output=True, text=True, timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert "applications" in result.stdout and "auth" in result.stdout

@@ -86,9 +86,13 @@ GUARD_REASONS = {
 }
 
 TRANSITIONS: list[TransitionSpec] = [
-    TransitionSpec("submit", ("draft",), "submitted", frozenset({OWNER}), ("is_open", "is_complete")),
+    TransitionSpec(
+        "submit", ("draft",), "submitted", frozenset({OWNER}), ("is_open", "is_complete")
+    ),
     TransitionSpec("request_information", ("submitted",), "info_requested", frozenset({STAFF})),
-    TransitionSpec("resubmit", ("info_requested",), "submitted", frozenset({OWNER}), ("is_complete",)),
+    TransitionSpec(
+        "resubmit", ("info_requested",), "submitted", frozenset({OWNER}), ("is_complete",)
+    ),
     TransitionSpec("declare_eligible", ("submitted",), "eligible", frozenset({STAFF})),
     TransitionSpec("declare_ineligible", ("submitted",), "ineligible", frozenset({STAFF})),
     TransitionSpec("start_review", ("eligible",), "in_review", frozenset({STAFF})),

@@ -99,10 +99,16 @@ def show_application(application_id):
     if request.method == "POST":
         form = DraftForm()
         if not form.validate():
-            return render_template("applications/show.html", application=application, form=form), 422
+            return render_template(
+                "applications/show.html", application=application, form=form
+            ), 422
         try:
-            save_draft(application, {name: form[name].data for name in ("project_title", "summary")},
-                       actor=current_user, expected_version=form.version.data)
+            save_draft(
+                application,
+                {name: form[name].data for name in ("project_title", "summary")},
+                actor=current_user,
+                expected_version=form.version.data,
+            )
         except ConcurrentUpdate as error:
             return _refused(str(error))
         except ApplicationError as error:
@@ -140,7 +146,10 @@ def fire_action(application_id, trigger):
         return _refused(_("Please write a note: it explains this decision."))
     try:
         apply_transition(
-            application, trigger, actor=current_user, note=form.note.data,
+            application,
+            trigger,
+            actor=current_user,
+            note=form.note.data,
             expected_version=int(form.version.data) if form.version.data.isdigit() else -1,
         )
     except NotPermitted:
@@ -176,16 +185,26 @@ def list_applications(call_id):
         query = query.where(Application.status == status)
     if search:
         pattern = f"%{search.lower()}%"
-        query = query.where(or_(func.lower(Application.reference).like(pattern),
-                                func.lower(User.full_name).like(pattern)))
+        query = query.where(
+            or_(
+                func.lower(Application.reference).like(pattern),
+                func.lower(User.full_name).like(pattern),
+            )
+        )
     page = db.paginate(
         query.options(joinedload(Application.applicant)).order_by(
             Application.number.is_(None), Application.number, Application.id
         ),
-        page=wants_page(), per_page=25, error_out=False,
+        page=wants_page(),
+        per_page=25,
+        error_out=False,
     )
     return render_template(
-        "applications/list.html", call=call, page=page, status=status, search=search,
+        "applications/list.html",
+        call=call,
+        page=page,
+        status=status,
+        search=search,
         states=STATES,
     )
 
@@ -198,7 +217,8 @@ def staff_dossier(application_id):
         select(Application)
         .where(Application.id == application_id)
         .options(
-            joinedload(Application.call), joinedload(Application.applicant),
+            joinedload(Application.call),
+            joinedload(Application.applicant),
             selectinload(Application.audit_entries).joinedload(AuditEntry.actor),
         )
     )
@@ -207,5 +227,8 @@ def staff_dossier(application_id):
     triggers = [t for t in application.triggers_for(current_user) if t not in TRIGGERS_TO_CONFIRM]
     form = TransitionForm(data={"version": application.version})
     return render_template(
-        "applications/dossier.html", application=application, triggers=triggers, form=form,
+        "applications/dossier.html",
+        application=application,
+        triggers=triggers,
+        form=form,
     )

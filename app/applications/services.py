@@ -29,8 +29,10 @@ class ConcurrentUpdate(ApplicationError):
 
     def __init__(self) -> None:
         super().__init__(
-            _l("This application was changed by someone else in the meantime. "
-               "Reload the page and try again.")
+            _l(
+                "This application was changed by someone else in the meantime. "
+                "Reload the page and try again."
+            )
         )
 
 
@@ -58,7 +60,9 @@ def start_application(call: Call, applicant: User) -> Application:
     return application
 
 
-def save_draft(application: Application, answers: dict, *, actor: User, expected_version: int) -> None:
+def save_draft(
+    application: Application, answers: dict, *, actor: User, expected_version: int
+) -> None:
     """Store the answers of a draft. Empty answers are allowed until submission.
 
     Raises ConcurrentUpdate when the draft changed since ``expected_version``,
@@ -146,9 +150,14 @@ def apply_transition(
 
 _EMAILS = {
     "submit": (_l("We received your application %(reference)s"), "application_submitted"),
-    "resubmit": (_l("We received the completed application %(reference)s"), "application_submitted"),
-    "request_information": (_l("Information needed for your application %(reference)s"),
-                            "information_requested"),
+    "resubmit": (
+        _l("We received the completed application %(reference)s"),
+        "application_submitted",
+    ),
+    "request_information": (
+        _l("Information needed for your application %(reference)s"),
+        "information_requested",
+    ),
     "withdraw": (_l("Your application %(reference)s is withdrawn"), "application_withdrawn"),
 }
 

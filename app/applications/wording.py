@@ -26,14 +26,25 @@ STATE_LABELS = {
 APPLICANT_STATUS = {
     "draft": (_l("Draft"), _l("Complete every step, then submit before the closing date.")),
     "submitted": (_l("Submitted"), _l("The programme team is checking your eligibility.")),
-    "info_requested": (_l("Information requested"),
-                       _l("The programme team needs more information: see the email we sent you.")),
+    "info_requested": (
+        _l("Information requested"),
+        _l("The programme team needs more information: see the email we sent you."),
+    ),
     "eligible": (_l("Under review"), _l("Your application is eligible and goes to the jury.")),
-    "ineligible": (_l("Decision available"), _l("Your application does not meet the conditions of the call.")),
+    "ineligible": (
+        _l("Decision available"),
+        _l("Your application does not meet the conditions of the call."),
+    ),
     "in_review": (_l("Under review"), _l("The jury is reading your application.")),
     "scored": (_l("Under review"), _l("The jury is reading your application.")),
-    "selected": (_l("Decision available"), _l("Congratulations, you are selected: confirm your place.")),
-    "reserve": (_l("Decision available"), _l("You are on the reserve list; we will tell you if a place frees up.")),
+    "selected": (
+        _l("Decision available"),
+        _l("Congratulations, you are selected: confirm your place."),
+    ),
+    "reserve": (
+        _l("Decision available"),
+        _l("You are on the reserve list; we will tell you if a place frees up."),
+    ),
     "not_selected": (_l("Decision available"), _l("Your project was not selected this time.")),
     "confirmed": (_l("Place confirmed"), _l("A coach will be assigned to you soon.")),
     "declined": (_l("Place declined"), _l("You declined your place.")),

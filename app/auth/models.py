@@ -51,7 +51,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     grants: Mapped[list[RoleGrant]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="user",
+        cascade="all, delete-orphan",
+        lazy="selectin",
         foreign_keys="RoleGrant.user_id",
     )
 
@@ -96,7 +98,7 @@ class RoleGrant(db.Model):
 
 
 class TokenPurpose(StrEnum):
-    PASSWORD_RESET = "password_reset"
+    RESET = "password_reset"
     INVITATION = "invitation"
 
 

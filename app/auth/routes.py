@@ -112,7 +112,7 @@ def forgot_password():
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
     """Choose a new password from an emailed link."""
-    if find_usable_token(token, TokenPurpose.PASSWORD_RESET) is None:
+    if find_usable_token(token, TokenPurpose.RESET) is None:
         flash(_("This link is invalid or has expired. Ask for a new one."), "error")
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
@@ -166,8 +166,11 @@ def accept_invitation_view(token):
             return redirect(url_for("auth.login", next=request.path))
         try:
             user = accept_invitation(
-                token, full_name=form.full_name.data, password=form.password.data,
-                current=current_user, locale=current_locale(),
+                token,
+                full_name=form.full_name.data,
+                password=form.password.data,
+                current=current_user,
+                locale=current_locale(),
             )
         except AccountError as error:
             db.session.rollback()

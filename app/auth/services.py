@@ -66,7 +66,9 @@ def create_user(
         locale=locale,
     )
     for role in roles:
-        user.grants.append(RoleGrant(role=str(Role(role)), granted_by_id=granted_by and granted_by.id))
+        user.grants.append(
+            RoleGrant(role=str(Role(role)), granted_by_id=granted_by and granted_by.id)
+        )
     db.session.add(user)
     db.session.flush()
     return user
@@ -109,8 +111,13 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not verify_password(user.password_hash, current_password):
         raise AccountError(_l("Your current password is not correct."))
     _set_password(user, new_password)
-    queue_email(user.email, _l("Your Impulse password was changed"), "password_changed",
-                locale=user.locale, user=user)
+    queue_email(
+        user.email,
+        _l("Your Impulse password was changed"),
+        "password_changed",
+        locale=user.locale,
+        user=user,
+    )
 
 
 def _set_password(user: User, new_password: str) -> None:
@@ -155,7 +162,7 @@ def request_password_reset(email: str) -> None:
         return
     hours = current_app.config["PASSWORD_RESET_HOURS"]
     secret = _issue_token(
-        TokenPurpose.PASSWORD_RESET, user.email, timedelta(hours=hours), user_id=user.id
+        TokenPurpose.RESET, user.email, timedelta(hours=hours), user_id=user.id
     )
     queue_email(
         user.email,
@@ -173,7 +180,7 @@ def reset_password(secret: str, new_password: str) -> User:
 
     Raises AccountError for an unknown, used or expired link.
     """
-    token = find_usable_token(secret, TokenPurpose.PASSWORD_RESET)
+    token = find_usable_token(secret, TokenPurpose.RESET)
     if token is None or token.user is None:
         raise AccountError(_l("This link is invalid or has expired. Ask for a new one."))
     token.used_at = utcnow()
@@ -216,8 +223,12 @@ def invite_user(email: str, roles: list[str], *, actor: User) -> AccountToken:
 
 
 def accept_invitation(
-    secret: str, *, full_name: str | None = None, password: str | None = None,
-    current: User | None = None, locale: str = "fr",
+    secret: str,
+    *,
+    full_name: str | None = None,
+    password: str | None = None,
+    current: User | None = None,
+    locale: str = "fr",
 ) -> User:
     """Use an invitation link: grant its roles, creating the account if needed.
 
@@ -226,7 +237,9 @@ def accept_invitation(
     """
     token = find_usable_token(secret, TokenPurpose.INVITATION)
     if token is None:
-        raise AccountError(_l("This invitation is invalid or has expired. Ask staff for a new one."))
+        raise AccountError(
+            _l("This invitation is invalid or has expired. Ask staff for a new one.")
+        )
     user = find_user_by_email(token.email)
     if current is not None and current.is_authenticated and current != user:
         raise AccountError(_l("This invitation was sent to another email address."))

@@ -28,13 +28,19 @@ class CriterionForm(Form):
     """One scoring criterion; a row without a name is ignored."""
 
     name = StringField(_l("Criterion"), validators=[Optional(), Length(max=120)])
-    description = TextAreaField(_l("What jurors look at"), validators=[Optional(), Length(max=2000)])
+    description = TextAreaField(
+        _l("What jurors look at"), validators=[Optional(), Length(max=2000)]
+    )
     weight = IntegerField(
         _l("Weight (%)"),
         validators=[Optional(), NumberRange(1, 100, _l("A weight is between 1 and 100."))],
     )
-    scale_min = IntegerField(_l("Lowest score"), default=0, validators=[Optional(), NumberRange(0, 100)])
-    scale_max = IntegerField(_l("Highest score"), default=10, validators=[Optional(), NumberRange(1, 100)])
+    scale_min = IntegerField(
+        _l("Lowest score"), default=0, validators=[Optional(), NumberRange(0, 100)]
+    )
+    scale_max = IntegerField(
+        _l("Highest score"), default=10, validators=[Optional(), NumberRange(1, 100)]
+    )
 
 
 def _int(label, minimum, maximum, message, default=None):
@@ -54,46 +60,75 @@ class CallForm(FlaskForm):
         validators=[
             DataRequired(_l("Please give the call a reference.")),
             Length(max=40),
-            Regexp(r"^[A-Z0-9][A-Z0-9-]*$", message=_l("Capital letters, digits and dashes only, e.g. MBI-2026.")),
+            Regexp(
+                r"^[A-Z0-9][A-Z0-9-]*$",
+                message=_l("Capital letters, digits and dashes only, e.g. MBI-2026."),
+            ),
         ],
         description=_l("Prefix of every application reference, e.g. MBI-2026."),
     )
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Please give the call a name.")), Length(max=200)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Please give the call a name.")), Length(max=200)]
+    )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     opens_at = DateTimeLocalField(
-        _l("Opens (Brussels time)"), format="%Y-%m-%dT%H:%M",
+        _l("Opens (Brussels time)"),
+        format="%Y-%m-%dT%H:%M",
         validators=[DataRequired(_l("Please give a date and time."))],
     )
     closes_at = DateTimeLocalField(
-        _l("Closes (Brussels time)"), format="%Y-%m-%dT%H:%M",
+        _l("Closes (Brussels time)"),
+        format="%Y-%m-%dT%H:%M",
         validators=[DataRequired(_l("Please give a date and time."))],
     )
     quota = _int(_l("Projects selected (quota)"), 1, 10000, _l("The quota is at least 1."), 30)
     reserve_size = IntegerField(
-        _l("Reserve list size"), default=10,
+        _l("Reserve list size"),
+        default=10,
         validators=[Optional(), NumberRange(0, 10000, _l("The reserve list cannot be negative."))],
     )
-    jurors_per_dossier = _int(_l("Jurors per dossier"), 1, 50, _l("At least 1 juror per dossier."), 3)
+    jurors_per_dossier = _int(
+        _l("Jurors per dossier"), 1, 50, _l("At least 1 juror per dossier."), 3
+    )
     criteria = FieldList(FormField(CriterionForm), min_entries=4)
 
     # Eligibility parameters
     minimum_age = _int(_l("Minimum age on the closing date"), 1, 120, _l("Between 1 and 120."), 18)
     accepted_nationalities = StringField(
-        _l("Accepted nationalities (ISO codes, comma-separated)"), default="MA, BE",
-        validators=[DataRequired(_l("Name at least one nationality.")), Length(max=200),
-                    Regexp(r"^\s*[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*\s*$",
-                           message=_l("Two-letter country codes separated by commas, e.g. MA, BE."))],
+        _l("Accepted nationalities (ISO codes, comma-separated)"),
+        default="MA, BE",
+        validators=[
+            DataRequired(_l("Name at least one nationality.")),
+            Length(max=200),
+            Regexp(
+                r"^\s*[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*\s*$",
+                message=_l("Two-letter country codes separated by commas, e.g. MA, BE."),
+            ),
+        ],
     )
-    residence_min_years = _int(_l("Years of residence in Belgium required"), 0, 50, _l("Between 0 and 50."), 2)
-    residence_window_years = _int(_l("... within the last (years)"), 1, 50, _l("Between 1 and 50."), 5)
+    residence_min_years = _int(
+        _l("Years of residence in Belgium required"), 0, 50, _l("Between 0 and 50."), 2
+    )
+    residence_window_years = _int(
+        _l("... within the last (years)"), 1, 50, _l("Between 1 and 50."), 5
+    )
     accepted_languages = SelectMultipleField(
-        _l("Accepted languages"), choices=LANGUAGE_CHOICES, default=["fr", "ar", "en"],
+        _l("Accepted languages"),
+        choices=LANGUAGE_CHOICES,
+        default=["fr", "ar", "en"],
         validators=[DataRequired(_l("Choose at least one language."))],
-        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )
-    company_max_age_years = _int(_l("Maximum age of an existing company (years)"), 1, 100, _l("Between 1 and 100."), 5)
+    company_max_age_years = _int(
+        _l("Maximum age of an existing company (years)"), 1, 100, _l("Between 1 and 100."), 5
+    )
     ownership_min_percent = _int(
-        _l("Minimum share held by eligible people (%)"), 1, 100, _l("A percentage between 1 and 100."), 50
+        _l("Minimum share held by eligible people (%)"),
+        1,
+        100,
+        _l("A percentage between 1 and 100."),
+        50,
     )
 
     def validate(self, extra_validators=None) -> bool:
@@ -145,7 +180,11 @@ class CallForm(FlaskForm):
         return {
             "minimum_age": self.minimum_age.data,
             "accepted_nationalities": sorted(
-                {code.strip().upper() for code in self.accepted_nationalities.data.split(",") if code.strip()}
+                {
+                    code.strip().upper()
+                    for code in self.accepted_nationalities.data.split(",")
+                    if code.strip()
+                }
             ),
             "residence_min_years": self.residence_min_years.data,
             "residence_window_years": self.residence_window_years.data,

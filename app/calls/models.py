@@ -60,7 +60,9 @@ class Call(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     criteria: Mapped[list[Criterion]] = relationship(
-        back_populates="call", cascade="all, delete-orphan", order_by="Criterion.position",
+        back_populates="call",
+        cascade="all, delete-orphan",
+        order_by="Criterion.position",
         lazy="selectin",
     )
 

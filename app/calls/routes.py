@@ -36,8 +36,13 @@ def _fill_form(form: CallForm, call: Call) -> None:
     form.opens_at.data = to_brussels(call.opens_at).replace(tzinfo=None)
     form.closes_at.data = to_brussels(call.closes_at).replace(tzinfo=None)
     rules = {**DEFAULT_ELIGIBILITY, **call.eligibility}
-    for name in ("minimum_age", "residence_min_years", "residence_window_years",
-                 "company_max_age_years", "ownership_min_percent"):
+    for name in (
+        "minimum_age",
+        "residence_min_years",
+        "residence_window_years",
+        "company_max_age_years",
+        "ownership_min_percent",
+    ):
         getattr(form, name).data = rules[name]
     form.accepted_nationalities.data = ", ".join(rules["accepted_nationalities"])
     form.accepted_languages.data = rules["accepted_languages"]

@@ -17,8 +17,15 @@ class CallError(Exception):
 
 
 def _apply(call: Call, data: dict) -> None:
-    for field in ("reference", "name", "description", "opens_at", "closes_at", "quota",
-                  "jurors_per_dossier"):
+    for field in (
+        "reference",
+        "name",
+        "description",
+        "opens_at",
+        "closes_at",
+        "quota",
+        "jurors_per_dossier",
+    ):
         setattr(call, field, data[field])
     call.reserve_size = data.get("reserve_size") or 0
     call.eligibility = {**DEFAULT_ELIGIBILITY, **(call.eligibility or {}), **data["eligibility"]}

@@ -5,9 +5,9 @@ from sqlalchemy import func, select
 
 from app.applications.models import Application
 from app.auth.models import Role
+from app.coaching import bp
 from app.common.access import role_required
 from app.extensions import db
-from app.coaching import bp
 
 
 @bp.route("/")
@@ -15,8 +15,8 @@ from app.coaching import bp
 def home():
     """A coach's home: the entrepreneurs they follow."""
     confirmed = db.session.scalar(
-        select(func.count()).select_from(Application).where(
-            Application.status.in_(["confirmed", "coaching"])
-        )
+        select(func.count())
+        .select_from(Application)
+        .where(Application.status.in_(["confirmed", "coaching"]))
     )
     return render_template("coaching/home.html", confirmed=confirmed)

@@ -1,9 +1,18 @@
 """Reference data of the MBI programme (shared/PROGRAMME.md), used by the demo and forms."""
 
 MOROCCAN_REGIONS = [
-    "Tanger-Tétouan-Al Hoceïma", "Oriental", "Fès-Meknès", "Rabat-Salé-Kénitra",
-    "Béni Mellal-Khénifra", "Casablanca-Settat", "Marrakech-Safi", "Drâa-Tafilalet",
-    "Souss-Massa", "Guelmim-Oued Noun", "Laâyoune-Sakia El Hamra", "Dakhla-Oued Ed-Dahab",
+    "Tanger-Tétouan-Al Hoceïma",
+    "Oriental",
+    "Fès-Meknès",
+    "Rabat-Salé-Kénitra",
+    "Béni Mellal-Khénifra",
+    "Casablanca-Settat",
+    "Marrakech-Safi",
+    "Drâa-Tafilalet",
+    "Souss-Massa",
+    "Guelmim-Oued Noun",
+    "Laâyoune-Sakia El Hamra",
+    "Dakhla-Oued Ed-Dahab",
 ]
 
 BELGIAN_REGIONS = ["Brussels-Capital", "Flanders", "Wallonia"]
@@ -36,9 +45,17 @@ NACE_SECTIONS = {
 CHANNELS = ["information_session", "partner", "social_media", "press", "word_of_mouth"]
 
 MBI_CRITERIA = [
-    ("Team and shareholders", "Quality, experience and complementarity of the team and shareholders.", 25),
-    ("Project", "Concept, sector, link between Belgium and Morocco, viability, social and "
-                "environmental responsibility, jobs and training.", 35),
+    (
+        "Team and shareholders",
+        "Quality, experience and complementarity of the team and shareholders.",
+        25,
+    ),
+    (
+        "Project",
+        "Concept, sector, link between Belgium and Morocco, viability, social and "
+        "environmental responsibility, jobs and training.",
+        35,
+    ),
     ("Profitability", "Turnover, margins and financing plan.", 25),
     ("Overall", "Probability of success and relevance of the support for this project.", 15),
 ]

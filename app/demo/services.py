@@ -36,31 +36,141 @@ JURORS = 9
 COACHES = 4
 
 FIRST_NAMES = {
-    "F": ["Fatima Zahra", "Khadija", "Salma", "Nadia", "Samira", "Imane", "Sanae", "Hajar",
-          "Loubna", "Meryem", "Yasmina", "Soukaina", "Nisrine", "Houda", "Asmae", "Siham"],
-    "M": ["Youssef", "Mohamed", "Amine", "Hamza", "Karim", "Rachid", "Bilal", "Mehdi", "Ayoub",
-          "Anas", "Omar", "Ilyas", "Zakaria", "Said", "Nabil", "Adil"],
+    "F": [
+        "Fatima Zahra",
+        "Khadija",
+        "Salma",
+        "Nadia",
+        "Samira",
+        "Imane",
+        "Sanae",
+        "Hajar",
+        "Loubna",
+        "Meryem",
+        "Yasmina",
+        "Soukaina",
+        "Nisrine",
+        "Houda",
+        "Asmae",
+        "Siham",
+    ],
+    "M": [
+        "Youssef",
+        "Mohamed",
+        "Amine",
+        "Hamza",
+        "Karim",
+        "Rachid",
+        "Bilal",
+        "Mehdi",
+        "Ayoub",
+        "Anas",
+        "Omar",
+        "Ilyas",
+        "Zakaria",
+        "Said",
+        "Nabil",
+        "Adil",
+    ],
 }
-LAST_NAMES = ["El Amrani", "Benali", "Bouzid", "El Idrissi", "Tazi", "Alaoui", "Bennani",
-              "Chraibi", "El Fassi", "Berrada", "Ouazzani", "Lahlou", "El Khattabi", "Haddad",
-              "Azzouzi", "Bakkali", "Mansouri", "Ziani", "Kettani", "Ait Ahmed", "Boukhari",
-              "El Hajji", "Ouali", "Rahmouni", "Zerouali", "Belhaj", "Amghar", "Bouchta"]
+LAST_NAMES = [
+    "El Amrani",
+    "Benali",
+    "Bouzid",
+    "El Idrissi",
+    "Tazi",
+    "Alaoui",
+    "Bennani",
+    "Chraibi",
+    "El Fassi",
+    "Berrada",
+    "Ouazzani",
+    "Lahlou",
+    "El Khattabi",
+    "Haddad",
+    "Azzouzi",
+    "Bakkali",
+    "Mansouri",
+    "Ziani",
+    "Kettani",
+    "Ait Ahmed",
+    "Boukhari",
+    "El Hajji",
+    "Ouali",
+    "Rahmouni",
+    "Zerouali",
+    "Belhaj",
+    "Amghar",
+    "Bouchta",
+]
 PROJECT_IDEAS = [
-    ("Argan oil cooperative export", "A", "Export of certified argan oil from a women's cooperative to Benelux shops."),
-    ("Solar pumping for small farms", "D", "Solar-powered irrigation pumps rented to smallholders, paid per season."),
-    ("Recycled plastic building blocks", "E", "Building blocks made from collected plastic waste for low-cost housing."),
-    ("Saffron and spice e-commerce", "G", "An online shop selling Taliouine saffron and spices to the diaspora in Europe."),
-    ("Mobile app for Moroccan artisans", "J", "A marketplace app connecting Fès artisans with European buyers."),
+    (
+        "Argan oil cooperative export",
+        "A",
+        "Export of certified argan oil from a women's cooperative to Benelux shops.",
+    ),
+    (
+        "Solar pumping for small farms",
+        "D",
+        "Solar-powered irrigation pumps rented to smallholders, paid per season.",
+    ),
+    (
+        "Recycled plastic building blocks",
+        "E",
+        "Building blocks made from collected plastic waste for low-cost housing.",
+    ),
+    (
+        "Saffron and spice e-commerce",
+        "G",
+        "An online shop selling Taliouine saffron and spices to the diaspora in Europe.",
+    ),
+    (
+        "Mobile app for Moroccan artisans",
+        "J",
+        "A marketplace app connecting Fès artisans with European buyers.",
+    ),
     ("Eco-lodge in the Atlas", "I", "A twelve-room eco-lodge run with local guides near Imlil."),
-    ("Cold-chain logistics for fish", "H", "Refrigerated transport between Dakhla fisheries and Casablanca markets."),
-    ("Coding bootcamp for young women", "P", "Twelve-week coding courses with placement in Casablanca tech firms."),
-    ("Dental clinic equipment leasing", "Q", "Leasing of refurbished Belgian dental equipment to new clinics."),
-    ("Date palm nursery", "A", "A nursery producing disease-resistant date palm seedlings in Drâa-Tafilalet."),
-    ("Architectural 3D printing studio", "M", "3D-printed scale models for architects in Rabat and Tangier."),
-    ("Belgian-Moroccan chocolate workshop", "C", "Chocolate made in Tangier with Belgian know-how and Moroccan flavours."),
-    ("Translation and legal services hub", "N", "Document translation and company set-up services for diaspora investors."),
+    (
+        "Cold-chain logistics for fish",
+        "H",
+        "Refrigerated transport between Dakhla fisheries and Casablanca markets.",
+    ),
+    (
+        "Coding bootcamp for young women",
+        "P",
+        "Twelve-week coding courses with placement in Casablanca tech firms.",
+    ),
+    (
+        "Dental clinic equipment leasing",
+        "Q",
+        "Leasing of refurbished Belgian dental equipment to new clinics.",
+    ),
+    (
+        "Date palm nursery",
+        "A",
+        "A nursery producing disease-resistant date palm seedlings in Drâa-Tafilalet.",
+    ),
+    (
+        "Architectural 3D printing studio",
+        "M",
+        "3D-printed scale models for architects in Rabat and Tangier.",
+    ),
+    (
+        "Belgian-Moroccan chocolate workshop",
+        "C",
+        "Chocolate made in Tangier with Belgian know-how and Moroccan flavours.",
+    ),
+    (
+        "Translation and legal services hub",
+        "N",
+        "Document translation and company set-up services for diaspora investors.",
+    ),
     ("Electric scooter sharing", "H", "Shared electric scooters for students in Marrakech."),
-    ("Organic cosmetics from prickly pear", "C", "Prickly pear seed oil cosmetics produced in Sidi Ifni."),
+    (
+        "Organic cosmetics from prickly pear",
+        "C",
+        "Prickly pear seed oil cosmetics produced in Sidi Ifni.",
+    ),
 ]
 
 
@@ -91,8 +201,9 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
     person("staff@example.com", "Sofia Staff", [Role.STAFF])
     person("chair@example.com", "Charles Chair", [Role.CHAIR, Role.JUROR])
     for number in range(1, JURORS + 1):
-        person(f"juror{number}@example.com", faker.name(), [Role.JUROR],
-               rng.choice(["fr", "fr", "en"]))
+        person(
+            f"juror{number}@example.com", faker.name(), [Role.JUROR], rng.choice(["fr", "fr", "en"])
+        )
     for number in range(1, COACHES + 1):
         person(f"coach{number}@example.com", faker.name(), [Role.COACH])
 
@@ -119,8 +230,12 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
     for number in range(1, applications + 1):
         gender = rng.choice("FM")
         name = f"{rng.choice(FIRST_NAMES[gender])} {rng.choice(LAST_NAMES)}"
-        applicant = person(f"applicant{number}@example.com", name, [Role.APPLICANT],
-                           rng.choice(["fr", "fr", "fr", "nl", "en"]))
+        applicant = person(
+            f"applicant{number}@example.com",
+            name,
+            [Role.APPLICANT],
+            rng.choice(["fr", "fr", "fr", "nl", "en"]),
+        )
         title, sector, summary = rng.choice(PROJECT_IDEAS)
         birth = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 38))
         answers = {

@@ -53,17 +53,19 @@ def staff_home():
     calls = db.session.scalars(select(Call).order_by(Call.opens_at.desc())).all()
     counts = {}
     for call_id, status, count in db.session.execute(
-        select(Application.call_id, Application.status, func.count())
-        .group_by(Application.call_id, Application.status)
+        select(Application.call_id, Application.status, func.count()).group_by(
+            Application.call_id, Application.status
+        )
     ):
         counts.setdefault(call_id, {})[status] = count
     queued = db.session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.status != MessageStatus.SENT
-        )
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.status != MessageStatus.SENT)
     )
-    return render_template("main/staff_home.html", calls=calls, counts=counts, now=now,
-                           queued=queued)
+    return render_template(
+        "main/staff_home.html", calls=calls, counts=counts, now=now, queued=queued
+    )
 
 
 @bp.route("/language", methods=["POST"])

@@ -18,10 +18,12 @@ def list_messages():
     query = select(OutboxMessage)
     if status in set(MessageStatus):
         query = query.where(OutboxMessage.status == status)
-    page = db.paginate(query.order_by(OutboxMessage.id.desc()), page=wants_page(), per_page=50,
-                       error_out=False)
-    return render_template("outbox/list.html", page=page, status=status,
-                           statuses=list(MessageStatus))
+    page = db.paginate(
+        query.order_by(OutboxMessage.id.desc()), page=wants_page(), per_page=50, error_out=False
+    )
+    return render_template(
+        "outbox/list.html", page=page, status=status, statuses=list(MessageStatus)
+    )
 
 
 @bp.route("/<int:message_id>")

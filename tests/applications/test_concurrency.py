@@ -24,8 +24,9 @@ def test_two_staff_deciding_the_same_dossier_at_once(app, make_application, make
             db.session.commit()
         assert mine.version == 1  # loaded before the other commit
         with pytest.raises(ConcurrentUpdate):
-            apply_transition(mine, "declare_ineligible", actor=db.session.get(User, alice.id),
-                             note="n")
+            apply_transition(
+                mine, "declare_ineligible", actor=db.session.get(User, alice.id), note="n"
+            )
         db.session.rollback()
 
     db.session.expire_all()
@@ -33,15 +34,18 @@ def test_two_staff_deciding_the_same_dossier_at_once(app, make_application, make
     assert audit_count(application.id) == 1
 
 
-def test_the_loser_sees_a_clear_message_in_the_page(client, make_application, make_user,
-                                                    login_as):
+def test_the_loser_sees_a_clear_message_in_the_page(client, make_application, make_user, login_as):
     application = make_application("submitted")
     login_as(make_user(Role.STAFF))
     seen = application.version
-    first = client.post(f"/applications/{application.id}/actions/declare_eligible",
-                        data={"version": seen})
-    second = client.post(f"/applications/{application.id}/actions/request_information",
-                         data={"version": seen, "note": "CV?"}, headers={"Accept-Language": "en"})
+    first = client.post(
+        f"/applications/{application.id}/actions/declare_eligible", data={"version": seen}
+    )
+    second = client.post(
+        f"/applications/{application.id}/actions/request_information",
+        data={"version": seen, "note": "CV?"},
+        headers={"Accept-Language": "en"},
+    )
     assert first.status_code == 302
     assert second.status_code == 409
     assert "changed by someone else" in second.get_data(as_text=True)
@@ -63,7 +67,7 @@ def test_concurrent_submits_get_gap_free_references(app, make_call, make_applica
                 barrier.wait()
                 apply_transition(application, "submit", actor=None)
                 db.session.commit()
-            except Exception as error:  # noqa: BLE001 - collected and asserted below
+            except Exception as error:
                 errors.append(error)
             finally:
                 db.session.remove()
@@ -97,13 +101,15 @@ def test_concurrent_transitions_on_one_application_one_wins(app, make_applicatio
             except ConcurrentUpdate:
                 db.session.rollback()
                 outcomes.append("lost")
-            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            except Exception as error:
                 outcomes.append(repr(error))
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=decide, args=(t,))
-               for t in ("declare_eligible", "declare_ineligible")]
+    threads = [
+        threading.Thread(target=decide, args=(t,))
+        for t in ("declare_eligible", "declare_ineligible")
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -23,24 +23,36 @@ def test_apply_save_submit_then_follow(client, make_user, make_call, login_as):
     assert "Maghrib Belgium Impulse" in home
     assert client.post(f"/calls/{call.id}/apply").status_code == 302
     application = _mine(applicant)
-    response = client.post(f"/applications/{application.id}", data={
-        "version": application.version, "project_title": "Argan export", "summary": ""})
+    response = client.post(
+        f"/applications/{application.id}",
+        data={"version": application.version, "project_title": "Argan export", "summary": ""},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert application.answers["project_title"] == "Argan export"
     page = client.get(f"/applications/{application.id}", headers={"Accept-Language": "en"})
     assert "Before you can submit" in page.get_data(as_text=True)
 
-    refused = client.post(f"/applications/{application.id}/actions/submit",
-                          data={"version": application.version}, headers={"Accept-Language": "en"})
+    refused = client.post(
+        f"/applications/{application.id}/actions/submit",
+        data={"version": application.version},
+        headers={"Accept-Language": "en"},
+    )
     assert refused.status_code == 409
     assert "incomplete" in refused.get_data(as_text=True)
 
-    client.post(f"/applications/{application.id}", data={
-        "version": application.version, "project_title": "Argan export", "summary": "Argan oil."})
+    client.post(
+        f"/applications/{application.id}",
+        data={
+            "version": application.version,
+            "project_title": "Argan export",
+            "summary": "Argan oil.",
+        },
+    )
     db.session.expire_all()
-    response = client.post(f"/applications/{application.id}/actions/submit",
-                           data={"version": application.version})
+    response = client.post(
+        f"/applications/{application.id}/actions/submit", data={"version": application.version}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert (application.status, application.reference) == ("submitted", "MBI-2026-0001")
@@ -52,52 +64,68 @@ def test_apply_save_submit_then_follow(client, make_user, make_call, login_as):
 def test_a_submitted_application_is_read_only(client, make_application, login_as):
     application = make_application("submitted")
     login_as(application.applicant)
-    response = client.post(f"/applications/{application.id}", data={
-        "version": application.version, "project_title": "Changed", "summary": "Changed"})
+    response = client.post(
+        f"/applications/{application.id}",
+        data={"version": application.version, "project_title": "Changed", "summary": "Changed"},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert application.answers["project_title"] == "Argan export"
 
 
-def test_submit_one_second_after_the_deadline_is_refused(client, make_call, make_application,
-                                                         login_as):
+def test_submit_one_second_after_the_deadline_is_refused(
+    client, make_call, make_application, login_as
+):
     call = make_call(closes_in=1)
     application = make_application("draft", call=call)
     login_as(application.applicant)
     with time_machine.travel(call.closes_at + timedelta(seconds=1), tick=False):
-        response = client.post(f"/applications/{application.id}/actions/submit",
-                               data={"version": application.version},
-                               headers={"Accept-Language": "en"})
+        response = client.post(
+            f"/applications/{application.id}/actions/submit",
+            data={"version": application.version},
+            headers={"Accept-Language": "en"},
+        )
     assert response.status_code == 409
     assert "closed" in response.get_data(as_text=True)
     db.session.expire_all()
     assert application.status == "draft" and audit_count() == 0
 
 
-def test_withdraw_asks_for_confirmation_then_writes_audit_and_email(client, make_application,
-                                                                    login_as):
+def test_withdraw_asks_for_confirmation_then_writes_audit_and_email(
+    client, make_application, login_as
+):
     application = make_application("submitted")
     login_as(application.applicant)
-    page = client.get(f"/applications/{application.id}/confirm/withdraw",
-                      headers={"Accept-Language": "en"})
+    page = client.get(
+        f"/applications/{application.id}/confirm/withdraw", headers={"Accept-Language": "en"}
+    )
     assert page.status_code == 200 and "cannot be undone" in page.get_data(as_text=True)
-    response = client.post(f"/applications/{application.id}/actions/withdraw",
-                           data={"version": application.version, "note": "Other plans"})
+    response = client.post(
+        f"/applications/{application.id}/actions/withdraw",
+        data={"version": application.version, "note": "Other plans"},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert application.status == "withdrawn"
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.application_id == application.id))
-    assert (entry.trigger, entry.actor_id, entry.note) == ("withdraw", application.applicant_id,
-                                                           "Other plans")
+    assert (entry.trigger, entry.actor_id, entry.note) == (
+        "withdraw",
+        application.applicant_id,
+        "Other plans",
+    )
     assert outbox_messages()[-1].template == "application_withdrawn"
 
 
-def test_an_impossible_trigger_is_a_409_page_and_changes_nothing(client, make_application,
-                                                                  make_user, login_as):
+def test_an_impossible_trigger_is_a_409_page_and_changes_nothing(
+    client, make_application, make_user, login_as
+):
     application = make_application("submitted")
     login_as(make_user(Role.STAFF))
-    response = client.post(f"/applications/{application.id}/actions/start_review",
-                           data={"version": application.version}, headers={"Accept-Language": "en"})
+    response = client.post(
+        f"/applications/{application.id}/actions/start_review",
+        data={"version": application.version},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 409
     assert "not possible" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -107,13 +135,15 @@ def test_an_impossible_trigger_is_a_409_page_and_changes_nothing(client, make_ap
 def test_an_unknown_trigger_is_a_409_not_a_500(client, make_application, make_user, login_as):
     application = make_application("submitted")
     login_as(make_user(Role.STAFF))
-    response = client.post(f"/applications/{application.id}/actions/explode",
-                           data={"version": application.version})
+    response = client.post(
+        f"/applications/{application.id}/actions/explode", data={"version": application.version}
+    )
     assert response.status_code == 404
 
 
-def test_staff_buttons_come_from_the_machine_and_a_note_is_required(client, make_application,
-                                                                    make_user, login_as):
+def test_staff_buttons_come_from_the_machine_and_a_note_is_required(
+    client, make_application, make_user, login_as
+):
     application = make_application("submitted")
     login_as(make_user(Role.STAFF))
     page = client.get(f"/staff/applications/{application.id}", headers={"Accept-Language": "en"})
@@ -122,24 +152,37 @@ def test_staff_buttons_come_from_the_machine_and_a_note_is_required(client, make
         assert allowed in html
     for refused in ("Send to the jury", "Select", "Withdraw the application", "Confirm my place"):
         assert refused not in html
-    no_note = client.post(f"/applications/{application.id}/actions/request_information",
-                          data={"version": application.version, "note": "  "})
+    no_note = client.post(
+        f"/applications/{application.id}/actions/request_information",
+        data={"version": application.version, "note": "  "},
+    )
     assert no_note.status_code == 409
-    response = client.post(f"/applications/{application.id}/actions/request_information",
-                           data={"version": application.version, "note": "Send your CV."})
+    response = client.post(
+        f"/applications/{application.id}/actions/request_information",
+        data={"version": application.version, "note": "Send your CV."},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert application.status == "info_requested"
     assert "Send your CV." in outbox_messages()[-1].body_text
 
 
-def test_another_applicant_cannot_post_to_my_application(client, make_application, make_user,
-                                                         login_as):
+def test_another_applicant_cannot_post_to_my_application(
+    client, make_application, make_user, login_as
+):
     application = make_application("draft")
     login_as(make_user(Role.APPLICANT))
-    for url in (f"/applications/{application.id}", f"/applications/{application.id}/actions/submit"):
-        assert client.post(url, data={"version": application.version, "project_title": "Mine",
-                                      "summary": "Mine"}).status_code == 404
+    for url in (
+        f"/applications/{application.id}",
+        f"/applications/{application.id}/actions/submit",
+    ):
+        assert (
+            client.post(
+                url,
+                data={"version": application.version, "project_title": "Mine", "summary": "Mine"},
+            ).status_code
+            == 404
+        )
     db.session.expire_all()
     assert application.answers["project_title"] == "Argan export"
 
@@ -149,27 +192,34 @@ def test_one_application_per_applicant_per_call(client, make_call, make_user, lo
     applicant = login_as(make_user(Role.APPLICANT))
     client.post(f"/calls/{call.id}/apply")
     client.post(f"/calls/{call.id}/apply")
-    count = db.session.scalar(select(db.func.count()).select_from(Application)
-                              .where(Application.applicant_id == applicant.id))
+    count = db.session.scalar(
+        select(db.func.count())
+        .select_from(Application)
+        .where(Application.applicant_id == applicant.id)
+    )
     assert count == 1
 
 
 def test_applying_to_a_closed_call_is_refused(client, make_call, make_user, login_as):
     call = make_call(opens_in=-20, closes_in=-1)
     login_as(make_user(Role.APPLICANT))
-    response = client.post(f"/calls/{call.id}/apply", headers={"Accept-Language": "en"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/calls/{call.id}/apply", headers={"Accept-Language": "en"}, follow_redirects=True
+    )
     assert "not open" in response.get_data(as_text=True)
     assert db.session.scalar(select(db.func.count()).select_from(Application)) == 0
 
 
-def test_draft_fields_over_their_limit_are_refused_and_nothing_is_lost(client, make_application,
-                                                                       login_as):
+def test_draft_fields_over_their_limit_are_refused_and_nothing_is_lost(
+    client, make_application, login_as
+):
     application = make_application("draft")
     login_as(application.applicant)
-    response = client.post(f"/applications/{application.id}", data={
-        "version": application.version, "project_title": "x" * 151, "summary": "New summary"},
-        headers={"Accept-Language": "en"})
+    response = client.post(
+        f"/applications/{application.id}",
+        data={"version": application.version, "project_title": "x" * 151, "summary": "New summary"},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 422
     assert "150" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -180,11 +230,15 @@ def test_draft_saved_with_a_stale_version_loses_cleanly(client, make_application
     application = make_application("draft")
     login_as(application.applicant)
     stale = application.version
-    client.post(f"/applications/{application.id}", data={
-        "version": stale, "project_title": "First tab", "summary": "s"})
-    response = client.post(f"/applications/{application.id}", data={
-        "version": stale, "project_title": "Second tab", "summary": "s"},
-        headers={"Accept-Language": "en"})
+    client.post(
+        f"/applications/{application.id}",
+        data={"version": stale, "project_title": "First tab", "summary": "s"},
+    )
+    response = client.post(
+        f"/applications/{application.id}",
+        data={"version": stale, "project_title": "Second tab", "summary": "s"},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 409
     assert "changed by someone else" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -199,27 +253,37 @@ def test_applicant_never_sees_internal_jury_states(client, make_application, log
     assert "Scored" not in html
 
 
-def test_dossier_list_filters_and_searches(client, make_call, make_application, make_user, login_as):
+def test_dossier_list_filters_and_searches(
+    client, make_call, make_application, make_user, login_as
+):
     call = make_call("MBI-2026")
     submitted = make_application("submitted", call=call)
     make_application("draft", call=call)
     login_as(make_user(Role.STAFF))
-    html = client.get(f"/staff/calls/{call.id}/applications?status=submitted").get_data(as_text=True)
+    html = client.get(f"/staff/calls/{call.id}/applications?status=submitted").get_data(
+        as_text=True
+    )
     assert submitted.reference in html and "draft #" not in html
     html = client.get(f"/staff/calls/{call.id}/applications?q=0001").get_data(as_text=True)
     assert submitted.reference in html
-    html = client.get(f"/staff/calls/{call.id}/applications?q=nobody-matches",
-                      headers={"Accept-Language": "en"}).get_data(as_text=True)
+    html = client.get(
+        f"/staff/calls/{call.id}/applications?q=nobody-matches", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
     assert "No application matches" in html
 
 
 def test_withdraw_is_offered_only_before_a_decision(client, make_application, login_as):
-    for status, offered in [("draft", True), ("scored", True), ("selected", False),
-                            ("ineligible", False)]:
+    for status, offered in [
+        ("draft", True),
+        ("scored", True),
+        ("selected", False),
+        ("ineligible", False),
+    ]:
         application = make_application(status)
         login_as(application.applicant)
-        html = client.get(f"/applications/{application.id}",
-                          headers={"Accept-Language": "en"}).get_data(as_text=True)
+        html = client.get(
+            f"/applications/{application.id}", headers={"Accept-Language": "en"}
+        ).get_data(as_text=True)
         assert ("Withdraw the application" in html) is offered, status
         client.post("/logout")
 

@@ -24,10 +24,16 @@ def _link(path_prefix: str) -> str:
 
 
 def test_register_creates_an_applicant_and_sends_a_welcome(client):
-    response = client.post("/register", data={
-        "full_name": "Salma Bennani", "email": "Salma@Example.org", "password": PASSWORD,
-        "confirm": PASSWORD, "accept_privacy": "y",
-    })
+    response = client.post(
+        "/register",
+        data={
+            "full_name": "Salma Bennani",
+            "email": "Salma@Example.org",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "accept_privacy": "y",
+        },
+    )
     assert response.status_code == 302
     user = db.session.scalar(db.select(User).where(User.email == "salma@example.org"))
     assert user.roles == {"applicant"}
@@ -37,17 +43,25 @@ def test_register_creates_an_applicant_and_sends_a_welcome(client):
     assert client.get("/home").headers["Location"] == "/my/applications"
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"email": "not-an-email"}, "valid email"),
-    ({"password": "short", "confirm": "short"}, "at least 10"),
-    ({"confirm": "something else entirely"}, "differ"),
-    ({"accept_privacy": ""}, "privacy"),
-    ({"full_name": ""}, "your name"),
-    ({"full_name": "x" * 201}, "200"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"email": "not-an-email"}, "valid email"),
+        ({"password": "short", "confirm": "short"}, "at least 10"),
+        ({"confirm": "something else entirely"}, "differ"),
+        ({"accept_privacy": ""}, "privacy"),
+        ({"full_name": ""}, "your name"),
+        ({"full_name": "x" * 201}, "200"),
+    ],
+)
 def test_register_refuses_bad_input_with_a_clear_message(client, data, message):
-    form = {"full_name": "Salma", "email": "salma@example.org", "password": PASSWORD,
-            "confirm": PASSWORD, "accept_privacy": "y"} | data
+    form = {
+        "full_name": "Salma",
+        "email": "salma@example.org",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "accept_privacy": "y",
+    } | data
     response = client.post("/register", data=form, headers={"Accept-Language": "en"})
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
@@ -56,9 +70,17 @@ def test_register_refuses_bad_input_with_a_clear_message(client, data, message):
 
 def test_register_refuses_a_taken_address(client, make_user):
     make_user(Role.APPLICANT, email="taken@example.org")
-    response = client.post("/register", data={
-        "full_name": "X", "email": "TAKEN@example.org", "password": PASSWORD, "confirm": PASSWORD,
-        "accept_privacy": "y"}, headers={"Accept-Language": "en"})
+    response = client.post(
+        "/register",
+        data={
+            "full_name": "X",
+            "email": "TAKEN@example.org",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "accept_privacy": "y",
+        },
+        headers={"Accept-Language": "en"},
+    )
     assert "already exists" in response.get_data(as_text=True)
 
 
@@ -71,10 +93,16 @@ def test_production_password_hashing_is_argon2id_at_owasp_strength():
 
 def test_login_with_wrong_password_or_unknown_email_says_the_same(client, make_user):
     user = make_user(Role.STAFF)
-    wrong = client.post("/login", data={"email": user.email, "password": "wrong password!"},
-                        headers={"Accept-Language": "en"})
-    unknown = client.post("/login", data={"email": "nobody@example.org", "password": PASSWORD},
-                          headers={"Accept-Language": "en"})
+    wrong = client.post(
+        "/login",
+        data={"email": user.email, "password": "wrong password!"},
+        headers={"Accept-Language": "en"},
+    )
+    unknown = client.post(
+        "/login",
+        data={"email": "nobody@example.org", "password": PASSWORD},
+        headers={"Accept-Language": "en"},
+    )
     assert wrong.status_code == unknown.status_code == 200
     for response in (wrong, unknown):
         assert "not correct" in response.get_data(as_text=True)
@@ -98,10 +126,15 @@ def test_a_deactivated_account_cannot_log_in_and_its_sessions_end(client, make_u
 
 def test_next_is_followed_only_for_paths_of_this_site(client, make_user):
     user = make_user(Role.STAFF)
-    for target, expected in [("/staff/calls", "/staff/calls"), ("https://evil.example/", "/home"),
-                             ("//evil.example/x", "/home"), ("/\\evil.example", "/home")]:
-        response = client.post(f"/login?next={target}", data={"email": user.email,
-                                                               "password": PASSWORD})
+    for target, expected in [
+        ("/staff/calls", "/staff/calls"),
+        ("https://evil.example/", "/home"),
+        ("//evil.example/x", "/home"),
+        ("/\\evil.example", "/home"),
+    ]:
+        response = client.post(
+            f"/login?next={target}", data={"email": user.email, "password": PASSWORD}
+        )
         assert response.headers["Location"] == expected
         client.post("/logout")
 
@@ -122,8 +155,10 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, mak
     other_device = app.test_client()
     other_device.post("/login", data={"email": user.email, "password": PASSWORD})
     login_as(user)
-    response = client.post("/account/password", data={
-        "current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert response.status_code == 302
     assert client.get("/staff").status_code == 200
     assert other_device.get("/staff").status_code == 302
@@ -133,9 +168,15 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, mak
 def test_password_change_needs_the_current_password(client, make_user, login_as):
     user = make_user(Role.STAFF)
     login_as(user)
-    response = client.post("/account/password", data={
-        "current_password": "not my password", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
-        headers={"Accept-Language": "en"})
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": "not my password",
+            "password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+        },
+        headers={"Accept-Language": "en"},
+    )
     assert "not correct" in response.get_data(as_text=True)
 
 
@@ -146,13 +187,21 @@ def test_password_reset_link_works_once(client, make_user):
     assert client.get(link).status_code == 200
     response = client.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.headers["Location"] == "/login"
-    assert client.post("/login", data={"email": user.email, "password": NEW_PASSWORD}).status_code == 302
+    assert (
+        client.post("/login", data={"email": user.email, "password": NEW_PASSWORD}).status_code
+        == 302
+    )
     client.post("/logout")
-    again = client.post(link, data={"password": "yet another passphrase",
-                                    "confirm": "yet another passphrase"})
+    again = client.post(
+        link, data={"password": "yet another passphrase", "confirm": "yet another passphrase"}
+    )
     assert again.headers["Location"] == "/password/forgot"
-    assert client.post("/login", data={"email": user.email,
-                                       "password": "yet another passphrase"}).status_code == 200
+    assert (
+        client.post(
+            "/login", data={"email": user.email, "password": "yet another passphrase"}
+        ).status_code
+        == 200
+    )
 
 
 def test_password_reset_link_expires(client, make_user):
@@ -162,7 +211,9 @@ def test_password_reset_link_expires(client, make_user):
     with time_machine.travel(utcnow() + timedelta(hours=2, seconds=1), tick=False):
         response = client.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.headers["Location"] == "/password/forgot"
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    )
 
 
 def test_password_reset_for_an_unknown_address_reveals_nothing(client):
@@ -174,11 +225,14 @@ def test_password_reset_for_an_unknown_address_reveals_nothing(client):
 def test_staff_invite_a_juror_who_creates_an_account(app, client, make_user, login_as):
     staff = make_user(Role.STAFF)
     login_as(staff)
-    client.post("/staff/people/invite", data={"email": "juror@example.org", "roles": ["juror", "chair"]})
+    client.post(
+        "/staff/people/invite", data={"email": "juror@example.org", "roles": ["juror", "chair"]}
+    )
     client.post("/logout")
     link = _link("/invitations/")
-    response = client.post(link, data={"full_name": "Jamila Juror", "password": PASSWORD,
-                                       "confirm": PASSWORD})
+    response = client.post(
+        link, data={"full_name": "Jamila Juror", "password": PASSWORD, "confirm": PASSWORD}
+    )
     assert response.status_code == 302
     user = db.session.scalar(db.select(User).where(User.email == "juror@example.org"))
     assert user.roles == {"juror", "chair"}
@@ -206,10 +260,19 @@ def test_login_is_rate_limited_with_a_clear_message(app, client, make_user):
     limiter.enabled = True
     limiter.reset()
     try:
-        codes = [client.post("/login", data={"email": user.email, "password": "wrong password"},
-                             headers={"Accept-Language": "en"}).status_code for _ in range(4)]
-        blocked = client.post("/login", data={"email": user.email, "password": PASSWORD},
-                              headers={"Accept-Language": "en"})
+        codes = [
+            client.post(
+                "/login",
+                data={"email": user.email, "password": "wrong password"},
+                headers={"Accept-Language": "en"},
+            ).status_code
+            for _ in range(4)
+        ]
+        blocked = client.post(
+            "/login",
+            data={"email": user.email, "password": PASSWORD},
+            headers={"Accept-Language": "en"},
+        )
     finally:
         limiter.enabled = False
         app.config["LOGIN_RATE_LIMIT"] = "10 per minute; 50 per hour"

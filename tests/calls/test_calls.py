@@ -17,10 +17,22 @@ VALID = {
     "quota": "30",
     "reserve_size": "10",
     "jurors_per_dossier": "3",
-    "criteria-0-name": "Team", "criteria-0-weight": "25", "criteria-0-scale_min": "0", "criteria-0-scale_max": "10",
-    "criteria-1-name": "Project", "criteria-1-weight": "35", "criteria-1-scale_min": "0", "criteria-1-scale_max": "10",
-    "criteria-2-name": "Profitability", "criteria-2-weight": "25", "criteria-2-scale_min": "0", "criteria-2-scale_max": "10",
-    "criteria-3-name": "Overall", "criteria-3-weight": "15", "criteria-3-scale_min": "0", "criteria-3-scale_max": "10",
+    "criteria-0-name": "Team",
+    "criteria-0-weight": "25",
+    "criteria-0-scale_min": "0",
+    "criteria-0-scale_max": "10",
+    "criteria-1-name": "Project",
+    "criteria-1-weight": "35",
+    "criteria-1-scale_min": "0",
+    "criteria-1-scale_max": "10",
+    "criteria-2-name": "Profitability",
+    "criteria-2-weight": "25",
+    "criteria-2-scale_min": "0",
+    "criteria-2-scale_max": "10",
+    "criteria-3-name": "Overall",
+    "criteria-3-weight": "15",
+    "criteria-3-scale_min": "0",
+    "criteria-3-scale_max": "10",
     "minimum_age": "18",
     "accepted_nationalities": "ma, BE",
     "residence_min_years": "2",
@@ -50,32 +62,47 @@ def test_staff_create_a_call_in_brussels_time(staff_client):
     assert (closes.hour, closes.minute) == (23, 59)
     assert call.closes_at.utcoffset().total_seconds() == 0  # stored in UTC
     assert [(c.name, c.weight) for c in call.criteria] == [
-        ("Team", 25), ("Project", 35), ("Profitability", 25), ("Overall", 15)]
+        ("Team", 25),
+        ("Project", 35),
+        ("Profitability", 25),
+        ("Overall", 15),
+    ]
     assert call.eligibility["accepted_nationalities"] == ["BE", "MA"]
     assert call.eligibility["minimum_age"] == 18
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"criteria-3-weight": "20"}, "add up to 105"),
-    ({"closes_at": "2027-01-01T09:00"}, "close after it opens"),
-    ({"quota": "0"}, "at least 1"),
-    ({"reserve_size": "-1"}, "cannot be negative"),
-    ({"jurors_per_dossier": "0"}, "At least 1 juror"),
-    ({"reference": "mbi 2027!"}, "Capital letters"),
-    ({"name": ""}, "give the call a name"),
-    ({"opens_at": "not a date"}, "date"),
-    ({"residence_min_years": "6"}, "cannot exceed"),
-    ({"accepted_nationalities": "Morocco"}, "Two-letter"),
-    ({"criteria-0-scale_max": "0"}, "must exceed"),
-    ({"criteria-0-weight": "101"}, "between 1 and 100"),
-    ({"accepted_languages": []}, "at least one language"),
-    ({"criteria-0-name": "", "criteria-1-name": "", "criteria-2-name": "", "criteria-3-name": ""},
-     "at least one scoring criterion"),
-    ({"ownership_min_percent": "150"}, "percentage"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"criteria-3-weight": "20"}, "add up to 105"),
+        ({"closes_at": "2027-01-01T09:00"}, "close after it opens"),
+        ({"quota": "0"}, "at least 1"),
+        ({"reserve_size": "-1"}, "cannot be negative"),
+        ({"jurors_per_dossier": "0"}, "At least 1 juror"),
+        ({"reference": "mbi 2027!"}, "Capital letters"),
+        ({"name": ""}, "give the call a name"),
+        ({"opens_at": "not a date"}, "date"),
+        ({"residence_min_years": "6"}, "cannot exceed"),
+        ({"accepted_nationalities": "Morocco"}, "Two-letter"),
+        ({"criteria-0-scale_max": "0"}, "must exceed"),
+        ({"criteria-0-weight": "101"}, "between 1 and 100"),
+        ({"accepted_languages": []}, "at least one language"),
+        (
+            {
+                "criteria-0-name": "",
+                "criteria-1-name": "",
+                "criteria-2-name": "",
+                "criteria-3-name": "",
+            },
+            "at least one scoring criterion",
+        ),
+        ({"ownership_min_percent": "150"}, "percentage"),
+    ],
+)
 def test_bad_call_values_get_a_clear_message_and_save_nothing(staff_client, change, message):
-    response = staff_client.post("/staff/calls/new", data=VALID | change,
-                                 headers={"Accept-Language": "en"})
+    response = staff_client.post(
+        "/staff/calls/new", data=VALID | change, headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert _calls() == 0
@@ -98,15 +125,20 @@ def test_edit_a_call_and_its_criteria(staff_client, make_call):
     db.session.expire_all()
     assert call.quota == 25
     assert [(c.name, c.weight) for c in call.criteria] == [
-        ("Team", 40), ("Project", 35), ("Profitability", 25)]
+        ("Team", 40),
+        ("Project", 35),
+        ("Profitability", 25),
+    ]
 
 
 def test_a_numbered_call_keeps_its_reference(staff_client, make_call, make_application):
     call = make_call("MBI-2027")
     make_application("submitted", call=call)
-    response = staff_client.post(f"/staff/calls/{call.id}/edit",
-                                 data=VALID | {"reference": "MBI-2028"},
-                                 headers={"Accept-Language": "en"})
+    response = staff_client.post(
+        f"/staff/calls/{call.id}/edit",
+        data=VALID | {"reference": "MBI-2028"},
+        headers={"Accept-Language": "en"},
+    )
     assert "cannot change" in response.get_data(as_text=True)
     db.session.expire_all()
     assert call.reference == "MBI-2027"

@@ -15,7 +15,7 @@ class Inbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope)
         return "250 OK"
 
@@ -86,8 +86,14 @@ def test_emails_are_written_in_the_recipients_language(app, make_user):
     user = make_user(Role.APPLICANT, locale="fr", full_name="Omar")
     from flask_babel import lazy_gettext as _l
 
-    queue_email(user.email, _l("Welcome to Impulse"), "welcome", locale="fr", user=user,
-                login_url="http://x")
+    queue_email(
+        user.email,
+        _l("Welcome to Impulse"),
+        "welcome",
+        locale="fr",
+        user=user,
+        login_url="http://x",
+    )
     db.session.commit()
     message = outbox_messages()[0]
     assert message.subject == "Bienvenue sur Impulse"

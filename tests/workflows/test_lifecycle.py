@@ -47,7 +47,11 @@ def test_state_trigger_pair(make_application, state, trigger):
         db.session.commit()
         assert application.status == ALLOWED[(state, trigger)]
         assert audit_count(application.id) == 1
-        assert (entry.from_state, entry.to_state, entry.trigger) == (state, application.status, trigger)
+        assert (entry.from_state, entry.to_state, entry.trigger) == (
+            state,
+            application.status,
+            trigger,
+        )
         assert application.version == version + 1
     else:
         with pytest.raises(TransitionRefused):
