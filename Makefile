@@ -55,7 +55,7 @@ sysdeps:
 	fi
 
 translations:
-	@$(BIN)/pybabel compile -q -d app/translations
+	@$(BIN)/pybabel compile -d app/translations > /dev/null
 
 migrate: setup
 	$(FLASK) db upgrade

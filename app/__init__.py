@@ -144,6 +144,7 @@ def _register_errors(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from app.applications.wording import APPLICANT_STATUS, STATE_LABELS, TRIGGER_LABELS
+    from app.auth.forms import ROLE_LABELS
     from app.common.clock import to_brussels
 
     @app.template_filter("local_dt")
@@ -166,4 +167,5 @@ def _register_template_helpers(app: Flask) -> None:
             "trigger_labels": TRIGGER_LABELS,
             "current_path": request.full_path.rstrip("?"),
             "user_roles": current_user.roles if current_user.is_authenticated else set(),
+            "role_labels": ROLE_LABELS,
         }

@@ -107,14 +107,13 @@ class AcceptInvitationForm(FlaskForm):
     password, confirm = new_password_fields()
 
 
-def role_label(role: str) -> str:
-    return {
-        "applicant": _l("Applicant"),
-        "staff": _l("Programme staff"),
-        "juror": _l("Juror"),
-        "chair": _l("Jury chair"),
-        "coach": _l("Coach"),
-    }[role]
+ROLE_LABELS = {
+    "applicant": _l("Applicant"),
+    "staff": _l("Programme staff"),
+    "juror": _l("Juror"),
+    "chair": _l("Jury chair"),
+    "coach": _l("Coach"),
+}
 
 
 class InviteForm(FlaskForm):
@@ -129,4 +128,4 @@ class InviteForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.roles.choices = [SelectChoice(str(role), role_label(role)) for role in INVITABLE_ROLES]
+        self.roles.choices = [SelectChoice(str(role), ROLE_LABELS[role]) for role in INVITABLE_ROLES]

@@ -3,7 +3,7 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from app.auth import bp
 from app.auth.forms import (
@@ -15,7 +15,7 @@ from app.auth.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from app.auth.models import AccountToken, Role, TokenPurpose, User
+from app.auth.models import AccountToken, Role, RoleGrant, TokenPurpose, User
 from app.auth.services import (
     AccountError,
     accept_invitation,
@@ -30,7 +30,8 @@ from app.auth.services import (
 from app.auth.services import (
     reset_password as use_reset_link,
 )
-from app.common.access import role_required, safe_next_url
+from app.common.access import role_required, safe_next_url, wants_page
+from app.common.clock import utcnow
 from app.extensions import db, limiter
 from app.i18n import current_locale
 
@@ -191,15 +192,32 @@ def accept_invitation_view(token):
 @bp.route("/staff/people")
 @role_required(Role.STAFF)
 def people():
-    """Every account with its roles, pending invitations, and the invitation form."""
-    users = db.session.scalars(select(User).order_by(User.email)).all()
+    """Accounts by role (searchable, paginated), pending invitations, the invitation form."""
+    role = request.args.get("role", "team")
+    search = request.args.get("q", "").strip()[:100]
+    query = select(User)
+    if role == "team":
+        query = query.where(User.grants.any(RoleGrant.role != Role.APPLICANT))
+    elif role in set(Role):
+        query = query.where(User.grants.any(RoleGrant.role == role))
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(
+            or_(func.lower(User.email).like(pattern), func.lower(User.full_name).like(pattern))
+        )
+    page = db.paginate(query.order_by(User.email), page=wants_page(), per_page=50, error_out=False)
     invitations = db.session.scalars(
         select(AccountToken)
-        .where(AccountToken.purpose == TokenPurpose.INVITATION, AccountToken.used_at.is_(None))
+        .where(
+            AccountToken.purpose == TokenPurpose.INVITATION,
+            AccountToken.used_at.is_(None),
+            AccountToken.expires_at > utcnow(),
+        )
         .order_by(AccountToken.created_at.desc())
     ).all()
     return render_template(
-        "auth/people.html", users=users, invitations=invitations, form=InviteForm()
+        "auth/people.html", page=page, invitations=invitations, form=InviteForm(), role=role,
+        search=search, roles=list(Role),
     )
 
 
