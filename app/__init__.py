@@ -148,7 +148,8 @@ def _register_template_helpers(app: Flask) -> None:
     from app.common.clock import to_brussels
 
     @app.template_filter("local_dt")
-    def local_dt(moment, format="medium"):
+    def local_dt(moment, format="d MMM y, HH:mm"):
+        """A moment in Brussels time, written for the page's language."""
         if moment is None:
             return "—"
         return format_datetime(to_brussels(moment), format)
