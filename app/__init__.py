@@ -29,6 +29,8 @@ def create_app(config: Config | None = None) -> Flask:
     )
     logging.getLogger("transitions").setLevel(logging.WARNING)
 
+    from app import models  # noqa: F401 - registers every table before anything queries
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -71,21 +73,27 @@ def _init_login(app: Flask) -> None:
         return user
 
 
+#: The business areas, each a package with a blueprint and its routes.
+AREAS = (
+    "main",
+    "auth",
+    "calls",
+    "applications",
+    "documents",
+    "info_sessions",
+    "jury",
+    "coaching",
+    "outbox",
+)
+
+
 def _register_blueprints(app: Flask) -> None:
     import importlib
 
-    for area in ("main", "auth", "calls", "applications", "jury", "coaching", "outbox"):
+    for area in AREAS:
         importlib.import_module(f"app.{area}.routes")  # attaches the views to the blueprint
-    from app.applications import bp as applications_bp
-    from app.auth import bp as auth_bp
-    from app.calls import bp as calls_bp
-    from app.coaching import bp as coaching_bp
-    from app.jury import bp as jury_bp
-    from app.main import bp as main_bp
-    from app.outbox import bp as outbox_bp
-
-    for blueprint in (main_bp, auth_bp, calls_bp, applications_bp, jury_bp, coaching_bp, outbox_bp):
-        app.register_blueprint(blueprint)
+    for area in AREAS:
+        app.register_blueprint(importlib.import_module(f"app.{area}").bp)
 
 
 def _register_errors(app: Flask) -> None:

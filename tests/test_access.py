@@ -1,64 +1,42 @@
 """Every route x every role, read from ``app.url_map``: a new route cannot escape this table.
 
-Expected answers: 200 (allowed page), 302 (allowed action, or a redirect by design),
-"login" (anonymous sent to the login page) and 404 (not allowed: nobody learns what exists).
+Each area lists its routes in tests/<area>/access.py (vocabulary in tests/access_rules.py);
+an area may add path values for its own objects with ``path_values(users, application)``.
 """
 
 import pytest
 
 from app.auth.models import Role
 from app.extensions import db
+from app.jury.models import ConflictOfInterest, JuryAssignment
 from app.outbox.services import queue_email
-
-ROLES = ["anonymous", "owner", "applicant", "staff", "juror", "chair", "coach"]
-SIGNED_IN = ROLES[1:]
+from tests.access_rules import ROLES
 
 
-def only(allowed, ok=200, other=404):
-    """``ok`` for the roles in ``allowed``, ``other`` for the rest, login for anonymous."""
-    return {role: ok if role in allowed else other for role in SIGNED_IN} | {"anonymous": "login"}
+def _area_tables():
+    """Each area's expectations live beside its tests, in tests/<area>/access.py."""
+    import importlib
+    import pkgutil
+
+    import tests
+
+    expected, extra_values = {}, []
+    for module in pkgutil.iter_modules(tests.__path__):
+        if not module.ispkg:
+            continue
+        try:
+            access = importlib.import_module(f"tests.{module.name}.access")
+        except ModuleNotFoundError:
+            continue
+        overlap = set(expected) & set(access.EXPECTED)
+        assert not overlap, f"endpoints listed twice: {overlap}"
+        expected.update(access.EXPECTED)
+        if hasattr(access, "path_values"):
+            extra_values.append(access.path_values)
+    return expected, extra_values
 
 
-def everyone(answer):
-    return {role: answer for role in ROLES}
-
-
-STAFF = {"staff"}
-APPLICANTS = {"owner", "applicant"}
-EXPECTED = {
-    # endpoint: (method, {role: answer})
-    "main.index": ("GET", {"anonymous": 200} | {role: 302 for role in SIGNED_IN}),
-    "main.home": ("GET", only(set(SIGNED_IN), ok=302)),
-    "main.staff_home": ("GET", only(STAFF)),
-    "main.switch_language": ("POST", everyone(302)),
-    "main.privacy": ("GET", everyone(200)),
-    "auth.login": ("GET", {"anonymous": 200} | {role: 302 for role in SIGNED_IN}),
-    "auth.logout": ("POST", everyone(302)),
-    "auth.register": ("GET", {"anonymous": 200} | {role: 302 for role in SIGNED_IN}),
-    "auth.forgot_password": ("GET", everyone(200)),
-    "auth.reset_password": ("GET", everyone(302)),
-    "auth.change_password": ("GET", only(set(SIGNED_IN))),
-    "auth.accept_invitation": ("GET", everyone(302)),
-    "auth.people": ("GET", only(STAFF)),
-    "auth.invite": ("POST", only(STAFF, ok=302)),
-    "auth.set_user_active": ("POST", only(STAFF, ok=302)),
-    "calls.list_calls": ("GET", only(STAFF)),
-    "calls.new_call": ("GET", only(STAFF)),
-    "calls.show_call": ("GET", only(STAFF)),
-    "calls.edit_call": ("GET", only(STAFF)),
-    "applications.my_applications": ("GET", only(APPLICANTS)),
-    "applications.apply": ("POST", only(APPLICANTS, ok=302)),
-    "applications.show_application": ("GET", only({"owner"}) | {"staff": 302, "chair": 302}),
-    "applications.confirm_action": ("GET", only({"owner"})),
-    "applications.fire_action": ("POST", only({"owner"}, ok=302)),
-    "applications.list_applications": ("GET", only({"staff", "chair"})),
-    "applications.staff_dossier": ("GET", only({"staff", "chair"})),
-    "jury.home": ("GET", only({"juror", "chair"})),
-    "coaching.home": ("GET", only({"coach"})),
-    "outbox.list_messages": ("GET", only(STAFF)),
-    "outbox.show_message": ("GET", only(STAFF)),
-    "static": ("GET", everyone(200)),
-}
+EXPECTED, EXTRA_VALUES = _area_tables()
 
 
 def test_every_route_is_in_the_table(app):
@@ -73,11 +51,20 @@ def world(app, make_user, make_call, make_application):
         "applicant": make_user(Role.APPLICANT),
         "staff": make_user(Role.STAFF),
         "juror": make_user(Role.JUROR),
+        "conflicted": make_user(Role.JUROR),
         "chair": make_user(Role.CHAIR),
         "coach": make_user(Role.COACH),
     }
     call = make_call("MBI-2026")
     application = make_application("submitted", call=call, applicant=users["owner"])
+    for role in ("juror", "conflicted"):
+        db.session.add(JuryAssignment(application=application, juror=users[role]))
+    db.session.flush()
+    db.session.add(
+        ConflictOfInterest(
+            application_id=application.id, juror_id=users["conflicted"].id, kind="family"
+        )
+    )
     message = queue_email(
         "someone@example.org", "Hello", "welcome", user=users["owner"], login_url="http://x"
     )
@@ -91,6 +78,9 @@ def world(app, make_user, make_call, make_application):
         "trigger": "withdraw",
         "filename": "css/impulse.css",
     }
+    for path_values in EXTRA_VALUES:
+        values.update(path_values(users, application))
+    db.session.commit()
     return users, values, application
 
 

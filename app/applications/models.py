@@ -49,6 +49,9 @@ class Application(db.Model):
     audit_entries: Mapped[list[AuditEntry]] = relationship(
         back_populates="application", order_by="AuditEntry.id", cascade="all, delete-orphan"
     )
+    documents: Mapped[list[Document]] = relationship(  # noqa: F821 - app.documents.models
+        back_populates="application", order_by="Document.kind", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -128,4 +128,6 @@ class InviteForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.roles.choices = [SelectChoice(str(role), ROLE_LABELS[role]) for role in INVITABLE_ROLES]
+        self.roles.choices = [
+            SelectChoice(str(role), ROLE_LABELS[role]) for role in INVITABLE_ROLES
+        ]

@@ -216,8 +216,13 @@ def people():
         .order_by(AccountToken.created_at.desc())
     ).all()
     return render_template(
-        "auth/people.html", page=page, invitations=invitations, form=InviteForm(), role=role,
-        search=search, roles=list(Role),
+        "auth/people.html",
+        page=page,
+        invitations=invitations,
+        form=InviteForm(),
+        role=role,
+        search=search,
+        roles=list(Role),
     )
 
 

@@ -161,9 +161,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    secret = _issue_token(
-        TokenPurpose.RESET, user.email, timedelta(hours=hours), user_id=user.id
-    )
+    secret = _issue_token(TokenPurpose.RESET, user.email, timedelta(hours=hours), user_id=user.id)
     queue_email(
         user.email,
         _l("Reset your Impulse password"),

@@ -25,6 +25,11 @@ DEFAULT_ELIGIBILITY = {
     "company_country": "MA",
     "ownership_min_percent": 50,
     "required_declarations": ["no_banking_ban", "no_legal_proceedings", "truthful", "consent"],
+    # Documents asked of everyone, and in addition of an existing company.
+    "required_documents": {
+        "all": ["identity", "cv", "business_plan", "criminal_record"],
+        "company": ["trade_register_certificate", "statutes", "balance_sheets"],
+    },
 }
 
 
@@ -54,6 +59,8 @@ class Call(db.Model):
     jurors_per_dossier: Mapped[int] = mapped_column(default=3)
     #: Parameters of the eligibility rules (see DEFAULT_ELIGIBILITY).
     eligibility: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_ELIGIBILITY))
+    #: Frequently asked questions shown on the public page: [{"question", "answer"}].
+    faq: Mapped[list] = mapped_column(JSON, default=list)
     #: Last number given to a submitted application; references are gap-free.
     last_application_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("info_sessions", __name__)

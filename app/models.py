@@ -1,0 +1,25 @@
+"""Every model, imported once so that relationships between areas resolve."""
+
+from app.applications.models import Application, AuditEntry
+from app.auth.models import AccountToken, RoleGrant, User
+from app.calls.models import Call, Criterion
+from app.documents.models import Document
+from app.info_sessions.models import InfoSession, SessionRegistration
+from app.jury.models import ConflictOfInterest, JuryAssignment
+from app.outbox.models import OutboxMessage
+
+__all__ = [
+    "AccountToken",
+    "Application",
+    "AuditEntry",
+    "Call",
+    "ConflictOfInterest",
+    "Criterion",
+    "Document",
+    "InfoSession",
+    "JuryAssignment",
+    "OutboxMessage",
+    "RoleGrant",
+    "SessionRegistration",
+    "User",
+]

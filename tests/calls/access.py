@@ -1,0 +1,10 @@
+"""Who may reach each route of this area: see tests/test_access.py."""
+
+from tests.access_rules import STAFF, only
+
+EXPECTED = {
+    "calls.list_calls": ("GET", only(STAFF)),
+    "calls.new_call": ("GET", only(STAFF)),
+    "calls.show_call": ("GET", only(STAFF)),
+    "calls.edit_call": ("GET", only(STAFF)),
+}

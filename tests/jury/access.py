@@ -1,0 +1,7 @@
+"""Who may reach each route of this area: see tests/test_access.py."""
+
+from tests.access_rules import only
+
+EXPECTED = {
+    "jury.home": ("GET", only({"juror", "conflicted", "chair"})),
+}
