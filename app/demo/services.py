@@ -246,8 +246,7 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
             "moroccan_region": rng.choice(MOROCCAN_REGIONS),
             "belgian_region": rng.choice(BELGIAN_REGIONS),
             "city": faker.city(),
-            "phone": f"+32 4{rng.randrange(60, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)} "
-            f"{rng.randrange(10, 99)}",
+            "phone": "+32 4" + " ".join(str(rng.randrange(10, 99)) for _ in range(4)),
             "gender": gender,
             "birth_date": birth.isoformat(),
             "channel": rng.choice(CHANNELS),
