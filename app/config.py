@@ -69,6 +69,13 @@ class Config:
     # Background jobs: Huey on SQLite in instance/ by default, Redis when JOBS_URL says so.
     JOBS_URL = os.environ.get("JOBS_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}")
 
+    # Documents uploaded by applicants: outside any static folder, under generated names.
+    DOCUMENT_STORE = Path(os.environ.get("DOCUMENT_STORE", INSTANCE_DIR / "documents"))
+    #: Largest accepted file (10 MB by default).
+    MAX_DOCUMENT_BYTES = int(os.environ.get("MAX_DOCUMENT_BYTES", 10 * 1024 * 1024))
+    #: Largest accepted request (Flask answers 413 above it).
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 12 * 1024 * 1024))
+
     #: Public address of the site, for links in emails and letters.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
@@ -97,6 +104,7 @@ class TestConfig(Config):
 
     def __init__(self, database_url: str, instance_dir: Path) -> None:
         self.INSTANCE_DIR = instance_dir
+        self.DOCUMENT_STORE = instance_dir / "documents"
         super().__init__()
         self.SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only
         self.SQLALCHEMY_DATABASE_URI = database_url
