@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, has_request_context, render_template, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -80,6 +80,7 @@ AREAS = (
     "calls",
     "applications",
     "documents",
+    "eligibility",
     "info_sessions",
     "jury",
     "coaching",
@@ -161,6 +162,19 @@ def _register_template_helpers(app: Flask) -> None:
         if moment is None:
             return "—"
         return format_datetime(to_brussels(moment), format)
+
+    @app.template_filter("timedelta")
+    def timedelta_filter(delta):
+        """A duration in words ("3 weeks"), for the page's language."""
+        return format_timedelta(delta, granularity="minute", threshold=1.1)
+
+    @app.template_filter("iso_date")
+    def iso_date(value, format="medium"):
+        """An ISO date string (as stored in answers) written for the page's language."""
+        from app.applications.questions import parse_iso_date
+
+        parsed = parse_iso_date(value)
+        return format_date(parsed, format) if parsed else (value or "—")
 
     @app.context_processor
     def globals_():

@@ -25,6 +25,7 @@ from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion
 from app.common.clock import utcnow
 from app.config import TestConfig
 from app.extensions import db, limiter
+from tests.helpers import COMPLETE_ANSWERS, attach_required_documents
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
@@ -173,9 +174,7 @@ def make_application(app, make_user, make_call):
     ) -> Application:
         call = call or make_call()
         applicant = applicant or make_user(Role.APPLICANT)
-        answers = (
-            {"project_title": "Argan export", "summary": "Export argan oil."} if complete else {}
-        )
+        answers = dict(COMPLETE_ANSWERS) if complete else {}
         application = Application(call=call, applicant=applicant, answers=answers, status=status)
         if status != "draft":
             call.last_application_number += 1
@@ -183,6 +182,9 @@ def make_application(app, make_user, make_call):
             application.reference = f"{call.reference}-{application.number:04d}"
             application.submitted_at = utcnow()
         db.session.add(application)
+        if complete:
+            db.session.flush()
+            attach_required_documents(application)
         db.session.commit()
         return application
 

@@ -26,3 +26,130 @@ def csrf_token_from(html: str) -> str:
         match = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+#: Answers that satisfy every required question of a person's application.
+COMPLETE_ANSWERS = {
+    "full_name": "Youssef El Amrani",
+    "birth_date": "1988-04-12",
+    "gender": "M",
+    "nationalities": ["MA", "BE"],
+    "moroccan_ties": True,
+    "residence_country": "BE",
+    "belgium_residence_start": "2010-09-01",
+    "languages": ["fr", "ar"],
+    "phone": "+32 470 12 34 56",
+    "address": "Rue de la Loi 1, 1000 Bruxelles",
+    "belgian_region": "Brussels-Capital",
+    "experience": "Ten years in food logistics.",
+    "project_title": "Argan export",
+    "summary": "Export argan oil.",
+    "sector": "A",
+    "moroccan_region": "Souss-Massa",
+    "stage": "idea",
+    "investment_eur": 80000,
+    "own_contribution_eur": 20000,
+    "turnover_year1_eur": 120000,
+    "gross_margin_percent": 35.5,
+    "financing_plan": "Own funds and a bank loan.",
+    "jobs_created": 6,
+    "link_belgium_morocco": "Belgian shops as first customers.",
+    "responsibility": "Women's cooperative, fair prices.",
+    "training": "Training of six packers.",
+    "channel": "information_session",
+    "no_banking_ban": True,
+    "no_legal_proceedings": True,
+    "truthful": True,
+    "consent": True,
+}
+
+
+def step_form_data(slug: str, answers: dict, version: int) -> dict:
+    """What a browser posts for step ``slug`` with these answers."""
+    from app.applications.questions import STEP_BY_SLUG
+
+    data = {"version": str(version)}
+    for question in STEP_BY_SLUG[slug].questions:
+        value = answers.get(question.name)
+        if value is None:
+            continue
+        if question.kind == "boolean":
+            if value:
+                data[question.name] = "y"
+        else:
+            data[question.name] = value
+    return data
+
+
+def fill_every_step(client, application, answers: dict | None = None) -> None:
+    """Answer every step of ``application`` through the HTTP client, as its owner."""
+    from app.applications.questions import STEPS
+
+    answers = COMPLETE_ANSWERS if answers is None else answers
+    for step in STEPS:
+        if not step.questions:
+            continue
+        db.session.expire_all()
+        response = client.post(
+            f"/applications/{application.id}/steps/{step.slug}",
+            data=step_form_data(step.slug, answers, application.version),
+        )
+        assert response.status_code == 302, (step.slug, response.get_data(as_text=True)[:2000])
+    db.session.expire_all()
+
+
+class QueryCounter:
+    """Counts the SQL statements sent to the database inside a ``with`` block."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _count(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+_TINY_PDF: list[bytes] = []
+
+
+def attach_required_documents(application) -> None:
+    """Give ``application`` every document its call requires (small real PDFs)."""
+    from app.documents.demo import sample_pdf
+    from app.documents.services import attach_document, required_kinds
+
+    if not _TINY_PDF:
+        _TINY_PDF.append(sample_pdf("Test document", ["Impulse tests"]))
+    for kind in required_kinds(application):
+        attach_document(application, kind, _TINY_PDF[0], f"{kind}.pdf", actor=None)
+
+
+def upload_required_documents(client, application) -> None:
+    """Upload, through the HTTP client, a small PDF for every required document."""
+    import io
+
+    from app.documents.demo import sample_pdf
+    from app.documents.services import required_kinds
+
+    for kind in required_kinds(application):
+        response = client.post(
+            f"/applications/{application.id}/documents/{kind}",
+            data={"file": (io.BytesIO(sample_pdf(kind, ["test"])), f"{kind}.pdf")},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    db.session.expire_all()

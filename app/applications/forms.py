@@ -1,24 +1,142 @@
-"""Application forms. Nothing is required in a draft; submission checks completeness."""
+"""Forms of the application: one form class per step, built from app.applications.questions.
+
+Nothing is required in a draft; each field checks only its type and limits, so a
+step can be saved with any valid subset of answers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.applications.services import ANSWER_LIMITS
+from app.applications.questions import Question, Step, parse_iso_date
+from app.common.clock import BRUSSELS, utcnow
 
 
-class DraftForm(FlaskForm):
-    version = IntegerField(validators=[DataRequired()])
-    project_title = StringField(
-        _l("Project title"),
-        validators=[Optional(), Length(max=ANSWER_LIMITS["project_title"])],
-    )
-    summary = TextAreaField(
-        _l("Summary of the project"),
-        validators=[Optional(), Length(max=ANSWER_LIMITS["summary"])],
-        description=_l("What you will build in Morocco, for whom, and why now."),
-    )
+class NotInTheFuture:
+    def __call__(self, form, field):
+        today = utcnow().astimezone(BRUSSELS).date()
+        if field.data and field.data > today:
+            raise ValidationError(_l("This date cannot be in the future."))
+        if field.data and field.data < date(1900, 1, 1):
+            raise ValidationError(_l("This date is too far in the past."))
+
+
+def _limits(question: Question) -> list:
+    validators = [Optional()]
+    if question.max_length:
+        validators.append(
+            Length(
+                max=question.max_length,
+                message=_l("At most %(max)d characters.", max=question.max_length),
+            )
+        )
+    if question.minimum is not None or question.maximum is not None:
+        if question.kind == "percent":
+            message = _l("A percentage between 0 and 100.")
+        else:
+            message = _l(
+                "A number between %(min)s and %(max)s.", min=question.minimum, max=question.maximum
+            )
+        validators.append(NumberRange(question.minimum, question.maximum, message))
+    return validators
+
+
+def _field(question: Question):
+    kw = {"description": question.help or "", "validators": _limits(question)}
+    if question.kind == "text":
+        return StringField(question.label, **kw)
+    if question.kind == "textarea":
+        return TextAreaField(question.label, **kw)
+    if question.kind == "email":
+        return EmailField(question.label, **kw)
+    if question.kind == "tel":
+        return TelField(question.label, render_kw={"autocomplete": "tel"}, **kw)
+    if question.kind == "date":
+        if question.when == "past":
+            kw["validators"].append(NotInTheFuture())
+        return DateField(question.label, **kw)
+    if question.kind == "integer":
+        return IntegerField(question.label, **kw)
+    if question.kind == "percent":
+        return DecimalField(question.label, places=None, **kw)
+    if question.kind == "boolean":
+        return BooleanField(
+            question.label, validators=[Optional()], description=question.help or ""
+        )
+    choices = [SelectChoice(value, label) for value, label in question.choices]
+    if question.kind == "multi":
+        return SelectMultipleField(
+            question.label,
+            choices=choices,
+            widget=ListWidget(prefix_label=False),
+            option_widget=CheckboxInput(),
+            **kw,
+        )
+    return SelectField(question.label, choices=[SelectChoice("", "—"), *choices], **kw)
+
+
+_FORM_CLASSES: dict[str, type[FlaskForm]] = {}
+
+
+def step_form_class(step: Step) -> type[FlaskForm]:
+    """The FlaskForm class of ``step``: a field per question, and the version seen."""
+    if step.slug not in _FORM_CLASSES:
+        attributes = {"version": HiddenField(validators=[DataRequired()])}
+        for question in step.questions:
+            attributes[question.name] = _field(question)
+        _FORM_CLASSES[step.slug] = type(f"{step.slug.title()}StepForm", (FlaskForm,), attributes)
+    return _FORM_CLASSES[step.slug]
+
+
+def to_form_data(step: Step, answers: dict) -> dict:
+    """Stored answers as the form's Python values (ISO strings back to dates)."""
+    data = {}
+    for question in step.questions:
+        value = answers.get(question.name)
+        data[question.name] = parse_iso_date(value) if question.kind == "date" else value
+    return data
+
+
+def valid_answers(form: FlaskForm, step: Step) -> dict:
+    """The answers of ``form`` whose fields passed validation, ready to store as JSON."""
+    answers = {}
+    for question in step.questions:
+        field = form[question.name]
+        if field.errors:
+            continue
+        value = field.data
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = float(value)
+        elif isinstance(value, str):
+            value = value.strip() or None
+            if question.kind == "select" and value == "":
+                value = None
+        elif question.kind == "multi":
+            value = list(value or [])
+        answers[question.name] = value
+    return answers
 
 
 class TransitionForm(FlaskForm):

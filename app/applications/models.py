@@ -14,9 +14,6 @@ from app.common.types import UTCDateTime
 from app.extensions import db
 from workflows import application as lifecycle
 
-#: Answers that must be given before submitting, in form order.
-REQUIRED_ANSWERS = ("project_title", "summary")
-
 
 class Application(db.Model):
     __tablename__ = "applications"
@@ -63,9 +60,16 @@ class Application(db.Model):
     def deadline(self) -> datetime:
         return self.call.closes_at
 
-    def missing_items(self) -> list[str]:
-        """Names of the required answers still empty."""
-        return [name for name in REQUIRED_ANSWERS if not str(self.answers.get(name) or "").strip()]
+    def missing_items(self) -> list:
+        """What still prevents submission: answers, then documents (MissingItem each)."""
+        from app.applications.questions import MissingItem, missing_answers
+        from app.documents.services import missing_documents
+        from app.documents.wording import KIND_LABELS
+
+        items = missing_answers(self.answers or {})
+        for kind in missing_documents(self):
+            items.append(MissingItem("documents", kind, KIND_LABELS[kind]))
+        return items
 
     @property
     def title(self) -> str:
@@ -73,7 +77,8 @@ class Application(db.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status == "draft"
+        """The applicant may still change answers and documents."""
+        return self.status in ("draft", "info_requested")
 
     # Permissions ---------------------------------------------------------------
     def actor_kinds(self, user: User) -> set[str]:

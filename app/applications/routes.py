@@ -3,19 +3,22 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.applications import bp
-from app.applications.forms import DraftForm, TransitionForm
+from app.applications.filters import FILTER_CHOICES, ApplicationFilters
+from app.applications.forms import TransitionForm, step_form_class, to_form_data, valid_answers
 from app.applications.models import Application, AuditEntry
+from app.applications.progress import step_progress, step_url
+from app.applications.questions import QUESTIONS, STEP_BY_SLUG, STEPS
 from app.applications.services import (
     ApplicationError,
     ConcurrentUpdate,
     NotPermitted,
     TransitionRefused,
     apply_transition,
-    save_draft,
+    save_answers,
     start_application,
 )
 from app.applications.wording import (
@@ -25,7 +28,7 @@ from app.applications.wording import (
     TRIGGERS_TO_CONFIRM,
     TRIGGERS_WITH_NOTE,
 )
-from app.auth.models import Role, User
+from app.auth.models import Role
 from app.calls.models import Call
 from app.common.access import role_required, wants_page
 from app.common.clock import utcnow
@@ -85,40 +88,98 @@ def apply(call_id):
         flash(str(error), "error")
         return redirect(url_for("applications.my_applications"))
     db.session.commit()
-    return redirect(url_for("applications.show_application", application_id=application.id))
+    if application.answers:
+        return redirect(url_for("applications.show_application", application_id=application.id))
+    return redirect(step_url(application, STEPS[0]))
 
 
-@bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
+def _load_own_editable(application_id: int) -> Application:
+    """The current user's own application, still editable; 404 otherwise."""
+    application = _load_visible(application_id)
+    if application.applicant_id != current_user.id:
+        abort(404)
+    return application
+
+
+@bp.route("/applications/<int:application_id>")
 @login_required
 def show_application(application_id):
-    """The applicant's own application: the draft form, or the read-only dossier."""
+    """The applicant's application: progress, review of every answer, submit; or its status."""
     application = _load_visible(application_id)
     if application.applicant_id != current_user.id:
         return redirect(url_for("applications.staff_dossier", application_id=application.id))
-    form = DraftForm(obj=None, data={**application.answers, "version": application.version})
-    if request.method == "POST":
-        form = DraftForm()
-        if not form.validate():
-            return render_template(
-                "applications/show.html", application=application, form=form
-            ), 422
-        try:
-            save_draft(
-                application,
-                {name: form[name].data for name in ("project_title", "summary")},
-                actor=current_user,
-                expected_version=form.version.data,
-            )
-        except ConcurrentUpdate as error:
-            return _refused(str(error))
-        except ApplicationError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Draft saved."), "success")
+    missing = application.missing_items() if application.is_editable else []
+    return render_template(
+        "applications/show.html",
+        application=application,
+        steps=STEPS,
+        missing=missing,
+        progress=step_progress(application, missing),
+        form=TransitionForm(),
+    )
+
+
+@bp.route("/applications/<int:application_id>/steps/<slug>", methods=["GET", "POST"])
+@login_required
+def edit_step(application_id, slug):
+    """One step of the application form; saving keeps every valid answer."""
+    application = _load_own_editable(application_id)
+    step = STEP_BY_SLUG.get(slug)
+    if step is None or not step.questions:
+        abort(404)
+    if not application.is_editable:
         return redirect(url_for("applications.show_application", application_id=application.id))
-    return render_template("applications/show.html", application=application, form=form)
+    form_class = step_form_class(step)
+    if request.method == "GET":
+        form = form_class(
+            data={**to_form_data(step, application.answers), "version": application.version}
+        )
+        return _render_step(application, step, form)
+    form = form_class()
+    form.validate()
+    try:
+        save_answers(
+            application,
+            valid_answers(form, step),
+            actor=current_user,
+            expected_version=int(form.version.data or -1),
+        )
+    except ConcurrentUpdate as error:
+        return _refused(str(error))
+    except ApplicationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("applications.show_application", application_id=application.id))
+    db.session.commit()
+    if form.errors:
+        flash(_("What was valid is saved. Please correct the fields marked below."), "error")
+        form.version.data = application.version
+        return _render_step(application, step, form), 422
+    flash(_("Saved."), "success")
+    return redirect(_after_step(application, step))
+
+
+def _render_step(application, step, form):
+    missing = application.missing_items()
+    return render_template(
+        "applications/step.html",
+        application=application,
+        step=step,
+        form=form,
+        steps=STEPS,
+        progress=step_progress(application, missing),
+        questions=QUESTIONS,
+    )
+
+
+def _after_step(application, step) -> str:
+    """Where "save and continue" leads: the next step, or the review."""
+    if request.form.get("then") == "stay":
+        return url_for("applications.edit_step", application_id=application.id, slug=step.slug)
+    following = STEPS[[s.slug for s in STEPS].index(step.slug) + 1 :]
+    if not following:
+        return url_for("applications.show_application", application_id=application.id)
+    return step_url(application, following[0])
 
 
 @bp.route("/applications/<int:application_id>/confirm/<trigger>")
@@ -176,25 +237,11 @@ def fire_action(application_id, trigger):
 @bp.route("/staff/calls/<int:call_id>/applications")
 @role_required(Role.STAFF, Role.CHAIR)
 def list_applications(call_id):
-    """The applications of a call, filtered by status and searched by reference or name."""
+    """A call's applications: filters, search by reference or name, sorting, pagination."""
     call = db.get_or_404(Call, call_id)
-    status = request.args.get("status", "")
-    search = request.args.get("q", "").strip()[:100]
-    query = select(Application).where(Application.call_id == call.id).join(Application.applicant)
-    if status in STATES:
-        query = query.where(Application.status == status)
-    if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Application.reference).like(pattern),
-                func.lower(User.full_name).like(pattern),
-            )
-        )
+    filters = ApplicationFilters.from_args(request.args)
     page = db.paginate(
-        query.options(joinedload(Application.applicant)).order_by(
-            Application.number.is_(None), Application.number, Application.id
-        ),
+        filters.query(call).options(joinedload(Application.applicant)),
         page=wants_page(),
         per_page=25,
         error_out=False,
@@ -203,9 +250,9 @@ def list_applications(call_id):
         "applications/list.html",
         call=call,
         page=page,
-        status=status,
-        search=search,
+        filters=filters,
         states=STATES,
+        choices=FILTER_CHOICES,
     )
 
 
@@ -220,6 +267,7 @@ def staff_dossier(application_id):
             joinedload(Application.call),
             joinedload(Application.applicant),
             selectinload(Application.audit_entries).joinedload(AuditEntry.actor),
+            selectinload(Application.documents),
         )
     )
     if application is None or not application.can_view(current_user):

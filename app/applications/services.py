@@ -16,9 +16,6 @@ from app.outbox.services import queue_email
 from workflows import application as lifecycle
 from workflows.application import TransitionRefused
 
-#: Answers an applicant may save in a draft, with their maximum length.
-ANSWER_LIMITS = {"project_title": 150, "summary": 3000}
-
 
 class ApplicationError(Exception):
     """A refused application operation; the message is shown to the user."""
@@ -60,23 +57,19 @@ def start_application(call: Call, applicant: User) -> Application:
     return application
 
 
-def save_draft(
+def save_answers(
     application: Application, answers: dict, *, actor: User, expected_version: int
 ) -> None:
-    """Store the answers of a draft. Empty answers are allowed until submission.
+    """Store validated answers of one step; other answers stay as they were.
 
-    Raises ConcurrentUpdate when the draft changed since ``expected_version``,
-    ApplicationError when it is no longer a draft.
+    Raises ConcurrentUpdate when the application changed since ``expected_version``
+    (another tab, another device), ApplicationError when it can no longer be edited.
     """
     if application.version != expected_version:
         raise ConcurrentUpdate()
-    if not application.is_editable:
+    if not application.is_editable or actor.id != application.applicant_id:
         raise ApplicationError(_l("This application was submitted and can no longer be edited."))
-    cleaned = dict(application.answers)
-    for name, limit in ANSWER_LIMITS.items():
-        if name in answers:
-            cleaned[name] = (answers[name] or "").strip()[:limit]
-    application.answers = cleaned
+    application.answers = {**(application.answers or {}), **answers}
     _flush()
 
 
@@ -188,6 +181,6 @@ __all__ = [
     "NotPermitted",
     "TransitionRefused",
     "apply_transition",
-    "save_draft",
+    "save_answers",
     "start_application",
 ]

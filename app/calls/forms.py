@@ -124,7 +124,7 @@ class CallForm(FlaskForm):
         _l("Maximum age of an existing company (years)"), 1, 100, _l("Between 1 and 100."), 5
     )
     ownership_min_percent = _int(
-        _l("Minimum share held by eligible people (%)"),
+        _l("Eligible people must hold more than this share of the capital (%)"),
         1,
         100,
         _l("A percentage between 1 and 100."),

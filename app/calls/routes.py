@@ -1,6 +1,6 @@
 """Staff pages to list, create and edit calls."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -13,6 +13,7 @@ from app.calls.models import DEFAULT_ELIGIBILITY, Call
 from app.calls.services import CallError, create_call, update_call
 from app.common.access import role_required
 from app.common.clock import from_brussels_naive, to_brussels, utcnow
+from app.documents.wording import KIND_LABELS
 from app.extensions import db
 
 
@@ -117,3 +118,26 @@ def edit_call(call_id):
             flash(_("Call %(reference)s saved.", reference=call.reference), "success")
             return redirect(url_for("calls.show_call", call_id=call.id))
     return render_template("calls/edit.html", form=form, call=call)
+
+
+# Public ------------------------------------------------------------------------------
+
+
+@bp.route("/calls/<reference>")
+def public_call(reference):
+    """The public page of a call: offer, conditions, criteria, timeline, documents, FAQ."""
+    from app.info_sessions.services import public_sessions
+
+    call = db.session.scalar(select(Call).where(Call.reference == reference))
+    if call is None:
+        abort(404)
+    now = utcnow()
+    return render_template(
+        "calls/public.html",
+        call=call,
+        now=now,
+        rules={**DEFAULT_ELIGIBILITY, **call.eligibility},
+        sessions=public_sessions(call, now=now),
+        document_kinds=KIND_LABELS,
+        remaining=call.closes_at - now,
+    )

@@ -26,9 +26,10 @@ from app.demo.reference import (
     MBI_CRITERIA,
     MBI_DESCRIPTION,
     MOROCCAN_REGIONS,
-    NACE_SECTIONS,
 )
+from app.documents.demo import attach_demo_documents
 from app.extensions import db
+from app.info_sessions.demo import add_demo_sessions
 
 DEMO_PASSWORD = "impulse-demo"  # noqa: S105 - documented demo credential
 DEMO_CALL = "MBI-2026"
@@ -174,6 +175,102 @@ PROJECT_IDEAS = [
 ]
 
 
+def _first_of_month(rng: random.Random, first_year: int, last_year: int) -> str:
+    return date(rng.randrange(first_year, last_year), rng.randrange(1, 13), 1).isoformat()
+
+
+def demo_answers(rng: random.Random, name: str, gender: str) -> dict:
+    """A complete, plausible set of answers for one synthetic applicant."""
+    title, sector, summary = rng.choice(PROJECT_IDEAS)
+    company = rng.random() < 0.3
+    investment = rng.randrange(20, 400) * 1000
+    answers = {
+        "full_name": name,
+        "birth_date": (date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 38))).isoformat(),
+        "gender": gender,
+        "nationalities": rng.choice([["MA"], ["MA", "BE"], ["BE"]]),
+        "moroccan_ties": True,
+        "residence_country": "BE",
+        "belgium_residence_start": date(
+            rng.randrange(1990, 2023), rng.randrange(1, 13), 1
+        ).isoformat(),
+        "languages": rng.choice([["fr", "ar"], ["fr", "nl", "ar"], ["nl", "en"], ["fr", "en"]]),
+        "phone": "+32 4" + " ".join(str(rng.randrange(10, 99)) for _ in range(4)),
+        "address": f"{rng.choice(STREETS)} {rng.randrange(1, 180)}",
+        "belgian_region": rng.choice(BELGIAN_REGIONS),
+        "experience": rng.choice(EXPERIENCES),
+        "project_title": title,
+        "summary": summary,
+        "sector": sector,
+        "moroccan_region": rng.choice(MOROCCAN_REGIONS),
+        "stage": "company" if company else "idea",
+        "investment_eur": investment,
+        "own_contribution_eur": investment * rng.randrange(10, 50) // 100,
+        "turnover_year1_eur": rng.randrange(30, 600) * 1000,
+        "gross_margin_percent": rng.randrange(15, 65),
+        "financing_plan": "Own funds, a bank loan in Morocco and family investors.",
+        "jobs_created": rng.randrange(1, 25),
+        "link_belgium_morocco": "Suppliers and first customers in Belgium, production in Morocco.",
+        "responsibility": "Local hiring, fair prices to producers, low-waste packaging.",
+        "training": "On-the-job training for young people from the region.",
+        "channel": rng.choice(CHANNELS),
+        "no_banking_ban": True,
+        "no_legal_proceedings": True,
+        "truthful": True,
+        "consent": True,
+    }
+    if company:
+        answers |= {
+            "legal_form": rng.choice(["SARL", "SARL_AU", "SA"]),
+            "company_created_on": date(
+                rng.randrange(2021, 2026), rng.randrange(1, 13), 1
+            ).isoformat(),
+            "register_number": f"RC {rng.randrange(10000, 99999)}",
+            "capital_mad": rng.randrange(1, 50) * 10000,
+            "eligible_share_percent": rng.choice([51, 60, 75, 100]),
+        }
+    return answers
+
+
+STREETS = [
+    "Rue de Brabant",
+    "Chaussée de Gand",
+    "Turnhoutsebaan",
+    "Rue Saint-Léonard",
+    "Boulevard Lemonnier",
+    "Kiel",
+    "Rue de la Station",
+    "Avenue de Stalingrad",
+]
+EXPERIENCES = [
+    "Twelve years as a logistics manager in Antwerp, then my own transport company.",
+    "Engineer in renewable energy; five years of projects in Belgium and Morocco.",
+    "Chef and restaurant owner in Brussels for eight years.",
+    "Accountant, then finance director of an SME in Liège.",
+    "Software developer and team lead; two start-ups co-founded.",
+]
+
+
+DEMO_FAQ = [
+    {
+        "question": "Can I apply if my company already exists in Morocco?",
+        "answer": "Yes, if it is under Moroccan law, less than five years old, and more than "
+        "half of its capital is held by adult Moroccans living in Belgium.",
+    },
+    {
+        "question": "Do I have to live in Belgium?",
+        "answer": "You live legally in Belgium, or did for at least two of the five years before "
+        "you apply.",
+    },
+    {
+        "question": "What does the programme offer?",
+        "answer": "Trainings and personalised coaching by entrepreneurship professionals, in "
+        "Belgium and in Morocco.",
+    },
+    {"question": "In which language can I apply?", "answer": "French, Dutch, Arabic or English."},
+]
+
+
 class DemoError(Exception):
     """The demo cannot be loaded (e.g. it is there already)."""
 
@@ -218,6 +315,7 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
         reserve_size=10,
         jurors_per_dossier=3,
         eligibility=dict(DEFAULT_ELIGIBILITY),
+        faq=DEMO_FAQ,
         criteria=[
             Criterion(position=i, name=name, description=text, weight=weight)
             for i, (name, text, weight) in enumerate(MBI_CRITERIA, start=1)
@@ -236,28 +334,16 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
             [Role.APPLICANT],
             rng.choice(["fr", "fr", "fr", "nl", "en"]),
         )
-        title, sector, summary = rng.choice(PROJECT_IDEAS)
-        birth = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 38))
-        answers = {
-            "project_title": title,
-            "summary": summary,
-            "sector": sector,
-            "sector_name": NACE_SECTIONS[sector],
-            "moroccan_region": rng.choice(MOROCCAN_REGIONS),
-            "belgian_region": rng.choice(BELGIAN_REGIONS),
-            "city": faker.city(),
-            "phone": "+32 4" + " ".join(str(rng.randrange(10, 99)) for _ in range(4)),
-            "gender": gender,
-            "birth_date": birth.isoformat(),
-            "channel": rng.choice(CHANNELS),
-            "stage": rng.choice(["idea", "idea", "company"]),
-        }
+        answers = demo_answers(rng, name, gender)
         application = Application(call=call, applicant=applicant, answers=answers)
         db.session.add(application)
         db.session.flush()
-        if rng.random() < 0.6:
+        if rng.random() < 0.85:
+            attach_demo_documents(application, rng)
+        if rng.random() < 0.6 and not application.missing_items():
             apply_transition(application, "submit", actor=applicant)
             submitted += 1
+    add_demo_sessions(call, rng, faker)
     return (
         f"Demo loaded: call {DEMO_CALL}, {JURORS} jurors, 1 chair, {COACHES} coaches, "
         f"{applications} applications ({submitted} submitted, {applications - submitted} drafts). "

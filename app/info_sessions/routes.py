@@ -1,0 +1,166 @@
+"""Staff pages to plan a call's information sessions; visitors' registration."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.models import Role
+from app.calls.models import Call
+from app.common.access import role_required, safe_next_url
+from app.common.clock import from_brussels_naive, to_brussels
+from app.common.exports import csv_response
+from app.extensions import db, limiter
+from app.i18n import current_locale
+from app.info_sessions import bp
+from app.info_sessions.forms import InfoSessionForm, RegistrationForm
+from app.info_sessions.models import InfoSession
+from app.info_sessions.services import (
+    AlreadyRegistered,
+    InfoSessionError,
+    create_session,
+    public_sessions,
+    register_visitor,
+    sessions_with_counts,
+    update_session,
+)
+from app.info_sessions.services import delete_session as remove_session
+
+#: Registrations accepted from one address; each one sends an email.
+DEFAULT_REGISTRATION_RATE_LIMIT = "10 per minute; 50 per hour"
+
+
+def _form_data(form: InfoSessionForm) -> dict:
+    return {
+        "city": form.city.data.strip(),
+        "venue": form.venue.data.strip(),
+        "starts_at": from_brussels_naive(form.starts_at.data),
+        "ends_at": from_brussels_naive(form.ends_at.data),
+        "capacity": form.capacity.data,
+    }
+
+
+def _fill_form(form: InfoSessionForm, info_session: InfoSession) -> None:
+    form.process(obj=info_session)
+    form.starts_at.data = to_brussels(info_session.starts_at).replace(tzinfo=None)
+    form.ends_at.data = to_brussels(info_session.ends_at).replace(tzinfo=None)
+
+
+def _back_to_list(info_session: InfoSession):
+    return redirect(url_for("info_sessions.call_sessions", call_id=info_session.call_id))
+
+
+def _save(change, *args, done: str) -> bool:
+    """Run a service, then commit and flash ``done``; on refusal roll back and flash why."""
+    try:
+        change(*args, actor=current_user)
+    except InfoSessionError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return False
+    db.session.commit()
+    flash(done, "success")
+    return True
+
+
+# Staff -----------------------------------------------------------------------------
+
+
+@bp.route("/staff/calls/<int:call_id>/sessions", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def call_sessions(call_id):
+    """A call's information sessions with their fill rate, and a form to add one."""
+    call = db.get_or_404(Call, call_id)
+    form = InfoSessionForm()
+    if form.validate_on_submit():
+        done = _("Session in %(city)s added.", city=form.city.data.strip())
+        if _save(create_session, call, _form_data(form), done=done):
+            return redirect(url_for("info_sessions.call_sessions", call_id=call.id))
+    return render_template(
+        "info_sessions/staff_list.html", call=call, rows=sessions_with_counts(call), form=form
+    )
+
+
+@bp.route("/staff/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def edit_session(session_id):
+    """Change a session's place, times or seats."""
+    info_session = db.get_or_404(InfoSession, session_id)
+    form = InfoSessionForm()
+    if request.method == "GET":
+        _fill_form(form, info_session)
+    elif form.validate_on_submit():
+        done = _("Session in %(city)s saved.", city=form.city.data.strip())
+        if _save(update_session, info_session, _form_data(form), done=done):
+            return _back_to_list(info_session)
+    return render_template("info_sessions/edit.html", form=form, info_session=info_session)
+
+
+@bp.route("/staff/sessions/<int:session_id>/delete", methods=["POST"])
+@role_required(Role.STAFF)
+def delete_session(session_id):
+    """Delete a session nobody registered for."""
+    info_session = db.get_or_404(InfoSession, session_id)
+    call_id, city = info_session.call_id, info_session.city
+    _save(remove_session, info_session, done=_("Session in %(city)s deleted.", city=city))
+    return redirect(url_for("info_sessions.call_sessions", call_id=call_id))
+
+
+@bp.route("/staff/sessions/<int:session_id>")
+@role_required(Role.STAFF)
+def show_session(session_id):
+    """The people registered for a session."""
+    info_session = db.get_or_404(InfoSession, session_id)
+    return render_template("info_sessions/show.html", info_session=info_session)
+
+
+@bp.route("/staff/sessions/<int:session_id>/registrations.csv")
+@role_required(Role.STAFF)
+def export_registrations(session_id):
+    """The people registered for a session, as a CSV file."""
+    info_session = db.get_or_404(InfoSession, session_id)
+    day = to_brussels(info_session.starts_at).date().isoformat()
+    return csv_response(
+        f"{info_session.call.reference}-{info_session.city}-{day}.csv",
+        [_("Name"), _("Email address"), _("Registered at")],
+        ((r.full_name, r.email, r.created_at) for r in info_session.registrations),
+    )
+
+
+# Visitors --------------------------------------------------------------------------
+
+
+def _registration_rate_limit() -> str:
+    return current_app.config.get(
+        "SESSION_REGISTRATION_RATE_LIMIT", DEFAULT_REGISTRATION_RATE_LIMIT
+    )
+
+
+@bp.route("/calls/<int:call_id>/sessions")
+def public_call_sessions(call_id):
+    """The call's coming information sessions, open to anyone."""
+    call = db.get_or_404(Call, call_id)
+    return render_template("info_sessions/public.html", call=call, sessions=public_sessions(call))
+
+
+@bp.route("/sessions/<int:session_id>/register", methods=["POST"])
+@limiter.limit(_registration_rate_limit)
+def register(session_id):
+    """Register a visitor (no account) for a session, then go back where they came from."""
+    info_session = db.get_or_404(InfoSession, session_id)
+    form = RegistrationForm()
+    back = redirect(safe_next_url(form.next.data) or url_for("main.index"))
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return back
+    data = {"full_name": form.full_name.data, "email": form.email.data}
+    try:
+        register_visitor(info_session, data, locale=current_locale())
+    except InfoSessionError as error:
+        db.session.rollback()
+        flash(str(error), "info" if isinstance(error, AlreadyRegistered) else "error")
+        return back
+    db.session.commit()
+    flash(_("You are registered. A confirmation is on its way to your mailbox."), "success")
+    return back

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -9,47 +10,49 @@ from app.applications.models import Application, AuditEntry
 from app.auth.models import Role
 from app.common.clock import utcnow
 from app.extensions import db
-from tests.helpers import audit_count, outbox_messages
+from tests.helpers import (
+    COMPLETE_ANSWERS,
+    audit_count,
+    fill_every_step,
+    outbox_messages,
+    step_form_data,
+    upload_required_documents,
+)
 
 
 def _mine(applicant):
     return db.session.scalar(select(Application).where(Application.applicant_id == applicant.id))
 
 
-def test_apply_save_submit_then_follow(client, make_user, make_call, login_as):
+def test_apply_fill_every_step_submit_then_follow(client, make_user, make_call, login_as):
     call = make_call("MBI-2026", name="Maghrib Belgium Impulse")
     applicant = login_as(make_user(Role.APPLICANT))
     home = client.get("/my/applications").get_data(as_text=True)
     assert "Maghrib Belgium Impulse" in home
-    assert client.post(f"/calls/{call.id}/apply").status_code == 302
+    response = client.post(f"/calls/{call.id}/apply")
     application = _mine(applicant)
-    response = client.post(
-        f"/applications/{application.id}",
-        data={"version": application.version, "project_title": "Argan export", "summary": ""},
-    )
-    assert response.status_code == 302
-    db.session.expire_all()
-    assert application.answers["project_title"] == "Argan export"
-    page = client.get(f"/applications/{application.id}", headers={"Accept-Language": "en"})
-    assert "Before you can submit" in page.get_data(as_text=True)
+    assert response.headers["Location"] == f"/applications/{application.id}/steps/applicant"
 
+    review = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert "items are missing before you can submit" in review
+    assert f'href="/applications/{application.id}/steps/project#sector"' in review
     refused = client.post(
-        f"/applications/{application.id}/actions/submit",
-        data={"version": application.version},
-        headers={"Accept-Language": "en"},
+        f"/applications/{application.id}/actions/submit", data={"version": application.version}
     )
-    assert refused.status_code == 409
-    assert "incomplete" in refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "incomplete" in refused.get_data(as_text=True)
 
-    client.post(
-        f"/applications/{application.id}",
-        data={
-            "version": application.version,
-            "project_title": "Argan export",
-            "summary": "Argan oil.",
-        },
-    )
-    db.session.expire_all()
+    fill_every_step(client, application)
+    missing = {item.name for item in application.missing_items()}
+    assert missing == {"identity", "cv", "business_plan", "criminal_record"}
+    review = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert f'href="/applications/{application.id}/documents#cv"' in review
+    upload_required_documents(client, application)
+    assert application.answers["gross_margin_percent"] == 35.5
+    assert application.answers["nationalities"] == ["MA", "BE"]
+    assert application.missing_items() == []
+    review = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert "Everything is there" in review and "Argan export" in review
+
     response = client.post(
         f"/applications/{application.id}/actions/submit", data={"version": application.version}
     )
@@ -57,15 +60,96 @@ def test_apply_save_submit_then_follow(client, make_user, make_call, login_as):
     db.session.expire_all()
     assert (application.status, application.reference) == ("submitted", "MBI-2026-0001")
     assert outbox_messages()[-1].template == "application_submitted"
-    page = client.get("/my/applications", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert audit_count(application.id) == 1
+    page = client.get("/my/applications").get_data(as_text=True)
     assert "MBI-2026-0001" in page and "checking your eligibility" in page
+    assert client.get(f"/applications/{application.id}/steps/project").status_code == 302
+
+
+def test_a_double_submit_is_refused_cleanly(client, make_application, login_as):
+    application = make_application("draft")
+    login_as(application.applicant)
+    seen = application.version
+    first = client.post(f"/applications/{application.id}/actions/submit", data={"version": seen})
+    second = client.post(f"/applications/{application.id}/actions/submit", data={"version": seen})
+    assert first.status_code == 302 and second.status_code == 409
+    db.session.expire_all()
+    assert audit_count(application.id) == 1 and application.number == 1
+    assert len([m for m in outbox_messages() if m.template == "application_submitted"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("slug", "bad", "message"),
+    [
+        ("project", {"project_title": "x" * 151}, "At most 150 characters"),
+        ("applicant", {"birth_date": "2999-01-01"}, "cannot be in the future"),
+        ("applicant", {"birth_date": "31/02/1990"}, "Not a valid date"),
+        ("project", {"eligible_share_percent": "101"}, "percentage between 0 and 100"),
+        ("economics", {"gross_margin_percent": "-5"}, "percentage between 0 and 100"),
+        ("economics", {"investment_eur": "a lot"}, "Not a valid integer"),
+        ("economics", {"jobs_created": "-1"}, "A number between 0 and"),
+        ("project", {"sector": "Z"}, "Not a valid choice"),
+        ("applicant", {"nationalities": ["MA", "XX"]}, "not a valid choice"),
+    ],
+)
+def test_bad_input_gets_a_message_and_every_valid_answer_is_kept(
+    client, make_application, login_as, slug, bad, message
+):
+    application = make_application("draft", complete=False)
+    login_as(application.applicant)
+    data = step_form_data(slug, COMPLETE_ANSWERS, application.version) | bad
+    response = client.post(f"/applications/{application.id}/steps/{slug}", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html
+    db.session.expire_all()
+    [bad_name] = bad
+    assert bad_name not in application.answers  # the invalid answer is not stored...
+    kept = {k: v for k, v in COMPLETE_ANSWERS.items() if k in data and k != bad_name}
+    for name, value in kept.items():  # ...and every valid one is
+        assert application.answers[name] == value, name
+
+
+def test_empty_answers_are_fine_in_a_draft(client, make_application, login_as):
+    application = make_application("draft", complete=False)
+    login_as(application.applicant)
+    response = client.post(
+        f"/applications/{application.id}/steps/economics", data={"version": application.version}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert application.answers["investment_eur"] is None
+
+
+def test_company_questions_are_required_only_for_a_company(make_application):
+    person = make_application("draft")
+    assert person.missing_items() == []
+    company = make_application("draft")
+    company.answers = {**company.answers, "stage": "company"}
+    assert {item.name for item in company.missing_items()} == {
+        "legal_form",
+        "company_created_on",
+        "register_number",
+        "capital_mad",
+        "eligible_share_percent",
+        "trade_register_certificate",
+        "statutes",
+        "balance_sheets",
+    }
+    assert {item.step for item in company.missing_items()} == {"project", "documents"}
+
+
+def test_declarations_must_be_ticked(make_application):
+    application = make_application("draft")
+    application.answers = {**application.answers, "consent": False}
+    assert [item.name for item in application.missing_items()] == ["consent"]
 
 
 def test_a_submitted_application_is_read_only(client, make_application, login_as):
     application = make_application("submitted")
     login_as(application.applicant)
     response = client.post(
-        f"/applications/{application.id}",
+        f"/applications/{application.id}/steps/project",
         data={"version": application.version, "project_title": "Changed", "summary": "Changed"},
     )
     assert response.status_code == 302
@@ -173,7 +257,7 @@ def test_another_applicant_cannot_post_to_my_application(
     application = make_application("draft")
     login_as(make_user(Role.APPLICANT))
     for url in (
-        f"/applications/{application.id}",
+        f"/applications/{application.id}/steps/project",
         f"/applications/{application.id}/actions/submit",
     ):
         assert (
@@ -210,34 +294,17 @@ def test_applying_to_a_closed_call_is_refused(client, make_call, make_user, logi
     assert db.session.scalar(select(db.func.count()).select_from(Application)) == 0
 
 
-def test_draft_fields_over_their_limit_are_refused_and_nothing_is_lost(
-    client, make_application, login_as
-):
-    application = make_application("draft")
-    login_as(application.applicant)
-    response = client.post(
-        f"/applications/{application.id}",
-        data={"version": application.version, "project_title": "x" * 151, "summary": "New summary"},
-        headers={"Accept-Language": "en"},
-    )
-    assert response.status_code == 422
-    assert "150" in response.get_data(as_text=True)
-    db.session.expire_all()
-    assert application.answers == {"project_title": "Argan export", "summary": "Export argan oil."}
-
-
 def test_draft_saved_with_a_stale_version_loses_cleanly(client, make_application, login_as):
     application = make_application("draft")
     login_as(application.applicant)
     stale = application.version
     client.post(
-        f"/applications/{application.id}",
-        data={"version": stale, "project_title": "First tab", "summary": "s"},
+        f"/applications/{application.id}/steps/project",
+        data={"version": stale, "project_title": "First tab"},
     )
     response = client.post(
-        f"/applications/{application.id}",
-        data={"version": stale, "project_title": "Second tab", "summary": "s"},
-        headers={"Accept-Language": "en"},
+        f"/applications/{application.id}/steps/project",
+        data={"version": stale, "project_title": "Second tab"},
     )
     assert response.status_code == 409
     assert "changed by someone else" in response.get_data(as_text=True)

@@ -1,10 +1,15 @@
 """Who may reach each route of this area: see tests/test_access.py."""
 
-from tests.access_rules import STAFF, only
+from tests.access_rules import STAFF, everyone, only
 
 EXPECTED = {
+    "calls.public_call": ("GET", everyone(200)),
     "calls.list_calls": ("GET", only(STAFF)),
     "calls.new_call": ("GET", only(STAFF)),
     "calls.show_call": ("GET", only(STAFF)),
     "calls.edit_call": ("GET", only(STAFF)),
 }
+
+
+def path_values(users, application):
+    return {"reference": application.call.reference}

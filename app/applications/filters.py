@@ -1,0 +1,78 @@
+"""Filtering, searching and sorting a call's applications (the staff list and its exports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from sqlalchemy import Select, func, or_, select
+
+from app.applications.models import Application
+from app.applications.questions import QUESTIONS
+from app.auth.models import User
+from app.calls.models import Call
+from workflows.application import STATES
+
+#: Answers staff filter on, with their choices (value, label).
+FILTER_CHOICES = {
+    name: QUESTIONS[name].choices for name in ("sector", "moroccan_region", "channel")
+}
+
+SORTS = {
+    "reference": (Application.number.is_(None), Application.number, Application.id),
+    "name": (func.lower(User.full_name), Application.id),
+    "submitted": (Application.submitted_at.is_(None), Application.submitted_at, Application.id),
+    "status": (Application.status, Application.id),
+}
+
+
+@dataclass
+class ApplicationFilters:
+    status: str = ""
+    sector: str = ""
+    moroccan_region: str = ""
+    channel: str = ""
+    q: str = ""
+    sort: str = "reference"
+    descending: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> ApplicationFilters:
+        """Read the query string, ignoring anything unknown."""
+        values = cls(
+            status=args.get("status", "") if args.get("status") in STATES else "",
+            q=args.get("q", "").strip()[:100],
+            sort=args.get("sort", "reference") if args.get("sort") in SORTS else "reference",
+            descending=args.get("order") == "desc",
+        )
+        for name, choices in FILTER_CHOICES.items():
+            wanted = args.get(name, "")
+            if wanted in {value for value, _ in choices}:
+                setattr(values, name, wanted)
+        return values
+
+    def as_args(self, **changes) -> dict:
+        """The query string of these filters, with ``changes``; empty values left out."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)} | changes
+        order = "desc" if data.pop("descending") else ""
+        return {key: value for key, value in (data | {"order": order}).items() if value}
+
+    def query(self, call: Call) -> Select:
+        """SELECT of the matching applications of ``call``, sorted."""
+        query = (
+            select(Application).join(Application.applicant).where(Application.call_id == call.id)
+        )
+        if self.status:
+            query = query.where(Application.status == self.status)
+        for name in FILTER_CHOICES:
+            if getattr(self, name):
+                query = query.where(Application.answers[name].as_string() == getattr(self, name))
+        if self.q:
+            pattern = f"%{self.q.lower()}%"
+            query = query.where(
+                or_(
+                    func.lower(Application.reference).like(pattern),
+                    func.lower(User.full_name).like(pattern),
+                )
+            )
+        order = [column.desc() if self.descending else column for column in SORTS[self.sort]]
+        return query.order_by(*order)

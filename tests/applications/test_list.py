@@ -1,0 +1,87 @@
+"""The staff list of a call's applications: filters, sorting, and a bounded number of queries."""
+
+import pytest
+
+from app.auth.models import Role
+from app.extensions import db
+from tests.helpers import COMPLETE_ANSWERS, QueryCounter
+
+
+def _page_queries(client, url) -> int:
+    client.get(url)  # warm caches (login, call)
+    with QueryCounter(db.engine) as counter:
+        response = client.get(url)
+    assert response.status_code == 200
+    return counter.count
+
+
+def test_the_list_costs_the_same_queries_for_1_and_200_applications(
+    client, make_user, make_call, make_application, login_as
+):
+    one, many = make_call("ONE-2026"), make_call("MANY-2026")
+    make_application("submitted", call=one)
+    for _ in range(200):
+        make_application("submitted", call=many)
+    login_as(make_user(Role.STAFF))
+    small = _page_queries(client, f"/staff/calls/{one.id}/applications")
+    large = _page_queries(client, f"/staff/calls/{many.id}/applications")
+    assert small == large
+    assert large <= 8
+
+
+@pytest.fixture
+def varied(make_call, make_application, make_user):
+    call = make_call("MBI-2026")
+    rows = [
+        ("A", "Souss-Massa", "press", "Zineb Alaoui"),
+        ("C", "Oriental", "partner", "Adil Bennani"),
+        ("A", "Oriental", "press", "Meryem Tazi"),
+    ]
+    for sector, region, channel, name in rows:
+        application = make_application(
+            "submitted", call=call, applicant=make_user(Role.APPLICANT, full_name=name)
+        )
+        application.answers = {
+            **COMPLETE_ANSWERS,
+            "sector": sector,
+            "moroccan_region": region,
+            "channel": channel,
+        }
+    make_application(
+        "draft",
+        call=call,
+        complete=False,
+        applicant=make_user(Role.APPLICANT, full_name="Omar Draft"),
+    )
+    db.session.commit()
+    return call
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ({"sector": "A"}, {"Zineb Alaoui", "Meryem Tazi"}),
+        ({"moroccan_region": "Oriental"}, {"Adil Bennani", "Meryem Tazi"}),
+        ({"channel": "press", "sector": "A", "moroccan_region": "Oriental"}, {"Meryem Tazi"}),
+        ({"status": "draft"}, {"Omar Draft"}),
+        ({"q": "benn"}, {"Adil Bennani"}),
+        ({"sector": "not-a-sector"}, {"Zineb Alaoui", "Adil Bennani", "Meryem Tazi", "Omar Draft"}),
+    ],
+)
+def test_filters(client, make_user, login_as, varied, query, names):
+    login_as(make_user(Role.STAFF))
+    html = client.get(f"/staff/calls/{varied.id}/applications", query_string=query).get_data(
+        as_text=True
+    )
+    everyone = {"Zineb Alaoui", "Adil Bennani", "Meryem Tazi", "Omar Draft"}
+    assert {name for name in everyone if name in html} == names
+
+
+def test_sorting_by_name_both_ways(client, make_user, login_as, varied):
+    login_as(make_user(Role.STAFF))
+    url = f"/staff/calls/{varied.id}/applications"
+    html = client.get(url, query_string={"sort": "name"}).get_data(as_text=True)
+    assert html.index("Adil Bennani") < html.index("Meryem Tazi") < html.index("Zineb Alaoui")
+    html = client.get(url, query_string={"sort": "name", "order": "desc"}).get_data(as_text=True)
+    assert html.index("Zineb Alaoui") < html.index("Meryem Tazi") < html.index("Adil Bennani")
+    assert 'aria-sort="descending"' in html

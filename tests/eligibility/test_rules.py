@@ -1,0 +1,163 @@
+"""Each eligibility rule on boundary values; every reason names the values it used."""
+
+from datetime import date
+
+import pytest
+from flask_babel import force_locale
+
+from app.calls.models import DEFAULT_ELIGIBILITY
+from app.eligibility.rules import (
+    FAIL,
+    NEEDS_INFORMATION,
+    PASS,
+    Context,
+    company_age,
+    declarations,
+    evaluate,
+    language,
+    minimum_age,
+    nationality,
+    ownership,
+    residence,
+    verdict,
+)
+
+PARAMS = dict(DEFAULT_ELIGIBILITY)
+CONTEXT = Context(closing_date=date(2026, 3, 31), application_date=date(2026, 3, 1))
+
+
+def _reason(result) -> str:
+    with force_locale("en"):
+        return str(result.reason)
+
+
+@pytest.mark.parametrize(
+    ("born", "outcome", "words"),
+    [
+        (
+            "2008-03-31",
+            PASS,
+            ["2008-03-31", "18 years", "2026-03-31", "18"],
+        ),  # 18th birthday: the day
+        ("2008-04-01", FAIL, ["2008-04-01", "17 years", "2026-03-31", "minimum 18"]),
+        ("2009-03-02", FAIL, ["2009-03-02", "17 years old on 2026-03-31, minimum 18"]),
+        ("1960-01-01", PASS, ["66 years"]),
+        (None, NEEDS_INFORMATION, ["Date of birth"]),
+    ],
+)
+def test_minimum_age(app, born, outcome, words):
+    result = minimum_age({"birth_date": born}, PARAMS, CONTEXT)
+    assert result.outcome == outcome
+    for word in words:
+        assert word in _reason(result)
+
+
+@pytest.mark.parametrize(
+    ("held", "ties", "outcome"),
+    [
+        (["MA"], False, PASS),
+        (["BE"], True, PASS),
+        (["BE"], False, FAIL),
+        (["MA", "BE"], False, PASS),
+        (["FR"], True, FAIL),
+        ([], False, NEEDS_INFORMATION),
+    ],
+)
+def test_nationality(app, held, ties, outcome):
+    result = nationality({"nationalities": held, "moroccan_ties": ties}, PARAMS, CONTEXT)
+    assert result.outcome == outcome
+    if held:
+        assert ", ".join(sorted(held)) in _reason(result)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "outcome"),
+    [
+        ("2015-01-01", None, PASS),  # lives in Belgium now
+        ("2015-01-01", "2023-03-01", PASS),  # left 3 years ago, but 2 of the last 5 in Belgium
+        ("2015-01-01", "2023-03-02", PASS),
+        ("2015-01-01", "2023-02-28", FAIL),  # one day short of 2 years within the window
+        ("2024-03-01", "2026-02-28", FAIL),  # 2 years minus a day
+        ("2024-03-01", "2026-03-01", PASS),  # ends today: still resident
+        (None, None, NEEDS_INFORMATION),
+    ],
+)
+def test_residence_exactly_two_of_five_years(app, start, end, outcome):
+    facts = {"belgium_residence_start": start, "belgium_residence_end": end}
+    result = residence(facts, PARAMS, CONTEXT)
+    assert result.outcome == outcome, _reason(result)
+    if start:
+        assert start in _reason(result)
+    if end and end < "2026-03-01":
+        assert "2 years required" in _reason(result) and "last 5 years" in _reason(result)
+
+
+def test_language(app):
+    assert language({"languages": ["nl"]}, PARAMS, CONTEXT).outcome == FAIL
+    assert "nl" in _reason(language({"languages": ["nl"]}, PARAMS, CONTEXT))
+    assert language({"languages": ["nl", "ar"]}, PARAMS, CONTEXT).outcome == PASS
+
+
+def test_declarations(app):
+    assert (
+        declarations(
+            {"no_banking_ban": True, "no_legal_proceedings": True}, PARAMS, CONTEXT
+        ).outcome
+        == PASS
+    )
+    assert (
+        declarations(
+            {"no_banking_ban": False, "no_legal_proceedings": True}, PARAMS, CONTEXT
+        ).outcome
+        == FAIL
+    )
+    assert declarations({}, PARAMS, CONTEXT).outcome == NEEDS_INFORMATION
+
+
+@pytest.mark.parametrize(
+    ("created", "outcome"),
+    [
+        ("2021-04-01", PASS),  # 4 full years on 2026-03-31
+        ("2021-03-31", FAIL),  # exactly 5 years before the reference date
+        ("2020-01-01", FAIL),
+    ],
+)
+def test_company_age(app, created, outcome):
+    result = company_age({"stage": "company", "company_created_on": created}, PARAMS, CONTEXT)
+    assert result.outcome == outcome
+    assert created in _reason(result) and "2026-03-31" in _reason(result)
+
+
+@pytest.mark.parametrize(("share", "outcome"), [(50, FAIL), (50.5, PASS), (51, PASS), (0, FAIL)])
+def test_ownership_needs_a_majority(app, share, outcome):
+    result = ownership({"stage": "company", "eligible_share_percent": share}, PARAMS, CONTEXT)
+    assert result.outcome == outcome
+    assert f"{share}%" in _reason(result) and "50%" in _reason(result)
+
+
+def test_company_rules_apply_only_to_companies(app):
+    facts = {"stage": "idea"}
+    assert company_age(facts, PARAMS, CONTEXT) is None and ownership(facts, PARAMS, CONTEXT) is None
+
+
+def test_the_verdict(app):
+    from tests.helpers import COMPLETE_ANSWERS
+
+    results = evaluate(COMPLETE_ANSWERS, PARAMS, CONTEXT)
+    assert verdict(results) == PASS
+    assert (
+        verdict(evaluate({**COMPLETE_ANSWERS, "birth_date": None}, PARAMS, CONTEXT))
+        == NEEDS_INFORMATION
+    )
+    assert (
+        verdict(
+            evaluate({**COMPLETE_ANSWERS, "languages": ["nl"], "birth_date": None}, PARAMS, CONTEXT)
+        )
+        == FAIL
+    )
+
+
+def test_a_parameter_set_by_staff_is_used(app):
+    params = {**PARAMS, "minimum_age": 21}
+    result = minimum_age({"birth_date": "2006-01-01"}, params, CONTEXT)
+    assert result.outcome == FAIL and "minimum 21" in _reason(result)

@@ -1,0 +1,68 @@
+"""The public self-check: advice rule by rule, before any account exists."""
+
+EN = {"Accept-Language": "en"}
+
+
+def test_the_questionnaire_is_public(client, make_call):
+    call = make_call("MBI-2026")
+    page = client.get(f"/calls/{call.reference}/self-check", headers=EN)
+    assert page.status_code == 200
+    assert "Am I eligible?" in page.get_data(as_text=True)
+
+
+def test_an_eligible_visitor_is_told_so_rule_by_rule(client, make_call):
+    call = make_call("MBI-2026")
+    query = {
+        "birth_date": "1990-05-01",
+        "nationalities": ["MA"],
+        "belgium_residence_start": "2012-01-01",
+        "languages": ["fr"],
+        "banking_ban": "no",
+        "legal_proceedings": "no",
+        "stage": "idea",
+    }
+    html = client.get(
+        f"/calls/{call.reference}/self-check", query_string=query, headers=EN
+    ).get_data(as_text=True)
+    assert "You seem eligible." in html
+    assert "Born 1990-05-01" in html
+
+
+def test_an_ineligible_visitor_learns_which_rule_and_why(client, make_call):
+    call = make_call("MBI-2026")
+    query = {
+        "birth_date": "2015-01-01",
+        "nationalities": ["FR"],
+        "languages": ["nl"],
+        "banking_ban": "yes",
+        "stage": "company",
+        "company_created_on": "2010-01-01",
+        "eligible_share_percent": "30",
+    }
+    html = client.get(
+        f"/calls/{call.reference}/self-check", query_string=query, headers=EN
+    ).get_data(as_text=True)
+    assert "You do not seem eligible." in html
+    for reason in (
+        "Born 2015-01-01",
+        "the call accepts",
+        "Speaks nl",
+        "banking ban",
+        "Company created 2010-01-01",
+        "30% of the capital",
+    ):
+        assert reason in html
+
+
+def test_bad_answers_get_messages_not_a_500(client, make_call):
+    call = make_call("MBI-2026")
+    html = client.get(
+        f"/calls/{call.reference}/self-check",
+        query_string={"birth_date": "3000-01-01", "eligible_share_percent": "150"},
+        headers=EN,
+    ).get_data(as_text=True)
+    assert "cannot be in the future" in html and "percentage between 0 and 100" in html
+
+
+def test_an_unknown_call_is_404(client):
+    assert client.get("/calls/NOPE/self-check").status_code == 404
