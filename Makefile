@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-dev sysdeps translations migrate demo worker lint diagram bench clean
+.PHONY: run test setup setup-dev sysdeps browser translations migrate demo worker lint diagram bench clean
 
 run: setup translations migrate
 	@$(FLASK) demo --if-empty
@@ -15,7 +15,7 @@ run: setup translations migrate
 	  $(FLASK) jobs worker & \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: setup-dev translations
+test: setup-dev browser translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed sysdeps
@@ -51,6 +51,17 @@ sysdeps:
 	    echo "Missing system packages:$$missing"; \
 	    echo "Install them with: sudo apt-get install$$missing"; \
 	    case "$$missing" in *libpango*) exit 1;; esac; \
+	  fi; \
+	fi
+
+# The end-to-end tests drive Debian's Chromium with its chromedriver (no browser download).
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing chromium and chromium-driver for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "Browser tests will be skipped: sudo apt-get install chromium chromium-driver"; \
 	  fi; \
 	fi
 
