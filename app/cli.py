@@ -119,6 +119,17 @@ def register_cli(app: Flask) -> None:
 
         Consumer(huey, workers=workers, worker_type="thread").run()
 
+    @app.cli.group("export")
+    def export() -> None:
+        """CSV exports to standard output (each area adds its own in app/<area>/exports.py)."""
+
+    for name, build in discover_exports().items():
+        export.command(name, help=build.__doc__)(
+            click.option(
+                "--call", "reference", required=True, help="Call reference, e.g. MBI-2026."
+            )(_export_command(build))
+        )
+
     @app.cli.group("i18n")
     def i18n() -> None:
         """Message catalogues."""
@@ -157,6 +168,44 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(error)) from error
         db.session.commit()
         click.echo(f"Staff account {email} created.")
+
+
+def discover_exports() -> dict:
+    """Every area's exports: ``EXPORTS = {name: build(call) -> (header, rows)}`` in
+    ``app/<area>/exports.py``."""
+    import importlib
+
+    from app import AREAS
+
+    found = {}
+    for area in AREAS:
+        try:
+            module = importlib.import_module(f"app.{area}.exports")
+        except ModuleNotFoundError as error:
+            if error.name != f"app.{area}.exports":
+                raise
+            continue
+        found.update(module.EXPORTS)
+    return found
+
+
+def _export_command(build):
+    def command(reference: str) -> None:
+        import sys
+
+        from sqlalchemy import select
+
+        from app.calls.models import Call
+        from app.common.exports import csv_text
+
+        call = db.session.scalar(select(Call).where(Call.reference == reference))
+        if call is None:
+            raise click.ClickException(f"No call with reference {reference!r}.")
+        header, rows = build(call)
+        sys.stdout.write(csv_text(header, rows))
+
+    command.__name__ = build.__name__
+    return command
 
 
 def _has_data() -> bool:

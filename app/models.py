@@ -5,7 +5,10 @@ from app.auth.models import AccountToken, RoleGrant, User
 from app.calls.models import Call, Criterion
 from app.documents.models import Document
 from app.info_sessions.models import InfoSession, SessionRegistration
-from app.jury.models import ConflictOfInterest, JuryAssignment
+from app.jury.models import (
+    ConflictOfInterest,
+    JuryAssignment,
+)
 from app.outbox.models import OutboxMessage
 
 __all__ = [

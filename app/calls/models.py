@@ -59,6 +59,16 @@ class Call(db.Model):
     jurors_per_dossier: Mapped[int] = mapped_column(default=3)
     #: Parameters of the eligibility rules (see DEFAULT_ELIGIBILITY).
     eligibility: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_ELIGIBILITY))
+    #: Jury phase: jurors may save and submit reviews only while scoring is open.
+    scoring_open: Mapped[bool] = mapped_column(default=False)
+    #: Which ranking the selection uses: "raw" means of totals, or "normalised" (z-scores).
+    ranking_method: Mapped[str] = mapped_column(String(12), default="raw")
+    #: A dossier whose jurors' totals have a standard deviation above this is flagged.
+    disagreement_threshold: Mapped[float] = mapped_column(default=15.0)
+    #: After submitting their own review, may jurors see the others' scores of that dossier?
+    jurors_see_others: Mapped[bool] = mapped_column(default=True)
+    #: ... and if so, without the other jurors' names?
+    anonymous_reviews: Mapped[bool] = mapped_column(default=True)
     #: Frequently asked questions shown on the public page: [{"question", "answer"}].
     faq: Mapped[list] = mapped_column(JSON, default=list)
     #: Last number given to a submitted application; references are gap-free.

@@ -1,33 +1,48 @@
-"""Who on the jury reads which dossier, and declared conflicts of interest.
-
-The jury issue builds assignment, scoring and ranking on these tables.
-"""
+"""The jury of a call: its members, conflicts of interest, assignments, reviews and scores."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    exists,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.applications.models import Application
 from app.auth.models import User
+from app.calls.models import Call, Criterion
 from app.common.clock import utcnow
 from app.common.types import UTCDateTime
 from app.extensions import db
 
+#: Kinds of conflict a juror (or staff) may declare.
+CONFLICT_KINDS = ("family", "business_partner", "employer", "investor", "other")
 
-class JuryAssignment(db.Model):
-    __tablename__ = "jury_assignments"
-    __table_args__ = (UniqueConstraint("application_id", "juror_id"),)
+
+class JuryMember(db.Model):
+    """A person on the jury of one call; ``is_chair`` for its chair(s)."""
+
+    __tablename__ = "jury_members"
+    __table_args__ = (UniqueConstraint("call_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
-    juror_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    is_chair: Mapped[bool] = mapped_column(default=False)
+    #: Languages the juror reads (codes), for the optional language preference of assignment.
+    languages: Mapped[str] = mapped_column(String(40), default="")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    application: Mapped[Application] = relationship()
-    juror: Mapped[User] = relationship()
+    call: Mapped[Call] = relationship()
+    user: Mapped[User] = relationship()
 
 
 class ConflictOfInterest(db.Model):
@@ -37,7 +52,7 @@ class ConflictOfInterest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     juror_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    #: family, business_partner, employer, investor, other.
+    #: One of CONFLICT_KINDS.
     kind: Mapped[str] = mapped_column(String(30))
     note: Mapped[str | None] = mapped_column(Text)
     #: The juror themself, or the staff member who recorded it.
@@ -45,10 +60,84 @@ class ConflictOfInterest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class JuryAssignment(db.Model):
+    """Juror x dossier: who reads and scores which eligible application."""
+
+    __tablename__ = "jury_assignments"
+    __table_args__ = (UniqueConstraint("application_id", "juror_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    juror_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Staff member who assigned by hand; None for the automatic assignment.
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    application: Mapped[Application] = relationship()
+    juror: Mapped[User] = relationship(foreign_keys=[juror_id])
+    review: Mapped[Review | None] = relationship(back_populates="assignment", uselist=False)
+
+
+class Review(db.Model):
+    """A juror's scoring of one assigned dossier: draft, then submitted (locked)."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("assignment_id"),
+        CheckConstraint("status IN ('draft', 'submitted')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("jury_assignments.id"))
+    #: draft or submitted; a submitted review is locked until the chair reopens it.
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    overall_comment: Mapped[str] = mapped_column(Text, default="")
+    #: Notes for the jury only, never shown to the applicant.
+    private_notes: Mapped[str] = mapped_column(Text, default="")
+    #: Weighted total on a 0-100 scale, computed at submission.
+    total: Mapped[float | None] = mapped_column(Numeric(6, 3))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Optimistic lock: two tabs cannot both save.
+    version: Mapped[int] = mapped_column(default=1)
+
+    assignment: Mapped[JuryAssignment] = relationship(back_populates="review")
+    scores: Mapped[list[CriterionScore]] = relationship(
+        back_populates="review", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CriterionScore(db.Model):
+    __tablename__ = "criterion_scores"
+    __table_args__ = (UniqueConstraint("review_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id"))
+    #: On the criterion's scale; None while the draft leaves it empty.
+    score: Mapped[int | None]
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    review: Mapped[Review] = relationship(back_populates="scores")
+    criterion: Mapped[Criterion] = relationship()
+
+
+class ReviewReopening(db.Model):
+    """The chair reopened a submitted review, and why (kept for the audit)."""
+
+    __tablename__ = "review_reopenings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    reopened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 def juror_may_read(application_id: int, juror_id: int) -> bool:
     """Assigned to the dossier and not in conflict with it."""
-    from sqlalchemy import exists, select
-
     assigned = db.session.scalar(
         select(
             exists().where(

@@ -85,3 +85,19 @@ def test_sorting_by_name_both_ways(client, make_user, login_as, varied):
     html = client.get(url, query_string={"sort": "name", "order": "desc"}).get_data(as_text=True)
     assert html.index("Zineb Alaoui") < html.index("Meryem Tazi") < html.index("Adil Bennani")
     assert 'aria-sort="descending"' in html
+
+
+def test_the_export_command_writes_csv_to_standard_output(runner, make_call, make_application):
+    call = make_call("MBI-2026")
+    application = make_application("submitted", call=call)
+    application.applicant.full_name = '=HYPERLINK("http://evil")'
+    db.session.commit()
+    result = runner.invoke(args=["export", "applications", "--call", "MBI-2026"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.lstrip("\ufeff").splitlines()
+    assert (
+        lines[0] == "reference,status,applicant,email,sector,moroccan_region,channel,submitted_at"
+    )
+    assert lines[1].startswith("MBI-2026-0001,submitted,\"'=HYPERLINK")
+    unknown = runner.invoke(args=["export", "applications", "--call", "NOPE"])
+    assert unknown.exit_code != 0 and "No call" in unknown.output

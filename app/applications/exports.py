@@ -1,0 +1,44 @@
+"""Exports of the applications area (``flask --app wsgi export <name> --call REF``)."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.applications.models import Application
+from app.calls.models import Call
+from app.extensions import db
+
+
+def applications(call: Call):
+    """Every application of the call: reference, status, applicant, sector, region, channel."""
+    header = [
+        "reference",
+        "status",
+        "applicant",
+        "email",
+        "sector",
+        "moroccan_region",
+        "channel",
+        "submitted_at",
+    ]
+    rows = (
+        [
+            application.reference or "",
+            application.status,
+            application.applicant.full_name,
+            application.applicant.email,
+            application.answers.get("sector") or "",
+            application.answers.get("moroccan_region") or "",
+            application.answers.get("channel") or "",
+            application.submitted_at,
+        ]
+        for application in db.session.scalars(
+            select(Application)
+            .where(Application.call_id == call.id)
+            .options(joinedload(Application.applicant))
+            .order_by(Application.number.is_(None), Application.number, Application.id)
+        )
+    )
+    return header, rows
+
+
+EXPORTS = {"applications": applications}
