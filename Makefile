@@ -9,7 +9,7 @@ PORT ?= 5000
 .PHONY: run test setup setup-dev sysdeps browser translations migrate demo worker lint diagram bench clean
 
 run: setup translations migrate
-	@$(FLASK) demo --if-empty
+	@$(FLASK) demo --if-empty --stage scoring
 	@echo "Impulse on http://$(HOST):$(PORT) (demo accounts in README.md; password impulse-demo)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(FLASK) jobs worker & \
@@ -79,7 +79,7 @@ worker: setup
 
 # Maintainers: refresh the message catalogues after changing strings.
 extract: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 	$(FLASK) i18n fill-source --locale en
 

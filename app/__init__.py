@@ -152,7 +152,12 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from app.applications.wording import APPLICANT_STATUS, STATE_LABELS, TRIGGER_LABELS
+    from app.applications.wording import (
+        APPLICANT_STATUS,
+        STATE_LABELS,
+        TRIGGER_LABELS,
+        status_for_applicant,
+    )
     from app.auth.forms import ROLE_LABELS
     from app.common.clock import to_brussels
 
@@ -187,6 +192,7 @@ def _register_template_helpers(app: Flask) -> None:
             "languages": app.config["LANGUAGES"],
             "state_labels": STATE_LABELS,
             "applicant_status": APPLICANT_STATUS,
+            "status_for_applicant": status_for_applicant,
             "trigger_labels": TRIGGER_LABELS,
             "current_path": request.full_path.rstrip("?"),
             "user_roles": current_user.roles if current_user.is_authenticated else set(),

@@ -38,6 +38,10 @@ def readme_with_diagram(readme: str) -> str:
 
 
 def register_cli(app: Flask) -> None:
+    from app.jury.cli import register_jury_cli
+
+    register_jury_cli(app)
+
     @app.cli.command("demo")
     @click.option(
         "--applications",
@@ -58,7 +62,7 @@ def register_cli(app: Flask) -> None:
         "--stage",
         default="applications",
         show_default=True,
-        type=click.Choice(["applications"]),
+        type=click.Choice(["applications", "eligibility", "scoring"]),
         help="How far the demo call has gone.",
     )
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database holds a call.")
@@ -118,6 +122,30 @@ def register_cli(app: Flask) -> None:
         from app.jobs import huey
 
         Consumer(huey, workers=workers, worker_type="thread").run()
+
+    @app.cli.group("eligibility")
+    def eligibility() -> None:
+        """The eligibility check."""
+
+    @eligibility.command("check")
+    @click.option("--call", "reference", required=True, help="Call reference, e.g. MBI-2026.")
+    def eligibility_check(reference: str) -> None:
+        """Run the eligibility rules on every dossier waiting for a decision."""
+        from sqlalchemy import select
+
+        from app.calls.models import Call
+        from app.eligibility.services import check_call
+
+        call = db.session.scalar(select(Call).where(Call.reference == reference))
+        if call is None:
+            raise click.ClickException(f"No call with reference {reference!r}.")
+        summary = check_call(call)
+        db.session.commit()
+        click.echo(
+            f"{summary.dossiers} dossiers checked in {summary.seconds:.2f} s: "
+            f"{summary.passed} pass, {summary.failed} fail, "
+            f"{summary.needs_information} need information."
+        )
 
     @app.cli.group("export")
     def export() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Role, User
@@ -91,8 +91,21 @@ class Application(db.Model):
         return {str(kind) for kind in kinds}
 
     def can_view(self, user: User) -> bool:
+        """The owner, staff, and a jury chair not in conflict with this dossier."""
         kinds = self.actor_kinds(user)
-        return lifecycle.OWNER in kinds or Role.STAFF in kinds or Role.CHAIR in kinds
+        if lifecycle.OWNER in kinds or Role.STAFF in kinds:
+            return True
+        if Role.CHAIR in kinds:
+            from app.jury.models import ConflictOfInterest
+
+            conflicted = db.session.scalar(
+                select(ConflictOfInterest.id).where(
+                    ConflictOfInterest.application_id == self.id,
+                    ConflictOfInterest.juror_id == user.id,
+                )
+            )
+            return conflicted is None
+        return False
 
     def can_fire(self, user: User, trigger: str) -> bool:
         spec = lifecycle.SPECS.get(trigger)

@@ -11,7 +11,7 @@ from app.applications.filters import FILTER_CHOICES, ApplicationFilters
 from app.applications.forms import TransitionForm, step_form_class, to_form_data, valid_answers
 from app.applications.models import Application, AuditEntry
 from app.applications.progress import step_progress, step_url
-from app.applications.questions import QUESTIONS, STEP_BY_SLUG, STEPS
+from app.applications.questions import QUESTIONS, STEP_BY_SLUG, STEP_OF, STEPS
 from app.applications.services import (
     ApplicationError,
     ConcurrentUpdate,
@@ -32,6 +32,7 @@ from app.auth.models import Role
 from app.calls.models import Call
 from app.common.access import role_required, wants_page
 from app.common.clock import utcnow
+from app.eligibility.services import open_request, published_decision
 from app.extensions import db
 from workflows.application import STATES
 
@@ -116,6 +117,10 @@ def show_application(application_id):
         missing=missing,
         progress=step_progress(application, missing),
         form=TransitionForm(),
+        asked=open_request(application),
+        decision=published_decision(application),
+        questions=QUESTIONS,
+        step_of=STEP_OF,
     )
 
 
@@ -130,6 +135,11 @@ def edit_step(application_id, slug):
     if not application.is_editable:
         return redirect(url_for("applications.show_application", application_id=application.id))
     form_class = step_form_class(step)
+    asked = open_request(application)
+    if application.status == "info_requested" and not (
+        asked and {q.name for q in step.questions} & set(asked.fields)
+    ):
+        return redirect(url_for("applications.show_application", application_id=application.id))
     if request.method == "GET":
         form = form_class(
             data={**to_form_data(step, application.answers), "version": application.version}
@@ -161,6 +171,8 @@ def edit_step(application_id, slug):
 
 def _render_step(application, step, form):
     missing = application.missing_items()
+    asked = open_request(application) if application.status == "info_requested" else None
+    shown = [q for q in step.questions if asked is None or q.name in asked.fields]
     return render_template(
         "applications/step.html",
         application=application,
@@ -168,7 +180,7 @@ def _render_step(application, step, form):
         form=form,
         steps=STEPS,
         progress=step_progress(application, missing),
-        questions=QUESTIONS,
+        questions=shown,
     )
 
 

@@ -69,6 +69,12 @@ def save_answers(
         raise ConcurrentUpdate()
     if not application.is_editable or actor.id != application.applicant_id:
         raise ApplicationError(_l("This application was submitted and can no longer be edited."))
+    if application.status == "info_requested":
+        from app.eligibility.services import open_request
+
+        request = open_request(application)
+        allowed = set(request.fields) if request else set()
+        answers = {name: value for name, value in answers.items() if name in allowed}
     application.answers = {**(application.answers or {}), **answers}
     _flush()
 
@@ -98,6 +104,7 @@ def apply_transition(
     actor: User | None,
     note: str | None = None,
     expected_version: int | None = None,
+    email_context: dict | None = None,
 ) -> AuditEntry:
     """Fire ``trigger`` on ``application``: the only way an application changes state.
 
@@ -108,7 +115,9 @@ def apply_transition(
     - moves ``status`` and writes one :class:`AuditEntry` (from, to, trigger, actor, note);
     - ``submit``: gives the application its gap-free number and reference, stamps
       ``submitted_at``, queues the acknowledgement email;
-    - ``resubmit``: queues an acknowledgement email;
+    - ``resubmit``: marks the open information request answered, queues an
+      acknowledgement email;
+    - ``submit`` and ``resubmit``: run the eligibility rules on the dossier;
     - ``request_information``: queues an email to the applicant with ``note``;
     - ``withdraw``: queues a confirmation email.
 
@@ -136,8 +145,18 @@ def apply_transition(
         application.number = _next_number(application.call_id)
         application.reference = f"{application.call.reference}-{application.number:04d}"
         application.submitted_at = now
-    _queue_side_effect_email(application, trigger, note)
+    if trigger == "resubmit":
+        from app.eligibility.services import open_request
+
+        request = open_request(application)
+        if request is not None:
+            request.answered_at = now
+    _queue_side_effect_email(application, trigger, note, email_context or {})
     _flush()
+    if trigger in ("submit", "resubmit"):
+        from app.eligibility.services import check_application
+
+        check_application(application)
     return entry
 
 
@@ -155,7 +174,9 @@ _EMAILS = {
 }
 
 
-def _queue_side_effect_email(application: Application, trigger: str, note: str | None) -> None:
+def _queue_side_effect_email(
+    application: Application, trigger: str, note: str | None, extra: dict
+) -> None:
     if trigger not in _EMAILS:
         return
     subject, template = _EMAILS[trigger]
@@ -172,6 +193,7 @@ def _queue_side_effect_email(application: Application, trigger: str, note: str |
         applicant=applicant,
         note=note,
         home_url=external_url("applications.my_applications"),
+        **extra,
     )
 
 

@@ -25,7 +25,10 @@ STATE_LABELS = {
 #: What an applicant reads: internal steps of the jury stay private until the decision.
 APPLICANT_STATUS = {
     "draft": (_l("Draft"), _l("Complete every step, then submit before the closing date.")),
-    "submitted": (_l("Submitted"), _l("The programme team is checking your eligibility.")),
+    "submitted": (
+        _l("Eligibility check in progress"),
+        _l("The programme team is checking your eligibility."),
+    ),
     "info_requested": (
         _l("Information requested"),
         _l("The programme team needs more information: see the email we sent you."),
@@ -85,3 +88,19 @@ GUARD_MESSAGES = {
     "is_open": _l("The call is closed: applications can no longer be submitted."),
     "is_complete": _l("The application is incomplete: fill in every required item first."),
 }
+
+
+def status_for_applicant(application) -> tuple:
+    """(label, what happens next, state) as the applicant may see it now.
+
+    An eligibility outcome stays "check in progress" until staff publish the call's
+    eligibility decisions.
+    """
+    status = application.status
+    published = application.call.eligibility_published_at is not None
+    if status == "ineligible" and not published:
+        status = "submitted"
+    if status in ("in_review", "scored"):
+        status = "eligible"
+    label, next_step = APPLICANT_STATUS[status]
+    return label, next_step, status

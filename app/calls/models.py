@@ -59,6 +59,10 @@ class Call(db.Model):
     jurors_per_dossier: Mapped[int] = mapped_column(default=3)
     #: Parameters of the eligibility rules (see DEFAULT_ELIGIBILITY).
     eligibility: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_ELIGIBILITY))
+    #: Four eyes: an ineligibility needs a second staff member's confirmation.
+    four_eyes_ineligibility: Mapped[bool] = mapped_column(default=False)
+    #: When staff published the eligibility decisions to applicants (None: not yet).
+    eligibility_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Jury phase: jurors may save and submit reviews only while scoring is open.
     scoring_open: Mapped[bool] = mapped_column(default=False)
     #: Which ranking the selection uses: "raw" means of totals, or "normalised" (z-scores).

@@ -219,6 +219,13 @@ def demo_answers(rng: random.Random, name: str, gender: str) -> dict:
         "truthful": True,
         "consent": True,
     }
+    trouble = rng.random()
+    if trouble < 0.05:
+        answers["birth_date"] = "2010-06-15"  # too young: a failing rule
+    elif trouble < 0.10:
+        answers |= {"nationalities": ["BE"], "moroccan_ties": False}  # needs information
+    elif trouble < 0.14:
+        answers |= {"belgium_residence_start": "2005-01-01", "belgium_residence_end": "2019-06-30"}
     if company:
         answers |= {
             "legal_form": rng.choice(["SARL", "SARL_AU", "SA"]),
@@ -344,8 +351,114 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
             apply_transition(application, "submit", actor=applicant)
             submitted += 1
     add_demo_sessions(call, rng, faker)
+    stage_note = ""
+    if stage in ("eligibility", "scoring"):
+        decided = _eligibility_stage(call, rng, all_passing=stage == "scoring")
+        stage_note = f" Eligibility: {decided}."
+    if stage == "scoring":
+        stage_note += f" Jury: {_scoring_stage(call, rng)}."
     return (
         f"Demo loaded: call {DEMO_CALL}, {JURORS} jurors, 1 chair, {COACHES} coaches, "
         f"{applications} applications ({submitted} submitted, {applications - submitted} drafts). "
-        f"Every account's password is {DEMO_PASSWORD!r}."
+        f"Every account's password is {DEMO_PASSWORD!r}.{stage_note}"
     )
+
+
+def _eligibility_stage(call: Call, rng: random.Random, *, all_passing: bool = False) -> str:
+    """Decide part of the queue as staff would: some eligible, some not, some asked."""
+    from app.eligibility.services import (
+        check_call,
+        declare_eligible,
+        declare_ineligible,
+        request_information,
+        verdicts,
+    )
+
+    staff = db.session.scalar(select(User).where(User.email == "staff@example.com"))
+    check_call(call)
+    submitted = db.session.scalars(
+        select(Application)
+        .where(Application.call_id == call.id, Application.status == "submitted")
+        .order_by(Application.id)
+    ).all()
+    verdict_of = verdicts([application.id for application in submitted])
+    reply_by = utcnow().astimezone(BRUSSELS).date() + timedelta(days=10)
+    tally = {"eligible": 0, "ineligible": 0, "asked": 0, "waiting": 0}
+    for application in submitted:
+        verdict = verdict_of.get(application.id)
+        if verdict == "pass" and (all_passing or rng.random() < 0.6):
+            declare_eligible(application, actor=staff)
+            tally["eligible"] += 1
+        elif verdict == "fail" and rng.random() < 0.5:
+            declare_ineligible(
+                application,
+                actor=staff,
+                reason=(
+                    "Your application does not meet the conditions of the call: see the rules "
+                    "listed below."
+                ),
+                failed_rules=[],
+            )
+            tally["ineligible"] += 1
+        elif verdict == "needs_information":
+            request_information(
+                application,
+                actor=staff,
+                fields=["moroccan_ties"],
+                documents=["identity"],
+                reply_by=reply_by,
+                message="Please tell us about your ties with Morocco.",
+            )
+            tally["asked"] += 1
+        else:
+            tally["waiting"] += 1
+    return ", ".join(f"{count} {name}" for name, count in tally.items())
+
+
+def _scoring_stage(call: Call, rng: random.Random) -> str:
+    """A jury at work: conflicts, assignments, and reviews in every state."""
+    from app.jury.demo import add_demo_jury
+    from app.jury.models import JuryAssignment
+    from app.jury.scoring import save_review_draft, submit_review
+
+    add_demo_jury(call, rng)
+    call.scoring_open = True
+    assignments = db.session.scalars(
+        select(JuryAssignment)
+        .join(Application)
+        .where(Application.call_id == call.id)
+        .order_by(JuryAssignment.id)
+    ).all()
+    tally = {"submitted": 0, "draft": 0, "not started": 0}
+    for assignment in assignments:
+        roll = rng.random()
+        if roll > 0.8:
+            tally["not started"] += 1
+            continue
+        quality = rng.gauss(6, 1.5)
+        data = {
+            "scores": {
+                c.id: max(c.scale_min, min(c.scale_max, round(rng.gauss(quality, 1.2))))
+                for c in call.criteria
+            },
+            "comments": {c.id: rng.choice(DEMO_COMMENTS) for c in call.criteria},
+            "overall_comment": rng.choice(DEMO_COMMENTS),
+        }
+        if roll < 0.6:
+            submit_review(assignment, data, actor=assignment.juror, expected_version=0)
+            tally["submitted"] += 1
+        else:
+            data["scores"].pop(call.criteria[-1].id)
+            save_review_draft(assignment, data, actor=assignment.juror, expected_version=0)
+            tally["draft"] += 1
+    return ", ".join(f"{count} reviews {name}" for name, count in tally.items())
+
+
+DEMO_COMMENTS = [
+    "Solid team with relevant experience in the sector.",
+    "The market study is thin; the first customers are not named.",
+    "Clear link between Belgium and Morocco, convincing supply chain.",
+    "Financing plan realistic, own contribution is significant.",
+    "Margins look optimistic for the first year.",
+    "Good social impact: local hiring and training.",
+]

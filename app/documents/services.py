@@ -81,7 +81,7 @@ def store_document(
     a draft nor waiting for information, the kind is unknown, no file was sent, or
     the file is refused (see :func:`attach_document`).
     """
-    _check_may_change(application, actor)
+    _check_may_change(application, actor, kind)
     _check_kind(kind)
     if upload is None:
         raise DocumentError(_l("Choose a file to upload."))
@@ -169,7 +169,7 @@ def delete_document(document: Document, *, actor: User) -> None:
     neither a draft nor waiting for information.
     """
     application = document.application
-    _check_may_change(application, actor)
+    _check_may_change(application, actor, document.kind)
     application.documents.remove(document)
     db.session.flush()
     storage.remove_after_commit(db.session(), document.storage_name)
@@ -207,9 +207,17 @@ def _check_kind(kind: str) -> None:
         raise DocumentError(_l("This kind of document is not asked for by the call."))
 
 
-def _check_may_change(application: Application, actor: User) -> None:
+def _check_may_change(application: Application, actor: User, kind: str | None = None) -> None:
     if actor is None or actor.id != application.applicant_id:
         raise DocumentError(_l("You cannot change the documents of this application."))
+    if application.status == "info_requested" and kind is not None:
+        from app.eligibility.services import open_request
+
+        request = open_request(application)
+        if request is None or kind not in request.documents:
+            raise DocumentError(
+                _l("The programme team did not ask for this document: it cannot be changed.")
+            )
     if application.status not in EDITABLE_STATES:
         raise DocumentError(
             _l(

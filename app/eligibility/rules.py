@@ -1,20 +1,21 @@
 """Eligibility rules: pure functions of an applicant's facts and a call's parameters.
 
 Each rule returns a :class:`RuleResult` — ``pass``, ``fail`` or ``needs_information`` —
-with a reason that cites the values it used. Adding a rule is adding one function
+with a reason that cites the values it used ("Born 2009-03-02: 17 years old on
+2026-03-31, minimum 18."). The reason is kept as a message and its values, so it
+can be stored and shown later in any language. Adding a rule is adding one function
 to :data:`RULES` and, if it needs one, its parameter to the call
-(app.calls.models.DEFAULT_ELIGIBILITY).
+(app.calls.models.DEFAULT_ELIGIBILITY). A parameter missing on the call makes the
+rule answer ``needs_information`` naming the parameter: nothing is silently assumed.
 
-Facts are the application's answers (app.applications.questions): ``birth_date``,
-``nationalities``, ``moroccan_ties``, ``belgium_residence_start``/``_end``,
-``languages``, ``no_banking_ban``, ``no_legal_proceedings``, ``stage``,
-``company_created_on``, ``eligible_share_percent``.
+Facts are the application's answers (app.applications.questions) plus ``documents``,
+the kinds of document present.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -24,11 +25,24 @@ from app.applications.questions import parse_iso_date
 PASS, FAIL, NEEDS_INFORMATION = "pass", "fail", "needs_information"
 
 
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated when shown (RuleResult.reason)."""
+    return message
+
+
 @dataclass(frozen=True)
 class RuleResult:
     rule: str
     outcome: str
-    reason: object  # a lazy string, rendered in the reader's language
+    #: The reason's message: an English msgid with %(name)s placeholders...
+    template: str
+    #: ... and the values it cites.
+    values: dict = field(default_factory=dict)
+
+    @property
+    def reason(self):
+        """The reason in the reader's language."""
+        return _l(self.template, **self.values)
 
 
 @dataclass(frozen=True)
@@ -55,7 +69,7 @@ def minimum_age(facts: dict, params: dict, context: Context) -> RuleResult:
     minimum = params["minimum_age"]
     born = parse_iso_date(facts.get("birth_date"))
     if born is None:
-        return RuleResult("minimum_age", NEEDS_INFORMATION, _l("Date of birth not given."))
+        return RuleResult("minimum_age", NEEDS_INFORMATION, N_("Date of birth not given."))
     age = years_between(born, context.closing_date)
     values = {
         "born": born.isoformat(),
@@ -63,16 +77,11 @@ def minimum_age(facts: dict, params: dict, context: Context) -> RuleResult:
         "on": context.closing_date.isoformat(),
         "minimum": minimum,
     }
-    if age >= minimum:
-        return RuleResult(
-            "minimum_age",
-            PASS,
-            _l("Born %(born)s: %(age)d years old on %(on)s, minimum %(minimum)d.", **values),
-        )
     return RuleResult(
         "minimum_age",
-        FAIL,
-        _l("Born %(born)s: %(age)d years old on %(on)s, minimum %(minimum)d.", **values),
+        PASS if age >= minimum else FAIL,
+        N_("Born %(born)s: %(age)d years old on %(on)s, minimum %(minimum)d."),
+        values,
     )
 
 
@@ -80,52 +89,47 @@ def nationality(facts: dict, params: dict, context: Context) -> RuleResult:
     accepted = set(params["accepted_nationalities"])
     held = set(facts.get("nationalities") or [])
     if not held:
-        return RuleResult("nationality", NEEDS_INFORMATION, _l("Nationality not given."))
-    shown = ", ".join(sorted(held))
-    if "MA" in held and "MA" in accepted:
-        return RuleResult("nationality", PASS, _l("Nationality %(held)s: accepted.", held=shown))
-    if "BE" in held and "BE" in accepted:
-        if params.get("belgian_nationals_need_moroccan_ties") and not facts.get("moroccan_ties"):
-            return RuleResult(
-                "nationality",
-                FAIL,
-                _l(
-                    "Nationality %(held)s: Belgian nationals need ties with Morocco, "
-                    "none declared.",
-                    held=shown,
-                ),
-            )
-        return RuleResult("nationality", PASS, _l("Nationality %(held)s: accepted.", held=shown))
-    if held & accepted:
-        return RuleResult("nationality", PASS, _l("Nationality %(held)s: accepted.", held=shown))
-    return RuleResult(
-        "nationality",
-        FAIL,
-        _l(
-            "Nationality %(held)s: the call accepts %(accepted)s.",
-            held=shown,
-            accepted=", ".join(sorted(accepted)),
-        ),
-    )
+        return RuleResult("nationality", NEEDS_INFORMATION, N_("Nationality not given."))
+    values = {"held": ", ".join(sorted(held)), "accepted": ", ".join(sorted(accepted))}
+    if not held & accepted:
+        return RuleResult(
+            "nationality", FAIL, N_("Nationality %(held)s: the call accepts %(accepted)s."), values
+        )
+    needs_ties = params.get("belgian_nationals_need_moroccan_ties", False)
+    if held & accepted == {"BE"} and needs_ties and not facts.get("moroccan_ties"):
+        return RuleResult(
+            "nationality",
+            NEEDS_INFORMATION,
+            N_("Nationality %(held)s: Belgian nationals need ties with Morocco; none declared."),
+            values,
+        )
+    return RuleResult("nationality", PASS, N_("Nationality %(held)s: accepted."), values)
 
 
 def residence(facts: dict, params: dict, context: Context) -> RuleResult:
     needed, window = params["residence_min_years"], params["residence_window_years"]
     start = parse_iso_date(facts.get("belgium_residence_start"))
     if start is None:
-        return RuleResult("residence", NEEDS_INFORMATION, _l("Residence in Belgium not given."))
+        return RuleResult("residence", NEEDS_INFORMATION, N_("Residence in Belgium not given."))
     end = parse_iso_date(facts.get("belgium_residence_end"))
     today = context.application_date
     if end is None or end >= today:
         return RuleResult(
             "residence",
             PASS,
-            _l("Living in Belgium since %(start)s: resident now.", start=start.isoformat()),
+            N_("Living in Belgium since %(start)s: resident now."),
+            {"start": start.isoformat()},
         )
-    window_start = _minus_years(today, window)
-    counted_from, counted_to = max(start, window_start), min(end, today)
+    if end < start:
+        return RuleResult(
+            "residence",
+            NEEDS_INFORMATION,
+            N_("Residence in Belgium ends (%(end)s) before it starts (%(start)s)."),
+            {"start": start.isoformat(), "end": end.isoformat()},
+        )
+    counted_from, counted_to = max(start, _minus_years(today, window)), min(end, today)
     days = max((counted_to - counted_from).days, 0)
-    enough = counted_from <= _minus_years(counted_to, needed) if days else False
+    enough = days > 0 and counted_from <= _minus_years(counted_to, needed)
     values = {
         "start": start.isoformat(),
         "end": end.isoformat(),
@@ -133,15 +137,14 @@ def residence(facts: dict, params: dict, context: Context) -> RuleResult:
         "window": window,
         "days": days,
     }
-    outcome = PASS if enough else FAIL
     return RuleResult(
         "residence",
-        outcome,
-        _l(
-            "Lived in Belgium from %(start)s to %(end)s: %(days)d days within the last %(window)d "
-            "years, %(needed)d years required.",
-            **values,
+        PASS if enough else FAIL,
+        N_(
+            "Lived in Belgium from %(start)s to %(end)s: %(days)d days within the last "
+            "%(window)d years, %(needed)d years required."
         ),
+        values,
     )
 
 
@@ -149,39 +152,59 @@ def language(facts: dict, params: dict, context: Context) -> RuleResult:
     accepted = set(params["accepted_languages"])
     spoken = set(facts.get("languages") or [])
     if not spoken:
-        return RuleResult("language", NEEDS_INFORMATION, _l("Languages not given."))
+        return RuleResult("language", NEEDS_INFORMATION, N_("Languages not given."))
     common = sorted(spoken & accepted)
     if common:
-        return RuleResult("language", PASS, _l("Speaks %(common)s.", common=", ".join(common)))
+        return RuleResult("language", PASS, N_("Speaks %(common)s."), {"common": ", ".join(common)})
     return RuleResult(
         "language",
         FAIL,
-        _l(
-            "Speaks %(spoken)s: the call needs one of %(accepted)s.",
-            spoken=", ".join(sorted(spoken)),
-            accepted=", ".join(sorted(accepted)),
-        ),
+        N_("Speaks %(spoken)s: the call needs one of %(accepted)s."),
+        {"spoken": ", ".join(sorted(spoken)), "accepted": ", ".join(sorted(accepted))},
     )
 
 
 def declarations(facts: dict, params: dict, context: Context) -> RuleResult:
-    missing = [
+    required = [
         name
         for name in ("no_banking_ban", "no_legal_proceedings")
-        if name in params.get("required_declarations", []) and facts.get(name) is not True
+        if name in params["required_declarations"]
     ]
-    if not missing:
+    if all(facts.get(name) is True for name in required):
         return RuleResult(
-            "declarations", PASS, _l("No banking ban and no legal proceedings declared.")
+            "declarations", PASS, N_("No banking ban and no legal proceedings declared.")
         )
-    if any(facts.get(name) is False for name in missing):
+    if any(facts.get(name) is False for name in required):
         return RuleResult(
-            "declarations", FAIL, _l("A banking ban or legal proceedings were declared.")
+            "declarations", FAIL, N_("A banking ban or legal proceedings were declared.")
         )
     return RuleResult(
         "declarations",
         NEEDS_INFORMATION,
-        _l("The declarations on banking ban and legal proceedings are missing."),
+        N_("The declarations on banking ban and legal proceedings are missing."),
+    )
+
+
+def documents(facts: dict, params: dict, context: Context) -> RuleResult | None:
+    if "documents" not in facts:  # the self-check asks for no document
+        return None
+    required = params["required_documents"]
+    wanted = list(required.get("all", []))
+    if facts.get("stage") == "company":
+        wanted += required.get("company", [])
+    missing = [kind for kind in wanted if kind not in set(facts["documents"])]
+    if missing:
+        return RuleResult(
+            "documents",
+            NEEDS_INFORMATION,
+            N_("Documents missing: %(missing)s."),
+            {"missing": ", ".join(missing)},
+        )
+    return RuleResult(
+        "documents",
+        PASS,
+        N_("Every required document is there (%(count)d)."),
+        {"count": len(wanted)},
     )
 
 
@@ -191,7 +214,7 @@ def company_age(facts: dict, params: dict, context: Context) -> RuleResult | Non
     maximum = params["company_max_age_years"]
     created = parse_iso_date(facts.get("company_created_on"))
     if created is None:
-        return RuleResult("company_age", NEEDS_INFORMATION, _l("Company creation date not given."))
+        return RuleResult("company_age", NEEDS_INFORMATION, N_("Company creation date not given."))
     age = years_between(created, context.closing_date)
     values = {
         "created": created.isoformat(),
@@ -199,15 +222,14 @@ def company_age(facts: dict, params: dict, context: Context) -> RuleResult | Non
         "on": context.closing_date.isoformat(),
         "maximum": maximum,
     }
-    outcome = PASS if age < maximum else FAIL
     return RuleResult(
         "company_age",
-        outcome,
-        _l(
-            "Company created %(created)s: %(age)d full years on %(on)s, it must be less than "
-            "%(maximum)d.",
-            **values,
+        PASS if age < maximum else FAIL,
+        N_(
+            "Company created %(created)s: %(age)d full years on %(on)s, it must be "
+            "less than %(maximum)d."
         ),
+        values,
     )
 
 
@@ -217,16 +239,12 @@ def ownership(facts: dict, params: dict, context: Context) -> RuleResult | None:
     threshold = params["ownership_min_percent"]
     share = facts.get("eligible_share_percent")
     if share is None:
-        return RuleResult("ownership", NEEDS_INFORMATION, _l("Share of the capital not given."))
-    outcome = PASS if share > threshold else FAIL
+        return RuleResult("ownership", NEEDS_INFORMATION, N_("Share of the capital not given."))
     return RuleResult(
         "ownership",
-        outcome,
-        _l(
-            "%(share)s%% of the capital held by eligible people; more than %(threshold)s%% needed.",
-            share=share,
-            threshold=threshold,
-        ),
+        PASS if share > threshold else FAIL,
+        N_("%(share)s%% of the capital held by eligible people; more than %(threshold)s%% needed."),
+        {"share": share, "threshold": threshold},
     )
 
 
@@ -237,6 +255,7 @@ RULES: list[Callable[[dict, dict, Context], RuleResult | None]] = [
     residence,
     language,
     declarations,
+    documents,
     company_age,
     ownership,
 ]
@@ -247,6 +266,7 @@ RULE_LABELS = {
     "residence": _l("Residence in Belgium"),
     "language": _l("Language"),
     "declarations": _l("Banking ban and legal proceedings"),
+    "documents": _l("Documents"),
     "company_age": _l("Age of the company"),
     "ownership": _l("Ownership of the company"),
 }
@@ -254,11 +274,23 @@ RULE_LABELS = {
 
 def evaluate(facts: dict, params: dict, context: Context) -> list[RuleResult]:
     """Every rule that applies to these facts, judged with the call's parameters."""
-    results = [rule(facts, params, context) for rule in RULES]
-    return [result for result in results if result is not None]
+    results = []
+    for rule in RULES:
+        try:
+            result = rule(facts, params, context)
+        except KeyError as missing:
+            result = RuleResult(
+                rule.__name__,
+                NEEDS_INFORMATION,
+                N_("The call does not set the parameter “%(parameter)s”."),
+                {"parameter": missing.args[0]},
+            )
+        if result is not None:
+            results.append(result)
+    return results
 
 
-def verdict(results: list[RuleResult]) -> str:
+def verdict(results) -> str:
     """fail if any rule fails, else needs_information if any does, else pass."""
     outcomes = {result.outcome for result in results}
     for outcome in (FAIL, NEEDS_INFORMATION):

@@ -90,11 +90,31 @@ def test_the_owner_deletes_a_document(client, draft, store):
     assert stored_files() == set()
 
 
-def test_documents_can_change_while_information_is_requested(client, make_application, login_as):
+def test_only_the_requested_documents_change_while_information_is_requested(
+    client, make_application, make_user, login_as
+):
+    from datetime import date
+
+    from app.auth.models import Role
+    from app.eligibility.models import InformationRequest
+
     application = make_application("info_requested", complete=False)
+    db.session.add(
+        InformationRequest(
+            application=application,
+            documents=["cv"],
+            fields=[],
+            message="Your CV, please.",
+            reply_by=date(2099, 1, 1),
+            requested_by_id=make_user(Role.STAFF).id,
+        )
+    )
+    db.session.commit()
     login_as(application.applicant)
     assert upload(client, application.id, "cv", PDF, "cv.pdf").status_code == 302
     assert len(documents_of(application.id)) == 1
+    upload(client, application.id, "identity", PDF, "id.pdf")
+    assert [d.kind for d in documents_of(application.id)] == ["cv"]
 
 
 REFUSALS = [

@@ -166,7 +166,7 @@ def test_register_apply_upload_submit_and_follow(app, live_server, browser, make
     )
     assert "MBI-2026-0001" in browser.page_source
     browser.get(f"{live_server}/my/applications")
-    assert "Submitted" in browser.page_source
+    assert "Eligibility check in progress" in browser.page_source
     assert "checking your eligibility" in browser.page_source
 
     db.session.expire_all()

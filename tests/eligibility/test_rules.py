@@ -13,6 +13,7 @@ from app.eligibility.rules import (
     Context,
     company_age,
     declarations,
+    documents,
     evaluate,
     language,
     minimum_age,
@@ -57,7 +58,7 @@ def test_minimum_age(app, born, outcome, words):
     [
         (["MA"], False, PASS),
         (["BE"], True, PASS),
-        (["BE"], False, FAIL),
+        (["BE"], False, NEEDS_INFORMATION),
         (["MA", "BE"], False, PASS),
         (["FR"], True, FAIL),
         ([], False, NEEDS_INFORMATION),
@@ -161,3 +162,44 @@ def test_a_parameter_set_by_staff_is_used(app):
     params = {**PARAMS, "minimum_age": 21}
     result = minimum_age({"birth_date": "2006-01-01"}, params, CONTEXT)
     assert result.outcome == FAIL and "minimum 21" in _reason(result)
+
+
+def test_a_missing_call_parameter_is_named_not_assumed(app):
+    params = {key: value for key, value in PARAMS.items() if key != "minimum_age"}
+    [result] = [
+        r
+        for r in evaluate({"birth_date": "1990-01-01"}, params, CONTEXT)
+        if r.rule == "minimum_age"
+    ]
+    assert result.outcome == NEEDS_INFORMATION and "minimum_age" in _reason(result)
+
+
+def test_documents_rule(app):
+    facts = {"documents": ["identity", "cv"], "stage": "idea"}
+    result = documents(facts, PARAMS, CONTEXT)
+    assert result.outcome == NEEDS_INFORMATION
+    assert "business_plan" in _reason(result) and "criminal_record" in _reason(result)
+    facts["documents"] += ["business_plan", "criminal_record"]
+    assert documents(facts, PARAMS, CONTEXT).outcome == PASS
+    facts["stage"] = "company"
+    assert "statutes" in _reason(documents(facts, PARAMS, CONTEXT))
+
+
+@pytest.mark.parametrize(
+    "rule", [minimum_age, nationality, residence, language, company_age, ownership]
+)
+def test_every_reason_names_the_values_it_used(app, rule):
+    from tests.helpers import COMPLETE_ANSWERS
+
+    facts = {
+        **COMPLETE_ANSWERS,
+        "stage": "company",
+        "company_created_on": "2023-01-01",
+        "eligible_share_percent": 60,
+        "belgium_residence_end": "2024-01-01",
+    }
+    result = rule(facts, PARAMS, CONTEXT)
+    text = _reason(result)
+    assert result.values, rule.__name__
+    for value in result.values.values():
+        assert str(value) in text, (rule.__name__, value, text)

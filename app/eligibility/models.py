@@ -1,0 +1,91 @@
+"""Results of the eligibility rules per dossier, requests for information, decisions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.applications.models import Application
+from app.auth.models import User
+from app.common.clock import utcnow
+from app.common.types import UTCDateTime
+from app.extensions import db
+
+
+class RuleOutcome(db.Model):
+    """The latest outcome of one rule for one dossier (replaced by every check)."""
+
+    __tablename__ = "rule_outcomes"
+    __table_args__ = (UniqueConstraint("application_id", "rule"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    #: Name of the rule (app.eligibility.rules).
+    rule: Mapped[str] = mapped_column(String(40))
+    #: pass, fail or needs_information.
+    outcome: Mapped[str] = mapped_column(String(20))
+    #: The reason's message (msgid) and the values it cites: shown in any language.
+    template: Mapped[str] = mapped_column(Text)
+    values: Mapped[dict] = mapped_column(JSON, default=dict)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def reason(self):
+        from app.eligibility.rules import RuleResult
+
+        return RuleResult(self.rule, self.outcome, self.template, self.values).reason
+
+
+class InformationRequest(db.Model):
+    """Staff asked the applicant for named answers and documents, by a reply-by date."""
+
+    __tablename__ = "information_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    #: Answer names the applicant may change.
+    fields: Mapped[list] = mapped_column(JSON, default=list)
+    #: Document kinds the applicant may upload again.
+    documents: Mapped[list] = mapped_column(JSON, default=list)
+    #: What staff wrote to the applicant.
+    message: Mapped[str] = mapped_column(Text)
+    reply_by: Mapped[date] = mapped_column(Date)
+    #: The answers when the request was made, to highlight what changed.
+    answers_before: Mapped[dict] = mapped_column(JSON, default=dict)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set when the applicant submits again.
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    application: Mapped[Application] = relationship()
+    requested_by: Mapped[User] = relationship()
+
+
+class EligibilityDecision(db.Model):
+    """Staff's decision on a dossier. With four eyes, an ineligibility waits for a second
+    staff member (status "proposed") before it becomes final."""
+
+    __tablename__ = "eligibility_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    #: eligible or ineligible.
+    outcome: Mapped[str] = mapped_column(String(20))
+    #: proposed (waiting for a second staff member), final, or cancelled.
+    status: Mapped[str] = mapped_column(String(20), default="final")
+    #: For the applicant (ineligible): why, in words they will read in their letter.
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: Rules that failed, as staff confirmed them.
+    failed_rules: Mapped[list] = mapped_column(JSON, default=list)
+    #: Why staff overrode the automatic verdict (kept in the audit trail too).
+    override_justification: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    application: Mapped[Application] = relationship()
+    decided_by: Mapped[User] = relationship(foreign_keys=[decided_by_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])

@@ -1,0 +1,211 @@
+"""Staff review one dossier's eligibility and decide: eligible, ineligible, or ask."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.applications.models import Application, AuditEntry
+from app.applications.questions import QUESTIONS, STEPS
+from app.applications.services import ApplicationError, TransitionRefused
+from app.auth.models import Role
+from app.common.access import role_required
+from app.documents.models import DOCUMENT_KINDS
+from app.documents.wording import KIND_LABELS
+from app.eligibility import bp
+from app.eligibility.decision_forms import EligibleForm, IneligibleForm, RequestForm
+from app.eligibility.models import EligibilityDecision, InformationRequest
+from app.eligibility.rules import RULE_LABELS
+from app.eligibility.services import (
+    cancel_proposal,
+    confirm_ineligibility,
+    declare_eligible,
+    declare_ineligible,
+    outcomes_of,
+    pending_proposal,
+    request_information,
+)
+from app.extensions import db
+
+FIELD_CHOICES = [(name, question.label) for name, question in QUESTIONS.items()]
+DOCUMENT_CHOICES = [(kind, KIND_LABELS[kind]) for kind in DOCUMENT_KINDS]
+
+
+def _load(application_id: int) -> Application:
+    application = db.session.scalar(
+        select(Application)
+        .where(Application.id == application_id)
+        .options(
+            joinedload(Application.call),
+            joinedload(Application.applicant),
+            selectinload(Application.documents),
+            selectinload(Application.audit_entries).joinedload(AuditEntry.actor),
+        )
+    )
+    if application is None:
+        abort(404)
+    return application
+
+
+def _forms(application, outcomes):
+    failing = [o.rule for o in outcomes if o.outcome == "fail"]
+    ineligible = IneligibleForm(
+        data={"version": application.version, "failed_rules": failing}, prefix="no"
+    )
+    ineligible.failed_rules.choices = [(o.rule, RULE_LABELS.get(o.rule, o.rule)) for o in outcomes]
+    return {
+        "eligible_form": EligibleForm(data={"version": application.version}, prefix="yes"),
+        "ineligible_form": ineligible,
+        "request_form": RequestForm(
+            data={"version": application.version},
+            prefix="ask",
+            field_choices=FIELD_CHOICES,
+            document_choices=DOCUMENT_CHOICES,
+        ),
+    }
+
+
+@bp.route("/staff/eligibility/<int:application_id>")
+@role_required(Role.STAFF)
+def review(application_id):
+    """One dossier: rule results beside its documents and answers; the decisions."""
+    application = _load(application_id)
+    outcomes = outcomes_of(application)
+    last_request = db.session.scalar(
+        select(InformationRequest)
+        .where(InformationRequest.application_id == application.id)
+        .order_by(InformationRequest.id.desc())
+    )
+    changed = set()
+    if last_request is not None and last_request.answered_at is not None:
+        changed = {
+            name
+            for name in set(application.answers) | set(last_request.answers_before)
+            if application.answers.get(name) != last_request.answers_before.get(name)
+        }
+    return render_template(
+        "eligibility/review.html",
+        application=application,
+        outcomes=outcomes,
+        rule_labels=RULE_LABELS,
+        steps=STEPS,
+        last_request=last_request,
+        changed=changed,
+        proposal=pending_proposal(application),
+        question_labels=dict(FIELD_CHOICES),
+        document_labels=KIND_LABELS,
+        **_forms(application, outcomes),
+    )
+
+
+def _decide(application_id, decide):
+    """Run one decision; a refusal is flashed and nothing is kept."""
+    application = _load(application_id)
+    try:
+        message = decide(application)
+    except (ApplicationError, TransitionRefused) as error:
+        db.session.rollback()
+        flash(str(getattr(error, "reason", None) or error), "error")
+        return redirect(url_for("eligibility.review", application_id=application_id))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("eligibility.queue", call_id=application.call_id))
+
+
+@bp.route("/staff/eligibility/<int:application_id>/eligible", methods=["POST"])
+@role_required(Role.STAFF)
+def decide_eligible(application_id):
+    """Declare the dossier eligible (a justification when the rules disagree)."""
+    form = EligibleForm(prefix="yes")
+
+    def decide(application):
+        declare_eligible(
+            application,
+            actor=current_user,
+            justification=form.justification.data,
+            expected_version=int(form.version.data or -1),
+        )
+        return _("%(reference)s declared eligible.", reference=application.reference)
+
+    return _decide(application_id, decide)
+
+
+@bp.route("/staff/eligibility/<int:application_id>/ineligible", methods=["POST"])
+@role_required(Role.STAFF)
+def decide_ineligible(application_id):
+    """Declare (or, with four eyes, propose) the dossier ineligible."""
+    form = IneligibleForm(prefix="no")
+
+    def decide(application):
+        decision = declare_ineligible(
+            application,
+            actor=current_user,
+            reason=form.reason.data or "",
+            failed_rules=form.failed_rules.data or [],
+            expected_version=int(form.version.data or -1),
+        )
+        if decision.status == "proposed":
+            return _("Ineligibility proposed: another staff member must confirm it.")
+        return _("%(reference)s declared ineligible.", reference=application.reference)
+
+    return _decide(application_id, decide)
+
+
+@bp.route("/staff/eligibility/<int:application_id>/request", methods=["POST"])
+@role_required(Role.STAFF)
+def ask_information(application_id):
+    """Ask the applicant for named answers and documents by a date."""
+    form = RequestForm(prefix="ask", field_choices=FIELD_CHOICES, document_choices=DOCUMENT_CHOICES)
+
+    def decide(application):
+        if not form.validate():
+            raise ApplicationError(
+                " ".join(str(e) for errors in form.errors.values() for e in errors)
+            )
+        request_information(
+            application,
+            actor=current_user,
+            fields=form.fields.data or [],
+            documents=form.documents.data or [],
+            message=form.message.data,
+            reply_by=form.reply_by.data,
+            expected_version=int(form.version.data or -1),
+        )
+        return _("Information requested from the applicant.")
+
+    return _decide(application_id, decide)
+
+
+def _proposal(decision_id) -> EligibilityDecision:
+    decision = db.get_or_404(EligibilityDecision, decision_id)
+    if decision.status != "proposed":
+        abort(404)
+    return decision
+
+
+@bp.route("/staff/eligibility/proposals/<int:decision_id>/confirm", methods=["POST"])
+@role_required(Role.STAFF)
+def confirm_proposal(decision_id):
+    """Second staff member: confirm a proposed ineligibility."""
+    decision = _proposal(decision_id)
+    return _decide(
+        decision.application_id,
+        lambda application: (
+            confirm_ineligibility(decision, actor=current_user)
+            or _("%(reference)s declared ineligible.", reference=application.reference)
+        ),
+    )
+
+
+@bp.route("/staff/eligibility/proposals/<int:decision_id>/cancel", methods=["POST"])
+@role_required(Role.STAFF)
+def cancel(decision_id):
+    """Withdraw a proposed ineligibility."""
+    decision = _proposal(decision_id)
+    return _decide(
+        decision.application_id,
+        lambda application: (
+            cancel_proposal(decision, actor=current_user) or _("Proposal withdrawn.")
+        ),
+    )

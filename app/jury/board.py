@@ -1,0 +1,208 @@
+"""What the chair's board shows for a call, read in a bounded number of queries.
+
+:func:`load_board` sends five SQL statements whatever the number of dossiers
+(dossiers, assignments with their reviews, criterion scores of submitted reviews,
+jurors, the viewer's conflicts), selects plain columns rather than ORM objects (the
+board of a large call has thousands of dossiers and tens of thousands of scores),
+and leaves the arithmetic to app.jury.ranking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from sqlalchemy import case, func, or_, select
+
+from app.applications.models import Application
+from app.auth.models import Role, User
+from app.calls.models import Call
+from app.extensions import db
+from app.jury.models import ConflictOfInterest, CriterionScore, JuryAssignment, JuryMember, Review
+from app.jury.ranking import CriterionScale, DossierResult, SubmittedReview, aggregate
+
+#: Lines of the ranking per page of the board.
+PER_PAGE = 250
+
+#: Application states in which a dossier belongs to the jury phase.
+JURY_STATES = ("eligible", "in_review", "scored")
+
+
+@dataclass
+class BoardLine:
+    """One dossier on the board: its progress and, once reviewed, its aggregates."""
+
+    application_id: int
+    reference: str
+    title: str
+    status: str
+    assigned: int = 0
+    submitted: int = 0
+    drafts: int = 0
+    result: DossierResult | None = None
+
+
+@dataclass
+class JurorProgress:
+    juror_id: int
+    name: str
+    email: str
+    is_chair: bool
+    assigned: int = 0
+    submitted: int = 0
+    drafts: int = 0
+
+
+@dataclass
+class Board:
+    call: Call
+    #: The ranking the lines are ordered by ("raw" or "normalised").
+    order: str
+    lines: list[BoardLine]
+    jurors: list[JurorProgress]
+    #: (line, juror, status) of every review not submitted, listed once scoring closes.
+    pending: list[tuple[BoardLine, JurorProgress, str | None]] = field(default_factory=list)
+
+    def page(self, number: int, per_page: int = PER_PAGE) -> SimpleNamespace:
+        """One page of the ranking, shaped for the ``pagination`` macro of _macros.html."""
+        pages = max((len(self.lines) + per_page - 1) // per_page, 1)
+        number = min(max(number, 1), pages)
+        return SimpleNamespace(
+            items=self.lines[(number - 1) * per_page : number * per_page],
+            page=number,
+            pages=pages,
+            has_prev=number > 1,
+            has_next=number < pages,
+            prev_num=number - 1,
+            next_num=number + 1,
+        )
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for line in self.lines if line.result and line.result.flagged)
+
+    @property
+    def submitted(self) -> int:
+        return sum(line.submitted for line in self.lines)
+
+    @property
+    def assigned(self) -> int:
+        return sum(line.assigned for line in self.lines)
+
+
+def _dossiers(call: Call) -> dict[int, tuple]:
+    assigned = select(JuryAssignment.application_id)
+    rows = db.session.execute(
+        select(
+            Application.id,
+            Application.reference,
+            Application.answers["project_title"].as_string(),
+            Application.status,
+            Application.submitted_at,
+        )
+        .where(Application.call_id == call.id)
+        .where(or_(Application.status.in_(JURY_STATES), Application.id.in_(assigned)))
+        .order_by(Application.number, Application.id)
+    )
+    return {row[0]: row for row in rows}
+
+
+def _assignments(call: Call):
+    return db.session.execute(
+        select(JuryAssignment.application_id, JuryAssignment.juror_id, Review.status)
+        .join(Application, Application.id == JuryAssignment.application_id)
+        .outerjoin(Review, Review.assignment_id == JuryAssignment.id)
+        .where(Application.call_id == call.id)
+    ).all()
+
+
+def _submitted_reviews(call: Call) -> list[SubmittedReview]:
+    """One row per submitted review, its criteria's scores pivoted into columns in SQL
+    (a quarter of the rows of a plain join)."""
+    columns = [
+        func.max(case((CriterionScore.criterion_id == c.id, CriterionScore.score))).label(
+            f"c{c.id}"
+        )
+        for c in call.criteria
+    ]
+    rows = db.session.execute(
+        select(JuryAssignment.application_id, JuryAssignment.juror_id, *columns)
+        .select_from(CriterionScore)
+        .join(Review, Review.id == CriterionScore.review_id)
+        .join(JuryAssignment, JuryAssignment.id == Review.assignment_id)
+        .join(Application, Application.id == JuryAssignment.application_id)
+        .where(Application.call_id == call.id, Review.status == "submitted")
+        .group_by(CriterionScore.review_id, JuryAssignment.application_id, JuryAssignment.juror_id)
+    )
+    ids = [c.id for c in call.criteria]
+    return [SubmittedReview(row[0], row[1], dict(zip(ids, row[2:], strict=True))) for row in rows]
+
+
+def _jurors(call: Call) -> dict[int, JurorProgress]:
+    members = select(JuryMember.user_id).where(JuryMember.call_id == call.id)
+    assigned = (
+        select(JuryAssignment.juror_id)
+        .join(Application, Application.id == JuryAssignment.application_id)
+        .where(Application.call_id == call.id)
+    )
+    rows = db.session.execute(
+        select(User.id, User.full_name, User.email, JuryMember.is_chair)
+        .outerjoin(JuryMember, (JuryMember.user_id == User.id) & (JuryMember.call_id == call.id))
+        .where(or_(User.id.in_(members), User.id.in_(assigned)))
+        .order_by(User.full_name, User.id)
+    )
+    return {row[0]: JurorProgress(row[0], row[1], row[2], bool(row[3])) for row in rows}
+
+
+def hidden_from(viewer: User) -> set[int]:
+    """The dossiers ``viewer`` may not see on a board: those they are in conflict with
+    (staff see every dossier)."""
+    if viewer.has_role(Role.STAFF):
+        return set()
+    return set(
+        db.session.scalars(
+            select(ConflictOfInterest.application_id).where(
+                ConflictOfInterest.juror_id == viewer.id
+            )
+        )
+    )
+
+
+def load_board(call: Call, viewer: User, *, order: str | None = None) -> Board:
+    """Everything the chair's board shows for ``call``, as ``viewer`` may see it.
+
+    Lines are in the order of ``order`` (default: the call's ranking method), the
+    dossiers without a submitted review last. A dossier the viewer is in conflict with
+    is left out (its reviews still count in the jurors' normalisation).
+    """
+    order = order if order in ("raw", "normalised") else call.ranking_method
+    dossiers = _dossiers(call)
+    hidden = hidden_from(viewer)
+    jurors = _jurors(call)
+    lines = {
+        key: BoardLine(key, row[1] or "", row[2] or "", row[3]) for key, row in dossiers.items()
+    }
+    pending = []
+    for application_id, juror_id, status in _assignments(call):
+        line, juror = lines.get(application_id), jurors.get(juror_id)
+        if line is None or juror is None:
+            continue
+        for progress in (line, juror):
+            progress.assigned += 1
+            progress.submitted += status == "submitted"
+            progress.drafts += status == "draft"
+        if status != "submitted" and application_id not in hidden:
+            pending.append((line, juror, status))
+    scales = [CriterionScale(c.id, c.weight, c.scale_min, c.scale_max) for c in call.criteria]
+    results = aggregate(
+        scales,
+        _submitted_reviews(call),
+        threshold=call.disagreement_threshold,
+        submitted_at={key: row[4] for key, row in dossiers.items()},
+    )
+    for key, result in results.items():
+        if key in lines:
+            lines[key].result = result
+    visible = [line for key, line in lines.items() if key not in hidden]
+    visible.sort(key=lambda line: line.result.rank(order) if line.result else len(lines) + 1)
+    return Board(call, order, visible, list(jurors.values()), pending)

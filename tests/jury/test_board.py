@@ -1,0 +1,85 @@
+"""The chair's board: a bounded number of SQL queries whatever the number of dossiers,
+and the ranking it shows."""
+
+import pytest
+
+from app.auth.models import Role
+from app.common.clock import utcnow
+from app.extensions import db
+from app.jury.board import load_board
+from app.jury.models import CriterionScore, JuryAssignment, JuryMember, Review
+from tests.helpers import QueryCounter
+
+
+@pytest.fixture
+def build(make_user, make_call, make_application):
+    """build(n) -> (call, chair): n eligible dossiers, each scored by three jurors."""
+
+    def make(dossiers: int):
+        call = make_call(scoring_open=True)
+        chair = make_user(Role.CHAIR)
+        jurors = [make_user(Role.JUROR) for _ in range(3)]
+        db.session.add(JuryMember(call=call, user=chair, is_chair=True))
+        for number in range(dossiers):
+            application = make_application("eligible", call=call)
+            for rank, juror in enumerate(jurors):
+                assignment = JuryAssignment(application=application, juror=juror)
+                score = (number + rank) % 11
+                if rank < 2:  # the third juror leaves a draft
+                    assignment.review = Review(
+                        status="submitted",
+                        submitted_at=utcnow(),
+                        scores=[CriterionScore(criterion=c, score=score) for c in call.criteria],
+                    )
+                db.session.add(assignment)
+        db.session.commit()
+        return call, chair
+
+    return make
+
+
+def _queries(app, call, chair) -> int:
+    db.session.expire_all()
+    assert call.criteria and chair.roles  # loaded by the view before the board
+    with QueryCounter(db.engine) as counter:
+        board = load_board(call, chair)
+    assert board.lines
+    return counter.count
+
+
+def test_the_same_number_of_queries_for_one_and_many_dossiers(app, build):
+    one = _queries(app, *build(1))
+    many = _queries(app, *build(12))
+    assert one == many
+    assert one == 5
+
+
+def test_the_board_page_too(app, build, client, login_as):
+    counts = []
+    for size in (1, 12):
+        call, chair = build(size)
+        client.post("/logout")
+        login_as(chair)
+        with QueryCounter(db.engine) as counter:
+            response = client.get(f"/jury/calls/{call.id}/board")
+        assert response.status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
+
+
+def test_the_board_ranks_flags_and_counts(app, build):
+    call, chair = build(3)
+    call.disagreement_threshold = 0.4  # scores s and s+1 out of 10: totals 10 apart, std 5
+    board = load_board(call, chair)
+    assert [line.result.raw_rank for line in board.lines] == [1, 2, 3]
+    means = [line.result.mean for line in board.lines]
+    assert means == sorted(means, reverse=True) == [25.0, 15.0, 5.0]
+    assert all(line.result.std == 5.0 and line.result.flagged for line in board.lines)
+    assert [(line.submitted, line.assigned, line.drafts) for line in board.lines] == [(2, 3, 0)] * 3
+    assert sorted((j.assigned, j.submitted) for j in board.jurors) == [
+        (0, 0),
+        (3, 0),
+        (3, 3),
+        (3, 3),
+    ]
+    assert len(board.pending) == 3
