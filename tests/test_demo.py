@@ -39,6 +39,13 @@ def demo(app):
     return summary
 
 
+@pytest.fixture
+def scoring_demo(app):
+    summary = load_demo(applications=40, seed=7, stage="scoring")
+    db.session.commit()
+    return summary
+
+
 def test_the_demo_is_deterministic_for_a_seed(app, demo):
     first = _snapshot()
     from tests.conftest import _empty_tables
@@ -99,10 +106,23 @@ LINK = re.compile(r'href="(/[^"#]*)"')
 
 @pytest.mark.parametrize("email", sorted(HOMES) + [None])
 def test_no_page_reachable_by_following_links_answers_5xx(app, client, demo, email):
+    _crawl(client, email)
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["staff@example.com", "chair@example.com", "juror1@example.com", "applicant1@example.com"],
+)
+def test_no_page_of_the_scoring_demo_answers_5xx(app, client, scoring_demo, email):
+    assert "reviews submitted" in scoring_demo
+    _crawl(client, email, limit=250)
+
+
+def _crawl(client, email, limit=120):
     if email:
         client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
     seen, queue, visited = {"/"}, deque(["/"]), 0
-    while queue and visited < 120:
+    while queue and visited < limit:
         path = queue.popleft()
         response = client.get(path)
         visited += 1

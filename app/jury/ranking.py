@@ -57,7 +57,7 @@ class SubmittedReview:
     scores: Mapping[int, int | None]
 
 
-@dataclass
+@dataclass(slots=True)
 class DossierResult:
     """A dossier's aggregates; ``raw_rank``/``normalised_rank`` start at 1."""
 
@@ -91,13 +91,11 @@ def review_total(criteria: Sequence[CriterionScale], scores: Mapping[int, int | 
 
 
 def _score_matrix(criteria, reviews) -> np.ndarray:
-    """Reviews x criteria, an empty score replaced by the criterion's minimum."""
+    """Reviews x criteria, NaN where a score is empty."""
     ids = [criterion.id for criterion in criteria]
-    matrix = np.array(
+    return np.array(
         [[review.scores.get(key) for key in ids] for review in reviews], dtype=float
     ).reshape(len(reviews), len(ids))
-    minimums = np.array([criterion.scale_min for criterion in criteria], dtype=float)
-    return np.where(np.isnan(matrix), minimums, matrix)
 
 
 def _grouped_mean_std(values: np.ndarray, groups: np.ndarray, size: int):
@@ -141,14 +139,38 @@ def aggregate(
     """
     if not reviews:
         return {}
-    matrix = _score_matrix(criteria, reviews)
+    return aggregate_arrays(
+        criteria,
+        np.array([r.dossier_id for r in reviews]),
+        np.array([r.juror_id for r in reviews]),
+        _score_matrix(criteria, reviews),
+        threshold=threshold,
+        submitted_at=submitted_at,
+    )
+
+
+def aggregate_arrays(
+    criteria: Sequence[CriterionScale],
+    dossiers: np.ndarray,
+    jurors: np.ndarray,
+    scores: np.ndarray,
+    *,
+    threshold: float,
+    submitted_at: Mapping[int, datetime | None] | None = None,
+) -> dict[int, DossierResult]:
+    """:func:`aggregate` on arrays: one row per submitted review (its dossier id, its
+    juror id, its scores in the order of ``criteria``, NaN where empty)."""
+    if len(dossiers) == 0:
+        return {}
+    minimums = np.array([criterion.scale_min for criterion in criteria], dtype=float)
+    matrix = np.where(np.isnan(scores), minimums, scores)
     mins = np.array([c.scale_min for c in criteria], dtype=float)
     spans = np.array([c.scale_max - c.scale_min for c in criteria], dtype=float)
     weights = np.array([c.weight for c in criteria], dtype=float)
     totals = ((matrix - mins) / spans) @ weights
-    dossier_ids, index = np.unique([r.dossier_id for r in reviews], return_inverse=True)
+    dossier_ids, index = np.unique(dossiers, return_inverse=True)
     counts, means, stds = _grouped_mean_std(totals, index, len(dossier_ids))
-    normalised = normalised_totals(totals, np.array([r.juror_id for r in reviews]))
+    normalised = normalised_totals(totals, jurors)
     normalised_means = np.bincount(index, weights=normalised) / counts
     criterion_sums = [np.bincount(index, weights=matrix[:, k]) for k in range(len(criteria))]
     results = {}
