@@ -11,13 +11,14 @@ from app.auth.models import User
 from app.calls.models import Call
 from app.common.access import external_url
 from app.common.clock import utcnow
+from app.common.errors import Refusal
 from app.extensions import db
 from app.outbox.services import queue_email
 from workflows import application as lifecycle
 from workflows.application import TransitionRefused
 
 
-class ApplicationError(Exception):
+class ApplicationError(Refusal):
     """A refused application operation; the message is shown to the user."""
 
 

@@ -22,11 +22,12 @@ from app.auth.passwords import (
 )
 from app.common.access import external_url
 from app.common.clock import utcnow
+from app.common.errors import Refusal
 from app.extensions import db
 from app.outbox.services import queue_email
 
 
-class AccountError(Exception):
+class AccountError(Refusal):
     """A refused account operation; the message is shown to the user."""
 
 

@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion
+from app.common.errors import Refusal
 from app.extensions import db
 
 
-class CallError(Exception):
+class CallError(Refusal):
     """A refused change to a call; the message is shown to staff."""
 
 

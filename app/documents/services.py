@@ -17,6 +17,7 @@ from werkzeug.datastructures import FileStorage
 from app.applications.models import Application
 from app.auth.models import Role, User
 from app.calls.models import DEFAULT_ELIGIBILITY
+from app.common.errors import Refusal
 from app.documents import storage
 from app.documents.models import DOCUMENT_KINDS, Document
 from app.documents.wording import ACCEPTED_TYPES, KIND_LABELS, size_label
@@ -27,7 +28,7 @@ from app.jury.models import juror_may_read
 EDITABLE_STATES = frozenset({"draft", "info_requested"})
 
 
-class DocumentError(Exception):
+class DocumentError(Refusal):
     """A refused document operation; the message is shown to the user."""
 
 

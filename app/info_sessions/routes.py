@@ -2,13 +2,13 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.auth.models import Role
 from app.calls.models import Call
 from app.common.access import role_required, safe_next_url
 from app.common.clock import from_brussels_naive, to_brussels
 from app.common.exports import csv_response
+from app.common.views import perform
 from app.extensions import db, limiter
 from app.i18n import current_locale
 from app.info_sessions import bp
@@ -49,19 +49,6 @@ def _back_to_list(info_session: InfoSession):
     return redirect(url_for("info_sessions.call_sessions", call_id=info_session.call_id))
 
 
-def _save(change, *args, done: str) -> bool:
-    """Run a service, then commit and flash ``done``; on refusal roll back and flash why."""
-    try:
-        change(*args, actor=current_user)
-    except InfoSessionError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return False
-    db.session.commit()
-    flash(done, "success")
-    return True
-
-
 # Staff -----------------------------------------------------------------------------
 
 
@@ -73,7 +60,7 @@ def call_sessions(call_id):
     form = InfoSessionForm()
     if form.validate_on_submit():
         done = _("Session in %(city)s added.", city=form.city.data.strip())
-        if _save(create_session, call, _form_data(form), done=done):
+        if perform(create_session, call, _form_data(form), done=done):
             return redirect(url_for("info_sessions.call_sessions", call_id=call.id))
     return render_template(
         "info_sessions/staff_list.html", call=call, rows=sessions_with_counts(call), form=form
@@ -90,7 +77,7 @@ def edit_session(session_id):
         _fill_form(form, info_session)
     elif form.validate_on_submit():
         done = _("Session in %(city)s saved.", city=form.city.data.strip())
-        if _save(update_session, info_session, _form_data(form), done=done):
+        if perform(update_session, info_session, _form_data(form), done=done):
             return _back_to_list(info_session)
     return render_template("info_sessions/edit.html", form=form, info_session=info_session)
 
@@ -101,7 +88,7 @@ def delete_session(session_id):
     """Delete a session nobody registered for."""
     info_session = db.get_or_404(InfoSession, session_id)
     call_id, city = info_session.call_id, info_session.city
-    _save(remove_session, info_session, done=_("Session in %(city)s deleted.", city=city))
+    perform(remove_session, info_session, done=_("Session in %(city)s deleted.", city=city))
     return redirect(url_for("info_sessions.call_sessions", call_id=call_id))
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.models import User
 from app.calls.models import Call
 from app.common.clock import utcnow
+from app.common.errors import Refusal
 from app.extensions import db
 from app.info_sessions.models import InfoSession, SessionRegistration
 from app.outbox.services import queue_email
@@ -25,7 +26,7 @@ ALREADY_REGISTERED = _l("You are already registered for this session. See you th
 FULL = _l("This session is full: every seat is taken.")
 
 
-class InfoSessionError(Exception):
+class InfoSessionError(Refusal):
     """A refused change or registration; the message is shown as it is."""
 
 

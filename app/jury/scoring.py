@@ -18,6 +18,7 @@ from app.applications.models import Application
 from app.auth.models import Role, User
 from app.calls.models import Call
 from app.common.clock import utcnow
+from app.common.errors import Refusal
 from app.extensions import db
 from app.jury.models import (
     ConflictOfInterest,
@@ -30,7 +31,7 @@ from app.jury.models import (
 from app.jury.ranking import CriterionScale, review_total
 
 
-class ScoringError(Exception):
+class ScoringError(Refusal):
     """A refused scoring operation; the message is shown to the user."""
 
 

@@ -24,6 +24,7 @@ from app.applications.services import apply_transition
 from app.auth.models import Role, RoleGrant, User
 from app.calls.models import Call
 from app.common.clock import utcnow
+from app.common.errors import Refusal
 from app.extensions import db
 from app.jury.assignment_plans import (
     ASSIGNABLE_STATES,
@@ -37,7 +38,7 @@ JURY_STATES = ("eligible", "in_review", "scored")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
-class JuryError(Exception):
+class JuryError(Refusal):
     """A refused jury operation; the message is shown to the user."""
 
 

@@ -11,6 +11,7 @@ from app.auth.models import Role, User
 from app.calls.models import Call
 from app.common.access import role_required, wants_page
 from app.common.exports import csv_response
+from app.common.views import perform
 from app.extensions import db
 from app.jury import bp
 from app.jury.assignment_plans import loads_per_juror
@@ -33,19 +34,6 @@ from app.jury.services import (
     set_chair,
     unassign_by_hand,
 )
-
-
-def _save(change, *args, done: str) -> bool:
-    """Run a service, then commit and flash ``done``; on refusal roll back and flash why."""
-    try:
-        change(*args, actor=current_user)
-    except JuryError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return False
-    db.session.commit()
-    flash(done, "success")
-    return True
 
 
 def _member_or_404(call_id: int, member_id: int) -> JuryMember:
@@ -77,7 +65,7 @@ def staff_jury(call_id):
     if form.validate_on_submit():
         user = db.session.get(User, form.user_id.data)
         data = {"is_chair": form.is_chair.data, "languages": form.languages.data}
-        if _save(
+        if perform(
             add_member, call, user, data, done=_("%(name)s joined the jury.", name=user.full_name)
         ):
             return _back("jury.staff_jury", call.id)
@@ -90,7 +78,7 @@ def staff_jury(call_id):
 def staff_remove_member(call_id, member_id):
     """Take a member off the jury; their unstarted assignments are released."""
     member = _member_or_404(call_id, member_id)
-    _save(remove_member, member, done=_("%(name)s left the jury.", name=member.user.full_name))
+    perform(remove_member, member, done=_("%(name)s left the jury.", name=member.user.full_name))
     return _back("jury.staff_jury", call_id)
 
 
@@ -100,7 +88,7 @@ def staff_set_chair(call_id, member_id):
     """Make a member chair of the jury (``chair=1``), or a plain juror again."""
     member = _member_or_404(call_id, member_id)
     is_chair = request.form.get("chair") == "1"
-    _save(set_chair, member, is_chair, done=_("Jury updated."))
+    perform(set_chair, member, is_chair, done=_("Jury updated."))
     return _back("jury.staff_jury", call_id)
 
 
@@ -118,7 +106,9 @@ def staff_conflicts(call_id):
         application = db.session.get(Application, form.application_id.data)
         juror = db.session.get(User, form.juror_id.data)
         data = {"kind": form.kind.data, "note": form.note.data}
-        if _save(record_conflict_by_staff, application, juror, data, done=_("Conflict recorded.")):
+        if perform(
+            record_conflict_by_staff, application, juror, data, done=_("Conflict recorded.")
+        ):
             return _back("jury.staff_conflicts", call.id)
     rows = conflicts_of_call(call.id)
     return render_template(
@@ -144,7 +134,7 @@ def staff_withdraw_conflict(conflict_id):
     """Withdraw a conflict (the juror may be assigned the dossier again)."""
     conflict = db.get_or_404(ConflictOfInterest, conflict_id)
     call_id = db.session.get(Application, conflict.application_id).call_id
-    _save(withdraw_conflict, conflict, done=_("Conflict withdrawn."))
+    perform(withdraw_conflict, conflict, done=_("Conflict withdrawn."))
     return _back("jury.staff_conflicts", call_id)
 
 
@@ -214,7 +204,7 @@ def staff_assign(call_id):
     juror = db.session.get(User, form.juror_id.data)
     if application is None or application.call_id != call_id or juror is None:
         abort(404)
-    _save(assign_by_hand, application, juror, done=_("%(name)s assigned.", name=juror.full_name))
+    perform(assign_by_hand, application, juror, done=_("%(name)s assigned.", name=juror.full_name))
     return _back_to_page(call_id)
 
 
@@ -224,7 +214,7 @@ def staff_unassign(assignment_id):
     """Take a juror off a dossier (refused once their review is submitted)."""
     assignment = db.get_or_404(JuryAssignment, assignment_id)
     call_id, name = assignment.application.call_id, assignment.juror.full_name
-    _save(unassign_by_hand, assignment, done=_("%(name)s unassigned.", name=name))
+    perform(unassign_by_hand, assignment, done=_("%(name)s unassigned.", name=name))
     return _back_to_page(call_id)
 
 
