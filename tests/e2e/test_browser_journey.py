@@ -7,6 +7,7 @@ register -> open the call -> fill every step -> upload documents -> review -> su
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -64,15 +65,31 @@ def browser(tmp_path):
     driver.quit()
 
 
-def click_and_wait(browser, element) -> None:
-    """Click, then wait until the browser has loaded the next page."""
+def click_and_wait(browser, find) -> None:
+    """Find an element with ``find(browser)``, click it, wait for the next page.
+
+    Chromium sometimes reports a node found a moment ago as gone ("does not belong
+    to the document") while the page settles: the element is then found again.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    page = browser.find_element(By.TAG_NAME, "html")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-    element.click()
+    for attempt in range(5):
+        WebDriverWait(browser, 15).until(
+            lambda driver: driver.execute_script("return document.readyState") == "complete"
+        )
+        try:
+            page = browser.find_element(By.TAG_NAME, "html")
+            element = find(browser)
+            browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+            element.click()
+            break
+        except (StaleElementReferenceException, WebDriverException):
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
     WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
     WebDriverWait(browser, 15).until(
         lambda driver: driver.execute_script("return document.readyState") == "complete"
@@ -109,7 +126,7 @@ def _fill_step(browser, answers, names):
             element.clear()
             element.send_keys(str(value))
     click_and_wait(
-        browser, browser.find_element(By.CSS_SELECTOR, "button[name='then'][value='next']")
+        browser, lambda b: b.find_element(By.CSS_SELECTOR, "button[name='then'][value='next']")
     )
 
 
@@ -124,7 +141,7 @@ def test_register_apply_upload_submit_and_follow(app, live_server, browser, make
     call = make_call("MBI-2026", name="Maghrib Belgium Impulse 2026")
     browser.get(f"{live_server}/calls/MBI-2026")
     assert "Maghrib Belgium Impulse 2026" in browser.page_source
-    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Create an account to apply"))
+    click_and_wait(browser, lambda b: b.find_element(By.LINK_TEXT, "Create an account to apply"))
 
     browser.find_element(By.ID, "full_name").send_keys("Youssef El Amrani")
     browser.find_element(By.ID, "email").send_keys("youssef@example.org")
@@ -132,16 +149,18 @@ def test_register_apply_upload_submit_and_follow(app, live_server, browser, make
     browser.find_element(By.ID, "confirm").send_keys("a long enough passphrase")
     browser.find_element(By.ID, "accept_privacy").click()
     click_and_wait(
-        browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit].btn")
+        browser, lambda b: b.find_element(By.CSS_SELECTOR, "main form button[type=submit].btn")
     )
     assert "My applications" in browser.page_source
 
-    start = WebDriverWait(browser, 15).until(
-        expected_conditions.element_to_be_clickable(
-            (By.XPATH, "//button[normalize-space()='Start my application']")
-        )
+    click_and_wait(
+        browser,
+        lambda b: WebDriverWait(b, 15).until(
+            expected_conditions.element_to_be_clickable(
+                (By.XPATH, "//button[normalize-space()='Start my application']")
+            )
+        ),
     )
-    click_and_wait(browser, start)
     for step in STEPS:
         if step.slug == "documents":
             for kind in ("identity", "cv", "business_plan", "criminal_record"):
@@ -149,10 +168,15 @@ def test_register_apply_upload_submit_and_follow(app, live_server, browser, make
                 path.write_bytes(sample_pdf(kind, ["Youssef El Amrani"]))
                 field = browser.find_element(By.ID, f"file-{kind}")
                 field.send_keys(str(path))
-                form = field.find_element(By.XPATH, "./ancestor::form")
-                click_and_wait(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+                click_and_wait(
+                    browser,
+                    lambda b, kind=kind: b.find_element(
+                        By.XPATH,
+                        f"//input[@id='file-{kind}']/ancestor::form//button[@type='submit']",
+                    ),
+                )
                 assert f"{kind}.pdf" in browser.page_source  # stored, page reloaded
-            click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Continue"))
+            click_and_wait(browser, lambda b: b.find_element(By.LINK_TEXT, "Continue"))
             continue
         with force_locale("en"):
             errors = re.findall(r"field__error[^>]*>([^<]*)<", browser.page_source)
@@ -162,7 +186,7 @@ def test_register_apply_upload_submit_and_follow(app, live_server, browser, make
     assert "Everything is there" in browser.page_source, browser.page_source[:3000]
     click_and_wait(
         browser,
-        browser.find_element(By.XPATH, "//button[normalize-space()='Submit the application']"),
+        lambda b: b.find_element(By.XPATH, "//button[normalize-space()='Submit the application']"),
     )
     assert "MBI-2026-0001" in browser.page_source
     browser.get(f"{live_server}/my/applications")
