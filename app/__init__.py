@@ -9,6 +9,7 @@ from flask_babel import format_date, format_datetime, format_timedelta, get_loca
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from app.common.headers import init_security_headers
 from app.config import PROJECT_ROOT, Config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.i18n import current_locale, text_direction
@@ -43,6 +44,7 @@ def create_app(config: Config | None = None) -> Flask:
     configure_jobs(app)
     _register_blueprints(app)
     _register_errors(app)
+    init_security_headers(app)
     _register_template_helpers(app)
 
     from app.cli import register_cli

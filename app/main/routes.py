@@ -84,3 +84,26 @@ def switch_language():
 def privacy():
     """The privacy notice."""
     return render_template("main/privacy.html")
+
+
+@bp.route("/healthz")
+def healthz():
+    """Whether the database and the job queue answer (for load balancers and monitoring)."""
+    from sqlalchemy import text
+
+    from app.jobs import huey
+
+    checks = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as error:  # any failure at all means "not healthy"
+        db.session.rollback()
+        checks["database"] = f"error: {type(error).__name__}"
+    try:
+        huey.storage.queue_size()
+        checks["jobs"] = "ok"
+    except Exception as error:  # any failure at all means "not healthy"
+        checks["jobs"] = f"error: {type(error).__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return {"status": "ok" if healthy else "error", **checks}, 200 if healthy else 503
