@@ -120,3 +120,38 @@ def test_route_answers_each_role_as_intended(app, client, login_as, world, endpo
         assert response.status_code == expected, body[:300]
         if expected == 404:
             assert application.title not in body
+
+
+JUNK = {
+    "version": "not-a-number",
+    "note": "x" * 20000,
+    "email": "not an email",
+    "roles": ["emperor"],
+    "active": "maybe",
+    "locale": "../../etc",
+    "next": "//evil.example",
+    "application_id": ["1", "abc"],
+    "capacity": "-5",
+    "starts_at": "yesterday",
+    "justification": "\x00",
+    "reason": "",
+    "score": "eleven",
+    "kind": "<script>",
+    "juror_id": "abc",
+}
+POST_ENDPOINTS = sorted(  # logging out would end the role under test half-way
+    endpoint
+    for endpoint, (method, _) in EXPECTED.items()
+    if method == "POST" and endpoint != "auth.logout"
+)
+
+
+@pytest.mark.parametrize("role", ["owner", "staff", "juror", "chair"])
+def test_junk_posted_to_every_post_route_never_answers_5xx(app, client, login_as, world, role):
+    users, values, application = world
+    login_as(users[role])
+    for endpoint in POST_ENDPOINTS:
+        response = client.post(_url(app, endpoint, values), data=JUNK)
+        body = response.get_data(as_text=True)
+        response.close()
+        assert response.status_code < 500, (endpoint, body[:300])
