@@ -155,3 +155,29 @@ def test_junk_posted_to_every_post_route_never_answers_5xx(app, client, login_as
         body = response.get_data(as_text=True)
         response.close()
         assert response.status_code < 500, (endpoint, body[:300])
+
+
+GET_ENDPOINTS = sorted(endpoint for endpoint, (method, _) in EXPECTED.items() if method == "GET")
+JUNK_QUERY = {
+    "page": "-3",
+    "status": "<x>",
+    "sort": "drop table",
+    "order": "sideways",
+    "verdict": "maybe",
+    "q": "%" * 300,
+    "sector": "ZZ",
+    "birth_date": "31/31/31",
+    "eligible_share_percent": "1e309",
+    "order_by": "'",
+}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "owner", "staff", "chair"])
+def test_junk_query_strings_on_every_page_never_answer_5xx(app, client, login_as, world, role):
+    users, values, application = world
+    if role != "anonymous":
+        login_as(users[role])
+    for endpoint in GET_ENDPOINTS:
+        response = client.get(_url(app, endpoint, values), query_string=JUNK_QUERY)
+        response.close()
+        assert response.status_code < 500, endpoint
