@@ -91,6 +91,11 @@ def _next_number(call_id: int) -> int:
         ).scalar_one()
 
 
+def flush_transitions() -> None:
+    """Write the transitions fired with ``flush=False`` (ConcurrentUpdate if one lost)."""
+    _flush()
+
+
 def _flush() -> None:
     try:
         db.session.flush()
@@ -106,6 +111,7 @@ def apply_transition(
     note: str | None = None,
     expected_version: int | None = None,
     email_context: dict | None = None,
+    flush: bool = True,
 ) -> AuditEntry:
     """Fire ``trigger`` on ``application``: the only way an application changes state.
 
@@ -121,6 +127,9 @@ def apply_transition(
     - ``submit`` and ``resubmit``: run the eligibility rules on the dossier;
     - ``request_information``: queues an email to the applicant with ``note``;
     - ``withdraw``: queues a confirmation email.
+
+    ``flush=False`` lets a caller that moves many applications at once (the jury
+    assignment) flush them together; it must then call :func:`flush_transitions`.
 
     Raises ConcurrentUpdate (stale version, or a concurrent writer at flush),
     NotPermitted (the actor may not fire it), TransitionRefused (the lifecycle
@@ -153,6 +162,8 @@ def apply_transition(
         if request is not None:
             request.answered_at = now
     _queue_side_effect_email(application, trigger, note, email_context or {})
+    if not flush:
+        return entry
     _flush()
     if trigger in ("submit", "resubmit"):
         from app.eligibility.services import check_application

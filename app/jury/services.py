@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.applications.models import Application, AuditEntry
-from app.applications.services import apply_transition
+from app.applications.services import apply_transition, flush_transitions
 from app.auth.models import Role, RoleGrant, User
 from app.calls.models import Call
 from app.common.clock import utcnow
@@ -187,7 +187,8 @@ def _start_reviews(application_ids: list[int], actor: User | None) -> int:
         for application in db.session.scalars(
             select(Application).where(Application.id.in_(chunk)).order_by(Application.id)
         ):
-            apply_transition(application, "start_review", actor=actor)
+            apply_transition(application, "start_review", actor=actor, flush=False)
+        flush_transitions()
     return len(application_ids)
 
 
