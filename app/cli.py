@@ -202,15 +202,18 @@ def discover_exports() -> dict:
     """Every area's exports: ``EXPORTS = {name: build(call) -> (header, rows)}`` in
     ``app/<area>/exports.py``."""
     import importlib
+    import pkgutil
 
-    from app import AREAS
+    import app as package
 
     found = {}
-    for area in AREAS:
+    for area in pkgutil.iter_modules(package.__path__):
+        if not area.ispkg or area.name == "common":  # common/exports.py is the CSV writer
+            continue
         try:
-            module = importlib.import_module(f"app.{area}.exports")
+            module = importlib.import_module(f"app.{area.name}.exports")
         except ModuleNotFoundError as error:
-            if error.name != f"app.{area}.exports":
+            if error.name != f"app.{area.name}.exports":
                 raise
             continue
         found.update(module.EXPORTS)
