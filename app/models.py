@@ -10,9 +10,12 @@ from app.jury.models import (
     JuryAssignment,
 )
 from app.outbox.models import OutboxMessage
+from app.selection.models import SelectionDecision, SelectionRound
 
 __all__ = [
     "AccountToken",
+    "SelectionDecision",
+    "SelectionRound",
     "Application",
     "AuditEntry",
     "Call",

@@ -1,0 +1,101 @@
+"""``flask --app wsgi selection ...``: the selection's commands. They call services and
+commit once (or roll back on a refusal)."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from app.extensions import db
+
+
+def _call(reference: str):
+    from sqlalchemy import select
+
+    from app.calls.models import Call
+
+    call = db.session.scalar(select(Call).where(Call.reference == reference))
+    if call is None:
+        raise click.ClickException(f"No call with reference {reference!r}.")
+    return call
+
+
+def _counts_line(counts: dict[str, int]) -> str:
+    return (
+        f"{counts['selected']} selected, {counts['reserve']} reserve, "
+        f"{counts['not_selected']} not selected"
+    )
+
+
+def register_selection_cli(app: Flask) -> None:
+    """Add the ``selection`` command group to ``app``."""
+
+    @app.cli.group("selection")
+    def selection() -> None:
+        """The selection of a call's project holders."""
+
+    @selection.command("propose")
+    @click.option("--call", "reference", required=True, help="Call reference, e.g. MBI-2026.")
+    def selection_propose(reference: str) -> None:
+        """Compute the proposal, store it as the draft (keeping the chair's overrides), print it."""
+        from sqlalchemy import select
+
+        from app.applications.models import Application
+        from app.common.errors import Refusal
+        from app.selection.services import refresh_draft, selection_stability
+
+        call = _call(reference)
+        try:
+            proposal = refresh_draft(call, actor=None)
+        except Refusal as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from error
+        db.session.commit()
+        stability = selection_stability(call, proposal)
+        references = dict(
+            db.session.execute(
+                select(Application.id, Application.reference).where(Application.call_id == call.id)
+            ).all()
+        )
+        scores = {c.dossier_id: c.score for c in proposal.candidates}
+        click.echo(f"Proposal for {call.reference}: {_counts_line(proposal.counts)}")
+        click.echo(
+            f"{'rank':>4}  {'reference':<16} {'score':>7}  {'decision':<12} "
+            f"{'tie-break':<22} {'stable':>6}"
+        )
+        shown = sorted(proposal.entries, key=lambda e: e.rank)[: call.quota + call.reserve_size]
+        for entry in shown:
+            tie = entry.tie_break.kind if entry.tie_break else ""
+            if entry.override:
+                tie = (tie + " overridden").strip()
+            chance = stability.get(entry.dossier_id)
+            percent = f"{chance:.0%}" if chance is not None else "-"
+            click.echo(
+                f"{entry.rank:>4}  {references.get(entry.dossier_id) or '-':<16} "
+                f"{scores[entry.dossier_id]:>7.2f}  {entry.decision:<12} {tie:<22} {percent:>6}"
+            )
+
+    @selection.command("publish")
+    @click.option("--call", "reference", required=True, help="Call reference, e.g. MBI-2026.")
+    @click.option("--yes", is_flag=True, help="Confirm the publication of the stored proposal.")
+    def selection_publish(reference: str, yes: bool) -> None:
+        """Publish the stored proposal: every decision at once, one email per applicant."""
+        from app.common.errors import Refusal
+        from app.selection.services import current_round, publish
+
+        call = _call(reference)
+        if not yes:
+            draft = current_round(call)
+            if draft is not None and draft.status == "draft":
+                counts = {"selected": 0, "reserve": 0, "not_selected": 0}
+                for decision in draft.decisions:
+                    counts[decision.decision] += 1
+                click.echo(f"The proposal: {_counts_line(counts)}.")
+            raise click.ClickException("Nothing published: confirm with --yes.")
+        try:
+            counts = publish(call, actor=None)
+        except Refusal as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from error
+        db.session.commit()
+        click.echo(f"Published for {call.reference}: {_counts_line(counts)}.")
