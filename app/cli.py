@@ -64,7 +64,7 @@ def register_cli(app: Flask) -> None:
         "--stage",
         default="applications",
         show_default=True,
-        type=click.Choice(["applications", "eligibility", "scoring"]),
+        type=click.Choice(["applications", "eligibility", "scoring", "decided"]),
         help="How far the demo call has gone.",
     )
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database holds a call.")

@@ -143,3 +143,21 @@ def _crawl(client, email, limit=120):
             seen.add(link)
             queue.append(link)
     assert visited > 3
+
+
+def test_the_decided_demo_publishes_confirms_and_promotes(app):
+    from app.applications.models import AuditEntry
+
+    summary = load_demo(applications=120, seed=7, stage="decided")
+    db.session.commit()
+    statuses = dict(
+        db.session.execute(
+            select(Application.status, func.count()).group_by(Application.status)
+        ).all()
+    )
+    assert statuses.get("selected", 0) + statuses.get("confirmed", 0) == 30
+    assert statuses["declined"] == 1 and statuses["confirmed"] >= 1
+    assert statuses["reserve"] >= 1 and statuses["not_selected"] >= 1
+    triggers = set(db.session.scalars(select(AuditEntry.trigger)))
+    assert {"select", "place_on_reserve", "reject", "promote", "confirm", "decline"} <= triggers
+    assert "declined and replaced from the reserve" in summary

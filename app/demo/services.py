@@ -352,11 +352,13 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
             submitted += 1
     add_demo_sessions(call, rng, faker)
     stage_note = ""
-    if stage in ("eligibility", "scoring"):
-        decided = _eligibility_stage(call, rng, all_passing=stage == "scoring")
+    if stage in ("eligibility", "scoring", "decided"):
+        decided = _eligibility_stage(call, rng, all_passing=stage != "eligibility")
         stage_note = f" Eligibility: {decided}."
-    if stage == "scoring":
+    if stage in ("scoring", "decided"):
         stage_note += f" Jury: {_scoring_stage(call, rng)}."
+    if stage == "decided":
+        stage_note += f" Selection: {_decided_stage(call, rng)}."
     return (
         f"Demo loaded: call {DEMO_CALL}, {JURORS} jurors, 1 chair, {COACHES} coaches, "
         f"{applications} applications ({submitted} submitted, {applications - submitted} drafts). "
@@ -462,3 +464,50 @@ DEMO_COMMENTS = [
     "Margins look optimistic for the first year.",
     "Good social impact: local hiring and training.",
 ]
+
+
+def _decided_stage(call: Call, rng: random.Random) -> str:
+    """Every review in, scoring closed, the selection published by the chair, some places
+    confirmed and one declined (so a reserve dossier is promoted). Letters are left to
+    be generated."""
+    from app.jury.models import JuryAssignment
+    from app.jury.scoring import set_scoring_open, submit_review
+    from app.selection import services as selection
+
+    chair = db.session.scalar(select(User).where(User.email == "chair@example.com"))
+    for assignment in db.session.scalars(
+        select(JuryAssignment)
+        .join(Application)
+        .where(Application.call_id == call.id)
+        .order_by(JuryAssignment.id)
+    ).all():
+        review = assignment.review
+        if review is not None and review.status == "submitted":
+            continue
+        quality = rng.gauss(6, 1.5)
+        scores = {
+            c.id: max(c.scale_min, min(c.scale_max, round(rng.gauss(quality, 1.2))))
+            for c in call.criteria
+        }
+        submit_review(
+            assignment,
+            {"scores": scores, "overall_comment": rng.choice(DEMO_COMMENTS)},
+            actor=assignment.juror,
+            expected_version=review.version if review else 0,
+        )
+    set_scoring_open(call, False, actor=chair)
+    selection.refresh_draft(call, actor=chair)
+    counts = selection.publish(call, actor=chair)
+    selected = db.session.scalars(
+        select(Application)
+        .where(Application.call_id == call.id, Application.status == "selected")
+        .order_by(Application.id)
+    ).all()
+    declined = 0
+    for index, application in enumerate(selected):
+        if index == 0:
+            selection.decline_place(application, actor=application.applicant)
+            declined += 1
+        elif rng.random() < 0.5:
+            selection.confirm_place(application, actor=application.applicant)
+    return f"{counts}, {declined} declined and replaced from the reserve"

@@ -295,13 +295,39 @@ def set_scoring_open(call: Call, open: bool, *, actor: User) -> list[JuryAssignm
     """Open or close the scoring phase of ``call`` (staff, or a chair of the call).
 
     Returns, at closing, the assignments whose review is not submitted (drafts and
-    reviews not started) for the chair; an empty list at opening. Raises NotPermitted.
+    reviews not started) for the chair; an empty list at opening. Side effect at
+    closing: every dossier "in_review" whose reviews are all submitted moves to
+    "scored" (``complete_review``, audited), ready for the selection; the others stay
+    in review until their reviews are in and scoring closes again. Raises NotPermitted.
     """
     if not may_steer(call, actor):
         raise NotPermitted(_l("Only staff or the chair can open or close scoring."))
     call.scoring_open = bool(open)
     db.session.flush()
-    return [] if open else pending_assignments(call)
+    if open:
+        return []
+    pending = pending_assignments(call)
+    _complete_reviews(call, {assignment.application_id for assignment in pending}, actor)
+    return pending
+
+
+def _complete_reviews(call: Call, waiting: set[int], actor: User) -> None:
+    from app.applications.services import apply_transition, flush_transitions
+
+    reviewed = (
+        select(JuryAssignment.application_id).join(Review).where(Review.status == "submitted")
+    )
+    ready = db.session.scalars(
+        select(Application).where(
+            Application.call_id == call.id,
+            Application.status == "in_review",
+            Application.id.in_(reviewed),
+        )
+    ).all()
+    for application in ready:
+        if application.id not in waiting:
+            apply_transition(application, "complete_review", actor=actor, flush=False)
+    flush_transitions()
 
 
 def juror_assignments(call: Call, juror: User) -> list[JuryAssignment]:

@@ -362,3 +362,28 @@ def test_two_chairs_publishing_at_once_publish_once(app, make_scored_call, make_
     assert statuses(apps).count("selected") == 2
     assert emails_per_application() == {a.id: 1 for a in apps}
     assert all(audit_count(a.id) == 1 for a in apps)
+
+
+def test_closing_scoring_makes_fully_reviewed_dossiers_ready_for_selection(
+    make_scored_call, make_user
+):
+    from app.applications.models import Application, AuditEntry
+    from app.auth.models import Role
+    from app.jury.models import JuryAssignment
+    from app.jury.scoring import set_scoring_open
+
+    call, (done, waiting) = make_scored_call([[7, 8], [5, 6]], status="in_review")
+    late = db.session.scalars(
+        db.select(JuryAssignment).where(JuryAssignment.application_id == waiting.id)
+    ).first()
+    late.review.status = "draft"
+    db.session.commit()
+    staff = make_user(Role.STAFF)
+    pending = set_scoring_open(call, False, actor=staff)
+    db.session.commit()
+    db.session.expire_all()
+    assert [a.application_id for a in pending] == [waiting.id]
+    assert db.session.get(Application, done.id).status == "scored"
+    assert db.session.get(Application, waiting.id).status == "in_review"
+    entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.application_id == done.id))
+    assert (entry.trigger, entry.actor_id) == ("complete_review", staff.id)
