@@ -3,12 +3,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
+    DecimalField,
     FieldList,
     Form,
     FormField,
     IntegerField,
     SelectChoice,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -130,6 +133,32 @@ class CallForm(FlaskForm):
         _l("A percentage between 1 and 100."),
         50,
     )
+
+    # How the jury and the staff work on this call
+    four_eyes_ineligibility = BooleanField(
+        _l("An ineligibility needs a second staff member's confirmation (four eyes)")
+    )
+    ranking_method = SelectField(
+        _l("Ranking used by the selection"),
+        choices=[
+            SelectChoice("raw", _l("Raw: the mean of the jurors' totals")),
+            SelectChoice("normalised", _l("Normalised: each juror's scores centred and scaled")),
+        ],
+        default="raw",
+    )
+    disagreement_threshold = DecimalField(
+        _l("Flag a dossier when the jurors' totals differ by more than (standard deviation)"),
+        places=None,
+        default=15,
+        validators=[
+            InputRequired(_l("Please give a number.")),
+            NumberRange(0, 100, _l("Between 0 and 100.")),
+        ],
+    )
+    jurors_see_others = BooleanField(
+        _l("After submitting, jurors see the other reviews of the dossier"), default=True
+    )
+    anonymous_reviews = BooleanField(_l("... without the other jurors' names"), default=True)
 
     def validate(self, extra_validators=None) -> bool:
         #: Problems of the criteria as a whole (their sum, their absence).

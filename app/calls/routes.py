@@ -29,6 +29,11 @@ def _form_data(form: CallForm) -> dict:
         "jurors_per_dossier": form.jurors_per_dossier.data,
         "criteria": form.criteria_rows(),
         "eligibility": form.eligibility_parameters(),
+        "four_eyes_ineligibility": form.four_eyes_ineligibility.data,
+        "ranking_method": form.ranking_method.data,
+        "disagreement_threshold": float(form.disagreement_threshold.data),
+        "jurors_see_others": form.jurors_see_others.data,
+        "anonymous_reviews": form.anonymous_reviews.data,
     }
 
 

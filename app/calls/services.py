@@ -12,6 +12,15 @@ from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion
 from app.common.errors import Refusal
 from app.extensions import db
 
+#: Settings of how staff and the jury work on a call, optional in ``data``.
+JURY_SETTINGS = (
+    "four_eyes_ineligibility",
+    "ranking_method",
+    "disagreement_threshold",
+    "jurors_see_others",
+    "anonymous_reviews",
+)
+
 
 class CallError(Refusal):
     """A refused change to a call; the message is shown to staff."""
@@ -28,6 +37,9 @@ def _apply(call: Call, data: dict) -> None:
         "jurors_per_dossier",
     ):
         setattr(call, field, data[field])
+    for field in JURY_SETTINGS:
+        if field in data:
+            setattr(call, field, data[field])
     call.reserve_size = data.get("reserve_size") or 0
     call.eligibility = {**DEFAULT_ELIGIBILITY, **(call.eligibility or {}), **data["eligibility"]}
     criteria = data["criteria"]

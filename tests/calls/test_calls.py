@@ -40,6 +40,10 @@ VALID = {
     "accepted_languages": ["fr", "ar", "en"],
     "company_max_age_years": "5",
     "ownership_min_percent": "50",
+    "ranking_method": "raw",
+    "disagreement_threshold": "15",
+    "jurors_see_others": "y",
+    "anonymous_reviews": "y",
 }
 
 
@@ -146,3 +150,31 @@ def test_a_numbered_call_keeps_its_reference(staff_client, make_call, make_appli
 
 def test_an_unknown_call_is_404(staff_client):
     assert staff_client.get("/staff/calls/999/edit").status_code == 404
+
+
+def test_jury_and_four_eyes_settings_are_saved(staff_client):
+    data = VALID | {
+        "four_eyes_ineligibility": "y",
+        "ranking_method": "normalised",
+        "disagreement_threshold": "12.5",
+        "anonymous_reviews": "",
+    }
+    assert staff_client.post("/staff/calls/new", data=data).status_code == 302
+    call = db.session.scalar(select(Call))
+    assert call.four_eyes_ineligibility and call.ranking_method == "normalised"
+    assert call.disagreement_threshold == 12.5
+    assert call.jurors_see_others and not call.anonymous_reviews
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"ranking_method": "random"}, "Not a valid choice"),
+        ({"disagreement_threshold": "-1"}, "Between 0 and 100"),
+        ({"disagreement_threshold": "lots"}, "Not a valid decimal"),
+    ],
+)
+def test_bad_jury_settings_are_refused(staff_client, change, message):
+    response = staff_client.post("/staff/calls/new", data=VALID | change)
+    assert message in response.get_data(as_text=True)
+    assert _calls() == 0
