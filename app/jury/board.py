@@ -117,7 +117,7 @@ def _assignments(call: Call):
     ).all()
 
 
-def _submitted_reviews(call: Call) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def submitted_reviews(call: Call) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One row per submitted review, its criteria's scores pivoted into columns in SQL
     (a quarter of the rows of a plain join): (dossier ids, juror ids, scores matrix)."""
     columns = [
@@ -197,7 +197,7 @@ def load_board(call: Call, viewer: User, *, order: str | None = None) -> Board:
     scales = [CriterionScale(c.id, c.weight, c.scale_min, c.scale_max) for c in call.criteria]
     results = aggregate_arrays(
         scales,
-        *_submitted_reviews(call),
+        *submitted_reviews(call),
         threshold=call.disagreement_threshold,
         submitted_at={key: row[4] for key, row in dossiers.items()},
     )

@@ -24,7 +24,7 @@ from app.common.access import external_url
 from app.common.clock import utcnow
 from app.common.errors import Refusal
 from app.extensions import db
-from app.jury.board import _submitted_reviews
+from app.jury.board import submitted_reviews
 from app.jury.models import JuryAssignment, Review
 from app.jury.ranking import CriterionScale, aggregate_arrays, normalised_totals
 from app.outbox.services import queue_email
@@ -95,7 +95,7 @@ def compute_proposal(call: Call) -> Proposal:
     )
     scales = [CriterionScale(c.id, c.weight, c.scale_min, c.scale_max) for c in call.criteria]
     results = aggregate_arrays(
-        scales, *_submitted_reviews(call), threshold=call.disagreement_threshold
+        scales, *submitted_reviews(call), threshold=call.disagreement_threshold
     )
     unscored = sorted(set(scored) - set(results))
     if unscored:
