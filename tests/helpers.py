@@ -153,3 +153,38 @@ def upload_required_documents(client, application) -> None:
         )
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
     db.session.expire_all()
+
+
+def race(app, attempt, arguments, *, lost: tuple = ()) -> list[str]:
+    """Run ``attempt(argument, ready)`` in one thread per argument, at the same moment.
+
+    Each thread has its own app context, hence its own database session (threads never
+    touch the test's session: pass ids). ``attempt`` loads what it needs, calls
+    ``ready()`` (a barrier releasing every thread together), then writes and commits.
+    Returns one outcome per thread: "won", "lost" (it raised one of ``lost``), or the
+    repr of any other error, so that the test's assertions show it.
+    """
+    import threading
+
+    barrier = threading.Barrier(len(arguments), timeout=30)
+    outcomes: list[str] = []
+
+    def run(argument):
+        with app.app_context():
+            try:
+                attempt(argument, barrier.wait)
+                outcomes.append("won")
+            except lost:
+                db.session.rollback()
+                outcomes.append("lost")
+            except Exception as error:  # reported through the outcomes
+                outcomes.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(argument,)) for argument in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

@@ -9,7 +9,7 @@ from app.applications.models import Application, AuditEntry
 from app.applications.services import ConcurrentUpdate, apply_transition
 from app.auth.models import Role, User
 from app.extensions import db
-from tests.helpers import audit_count
+from tests.helpers import audit_count, race
 
 
 def test_two_staff_deciding_the_same_dossier_at_once(app, make_application, make_user):
@@ -87,32 +87,15 @@ def test_concurrent_submits_get_gap_free_references(app, make_call, make_applica
 def test_concurrent_transitions_on_one_application_one_wins(app, make_application):
     application = make_application("submitted")
     application_id = application.id  # threads must not touch the test's own session
-    barrier = threading.Barrier(2, timeout=30)
-    outcomes = []
 
-    def decide(trigger):
-        with app.app_context():
-            try:
-                row = db.session.get(Application, application_id)
-                barrier.wait()
-                apply_transition(row, trigger, actor=None, note="n")
-                db.session.commit()
-                outcomes.append("won")
-            except ConcurrentUpdate:
-                db.session.rollback()
-                outcomes.append("lost")
-            except Exception as error:
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
+    def decide(trigger, ready):
+        row = db.session.get(Application, application_id)
+        ready()
+        apply_transition(row, trigger, actor=None, note="n")
+        db.session.commit()
 
-    threads = [
-        threading.Thread(target=decide, args=(t,))
-        for t in ("declare_eligible", "declare_ineligible")
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(
+        app, decide, ["declare_eligible", "declare_ineligible"], lost=(ConcurrentUpdate,)
+    )
     assert sorted(outcomes) == ["lost", "won"]
     assert audit_count(application_id) == 1

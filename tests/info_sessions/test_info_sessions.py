@@ -7,7 +7,6 @@ one visitor only; the public list costs the same queries for 1 or many sessions.
 import csv
 import io
 import random
-import threading
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -21,7 +20,7 @@ from app.info_sessions.demo import add_demo_sessions
 from app.info_sessions.models import InfoSession, SessionRegistration
 from app.info_sessions.services import SessionFull, register_visitor, sessions_with_counts
 from tests.conftest import _empty_tables
-from tests.helpers import outbox_messages
+from tests.helpers import outbox_messages, race
 
 EN = {"Accept-Language": "en"}
 VALID = {
@@ -288,31 +287,16 @@ def test_registration_goes_back_only_to_this_site(client, make_session, target):
 
 def test_concurrent_visitors_cannot_overbook(app, make_session):
     info_session_id = make_session(capacity=2).id
-    barrier = threading.Barrier(6, timeout=30)
-    outcomes = []
 
-    def register(number):
-        with app.app_context():
-            try:
-                row = db.session.get(InfoSession, info_session_id)
-                barrier.wait()
-                data = {"full_name": f"V{number}", "email": f"v{number}@example.org"}
-                register_visitor(row, data, locale="en")
-                db.session.commit()
-                outcomes.append("registered")
-            except SessionFull:
-                db.session.rollback()
-                outcomes.append("full")
-            except Exception as error:
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
+    def register(number, ready):
+        row = db.session.get(InfoSession, info_session_id)
+        ready()
+        data = {"full_name": f"V{number}", "email": f"v{number}@example.org"}
+        register_visitor(row, data, locale="en")
+        db.session.commit()
 
-    threads = [threading.Thread(target=register, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    named = {"won": "registered", "lost": "full"}
+    outcomes = [named.get(o, o) for o in race(app, register, range(6), lost=(SessionFull,))]
     assert sorted(outcomes) == ["full"] * 4 + ["registered"] * 2
     assert _registrations() == 2
 

@@ -23,7 +23,7 @@ from app.selection.services import (
     save_draft_round,
     selection_stability,
 )
-from tests.helpers import audit_count, outbox_messages
+from tests.helpers import audit_count, outbox_messages, race
 
 
 def statuses(applications):
@@ -324,8 +324,6 @@ def test_no_promotion_before_publication(make_scored_call):
 
 @pytest.mark.postgres
 def test_two_chairs_publishing_at_once_publish_once(app, make_scored_call, make_user):
-    import threading
-
     from app.auth.models import User
     from app.calls.models import Call
 
@@ -333,31 +331,16 @@ def test_two_chairs_publishing_at_once_publish_once(app, make_scored_call, make_
     refresh_draft(call, actor=None)
     db.session.commit()
     call_id, chair_ids = call.id, [make_user(Role.CHAIR).id for _ in range(2)]
-    barrier = threading.Barrier(2, timeout=30)
-    outcomes = []
 
-    def publish_as(chair_id):
-        with app.app_context():
-            try:
-                mine = db.session.get(Call, call_id)
-                actor = db.session.get(User, chair_id)
-                barrier.wait()
-                publish(mine, actor=actor)
-                db.session.commit()
-                outcomes.append("published")
-            except AlreadyPublished:
-                db.session.rollback()
-                outcomes.append("already")
-            except Exception as error:
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
+    def publish_as(chair_id, ready):
+        mine = db.session.get(Call, call_id)
+        actor = db.session.get(User, chair_id)
+        ready()
+        publish(mine, actor=actor)
+        db.session.commit()
 
-    threads = [threading.Thread(target=publish_as, args=(i,)) for i in chair_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    named = {"won": "published", "lost": "already"}
+    outcomes = [named.get(o, o) for o in race(app, publish_as, chair_ids, lost=(AlreadyPublished,))]
     assert sorted(outcomes) == ["already", "published"]
     assert statuses(apps).count("selected") == 2
     assert emails_per_application() == {a.id: 1 for a in apps}
