@@ -15,7 +15,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from flask import has_app_context
-from huey import MemoryHuey, RedisHuey, SqliteHuey
+from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy.orm import Session
 
 from app.config import INSTANCE_DIR
@@ -70,3 +70,21 @@ def deliver_messages_task(ids: list[int]) -> int:
 def deliver_messages(ids: list[int]) -> None:
     """Queue the delivery of the outbox messages ``ids``."""
     deliver_messages_task(list(ids))
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+def expire_confirmations_task() -> int:
+    """Every quarter of an hour: free the places whose confirmation deadline passed."""
+    from app.extensions import db
+    from app.selection.services import expire_all_confirmations
+
+    with _app_context():
+        try:
+            lapsed = expire_all_confirmations()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        finally:
+            db.session.remove()
+    return lapsed

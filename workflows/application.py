@@ -45,6 +45,12 @@ STATES = [
 #: States in which no decision has been taken yet: the applicant may still withdraw.
 BEFORE_DECISION = ["draft", "submitted", "info_requested", "eligible", "in_review", "scored"]
 
+#: After the decision, an applicant may still give up a place or a place on the reserve.
+WITHDRAWABLE_AFTER_DECISION = ["selected", "confirmed", "reserve"]
+
+#: States holding one of the call's places: leaving them for declined or withdrawn frees it.
+PLACE_STATES = {"selected", "confirmed"}
+
 #: Final states: nothing leaves them.
 FINAL_STATES = {"ineligible", "not_selected", "declined", "completed", "dropped_out", "withdrawn"}
 
@@ -103,10 +109,14 @@ TRANSITIONS: list[TransitionSpec] = [
     TransitionSpec("promote", ("reserve",), "selected", frozenset({CHAIR, STAFF})),
     TransitionSpec("confirm", ("selected",), "confirmed", frozenset({OWNER})),
     TransitionSpec("decline", ("selected",), "declined", frozenset({OWNER})),
+    # The confirmation deadline passed without an answer: the place is freed.
+    TransitionSpec("lapse", ("selected",), "declined", frozenset({STAFF})),
     TransitionSpec("start_coaching", ("confirmed",), "coaching", frozenset({STAFF})),
     TransitionSpec("complete_coaching", ("coaching",), "completed", frozenset({COACH, STAFF})),
     TransitionSpec("drop_out", ("coaching",), "dropped_out", frozenset({COACH, STAFF})),
-    TransitionSpec("withdraw", tuple(BEFORE_DECISION), "withdrawn", frozenset({OWNER})),
+    TransitionSpec(
+        "withdraw", (*BEFORE_DECISION, *WITHDRAWABLE_AFTER_DECISION), "withdrawn", frozenset({OWNER})
+    ),
 ]
 
 TRIGGERS = [spec.trigger for spec in TRANSITIONS]

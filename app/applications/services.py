@@ -126,7 +126,10 @@ def apply_transition(
       acknowledgement email;
     - ``submit`` and ``resubmit``: run the eligibility rules on the dossier;
     - ``request_information``: queues an email to the applicant with ``note``;
-    - ``withdraw``: queues a confirmation email.
+    - ``withdraw``: queues a confirmation email;
+    - leaving a place (``decline``, ``lapse``, ``withdraw`` from selected or confirmed):
+      the reserve fills it (app.selection.services.promote_from_reserve); the promoted
+      applications are in ``entry.promoted``.
 
     ``flush=False`` lets a caller that moves many applications at once (the jury
     assignment) flush them together; it must then call :func:`flush_transitions`.
@@ -169,6 +172,11 @@ def apply_transition(
         from app.eligibility.services import check_application
 
         check_application(application)
+    entry.promoted = []
+    if source in lifecycle.PLACE_STATES and dest not in lifecycle.PLACE_STATES:
+        from app.selection.services import promote_from_reserve
+
+        entry.promoted = promote_from_reserve(application.call, actor=None)
     return entry
 
 

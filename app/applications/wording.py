@@ -72,6 +72,7 @@ TRIGGER_LABELS = {
     "promote": _l("Promote from the reserve"),
     "confirm": _l("Confirm my place"),
     "decline": _l("Decline my place"),
+    "lapse": _l("Free the place: not confirmed in time"),
     "start_coaching": _l("Start coaching"),
     "complete_coaching": _l("Complete coaching"),
     "drop_out": _l("Record a drop-out"),

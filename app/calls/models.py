@@ -40,6 +40,7 @@ class Call(db.Model):
         CheckConstraint("quota >= 1", name="quota_positive"),
         CheckConstraint("reserve_size >= 0", name="reserve_not_negative"),
         CheckConstraint("jurors_per_dossier >= 1", name="jurors_positive"),
+        CheckConstraint("confirmation_days >= 1", name="confirmation_days_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +74,16 @@ class Call(db.Model):
     jurors_see_others: Mapped[bool] = mapped_column(default=True)
     #: ... and if so, without the other jurors' names?
     anonymous_reviews: Mapped[bool] = mapped_column(default=True)
+    #: Tie-break rules of the selection, in order: [{"kind": "criterion_mean",
+    #: "criterion": <position>}, {"kind": "lower_std"}, {"kind": "earlier_submission"}].
+    #: Empty: the mean on the heaviest criterion, then the lower std, then the earlier submission.
+    tie_breaks: Mapped[list] = mapped_column(JSON, default=list)
+    #: Balance rules of the selection: [{"attribute": "sector", "value": null,
+    #: "kind": "at_most", "count": 8}, {"attribute": "gender", "value": "female",
+    #: "kind": "at_least", "count": 10}] (attributes are answers of the application form).
+    balance_rules: Mapped[list] = mapped_column(JSON, default=list)
+    #: Days a selected applicant has to confirm their place (from publication or promotion).
+    confirmation_days: Mapped[int] = mapped_column(default=14)
     #: Frequently asked questions shown on the public page: [{"question", "answer"}].
     faq: Mapped[list] = mapped_column(JSON, default=list)
     #: Last number given to a submitted application; references are gap-free.

@@ -99,3 +99,12 @@ def register_selection_cli(app: Flask) -> None:
             raise click.ClickException(str(error)) from error
         db.session.commit()
         click.echo(f"Published for {call.reference}: {_counts_line(counts)}.")
+
+    @selection.command("expire")
+    def selection_expire() -> None:
+        """Free the places whose confirmation deadline passed (the worker does it too)."""
+        from app.selection.services import expire_all_confirmations
+
+        lapsed = expire_all_confirmations()
+        db.session.commit()
+        click.echo(f"{lapsed} places freed after the confirmation deadline.")

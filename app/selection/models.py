@@ -72,5 +72,8 @@ class SelectionDecision(db.Model):
     #: "criterion_mean:3", "lower_std"; empty when no tie.
     tie_break: Mapped[str] = mapped_column(String(40), default="")
 
+    #: Until when a selected (or promoted) applicant may confirm; None for the others.
+    confirm_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     round: Mapped[SelectionRound] = relationship(back_populates="decisions")
     application: Mapped[Application] = relationship()

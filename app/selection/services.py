@@ -12,6 +12,8 @@ for them), so the proposal is made without any.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import numpy as np
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -317,8 +319,11 @@ def publish(call: Call, *, actor: User | None) -> dict[str, int]:
         raise SelectionError(
             _l("The dossiers changed since the proposal was saved: compute it again.")
         )
+    confirm_by = utcnow() + timedelta(days=call.confirmation_days)
     for decision in decisions:
         application = decision.application
+        if decision.decision == "selected":
+            decision.confirm_by = confirm_by
         try:
             apply_transition(
                 application,
@@ -387,14 +392,15 @@ def decline_place(application: Application, *, actor: User) -> list[Application]
     """The selected applicant (``actor``, the owner) declines their place; the reserve
     fills it: returns the promoted applications (see :func:`promote_from_reserve`).
 
-    Fires ``decline`` through apply_transition (audit row). Raises NotPermitted (not the
-    owner) and SelectionError (the application is not selected).
+    Fires ``decline`` through apply_transition (audit row), which refills the place.
+    Raises NotPermitted (not the owner) and SelectionError (the application is not
+    selected).
     """
     try:
-        apply_transition(application, "decline", actor=actor)
+        entry = apply_transition(application, "decline", actor=actor)
     except TransitionRefused as error:
         raise SelectionError(_l("Only a selected application can be declined.")) from error
-    return promote_from_reserve(application.call, actor=None)
+    return entry.promoted
 
 
 def promote_from_reserve(call: Call, *, actor: User | None = None) -> list[Application]:
@@ -425,7 +431,9 @@ def promote_from_reserve(call: Call, *, actor: User | None = None) -> list[Appli
         .limit(free)
     ).all()
     promoted = []
+    confirm_by = utcnow() + timedelta(days=call.confirmation_days)
     for decision, application in waiting:
+        decision.confirm_by = confirm_by
         apply_transition(
             application,
             "promote",
@@ -435,3 +443,40 @@ def promote_from_reserve(call: Call, *, actor: User | None = None) -> list[Appli
         _queue_decision_email(application, decision, call, promoted=True)
         promoted.append(application)
     return promoted
+
+
+def expire_confirmations(call: Call, *, now: datetime | None = None) -> list[Application]:
+    """Free the places of selected applicants whose confirmation deadline has passed.
+
+    Fires ``lapse`` (by the system, audited) on each ``selected`` dossier of the call's
+    published round whose ``confirm_by`` is before ``now``; each freed place is refilled
+    from the reserve by apply_transition. Returns the lapsed applications.
+    """
+    now = now or utcnow()
+    late = db.session.scalars(
+        select(Application)
+        .join(SelectionDecision, SelectionDecision.application_id == Application.id)
+        .join(SelectionRound, SelectionRound.id == SelectionDecision.round_id)
+        .where(
+            SelectionRound.call_id == call.id,
+            SelectionRound.status == "published",
+            Application.status == "selected",
+            SelectionDecision.confirm_by < now,
+        )
+        .order_by(SelectionDecision.rank)
+    ).all()
+    for application in late:
+        apply_transition(
+            application, "lapse", actor=None, note="The confirmation deadline passed."
+        )
+    return late
+
+
+def expire_all_confirmations(*, now: datetime | None = None) -> int:
+    """:func:`expire_confirmations` for every call with a published selection; the count."""
+    calls = db.session.scalars(
+        select(Call).join(SelectionRound, SelectionRound.call_id == Call.id).where(
+            SelectionRound.status == "published"
+        )
+    ).all()
+    return sum(len(expire_confirmations(call, now=now)) for call in calls)

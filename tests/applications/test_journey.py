@@ -339,11 +339,14 @@ def test_dossier_list_filters_and_searches(
     assert "No application matches" in html
 
 
-def test_withdraw_is_offered_only_before_a_decision(client, make_application, login_as):
+def test_withdraw_is_offered_until_the_place_is_taken_up(client, make_application, login_as):
     for status, offered in [
         ("draft", True),
         ("scored", True),
-        ("selected", False),
+        ("selected", True),
+        ("reserve", True),
+        ("not_selected", False),
+        ("coaching", False),
         ("ineligible", False),
     ]:
         application = make_application(status)

@@ -29,11 +29,13 @@ def test_the_lifecycle_of_the_issue_is_what_the_machine_allows():
         ("reserve", "promote"): "selected",
         ("selected", "confirm"): "confirmed",
         ("selected", "decline"): "declined",
+        ("selected", "lapse"): "declined",
         ("confirmed", "start_coaching"): "coaching",
         ("coaching", "complete_coaching"): "completed",
         ("coaching", "drop_out"): "dropped_out",
     }
-    for state in ["draft", "submitted", "info_requested", "eligible", "in_review", "scored"]:
+    before_decision = ["draft", "submitted", "info_requested", "eligible", "in_review", "scored"]
+    for state in [*before_decision, "selected", "confirmed", "reserve"]:
         expected[(state, "withdraw")] = "withdrawn"
     assert ALLOWED == expected
 
