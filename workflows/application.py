@@ -115,7 +115,10 @@ TRANSITIONS: list[TransitionSpec] = [
     TransitionSpec("complete_coaching", ("coaching",), "completed", frozenset({COACH, STAFF})),
     TransitionSpec("drop_out", ("coaching",), "dropped_out", frozenset({COACH, STAFF})),
     TransitionSpec(
-        "withdraw", (*BEFORE_DECISION, *WITHDRAWABLE_AFTER_DECISION), "withdrawn", frozenset({OWNER})
+        "withdraw",
+        (*BEFORE_DECISION, *WITHDRAWABLE_AFTER_DECISION),
+        "withdrawn",
+        frozenset({OWNER}),
     ),
 ]
 

@@ -42,7 +42,7 @@ def register_selection_cli(app: Flask) -> None:
 
         from app.applications.models import Application
         from app.common.errors import Refusal
-        from app.selection.services import refresh_draft, selection_stability
+        from app.selection.services import current_round, refresh_draft
 
         call = _call(reference)
         try:
@@ -51,7 +51,7 @@ def register_selection_cli(app: Flask) -> None:
             db.session.rollback()
             raise click.ClickException(str(error)) from error
         db.session.commit()
-        stability = selection_stability(call, proposal)
+        stability = {d.application_id: d.stability for d in current_round(call).decisions}
         references = dict(
             db.session.execute(
                 select(Application.id, Application.reference).where(Application.call_id == call.id)
@@ -70,6 +70,8 @@ def register_selection_cli(app: Flask) -> None:
                 tie = (tie + " overridden").strip()
             chance = stability.get(entry.dossier_id)
             percent = f"{chance:.0%}" if chance is not None else "-"
+            if entry.decision != entry.pure_decision and not entry.override:
+                tie = (tie + " balance").strip()
             click.echo(
                 f"{entry.rank:>4}  {references.get(entry.dossier_id) or '-':<16} "
                 f"{scores[entry.dossier_id]:>7.2f}  {entry.decision:<12} {tie:<22} {percent:>6}"

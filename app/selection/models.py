@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.applications.models import Application
@@ -34,6 +34,9 @@ class SelectionRound(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Balance rules the selected group breaks: [{"rule": {...}, "value", "required",
+    #: "actual", "reason"}] (see app.selection.proposal.UnsatisfiedRule).
+    unsatisfied: Mapped[list] = mapped_column(JSON, default=list)
 
     decisions: Mapped[list[SelectionDecision]] = relationship(
         back_populates="round",
@@ -72,6 +75,11 @@ class SelectionDecision(db.Model):
     #: "criterion_mean:3", "lower_std"; empty when no tie.
     tie_break: Mapped[str] = mapped_column(String(40), default="")
 
+    #: Probability (0-1) of being selected with another jury (bootstrap); None if unknown.
+    stability: Mapped[float | None] = mapped_column(Float)
+    #: The balance-rule move that placed the dossier, if any: {"action": "skipped" |
+    #: "promoted" | "displaced", "rule": {...}, "other_id": id or null}.
+    adjustment: Mapped[dict | None] = mapped_column(JSON)
     #: Until when a selected (or promoted) applicant may confirm; None for the others.
     confirm_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -6,8 +6,8 @@ together or not at all.
 
 Which dossiers are decided: only those in state ``scored``. While a dossier of the call
 is still ``eligible`` or ``in_review`` the proposal is refused: deciding without it
-would silently drop it from the ranking. The call has no balance rules yet (no column
-for them), so the proposal is made without any.
+would silently drop it from the ranking. The call's tie-breaks and balance rules are
+columns of the call (edited on the selection's rules page).
 """
 
 from __future__ import annotations
@@ -31,7 +31,15 @@ from app.jury.models import JuryAssignment, Review
 from app.jury.ranking import CriterionScale, aggregate_arrays, normalised_totals
 from app.outbox.services import queue_email
 from app.selection.models import SelectionDecision, SelectionRound
-from app.selection.proposal import Candidate, Override, Proposal, TieBreak, apply_overrides, propose
+from app.selection.proposal import (
+    BalanceRule,
+    Candidate,
+    Override,
+    Proposal,
+    TieBreak,
+    apply_overrides,
+    propose,
+)
 from app.selection.stability import selection_probability
 from workflows.application import TransitionRefused
 
@@ -58,13 +66,39 @@ class AlreadyPublished(SelectionError):
 
 
 def tie_breaks_for(call: Call) -> list[TieBreak]:
-    """The call's tie-breaks: the mean on its heaviest criterion (the first of equal
-    weights), then the lower standard deviation, then the earlier submission."""
+    """The call's tie-breaks in order (``call.tie_breaks``), always ending with the earlier
+    submission. Without any: the mean on the heaviest criterion (the first of equal
+    weights), then the lower standard deviation, then the earlier submission. A rule
+    naming a criterion position the call no longer has is left out."""
+    by_position = {c.position: c for c in call.criteria}
     rules = []
-    if call.criteria:
+    for item in call.tie_breaks or []:
+        kind = item.get("kind")
+        if kind == "criterion_mean":
+            criterion = by_position.get(item.get("criterion"))
+            if criterion is not None:
+                rules.append(TieBreak("criterion_mean", criterion.id))
+        elif kind in ("lower_std", "earlier_submission"):
+            rules.append(TieBreak(kind))
+    if not rules and call.criteria:
         heaviest = max(call.criteria, key=lambda c: (c.weight, -c.position))
-        rules.append(TieBreak("criterion_mean", heaviest.id))
-    return [*rules, TieBreak("lower_std"), TieBreak("earlier_submission")]
+        rules = [TieBreak("criterion_mean", heaviest.id), TieBreak("lower_std")]
+    if TieBreak("earlier_submission") not in rules:
+        rules.append(TieBreak("earlier_submission"))
+    return list(dict.fromkeys(rules))
+
+
+def balance_rules_for(call: Call) -> list[BalanceRule]:
+    """The call's balance rules (``call.balance_rules``), in order."""
+    return [
+        BalanceRule(
+            attribute=item["attribute"],
+            value=item.get("value") or None,
+            kind=item["kind"],
+            count=int(item["count"]),
+        )
+        for item in call.balance_rules or []
+    ]
 
 
 def compute_proposal(call: Call) -> Proposal:
@@ -72,8 +106,9 @@ def compute_proposal(call: Call) -> Proposal:
 
     Candidates are the call's ``scored`` dossiers, scored by the call's ranking method
     (raw mean or normalised); quota and reserve size are the call's; tie-breaks are
-    :func:`tie_breaks_for`; no balance rules. Raises SelectionError while a dossier is
-    still ``eligible`` or ``in_review``, or when a scored dossier has no submitted review.
+    :func:`tie_breaks_for`; balance rules :func:`balance_rules_for` on the answers.
+    Raises SelectionError while a dossier is still ``eligible`` or ``in_review``, or
+    when a scored dossier has no submitted review.
     """
     waiting = db.session.scalar(
         select(func.count())
@@ -88,13 +123,18 @@ def compute_proposal(call: Call) -> Proposal:
                 count=waiting,
             )
         )
-    scored = dict(
-        db.session.execute(
-            select(Application.id, Application.submitted_at).where(
-                Application.call_id == call.id, Application.status == "scored"
-            )
-        ).all()
-    )
+    rules = balance_rules_for(call)
+    attributes = sorted({rule.attribute for rule in rules})
+    scored = {}
+    profile = {}
+    for key, submitted_at, answers in db.session.execute(
+        select(Application.id, Application.submitted_at, Application.answers).where(
+            Application.call_id == call.id, Application.status == "scored"
+        )
+    ):
+        scored[key] = submitted_at
+        answers = answers or {}
+        profile[key] = {a: str(answers[a]) for a in attributes if answers.get(a) not in (None, "")}
     scales = [CriterionScale(c.id, c.weight, c.scale_min, c.scale_max) for c in call.criteria]
     results = aggregate_arrays(
         scales, *submitted_reviews(call), threshold=call.disagreement_threshold
@@ -111,6 +151,7 @@ def compute_proposal(call: Call) -> Proposal:
             std=results[key].std,
             criterion_means=dict(results[key].criterion_means),
             submitted_at=submitted_at,
+            attributes=profile[key],
         )
         for key, submitted_at in scored.items()
     ]
@@ -119,6 +160,7 @@ def compute_proposal(call: Call) -> Proposal:
         quota=call.quota,
         reserve_size=call.reserve_size,
         tie_breaks=tie_breaks_for(call),
+        balance_rules=rules,
     )
 
 
@@ -164,10 +206,26 @@ def _label(rule: TieBreak | None) -> str:
     return f"{rule.kind}:{rule.criterion_id}" if rule.criterion_id else rule.kind
 
 
-def save_draft_round(call: Call, proposal: Proposal, *, actor: User | None) -> SelectionRound:
+def _rule_dict(rule: BalanceRule) -> dict:
+    return {
+        "attribute": rule.attribute,
+        "value": rule.value,
+        "kind": rule.kind,
+        "count": rule.count,
+    }
+
+
+def save_draft_round(
+    call: Call,
+    proposal: Proposal,
+    *,
+    actor: User | None,
+    stability: dict[int, float] | None = None,
+) -> SelectionRound:
     """Store ``proposal`` as the call's draft, replacing the decisions of a former draft.
 
-    Writes one SelectionRound (created if needed) and one SelectionDecision per entry.
+    Writes one SelectionRound (created if needed, with the unmet balance rules) and one
+    SelectionDecision per entry (with its ``stability`` and balance ``adjustment``).
     Raises AlreadyPublished once the round is published.
     """
     selection = current_round(call, lock=True)
@@ -181,6 +239,27 @@ def save_draft_round(call: Call, proposal: Proposal, *, actor: User | None) -> S
     selection.decisions.clear()
     db.session.flush()
     scores = {candidate.dossier_id: candidate.score for candidate in proposal.candidates}
+    moves = {}
+    for adjustment in proposal.adjustments:
+        moves.setdefault(
+            adjustment.dossier_id,
+            {
+                "action": adjustment.action,
+                "rule": _rule_dict(adjustment.rule),
+                "other_id": adjustment.other_id,
+            },
+        )
+    selection.unsatisfied = [
+        {
+            "rule": _rule_dict(u.rule),
+            "value": u.value,
+            "required": u.required,
+            "actual": u.actual,
+            "reason": u.reason,
+        }
+        for u in proposal.unsatisfied
+    ]
+    stability = stability or {}
     for entry in proposal.entries:
         selection.decisions.append(
             SelectionDecision(
@@ -192,6 +271,8 @@ def save_draft_round(call: Call, proposal: Proposal, *, actor: User | None) -> S
                 override_justification=entry.override.justification if entry.override else "",
                 pure_decision=entry.pure_decision,
                 tie_break=_label(entry.tie_break),
+                stability=stability.get(entry.dossier_id),
+                adjustment=moves.get(entry.dossier_id),
             )
         )
     db.session.flush()
@@ -223,11 +304,12 @@ def refresh_draft(call: Call, *, actor: User | None) -> Proposal:
         raise AlreadyPublished()
     proposal = compute_proposal(call)
     kept = [o for o in _stored_overrides(selection) if o.dossier_id in _ids(proposal)]
+    stability = selection_stability(call, proposal)
     try:
         proposal = apply_overrides(proposal, kept) if kept else proposal
     except ValueError as error:
         raise SelectionError(str(error)) from error
-    save_draft_round(call, proposal, actor=actor)
+    save_draft_round(call, proposal, actor=actor, stability=stability)
     return proposal
 
 
@@ -249,6 +331,9 @@ def override(
     if selection is not None and selection.status == "published":
         raise AlreadyPublished()
     proposal = compute_proposal(call)
+    stability = {d.application_id: d.stability for d in selection.decisions} if selection else {}
+    if any(stability.get(key) is None for key in _ids(proposal)):
+        stability = selection_stability(call, proposal)
     kept = [
         o
         for o in _stored_overrides(selection)
@@ -262,7 +347,7 @@ def override(
         )
     except ValueError as error:
         raise SelectionError(str(error)) from error
-    save_draft_round(call, proposal, actor=actor)
+    save_draft_round(call, proposal, actor=actor, stability=stability)
     return proposal
 
 
@@ -466,17 +551,15 @@ def expire_confirmations(call: Call, *, now: datetime | None = None) -> list[App
         .order_by(SelectionDecision.rank)
     ).all()
     for application in late:
-        apply_transition(
-            application, "lapse", actor=None, note="The confirmation deadline passed."
-        )
+        apply_transition(application, "lapse", actor=None, note="The confirmation deadline passed.")
     return late
 
 
 def expire_all_confirmations(*, now: datetime | None = None) -> int:
     """:func:`expire_confirmations` for every call with a published selection; the count."""
     calls = db.session.scalars(
-        select(Call).join(SelectionRound, SelectionRound.call_id == Call.id).where(
-            SelectionRound.status == "published"
-        )
+        select(Call)
+        .join(SelectionRound, SelectionRound.call_id == Call.id)
+        .where(SelectionRound.status == "published")
     ).all()
     return sum(len(expire_confirmations(call, now=now)) for call in calls)

@@ -32,10 +32,20 @@ def upgrade():
 
     with op.batch_alter_table('selection_decisions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('confirm_by', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('stability', sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column('adjustment', sa.JSON(), nullable=True))
+
+    with op.batch_alter_table('selection_rounds', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('unsatisfied', sa.JSON(), nullable=False, server_default='[]'))
 
 
 def downgrade():
+    with op.batch_alter_table('selection_rounds', schema=None) as batch_op:
+        batch_op.drop_column('unsatisfied')
+
     with op.batch_alter_table('selection_decisions', schema=None) as batch_op:
+        batch_op.drop_column('adjustment')
+        batch_op.drop_column('stability')
         batch_op.drop_column('confirm_by')
 
     with op.batch_alter_table('calls', schema=None) as batch_op:
