@@ -85,6 +85,7 @@ AREAS = (
     "eligibility",
     "info_sessions",
     "jury",
+    "selection",
     "coaching",
     "outbox",
 )

@@ -34,6 +34,7 @@ from app.common.access import role_required, wants_page
 from app.common.clock import utcnow
 from app.eligibility.services import open_request, published_decision
 from app.extensions import db
+from app.selection.explanation import DECIDED, explain
 from workflows.application import STATES
 
 
@@ -119,6 +120,7 @@ def show_application(application_id):
         form=TransitionForm(),
         asked=open_request(application),
         decision=published_decision(application),
+        outcome=explain(application) if application.status in DECIDED else None,
         questions=QUESTIONS,
         step_of=STEP_OF,
     )

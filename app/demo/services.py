@@ -496,6 +496,10 @@ def _decided_stage(call: Call, rng: random.Random) -> str:
             expected_version=review.version if review else 0,
         )
     set_scoring_open(call, False, actor=chair)
+    # MBI wants women well represented: at least a third of the places.
+    call.balance_rules = [
+        {"attribute": "gender", "value": "F", "kind": "at_least", "count": max(1, call.quota // 3)}
+    ]
     selection.refresh_draft(call, actor=chair)
     counts = selection.publish(call, actor=chair)
     selected = db.session.scalars(

@@ -18,6 +18,21 @@ from app.extensions import db
 from app.jury.models import CriterionScore, JuryAssignment, Review
 from app.selection.models import SelectionDecision, SelectionRound
 
+#: States in which a dossier has a published selection decision to explain.
+DECIDED = frozenset(
+    {
+        "selected",
+        "reserve",
+        "not_selected",
+        "confirmed",
+        "declined",
+        "coaching",
+        "completed",
+        "dropped_out",
+        "withdrawn",
+    }
+)
+
 
 @dataclass(frozen=True)
 class CriterionComparison:

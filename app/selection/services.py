@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import joinedload
 
 from app.applications.models import Application
-from app.applications.services import apply_transition
+from app.applications.services import apply_transition, flush_transitions
 from app.auth.models import User
 from app.calls.models import Call
 from app.common.access import external_url
@@ -236,8 +237,8 @@ def save_draft_round(
         db.session.add(selection)
     selection.created_by_id = actor.id if actor is not None else None
     selection.created_at = utcnow()
-    selection.decisions.clear()
     db.session.flush()
+    db.session.execute(delete(SelectionDecision).where(SelectionDecision.round_id == selection.id))
     scores = {candidate.dossier_id: candidate.score for candidate in proposal.candidates}
     moves = {}
     for adjustment in proposal.adjustments:
@@ -260,21 +261,25 @@ def save_draft_round(
         for u in proposal.unsatisfied
     ]
     stability = stability or {}
-    for entry in proposal.entries:
-        selection.decisions.append(
-            SelectionDecision(
-                application_id=entry.dossier_id,
-                decision=entry.decision,
-                rank=entry.rank,
-                reserve_position=entry.reserve_position,
-                score=scores[entry.dossier_id],
-                override_justification=entry.override.justification if entry.override else "",
-                pure_decision=entry.pure_decision,
-                tie_break=_label(entry.tie_break),
-                stability=stability.get(entry.dossier_id),
-                adjustment=moves.get(entry.dossier_id),
-            )
-        )
+    rows = [
+        {
+            "round_id": selection.id,
+            "application_id": entry.dossier_id,
+            "decision": entry.decision,
+            "rank": entry.rank,
+            "reserve_position": entry.reserve_position,
+            "score": scores[entry.dossier_id],
+            "override_justification": entry.override.justification if entry.override else "",
+            "pure_decision": entry.pure_decision,
+            "tie_break": _label(entry.tie_break),
+            "stability": stability.get(entry.dossier_id),
+            "adjustment": moves.get(entry.dossier_id),
+        }
+        for entry in proposal.entries
+    ]
+    if rows:
+        db.session.execute(insert(SelectionDecision), rows)
+    db.session.expire(selection, ["decisions"])
     db.session.flush()
     return selection
 
@@ -389,7 +394,12 @@ def publish(call: Call, *, actor: User | None) -> dict[str, int]:
         raise SelectionError(_l("There is no selection proposal to publish for this call."))
     if selection.status == "published":
         raise AlreadyPublished()
-    decisions = list(selection.decisions)
+    decisions = db.session.scalars(
+        select(SelectionDecision)
+        .where(SelectionDecision.round_id == selection.id)
+        .options(joinedload(SelectionDecision.application).joinedload(Application.applicant))
+        .order_by(SelectionDecision.rank)
+    ).all()
     counts = _counts(decisions)
     if counts["selected"] > call.quota:
         raise SelectionError(_l("The proposal selects more dossiers than the quota."))
@@ -415,10 +425,12 @@ def publish(call: Call, *, actor: User | None) -> dict[str, int]:
                 TRIGGERS[decision.decision],
                 actor=actor,
                 note=decision.override_justification or None,
+                flush=False,
             )
         except TransitionRefused as error:
             raise SelectionError(str(error)) from error
         _queue_decision_email(application, decision, call)
+    flush_transitions()
     selection.status = "published"
     selection.published_by_id = actor.id if actor is not None else None
     selection.published_at = utcnow()
