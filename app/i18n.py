@@ -18,5 +18,14 @@ def current_locale() -> str:
     return request.accept_languages.best_match(list(languages)) or default
 
 
-def text_direction(locale: str) -> str:
-    return "rtl" if locale in {"ar"} else "ltr"
+#: Used outside an application (PDF letters built by a worker take the app's setting).
+RTL_LANGUAGES = frozenset({"ar"})
+
+
+def text_direction(locale) -> str:
+    """``"rtl"`` for a language written right to left (Arabic), else ``"ltr"``.
+
+    Accepts a code ("ar", "ar_MA") or a Babel ``Locale``; pages, emails and letters use it."""
+    language = str(locale or "").replace("-", "_").split("_")[0].lower()
+    rtl = current_app.config.get("RTL_LANGUAGES", RTL_LANGUAGES) if current_app else RTL_LANGUAGES
+    return "rtl" if language in rtl else "ltr"
