@@ -93,3 +93,15 @@ def number(value, digits: int | None = None, locale: str | None = None) -> str:
         return "—"
     pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=locale or page_locale())
+
+
+def percent(value, locale: str | None = None) -> str:
+    """A percentage given as 0-100 (``25`` gives ``25 %`` in French, ``25%`` in English)."""
+    from babel.numbers import format_percent
+
+    if value is None or value == "":
+        return "—"
+    try:
+        return format_percent(float(value) / 100, locale=locale or page_locale())
+    except (TypeError, ValueError):
+        return str(value)

@@ -167,3 +167,43 @@ def test_wtforms_own_messages_follow_the_language(app):
             form = Form(data={})
             form.validate()
             assert form.number.errors == [message], locale
+
+
+def _register(client, **extra):
+    from tests.conftest import PASSWORD
+
+    data = {
+        "full_name": "Salma Bennani",
+        "email": "salma@example.org",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "accept_privacy": "y",
+    }
+    return client.post("/register", data=data | extra, headers={"Accept-Language": "nl"})
+
+
+def test_registration_offers_the_four_languages_and_keeps_the_choice(client):
+    from app.auth.models import User
+    from app.extensions import db
+    from tests.helpers import outbox_messages
+
+    form = client.get("/register", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert '<option lang="nl" selected value="nl">Nederlands</option>' in form
+    assert '<option lang="ar" value="ar">العربية</option>' in form
+    assert _register(client, locale="ar").status_code == 302
+    user = db.session.scalar(db.select(User).where(User.email == "salma@example.org"))
+    assert user.locale == "ar"
+    assert "حسابكم في Impulse جاهز" in outbox_messages()[-1].body_text
+    assert 'lang="ar" dir="rtl"' in client.get("/my/applications").get_data(as_text=True)
+
+
+def test_registration_without_a_language_takes_the_page_language_and_refuses_junk(client):
+    from app.auth.models import User
+    from app.extensions import db
+
+    refused = _register(client, locale="xx").get_data(as_text=True)
+    assert "Ongeldige keuze." in refused  # WTForms' own message, in Dutch
+    assert _register(client).status_code == 302
+    assert (
+        db.session.scalar(db.select(User.locale).where(User.email == "salma@example.org")) == "nl"
+    )

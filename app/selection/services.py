@@ -466,17 +466,15 @@ def expire_confirmations(call: Call, *, now: datetime | None = None) -> list[App
         .order_by(SelectionDecision.rank)
     ).all()
     for application in late:
-        apply_transition(
-            application, "lapse", actor=None, note="The confirmation deadline passed."
-        )
+        apply_transition(application, "lapse", actor=None, note="The confirmation deadline passed.")
     return late
 
 
 def expire_all_confirmations(*, now: datetime | None = None) -> int:
     """:func:`expire_confirmations` for every call with a published selection; the count."""
     calls = db.session.scalars(
-        select(Call).join(SelectionRound, SelectionRound.call_id == Call.id).where(
-            SelectionRound.status == "published"
-        )
+        select(Call)
+        .join(SelectionRound, SelectionRound.call_id == Call.id)
+        .where(SelectionRound.status == "published")
     ).all()
     return sum(len(expire_confirmations(call, now=now)) for call in calls)
