@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from app.common.headers import init_security_headers
 from app.config import PROJECT_ROOT, Config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-from app.i18n import current_locale, text_direction
+from app.i18n import current_locale, localized, money, number, percent, text_direction
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -183,6 +183,14 @@ def _register_template_helpers(app: Flask) -> None:
 
         parsed = parse_iso_date(value)
         return format_date(parsed, format) if parsed else (value or "—")
+
+    # Numbers, amounts and staff-written texts in the reader's language (app.i18n).
+    app.add_template_filter(money, "money")
+    app.add_template_filter(number, "number")
+    app.add_template_filter(percent, "percent")
+    app.add_template_filter(localized, "localized")
+    app.add_template_global(localized, "localized")
+    app.add_template_global(text_direction, "direction_of")
 
     @app.context_processor
     def globals_():

@@ -181,6 +181,34 @@ def register_cli(app: Flask) -> None:
             write_po(handle, catalog, width=100)
         click.echo(f"{path.relative_to(PROJECT_ROOT)}: {len(catalog)} messages")
 
+    @i18n.command("fill")
+    @click.option(
+        "--from",
+        "sources",
+        multiple=True,
+        required=True,
+        type=click.Path(exists=True, dir_okay=False),
+        help='JSON {msgid: {"nl": ..., "ar": ...}} (translations-pending/*.json), or '
+        "{msgid: msgstr} with --locale. Repeat to read several files.",
+    )
+    @click.option("--locale", "locales", multiple=True, help="Only these languages.")
+    def i18n_fill(sources: tuple, locales: tuple) -> None:
+        """Fill catalogues from JSON translations; list what each still lacks."""
+        from app.i18n_fill import FillError, fill_catalogues
+
+        try:
+            report = fill_catalogues([Path(source) for source in sources], locales or None)
+        except FillError as error:
+            raise click.ClickException(str(error)) from error
+        incomplete = False
+        for locale, (filled, missing) in report.items():
+            click.echo(f"{locale}: {filled} messages filled, {len(missing)} untranslated")
+            for msgid in missing:
+                click.echo(f"  - {msgid}")
+            incomplete = incomplete or bool(missing)
+        if incomplete:
+            raise SystemExit(1)
+
     @app.cli.command("create-staff")
     @click.option("--email", required=True)
     @click.option("--name", "full_name", required=True)

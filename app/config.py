@@ -39,10 +39,13 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
 
-    # Languages: French first, English complete.
+    # Languages: French first (the default and the fallback of content written by staff);
+    # every catalogue complete. Each language is named in its own language.
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
-    LANGUAGES = {"fr": "Français", "en": "English"}
+    LANGUAGES = {"fr": "Français", "nl": "Nederlands", "en": "English", "ar": "العربية"}
+    #: Languages written right to left.
+    RTL_LANGUAGES = frozenset({"ar"})
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "app" / "translations")
 
     # Password hashing: argon2id at OWASP's recommended minimum (19 MiB, t=2, p=1).

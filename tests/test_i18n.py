@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from app.config import PROJECT_ROOT
+from app.config import PROJECT_ROOT, Config
 
 CATALOGUES = PROJECT_ROOT / "app" / "translations"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
@@ -23,7 +23,14 @@ def _template_ids() -> set:
         return {message.id for message in read_po(handle) if message.id}
 
 
-@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_every_language_has_a_catalogue():
+    assert set(Config.LANGUAGES) == {"fr", "nl", "en", "ar"}
+    assert Config.BABEL_DEFAULT_LOCALE == "fr"
+    for locale in Config.LANGUAGES:
+        assert (CATALOGUES / locale / "LC_MESSAGES" / "messages.po").exists(), locale
+
+
+@pytest.mark.parametrize("locale", list(Config.LANGUAGES))
 def test_every_message_is_translated_and_none_is_fuzzy(locale):
     catalogue = _catalogue(locale)
     problems = []
@@ -97,3 +104,106 @@ def test_an_unknown_language_is_ignored(client):
     response = client.post("/language", data={"locale": "xx", "next": "https://evil.example/"})
     assert response.headers["Location"] == "/"
     assert 'lang="fr"' in client.get("/").get_data(as_text=True)
+
+
+def test_plural_forms_follow_each_language():
+    """Arabic has six plural forms, Dutch two: each catalogue fills all of them."""
+    arabic = _catalogue("ar")
+    assert arabic.num_plurals == 6
+    plurals = [m for m in arabic if m.id and isinstance(m.id, tuple)]
+    assert plurals and all(len(m.string) == 6 and all(m.string) for m in plurals)
+    assert _catalogue("nl").num_plurals == 2
+
+
+@pytest.mark.parametrize(
+    ("header", "lang", "direction", "words"),
+    [
+        ("nl-BE,nl;q=0.9,fr;q=0.5", "nl", "ltr", "Aanmelden"),
+        ("ar-MA,ar;q=0.9", "ar", "rtl", "تسجيل الدخول"),
+        ("en-GB,en;q=0.9", "en", "ltr", "Log in"),
+        ("de-DE,de;q=0.9", "fr", "ltr", "Se connecter"),
+    ],
+)
+def test_the_browser_language_chooses_the_page_language_and_direction(
+    client, header, lang, direction, words
+):
+    page = client.get("/login", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{lang}" dir="{direction}">' in page
+    assert words in page
+
+
+def test_the_switcher_offers_the_four_languages_on_every_page(client):
+    page = client.get("/").get_data(as_text=True)
+    for code in ("fr", "nl", "en", "ar"):
+        assert f'name="locale" value="{code}"' in page
+
+
+def test_an_arabic_page_is_right_to_left_and_wtforms_messages_are_translated(client):
+    client.post("/language", data={"locale": "ar", "next": "/login"})
+    page = client.post("/login", data={"email": "", "password": ""}).get_data(as_text=True)
+    assert 'dir="rtl"' in page and 'lang="ar"' in page
+    assert "يرجى إدخال بريدكم الإلكتروني." in page
+
+
+def test_wtforms_own_messages_follow_the_language(app):
+    """Validators without a message of ours speak the page language (Flask-WTF I18N)."""
+    from flask_babel import refresh
+    from flask_wtf import FlaskForm
+    from wtforms import IntegerField
+    from wtforms.validators import InputRequired
+
+    class Form(FlaskForm):
+        number = IntegerField("n", validators=[InputRequired()])
+
+    expected = {
+        "fr": "Ce champ est requis.",
+        "nl": "Dit veld is vereist.",
+        "ar": "هذا الحقل مطلوب.",
+        "en": "This field is required.",
+    }
+    for locale, message in expected.items():
+        with app.test_request_context("/", method="POST", headers={"Accept-Language": locale}):
+            refresh()  # the test app context outlives each request: forget its locale
+            form = Form(data={})
+            form.validate()
+            assert form.number.errors == [message], locale
+
+
+def _register(client, **extra):
+    from tests.conftest import PASSWORD
+
+    data = {
+        "full_name": "Salma Bennani",
+        "email": "salma@example.org",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "accept_privacy": "y",
+    }
+    return client.post("/register", data=data | extra, headers={"Accept-Language": "nl"})
+
+
+def test_registration_offers_the_four_languages_and_keeps_the_choice(client):
+    from app.auth.models import User
+    from app.extensions import db
+    from tests.helpers import outbox_messages
+
+    form = client.get("/register", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert '<option lang="nl" selected value="nl">Nederlands</option>' in form
+    assert '<option lang="ar" value="ar">العربية</option>' in form
+    assert _register(client, locale="ar").status_code == 302
+    user = db.session.scalar(db.select(User).where(User.email == "salma@example.org"))
+    assert user.locale == "ar"
+    assert "حسابكم في Impulse جاهز" in outbox_messages()[-1].body_text
+    assert 'lang="ar" dir="rtl"' in client.get("/my/applications").get_data(as_text=True)
+
+
+def test_registration_without_a_language_takes_the_page_language_and_refuses_junk(client):
+    from app.auth.models import User
+    from app.extensions import db
+
+    refused = _register(client, locale="xx").get_data(as_text=True)
+    assert "Ongeldige keuze." in refused  # WTForms' own message, in Dutch
+    assert _register(client).status_code == 302
+    assert (
+        db.session.scalar(db.select(User.locale).where(User.email == "salma@example.org")) == "nl"
+    )

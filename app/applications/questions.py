@@ -30,6 +30,8 @@ class Question:
     help: object = None
     #: Dates: "past" (not after today) or None.
     when: str | None = None
+    #: Amounts: the currency (ISO code) they are written in, for display.
+    currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ STEPS: tuple[Step, ...] = (
                 minimum=0,
                 maximum=10**10,
                 profile="company",
+                currency="MAD",
             ),
             Question(
                 "eligible_share_percent",
@@ -198,7 +201,12 @@ STEPS: tuple[Step, ...] = (
         _l("The money side: needs, resources, prospects."),
         (
             Question(
-                "investment_eur", _l("Investment needed (EUR)"), "integer", minimum=0, maximum=10**9
+                "investment_eur",
+                _l("Investment needed (EUR)"),
+                "integer",
+                minimum=0,
+                maximum=10**9,
+                currency="EUR",
             ),
             Question(
                 "own_contribution_eur",
@@ -206,6 +214,7 @@ STEPS: tuple[Step, ...] = (
                 "integer",
                 minimum=0,
                 maximum=10**9,
+                currency="EUR",
             ),
             Question(
                 "turnover_year1_eur",
@@ -213,6 +222,7 @@ STEPS: tuple[Step, ...] = (
                 "integer",
                 minimum=0,
                 maximum=10**9,
+                currency="EUR",
             ),
             Question(
                 "gross_margin_percent",

@@ -8,6 +8,7 @@ from wtforms import (
     EmailField,
     PasswordField,
     SelectChoice,
+    SelectField,
     SelectMultipleField,
     StringField,
 )
@@ -15,6 +16,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.models import INVITABLE_ROLES
+from app.i18n import current_locale
 
 
 class PasswordStrength:
@@ -75,14 +77,32 @@ class LoginForm(FlaskForm):
     )
 
 
+def language_field():
+    """The language of the pages and emails, among the configured ones (the page's own
+    language when not given)."""
+    return SelectField(_l("Language of the pages and emails"), default=current_locale)
+
+
+def offer_languages(field) -> None:
+    field.choices = [
+        SelectChoice(code, name, render_kw={"lang": code})
+        for code, name in current_app.config["LANGUAGES"].items()
+    ]
+
+
 class RegisterForm(FlaskForm):
     full_name = full_name_field()
     email = email_field()
     password, confirm = new_password_fields()
+    locale = language_field()
     accept_privacy = BooleanField(
         _l("I have read the privacy notice"),
         validators=[DataRequired(_l("Please accept the privacy notice to create an account."))],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_languages(self.locale)
 
 
 class ForgotPasswordForm(FlaskForm):

@@ -82,7 +82,7 @@ def register():
     if form.validate_on_submit():
         try:
             user = register_applicant(
-                form.email.data, form.full_name.data, form.password.data, locale=current_locale()
+                form.email.data, form.full_name.data, form.password.data, locale=form.locale.data
             )
         except AccountError as error:
             db.session.rollback()
@@ -90,6 +90,7 @@ def register():
         else:
             db.session.commit()
             login_user(user)
+            session["locale"] = user.locale
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/register.html", form=form)

@@ -19,6 +19,63 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.config import Config
+from app.i18n import text_direction
+
+#: Languages staff may write a call's texts in besides French, the base every other
+#: language falls back to.
+OTHER_LANGUAGES = tuple(code for code in Config.LANGUAGES if code != Config.BABEL_DEFAULT_LOCALE)
+
+NEEDS_FRENCH = _l("Give the French text first: the other languages fall back to it.")
+
+
+def _per_language(max_length: int, area: bool = True) -> FormField:
+    """One optional text per other language, labelled in that language and written in its
+    direction (Arabic right to left)."""
+    field = TextAreaField if area else StringField
+    fields = {
+        code: field(
+            Config.LANGUAGES[code],
+            validators=[Optional(), Length(max=max_length)],
+            render_kw={"lang": code, "dir": text_direction(code)},
+        )
+        for code in OTHER_LANGUAGES
+    }
+    return FormField(type("PerLanguage", (Form,), fields))
+
+
+def _texts(subform: FormField) -> dict:
+    """{code: text} of a per-language subform, stripped (empty strings kept: they erase)."""
+    return {code: (subform[code].data or "").strip() for code in OTHER_LANGUAGES}
+
+
+def _require_base(base: str | None, subform: FormField) -> bool:
+    """A translation needs the French text it translates; flag each orphan translation."""
+    if (base or "").strip():
+        return True
+    orphans = [code for code, text in _texts(subform).items() if text]
+    for code in orphans:
+        subform[code].errors = [*subform[code].errors, NEEDS_FRENCH]
+    return not orphans
+
+
+def _translations(**subforms: FormField) -> dict:
+    """{code: {field: text}} for the languages that have at least one text."""
+    result = {}
+    for code in OTHER_LANGUAGES:
+        texts = {name: _texts(subform)[code] for name, subform in subforms.items()}
+        texts = {name: text for name, text in texts.items() if text}
+        if texts:
+            result[code] = texts
+    return result
+
+
+def fill_per_language(subform: FormField, translations: dict | None, name: str) -> None:
+    """Show the stored translations of ``name`` in a per-language subform."""
+    for code in OTHER_LANGUAGES:
+        subform[code].data = ((translations or {}).get(code) or {}).get(name, "")
+
+
 LANGUAGE_CHOICES = [
     SelectChoice("fr", "Français"),
     SelectChoice("nl", "Nederlands"),
@@ -44,6 +101,17 @@ class CriterionForm(Form):
     scale_max = IntegerField(
         _l("Highest score"), default=10, validators=[Optional(), NumberRange(1, 100)]
     )
+    name_i18n = _per_language(120, area=False)
+    description_i18n = _per_language(2000)
+
+
+class FaqForm(Form):
+    """One question of the public page's FAQ; a row left empty is ignored."""
+
+    question = StringField(_l("Question"), validators=[Optional(), Length(max=300)])
+    answer = TextAreaField(_l("Answer"), validators=[Optional(), Length(max=5000)])
+    question_i18n = _per_language(300, area=False)
+    answer_i18n = _per_language(5000)
 
 
 def _int(label, minimum, maximum, message, default=None):
@@ -74,6 +142,7 @@ class CallForm(FlaskForm):
         _l("Name"), validators=[DataRequired(_l("Please give the call a name.")), Length(max=200)]
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    description_i18n = _per_language(20000)
     opens_at = DateTimeLocalField(
         _l("Opens (Brussels time)"),
         format="%Y-%m-%dT%H:%M",
@@ -94,6 +163,7 @@ class CallForm(FlaskForm):
         _l("Jurors per dossier"), 1, 50, _l("At least 1 juror per dossier."), 3
     )
     criteria = FieldList(FormField(CriterionForm), min_entries=4)
+    faq = FieldList(FormField(FaqForm), min_entries=3)
 
     # Eligibility parameters
     minimum_age = _int(_l("Minimum age on the closing date"), 1, 120, _l("Between 1 and 120."), 18)
@@ -172,6 +242,11 @@ class CallForm(FlaskForm):
                 _l("The years required cannot exceed the window they are counted in.")
             )
             valid = False
+        valid = _require_base(self.description.data, self.description_i18n) and valid
+        for row in self.criteria:
+            valid = _require_base(row.form.name.data, row.form.name_i18n) and valid
+            valid = _require_base(row.form.description.data, row.form.description_i18n) and valid
+        valid = self._validate_faq() and valid
         rows = [row for row in self.criteria if (row.form.name.data or "").strip()]
         if not rows:
             self.criteria_problems.append(_l("Give at least one scoring criterion."))
@@ -192,6 +267,39 @@ class CallForm(FlaskForm):
             valid = False
         return valid
 
+    def _validate_faq(self) -> bool:
+        valid = True
+        for row in self.faq:
+            item = row.form
+            question, answer = (item.question.data or "").strip(), (item.answer.data or "").strip()
+            if answer and not question:
+                item.question.errors = [*item.question.errors, _l("Please give the question.")]
+                valid = False
+            if question and not answer:
+                item.answer.errors = [*item.answer.errors, _l("Please give the answer.")]
+                valid = False
+            valid = _require_base(question, item.question_i18n) and valid
+            valid = _require_base(answer, item.answer_i18n) and valid
+        return valid
+
+    def translations(self) -> dict:
+        """The call's own texts in the other languages: {code: {"description": ...}}, with
+        an empty text for each language left empty (it erases a stored one)."""
+        return {"description": _texts(self.description_i18n)}
+
+    def faq_items(self) -> list[dict]:
+        return [
+            {
+                "question": row.form.question.data.strip(),
+                "answer": (row.form.answer.data or "").strip(),
+                "translations": _translations(
+                    question=row.form.question_i18n, answer=row.form.answer_i18n
+                ),
+            }
+            for row in self.faq
+            if (row.form.question.data or "").strip()
+        ]
+
     def criteria_rows(self) -> list[dict]:
         return [
             {
@@ -200,6 +308,9 @@ class CallForm(FlaskForm):
                 "weight": row.form.weight.data,
                 "scale_min": row.form.scale_min.data if row.form.scale_min.data is not None else 0,
                 "scale_max": row.form.scale_max.data if row.form.scale_max.data is not None else 10,
+                "translations": _translations(
+                    name=row.form.name_i18n, description=row.form.description_i18n
+                ),
             }
             for row in self.criteria
             if (row.form.name.data or "").strip()

@@ -84,8 +84,14 @@ class Call(db.Model):
     balance_rules: Mapped[list] = mapped_column(JSON, default=list)
     #: Days a selected applicant has to confirm their place (from publication or promotion).
     confirmation_days: Mapped[int] = mapped_column(default=14)
-    #: Frequently asked questions shown on the public page: [{"question", "answer"}].
+    #: Frequently asked questions shown on the public page, in French, each with its
+    #: other languages: [{"question", "answer", "translations": {"nl": {"question",
+    #: "answer"}, ...}}] (read with app.i18n.localized).
     faq: Mapped[list] = mapped_column(JSON, default=list)
+    #: Texts in the other languages, French being the columns themselves:
+    #: {"nl": {"description": "..."}, "ar": {...}, "en": {...}}; a missing text falls back
+    #: to French (app.i18n.localized).
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)
     #: Last number given to a submitted application; references are gap-free.
     last_application_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -135,5 +141,8 @@ class Criterion(db.Model):
     scale_min: Mapped[int] = mapped_column(default=0)
     #: Highest score a juror may give.
     scale_max: Mapped[int] = mapped_column(default=10)
+    #: Name and description in the other languages: {"nl": {"name", "description"}, ...};
+    #: a missing text falls back to French (app.i18n.localized).
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)
 
     call: Mapped[Call] = relationship(back_populates="criteria")

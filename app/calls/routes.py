@@ -1,5 +1,6 @@
 """Staff pages to list, create and edit calls."""
 
+from babel import Locale
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -8,13 +9,14 @@ from sqlalchemy import func, select
 from app.applications.models import Application
 from app.auth.models import Role
 from app.calls import bp
-from app.calls.forms import CallForm
+from app.calls.forms import CallForm, fill_per_language
 from app.calls.models import DEFAULT_ELIGIBILITY, Call
 from app.calls.services import CallError, create_call, update_call
 from app.common.access import role_required
 from app.common.clock import from_brussels_naive, to_brussels, utcnow
 from app.documents.wording import KIND_LABELS
 from app.extensions import db
+from app.i18n import page_locale
 
 
 def _form_data(form: CallForm) -> dict:
@@ -28,6 +30,8 @@ def _form_data(form: CallForm) -> dict:
         "reserve_size": form.reserve_size.data,
         "jurors_per_dossier": form.jurors_per_dossier.data,
         "criteria": form.criteria_rows(),
+        "translations": form.translations(),
+        "faq": form.faq_items(),
         "eligibility": form.eligibility_parameters(),
         "four_eyes_ineligibility": form.four_eyes_ineligibility.data,
         "ranking_method": form.ranking_method.data,
@@ -56,6 +60,16 @@ def _fill_form(form: CallForm, call: Call) -> None:
         form.criteria.append_entry()
     for row, criterion in zip(form.criteria, call.criteria, strict=False):
         row.form.process(obj=criterion)
+        fill_per_language(row.form.name_i18n, criterion.translations, "name")
+        fill_per_language(row.form.description_i18n, criterion.translations, "description")
+    fill_per_language(form.description_i18n, call.translations, "description")
+    while len(form.faq) < len(call.faq or []) + 2:
+        form.faq.append_entry()
+    for row, item in zip(form.faq, call.faq or [], strict=False):
+        row.form.question.data = item.get("question", "")
+        row.form.answer.data = item.get("answer", "")
+        fill_per_language(row.form.question_i18n, item.get("translations"), "question")
+        fill_per_language(row.form.answer_i18n, item.get("translations"), "answer")
 
 
 @bp.route("/staff/calls")
@@ -137,11 +151,18 @@ def public_call(reference):
     if call is None:
         abort(404)
     now = utcnow()
+    rules = {**DEFAULT_ELIGIBILITY, **call.eligibility}
+    reader = Locale.parse(page_locale())
     return render_template(
         "calls/public.html",
         call=call,
         now=now,
-        rules={**DEFAULT_ELIGIBILITY, **call.eligibility},
+        rules=rules,
+        # Countries and languages named in the reader's language (MA: Maroc, Marokko, المغرب).
+        nationalities=[
+            reader.territories.get(code, code) for code in rules["accepted_nationalities"]
+        ],
+        spoken=[reader.languages.get(code, code) for code in rules["accepted_languages"]],
         sessions=public_sessions(call, now=now),
         document_kinds=KIND_LABELS,
         remaining=call.closes_at - now,

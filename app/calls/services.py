@@ -41,6 +41,10 @@ def _apply(call: Call, data: dict) -> None:
         if field in data:
             setattr(call, field, data[field])
     call.reserve_size = data.get("reserve_size") or 0
+    if "translations" in data:
+        call.translations = merge_translations(call.translations, data["translations"])
+    if "faq" in data:
+        call.faq = data["faq"]
     call.eligibility = {**DEFAULT_ELIGIBILITY, **(call.eligibility or {}), **data["eligibility"]}
     criteria = data["criteria"]
     if sum(row["weight"] for row in criteria) != 100:
@@ -49,6 +53,21 @@ def _apply(call: Call, data: dict) -> None:
     db.session.flush()
     for position, row in enumerate(criteria, start=1):
         call.criteria.append(Criterion(position=position, **row))
+
+
+def merge_translations(stored: dict | None, changes: dict) -> dict:
+    """``stored`` ({code: {field: text}}) with ``changes`` ({field: {code: text}}) applied:
+    a text replaces, an empty text erases; fields not in ``changes`` (written elsewhere,
+    such as a letter's signatory) stay."""
+    merged = {code: dict(texts) for code, texts in (stored or {}).items()}
+    for field, per_language in changes.items():
+        for code, text in per_language.items():
+            entry = merged.setdefault(code, {})
+            if text:
+                entry[field] = text
+            else:
+                entry.pop(field, None)
+    return {code: texts for code, texts in merged.items() if texts}
 
 
 def _check_dates(opens_at: datetime, closes_at: datetime) -> None:

@@ -20,6 +20,7 @@ from app.calls.models import Call
 from app.common.clock import utcnow
 from app.common.errors import Refusal
 from app.extensions import db
+from app.i18n import localized
 from app.jury.models import (
     ConflictOfInterest,
     CriterionScore,
@@ -141,12 +142,12 @@ def _check_scores(call: Call, data: dict, *, complete: bool) -> None:
     for criterion in call.criteria:
         score = scores.get(criterion.id)
         if score is None:
-            missing.append(criterion.name)
+            missing.append(localized(criterion, "name"))
         elif not criterion.scale_min <= score <= criterion.scale_max:
             raise ScoringError(
                 _l(
                     "The score for “%(name)s” must be between %(min)d and %(max)d.",
-                    name=criterion.name,
+                    name=localized(criterion, "name"),
                     min=criterion.scale_min,
                     max=criterion.scale_max,
                 )

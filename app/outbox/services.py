@@ -20,11 +20,26 @@ from sqlalchemy.orm import Session
 
 from app.common.clock import utcnow
 from app.extensions import db
+from app.i18n import text_direction
 from app.outbox.models import MessageStatus, OutboxMessage
 
 log = logging.getLogger("impulse.outbox")
 
 _PENDING_KEY = "outbox_pending"
+
+
+#: RIGHT-TO-LEFT MARK: starts a paragraph right to left in mail clients that guess the
+#: direction from the first strong character (a line opening with a name or a reference).
+RLM = "\u200f"
+
+
+def right_to_left(text: str) -> str:
+    """Mark every line of a plain-text Arabic email right to left, except links (left
+    untouched so that clients still recognise them) and the ``-- `` signature separator."""
+    return "\n".join(
+        line if not line.strip() or line.startswith(("http://", "https://", "-- ")) else RLM + line
+        for line in text.split("\n")
+    )
 
 
 def queue_email(
@@ -46,6 +61,8 @@ def queue_email(
     with force_locale(locale):
         body = render_template(f"email/{template}.txt", **context)
         subject_text = str(subject) % (subject_params or {})
+    if text_direction(locale) == "rtl":
+        body, subject_text = right_to_left(body), RLM + subject_text
     message = OutboxMessage(
         recipient=recipient,
         subject=subject_text[:300],

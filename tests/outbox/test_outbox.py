@@ -100,6 +100,34 @@ def test_emails_are_written_in_the_recipients_language(app, make_user):
     assert "Bonjour Omar" in message.body_text
 
 
+def test_an_arabic_email_is_in_arabic_and_marked_right_to_left(app, make_user):
+    from flask_babel import lazy_gettext as _l
+
+    from app.outbox.services import RLM
+
+    user = make_user(Role.APPLICANT, locale="ar", full_name="Omar")
+    queue_email(
+        user.email,
+        _l("Welcome to Impulse"),
+        "welcome",
+        locale="ar",
+        user=user,
+        login_url="https://impulse.example/login",
+    )
+    queue_email(
+        user.email, _l("Welcome to Impulse"), "welcome", locale="nl", user=user, login_url="x"
+    )
+    db.session.commit()
+    arabic, dutch = outbox_messages()
+    assert arabic.subject == RLM + "مرحبًا بكم في Impulse"
+    lines = [line for line in arabic.body_text.splitlines() if line.strip()]
+    assert "حسابكم في Impulse جاهز" in arabic.body_text
+    assert all(line.startswith(RLM) for line in lines if not line.startswith("-- "))
+    assert "https://impulse.example/login" in arabic.body_text
+    assert dutch.subject == "Welkom bij Impulse" and RLM not in dutch.body_text
+    assert "Uw Impulse-account is klaar." in dutch.body_text
+
+
 def test_staff_see_the_outbox(client, make_user, login_as):
     user = make_user(Role.APPLICANT)
     queue_email(user.email, "A subject to find", "welcome", user=user, login_url="http://x")
