@@ -34,7 +34,7 @@ from app.common.access import role_required, wants_page
 from app.common.clock import utcnow
 from app.eligibility.services import open_request, published_decision
 from app.extensions import db
-from app.selection.explanation import DECIDED, explain
+from app.selection.explanation import DECIDED, confirmation_deadlines, explain
 from workflows.application import STATES
 
 
@@ -74,7 +74,11 @@ def my_applications():
         if call.id not in applied
     ]
     return render_template(
-        "applications/mine.html", applications=applications, open_calls=open_calls, now=now
+        "applications/mine.html",
+        applications=applications,
+        open_calls=open_calls,
+        now=now,
+        deadlines=confirmation_deadlines(applications),
     )
 
 

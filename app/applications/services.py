@@ -191,6 +191,7 @@ _EMAILS = {
         "information_requested",
     ),
     "withdraw": (_l("Your application %(reference)s is withdrawn"), "application_withdrawn"),
+    "lapse": (_l("Your place for %(reference)s went to the reserve list"), "place_lapsed"),
 }
 
 

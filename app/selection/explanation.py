@@ -138,3 +138,18 @@ def _comparisons(application, selection) -> tuple[CriterionComparison, ...]:
 
 def _float(value) -> float | None:
     return None if value is None else round(float(value), 2)
+
+
+def confirmation_deadlines(applications) -> dict[int, datetime]:
+    """Until when each selected application of ``applications`` may confirm (one query)."""
+    waiting = [a.id for a in applications if a.status == "selected"]
+    if not waiting:
+        return {}
+    return dict(
+        db.session.execute(
+            select(SelectionDecision.application_id, SelectionDecision.confirm_by).where(
+                SelectionDecision.application_id.in_(waiting),
+                SelectionDecision.confirm_by.is_not(None),
+            )
+        ).all()
+    )

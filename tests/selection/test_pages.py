@@ -228,3 +228,18 @@ def test_the_proposal_page_costs_the_same_queries_for_5_or_60_dossiers(
         counts.append(counter.count)
         client.post("/logout")
     assert counts[0] == counts[1]
+
+
+def test_the_selected_applicant_confirms_from_their_home_page(client, login_as, chaired):
+    call, (a, *_), chair = chaired()
+    refresh_draft(call, actor=None)
+    publish(call, actor=None)
+    db.session.commit()
+    login_as(a.applicant)
+    status, html = page(client, "/my/applications")
+    assert "Confirm your place before" in html and "Decline my place" in html
+    client.post(f"/applications/{a.id}/actions/confirm", data={"version": str(a.version)})
+    db.session.expire_all()
+    assert a.status == "confirmed"
+    status, html = page(client, "/my/applications")
+    assert "Confirm your place before" not in html

@@ -131,6 +131,10 @@ def test_the_deadline_passing_frees_the_place_for_the_reserve(published):
         select(AuditEntry).where(AuditEntry.application_id == b.id, AuditEntry.trigger == "lapse")
     )
     assert lapse.actor_id is None and "deadline" in lapse.note
+    (told,) = [
+        m for m in outbox_messages() if m.application_id == b.id and "reserve list" in m.subject
+    ]
+    assert "did not receive your confirmation" in told.body_text
 
 
 def test_withdrawing_a_confirmed_place_promotes_from_the_reserve(published):
