@@ -1,11 +1,13 @@
 """Charts drawn on the server as SVG: they work without JavaScript, in exports and in PDFs.
 
-Every function returns a :class:`Chart`. Put it in a template as ``{{ chart }}``: that
+Every function returns a :class:`Chart`. Titles, labels and texts are given already
+translated (lazy strings are fine); numbers are written by ``number_format`` (default:
+integers plain, others with at most two decimals). Put it in a template as ``{{ chart }}``: that
 writes a ``<figure>`` holding the ``<svg>`` and, for screen readers and for anyone who
 wants the numbers, a visually-hidden table of the same data. ``chart.svg`` is the bare
 ``<svg>`` element; ``chart.document()`` the standalone file (bytes) to serve as
 ``image/svg+xml`` (see :func:`svg_response`); ``chart.header`` and ``chart.rows`` are
-the data as a table, ready for :func:`app.common.exports.csv_response` or
+the data as a table of plain values (numbers, ``date`` objects, texts), ready for :func:`app.common.exports.csv_response` or
 ``xlsx_response``.
 
 The markup is safe under the strict Content Security Policy: no ``style=`` attribute,
@@ -32,13 +34,15 @@ API (stable: later versions only add functions and keyword arguments)::
         Vertical columns over ordered categories (months, score values, age bands).
 
     line_chart(days, values, *, title, description=None, value_label=None,
-               label_header=None, markers=(), cumulative=False, number_format=None,
-               width=640, height=260, rtl=False, empty_text=None) -> Chart
+               label_header=None, markers=(), cumulative=False, cumulative_label=None,
+               fill_days=True, date_format=None, number_format=None, width=640,
+               height=260, rtl=False, empty_text=None) -> Chart
         A series over dates (``datetime.date``), e.g. applications per day; gaps
         between the dates are days with 0 when ``fill_days=True`` (default).
         ``markers`` is a sequence of ``(date, label)``: a dashed vertical line with
         its label, e.g. the closing date. ``cumulative=True`` also draws the running
-        total (on its own scale, written at the right end).
+        total (on its own scale, written at the right end). ``date_format``
+        writes the dates on the drawing (default ISO); the rows keep ``date`` objects.
 
     histogram(values, *, title, edges=None, bins=10, lower=None, upper=None,
               description=None, value_label=None, label_header=None, number_format=None,

@@ -556,11 +556,9 @@ def line_chart(
             )
         )
     if cumulative:
-        rows = tuple(
-            (show_date(d), v, r) for d, v, r in zip(axis_days, points, running, strict=True)
-        )
+        rows = tuple(zip(axis_days, points, running, strict=True))
     else:
-        rows = tuple((show_date(d), v) for d, v in zip(axis_days, points, strict=True))
+        rows = tuple(zip(axis_days, points, strict=True))
     summary = str(
         description
         or _l(
