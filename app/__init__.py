@@ -87,6 +87,7 @@ AREAS = (
     "jury",
     "coaching",
     "outbox",
+    "dashboard",
 )
 
 

@@ -7,8 +7,8 @@ writes a ``<figure>`` holding the ``<svg>`` and, for screen readers and for anyo
 wants the numbers, a visually-hidden table of the same data. ``chart.svg`` is the bare
 ``<svg>`` element; ``chart.document()`` the standalone file (bytes) to serve as
 ``image/svg+xml`` (see :func:`svg_response`); ``chart.header`` and ``chart.rows`` are
-the data as a table of plain values (numbers, ``date`` objects, texts), ready for :func:`app.common.exports.csv_response` or
-``xlsx_response``.
+the data as a table of plain values (numbers, ``date`` objects, texts), ready for
+:func:`app.common.exports.csv_response` or ``xlsx_response``.
 
 The markup is safe under the strict Content Security Policy: no ``style=`` attribute,
 no ``<style>`` or ``<script>`` element; colours and sizes are presentation attributes

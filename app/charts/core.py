@@ -283,8 +283,27 @@ def bar_chart(
     )
 
 
-def _y_axis(parts, *, left, right, top, bottom, maximum, fmt, rtl, ticks=4):
+def _tick_count(maximum: float, integers: bool) -> int:
+    """How many steps divide 0..``maximum`` (a nice ceiling) into nice steps."""
+    for ticks in (4, 5, 2, 1):
+        step = maximum / ticks
+        if integers and not float(step).is_integer():
+            continue
+        mantissa = step / 10 ** math.floor(math.log10(step))
+        if any(abs(mantissa - nice) < 1e-9 for nice in (1, 2, 2.5, 5)):
+            return ticks
+    return 1
+
+
+def _axis_width(maximum: float, fmt) -> int:
+    """Room for the longest value written on an axis from 0 to ``maximum``."""
+    longest = max(len(fmt(maximum * k / 20)) for k in range(21))
+    return max(longest, 2) * 7 + 10
+
+
+def _y_axis(parts, *, left, right, top, bottom, maximum, fmt, rtl, integers=True):
     """Horizontal grid lines with their values, from 0 to ``maximum``."""
+    ticks = _tick_count(maximum, integers)
     for k in range(ticks + 1):
         value = maximum * k / ticks
         y = bottom - (bottom - top) * k / ticks
@@ -322,12 +341,20 @@ def column_chart(
         return _empty("column", title, description, width, header, empty_text, rtl)
     fmt = _formatter(number_format)
     maximum = _nice_ceiling(max(values))
-    axis_w = max(len(fmt(maximum)), 2) * 7 + 10
+    axis_w = _axis_width(maximum, fmt)
     left, right = (8, width - axis_w) if rtl else (axis_w, width - 8)
     top, bottom = 16, height - 26
     parts: list[str] = []
     _y_axis(
-        parts, left=left, right=right, top=top, bottom=bottom, maximum=maximum, fmt=fmt, rtl=rtl
+        parts,
+        left=left,
+        right=right,
+        top=top,
+        bottom=bottom,
+        maximum=maximum,
+        fmt=fmt,
+        rtl=rtl,
+        integers=all(float(v).is_integer() for v in values),
     )
     slot = (right - left) / len(labels)
     column_w = max(1.0, min(slot * 0.7, 60))
@@ -472,13 +499,21 @@ def line_chart(
         total += v
         running.append(total)
     maximum = _nice_ceiling(max(points))
-    axis_w = max(len(fmt(maximum)), 2) * 7 + 10
+    axis_w = _axis_width(maximum, fmt)
     right_w = (len(fmt(total)) * 7 + 10) if cumulative else 12
     left, right = axis_w, width - right_w
     top, bottom = (38 if cumulative else 22), height - 26
     parts: list[str] = []
     _y_axis(
-        parts, left=left, right=right, top=top, bottom=bottom, maximum=maximum, fmt=fmt, rtl=False
+        parts,
+        left=left,
+        right=right,
+        top=top,
+        bottom=bottom,
+        maximum=maximum,
+        fmt=fmt,
+        rtl=False,
+        integers=all(float(v).is_integer() for v in points),
     )
     span = max(1, len(axis_days) - 1)
 
