@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 from sqlalchemy import select
@@ -104,7 +105,7 @@ class JurorSpread:
     #: Weighted totals (0-100) of the juror's submitted reviews.
     totals: list[float]
 
-    @property
+    @cached_property
     def summary(self):
         return summarise(self.totals)
 
@@ -122,7 +123,7 @@ class JuryStats:
     def reviews(self) -> int:
         return len(self.totals)
 
-    @property
+    @cached_property
     def jury(self):
         return summarise(self.totals)
 
@@ -143,10 +144,10 @@ def jury_stats(call: Call) -> JuryStats:
     """Scores per criterion and review totals per juror (two queries)."""
     criteria = list(call.criteria)
     _dossiers, jurors, matrix = submitted_reviews(call)
-    per_criterion = [
-        (criterion, [int(v) for v in matrix[:, k] if not np.isnan(v)])
-        for k, criterion in enumerate(criteria)
-    ]
+    per_criterion = []
+    for k, criterion in enumerate(criteria):
+        column = matrix[:, k]
+        per_criterion.append((criterion, column[~np.isnan(column)].astype(int).tolist()))
     if matrix.shape[0] and criteria:
         weights = np.array([c.weight for c in criteria], dtype=float)
         lows = np.array([c.scale_min for c in criteria], dtype=float)
@@ -164,9 +165,10 @@ def jury_stats(call: Call) -> JuryStats:
         if jurors.size
         else {}
     )
+    totals = np.round(totals, 3)
     by_juror: dict[int, list[float]] = {}
     for juror, total in zip(jurors.tolist(), totals.tolist(), strict=True):
-        by_juror.setdefault(int(juror), []).append(round(total, 3))
+        by_juror.setdefault(juror, []).append(total)
     spreads = sorted(
         (JurorSpread(j, names.get(j, str(j)), t) for j, t in by_juror.items()),
         key=lambda s: (s.name.lower(), s.juror_id),
@@ -174,7 +176,7 @@ def jury_stats(call: Call) -> JuryStats:
     return JuryStats(
         per_criterion=per_criterion,
         jurors=spreads,
-        totals=[round(t, 3) for t in totals.tolist()],
+        totals=totals.tolist(),
     )
 
 
