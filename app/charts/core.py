@@ -63,7 +63,7 @@ class Chart:
 
     def table(self, *, hidden: bool = True) -> Markup:
         """The data as an HTML table (visually hidden unless ``hidden=False``)."""
-        css = "visually-hidden" if hidden else "table chart__table"
+        css = "chart__data" if hidden else "table chart__table"
         head = "".join(
             '<th scope="col"' + (' class="num"' if i else "") + f">{escape(str(h))}</th>"
             for i, h in enumerate(self.header)
@@ -79,10 +79,12 @@ class Chart:
             + "</tr>"
             for row in self.rows
         )
-        return _markup(
+        table = (
             f'<table class="{css}"><caption>{escape(self.title)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
         )
+        # A table ignores a 1px width: the wrapper hides it (a table overflows its box).
+        return _markup(f'<div class="visually-hidden">{table}</div>' if hidden else table)
 
     def __html__(self) -> str:
         return f'<figure class="chart">{self.svg}{self.table()}</figure>'
@@ -90,13 +92,12 @@ class Chart:
     def _svg(self, *, heading: bool) -> Markup:
         uid = self.uid
         top = HEADING if heading else 0
-        direction = ' direction="rtl"' if self.rtl else ""
         parts = [
             f'<svg xmlns="http://www.w3.org/2000/svg" class="chart__svg" role="img" '
             f'width="{self.width}" height="{self.height + top}" '
             f'viewBox="0 0 {self.width} {self.height + top}" '
             f'aria-labelledby="{uid}-t {uid}-d" font-family="{FONT}" '
-            f'font-size="{FONT_SIZE}" fill="{INK}"{direction}>',
+            f'font-size="{FONT_SIZE}" fill="{INK}" direction="ltr">',
             f'<title id="{uid}-t">{escape(self.title)}</title>',
             f'<desc id="{uid}-d">{escape(self.description)}</desc>',
         ]
@@ -547,8 +548,13 @@ def line_chart(
     fit = max(1, int((right - left) // label_w))
     step = max(1, math.ceil(len(axis_days) / fit))
     shown = list(range(0, len(axis_days), step))
-    if shown[-1] != len(axis_days) - 1 and (len(axis_days) - 1 - shown[-1]) * 2 >= step:
-        shown.append(len(axis_days) - 1)
+    last_index = len(axis_days) - 1
+    if shown[-1] != last_index:
+        # The last day is always written; it takes the place of a label too close to it.
+        if last_index - shown[-1] < step and len(shown) > 1:
+            shown[-1] = last_index
+        else:
+            shown.append(last_index)
     for i in shown:
         anchor = "middle"
         if len(axis_days) > 1 and i == 0:
@@ -669,7 +675,7 @@ def spread_chart(
     row_h, pad, axis_h = 26, 6, 30
     longest = max(len(label) for label in labels)
     label_w = int(min(max(longest * 7 + 16, 60), width * 0.35))
-    stats_w = 120
+    stats_w = 150
     plot_left = label_w + 8 if not rtl else stats_w
     plot_right = width - stats_w if not rtl else width - label_w - 8
     height = len(labels) * row_h + 2 * pad + axis_h
@@ -710,7 +716,7 @@ def spread_chart(
                 f'height="12" rx="2" fill="{SOFT}" stroke="{BAR}"/>'
             )
             parts.append(f'<circle cx="{_f(x_of(s.mean))}" cy="{_f(mid)}" r="4.5" fill="{BAR}"/>')
-            stats = f"{fmt(s.mean)} ± {fmt(s.stdev)} (n={s.count})"
+            stats = f"{fmt(round(s.mean, 1))} ± {fmt(round(s.stdev, 1))} (n={s.count})"
         else:
             stats = "—"
         parts.append(_text(stats_x, mid + 4, stats, size=11, fill=MUTED))

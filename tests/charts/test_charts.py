@@ -97,7 +97,18 @@ def test_bar_chart_lengths_follow_the_values_and_mirror_in_rtl():
     # Right to left: the bars end at the same axis on the right.
     assert rtl[0][0] + rtl[0][1] == pytest.approx(rtl[1][0] + rtl[1][1])
     assert rtl[1][0] < ltr[1][0] + 1
-    assert 'direction="rtl"' in str(bar_chart(["a"], [1], title="t", rtl=True).svg)
+    mirrored = parse(str(bar_chart(["a"], [1], title="t", rtl=True).svg))
+    # The drawing does not inherit the page's direction; only its labels are right to left.
+    assert mirrored.get("direction") == "ltr"
+    assert {t.get("direction") for t in mirrored.iter(f"{SVG}text")} == {"rtl"}
+
+
+def test_date_labels_do_not_crowd_the_last_day():
+    days = [DAY + timedelta(days=k) for k in range(10)]
+    chart = line_chart(days, [1] * 10, title="t")
+    written = [t.text for t in parse(str(chart.svg)).iter(f"{SVG}text") if t.text[:4] == "2026"]
+    assert written[0] == "2026-03-01" and written[-1] == "2026-03-10"
+    assert "2026-03-09" not in written
 
 
 def test_line_chart_fills_the_days_up_to_the_marker_and_totals():
