@@ -54,7 +54,16 @@ sysdeps:
 	  fi; \
 	fi
 
-# The end-to-end tests drive Debian's Chromium with its chromedriver (no browser download).
+# The end-to-end tests drive Debian's Chromium with its chromedriver (no browser download);
+# the accessibility test injects axe-core, installed from tests/e2e/package-lock.json.
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+browser: $(AXE)
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  cd tests/e2e && npm ci --no-audit --no-fund --silent && touch node_modules/axe-core/axe.min.js; \
+	else \
+	  echo "Accessibility test will be skipped: install npm, then run make browser"; \
+	fi
 browser:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

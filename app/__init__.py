@@ -88,6 +88,7 @@ AREAS = (
     "selection",
     "coaching",
     "outbox",
+    "dashboard",
 )
 
 

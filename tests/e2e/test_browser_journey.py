@@ -90,7 +90,14 @@ def click_and_wait(browser, find) -> None:
             if attempt == 4:
                 raise
             time.sleep(0.5)
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+    def left(driver) -> bool:
+        """The old page is gone; Chromium may say so as "does not belong to the document"."""
+        try:
+            return expected_conditions.staleness_of(page)(driver)
+        except WebDriverException:
+            return True
+
+    WebDriverWait(browser, 15).until(left)
     WebDriverWait(browser, 15).until(
         lambda driver: driver.execute_script("return document.readyState") == "complete"
     )

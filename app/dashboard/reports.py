@@ -1,0 +1,226 @@
+"""The reports of a call's dashboard: each one a chart and the table behind it.
+
+:class:`Reports` reads the numbers lazily (the application part and the jury part
+separately) and builds any report by name; the dashboard page, the SVG route and
+the CSV/XLSX exports all go through it, so a report reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from flask_babel import format_date, get_locale
+from flask_babel import lazy_gettext as _l
+
+from app.applications.questions import CHANNEL_LABELS, GENDERS, QUESTIONS
+from app.applications.wording import STATE_LABELS
+from app.calls.models import Call
+from app.charts import Chart, bar_chart, column_chart, histogram, line_chart, spread_chart
+from app.common.clock import to_brussels
+from app.dashboard.stats import (
+    AGE_BANDS,
+    UNANSWERED,
+    application_stats,
+    coaching_sessions_per_month,
+    jury_stats,
+)
+from app.i18n import text_direction
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: object
+    label_header: object
+    #: The filter of the staff applications list for this answer (None: no filter).
+    list_filter: str | None = None
+
+
+PROFILES = {
+    "region": Profile(
+        "moroccan_region", _l("Dossiers by region in Morocco"), _l("Region"), "moroccan_region"
+    ),
+    "sector": Profile("sector", _l("Dossiers by sector"), _l("Sector"), "sector"),
+    "channel": Profile("channel", _l("How applicants heard of the call"), _l("Channel"), "channel"),
+    "gender": Profile("gender", _l("Dossiers by gender"), _l("Gender")),
+    "age": Profile("age", _l("Dossiers by age band"), _l("Age band")),
+}
+
+#: Reports staff see; the chair of the call sees only JURY_REPORTS.
+APPLICATION_REPORTS = ("funnel", "per_day", *PROFILES, "coaching")
+JURY_REPORT_PREFIX = "criterion-"
+#: Width of the charts shown two by two.
+HALF_WIDTH = 480
+
+
+def choice_labels(name: str) -> dict:
+    if name == "channel":
+        return dict(CHANNEL_LABELS)
+    if name == "gender":
+        return dict(GENDERS)
+    question = QUESTIONS.get(name)
+    return dict(question.choices) if question else {}
+
+
+def _rtl() -> bool:
+    return text_direction(str(get_locale() or "")) == "rtl"
+
+
+class Reports:
+    """Every report of ``call``; ``jury_only`` for a chair (no applicant data)."""
+
+    def __init__(self, call: Call, *, jury_only: bool = False) -> None:
+        self.call = call
+        self.jury_only = jury_only
+
+    @cached_property
+    def applications(self):
+        return application_stats(self.call)
+
+    @cached_property
+    def jury(self):
+        return jury_stats(self.call)
+
+    # Names ------------------------------------------------------------------------
+    def criterion_names(self) -> list[str]:
+        return [f"{JURY_REPORT_PREFIX}{c.position}" for c in self.call.criteria]
+
+    def jury_names(self) -> list[str]:
+        return [*self.criterion_names(), "jurors"]
+
+    def names(self) -> list[str]:
+        if self.jury_only:
+            return self.jury_names()
+        return [*APPLICATION_REPORTS, *self.jury_names()]
+
+    def build(self, name: str) -> Chart | None:
+        """The report ``name``, or None when it does not exist or is not for this viewer."""
+        if name not in self.names():
+            return None
+        if name.startswith(JURY_REPORT_PREFIX):
+            return self.criterion(int(name.removeprefix(JURY_REPORT_PREFIX)))
+        if name in PROFILES:
+            return self.profile(name)
+        return getattr(self, name)()
+
+    # Application reports ------------------------------------------------------------
+    def funnel(self) -> Chart:
+        counts = self.applications.by_state
+        return bar_chart(
+            [STATE_LABELS[state] for state in counts],
+            list(counts.values()),
+            title=_l("Dossiers in each state"),
+            label_header=_l("State"),
+            value_label=_l("Dossiers"),
+            rtl=_rtl(),
+        )
+
+    def per_day(self) -> Chart:
+        per_day = self.applications.per_day
+        days = sorted(per_day)
+        return line_chart(
+            days,
+            [per_day[d] for d in days],
+            title=_l("Applications submitted per day"),
+            label_header=_l("Day"),
+            value_label=_l("Submitted"),
+            cumulative=True,
+            cumulative_label=_l("Running total"),
+            markers=[(to_brussels(self.call.closes_at).date(), _l("Closing date"))],
+            date_format=lambda d: format_date(d, "d MMM"),
+            empty_text=_l("No application submitted yet."),
+            rtl=_rtl(),
+        )
+
+    def profile_rows(self, key: str) -> list[tuple[str, object, int]]:
+        """(value, label, count) of a profile report, most frequent first, "not
+        answered" last."""
+        profile = PROFILES[key]
+        counts = self.applications.profile[profile.name]
+        if key == "age":
+            order = [label for _, label in AGE_BANDS]
+            rows = [(band, band, counts[band]) for band in order if counts[band]]
+        else:
+            labels = choice_labels(profile.name)
+            rows = sorted(
+                (
+                    (value, labels.get(value, value), n)
+                    for value, n in counts.items()
+                    if value != UNANSWERED
+                ),
+                key=lambda row: (-row[2], str(row[1])),
+            )
+        if counts[UNANSWERED]:
+            rows.append((UNANSWERED, _l("Not answered"), counts[UNANSWERED]))
+        return rows
+
+    def profile(self, key: str) -> Chart:
+        profile = PROFILES[key]
+        rows = self.profile_rows(key)
+        return bar_chart(
+            [label for _, label, _ in rows],
+            [n for _, _, n in rows],
+            title=profile.title,
+            label_header=profile.label_header,
+            value_label=_l("Dossiers"),
+            empty_text=_l("No application submitted yet."),
+            width=HALF_WIDTH,
+            rtl=_rtl(),
+        )
+
+    def coaching(self) -> Chart:
+        return coaching_chart(coaching_sessions_per_month(self.call), rtl=_rtl())
+
+    # Jury reports --------------------------------------------------------------------
+    def criterion(self, position: int) -> Chart | None:
+        for criterion, scores in self.jury.per_criterion:
+            if criterion.position == position:
+                return histogram(
+                    scores,
+                    title=_l("Scores given for “%(name)s”", name=criterion.name),
+                    lower=criterion.scale_min,
+                    upper=criterion.scale_max,
+                    label_header=_l("Score"),
+                    value_label=_l("Scores given"),
+                    empty_text=_l("No review submitted yet."),
+                    width=HALF_WIDTH,
+                    rtl=_rtl(),
+                )
+        return None
+
+    def jurors(self) -> Chart:
+        jury = self.jury
+        return spread_chart(
+            [spread.name for spread in jury.jurors],
+            [spread.totals for spread in jury.jurors],
+            title=_l("Totals given by each juror (0–100)"),
+            reference=round(jury.jury.mean, 2) if jury.reviews else None,
+            reference_label=_l("Jury mean"),
+            lower=0,
+            upper=100,
+            label_header=_l("Juror"),
+            empty_text=_l("No review submitted yet."),
+            rtl=_rtl(),
+        )
+
+
+def coaching_chart(months: list[tuple[date, int]], *, rtl: bool = False) -> Chart:
+    """Coaching sessions per month (every month from the first to the last, 0 included)."""
+    filled: list[tuple[date, int]] = []
+    if months:
+        counts = dict(months)
+        month, last = min(counts), max(counts)
+        while month <= last:
+            filled.append((month, counts.get(month, 0)))
+            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return column_chart(
+        [month.strftime("%Y-%m") for month, _ in filled],
+        [count for _, count in filled],
+        title=_l("Coaching sessions per month"),
+        label_header=_l("Month"),
+        value_label=_l("Sessions"),
+        empty_text=_l("No coaching session recorded yet."),
+        rtl=rtl,
+    )

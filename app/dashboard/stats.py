@@ -1,0 +1,191 @@
+"""The numbers of a call's dashboard, read in a bounded number of queries.
+
+:func:`application_stats` reads one row per application of the call (status,
+submission time and the five answers the charts count) in ONE statement;
+:func:`jury_stats` reads the submitted reviews pivoted per criterion
+(:func:`app.jury.board.submitted_reviews`, one statement) and the jurors' names
+(one statement). The counting is done in Python and NumPy; nothing grows with the
+number of dossiers but the rows of these statements.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+import numpy as np
+from sqlalchemy import select
+
+from app.applications.models import Application
+from app.auth.models import User
+from app.calls.models import Call
+from app.charts import summarise
+from app.common.clock import to_brussels
+from app.extensions import db
+from app.jury.board import submitted_reviews
+from workflows.application import STATES
+
+#: Answers of the application form counted by the dashboard (app/applications/questions.py).
+PROFILE_ANSWERS = ("moroccan_region", "sector", "channel", "gender")
+
+#: Age bands, by the lowest age of each (age on the call's closing day).
+AGE_BANDS = ((0, "< 25"), (25, "25–34"), (35, "35–44"), (45, "45–54"), (55, "55+"))
+
+#: Key of a missing answer in the counters.
+UNANSWERED = ""
+
+
+@dataclass
+class ApplicationStats:
+    #: Dossiers per lifecycle state (every state, 0 included), in lifecycle order.
+    by_state: dict[str, int]
+    #: First submissions per day (Brussels time).
+    per_day: Counter
+    #: For each answer of PROFILE_ANSWERS and "age": submitted dossiers per value.
+    profile: dict[str, Counter] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_state.values())
+
+    @property
+    def submitted(self) -> int:
+        """Dossiers submitted at least once (whatever happened to them since)."""
+        return sum(self.per_day.values())
+
+
+def age_band(birth_date: object, on: date) -> str:
+    """The age band (a label of AGE_BANDS) of someone born on ``birth_date``, or ""."""
+    try:
+        born = date.fromisoformat(birth_date) if isinstance(birth_date, str) else None
+    except ValueError:
+        born = None
+    if born is None or born > on:
+        return UNANSWERED
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    label = AGE_BANDS[0][1]
+    for lowest, band in AGE_BANDS:
+        if age >= lowest:
+            label = band
+    return label
+
+
+def application_stats(call: Call) -> ApplicationStats:
+    """Counts by state, submissions per day and the applicants' profile, in one query."""
+    answer = Application.answers
+    rows = db.session.execute(
+        select(
+            Application.status,
+            Application.submitted_at,
+            *(answer[name].as_string() for name in PROFILE_ANSWERS),
+            answer["birth_date"].as_string(),
+        ).where(Application.call_id == call.id)
+    )
+    by_state = dict.fromkeys(STATES, 0)
+    per_day: Counter = Counter()
+    profile = {name: Counter() for name in (*PROFILE_ANSWERS, "age")}
+    closing_day = to_brussels(call.closes_at).date()
+    for status, submitted_at, *answers, birth_date in rows:
+        by_state[status] = by_state.get(status, 0) + 1
+        if submitted_at is None:
+            continue  # a draft: its answers are not final, they are not counted
+        per_day[to_brussels(submitted_at).date()] += 1
+        for name, value in zip(PROFILE_ANSWERS, answers, strict=True):
+            profile[name][value or UNANSWERED] += 1
+        profile["age"][age_band(birth_date, closing_day)] += 1
+    return ApplicationStats(by_state=by_state, per_day=per_day, profile=profile)
+
+
+@dataclass
+class JurorSpread:
+    juror_id: int
+    name: str
+    #: Weighted totals (0-100) of the juror's submitted reviews.
+    totals: list[float]
+
+    @cached_property
+    def summary(self):
+        return summarise(self.totals)
+
+
+@dataclass
+class JuryStats:
+    #: Per criterion (in the call's order): the scores given in submitted reviews.
+    per_criterion: list[tuple[object, list[int]]]
+    #: Per juror (by name): the totals of their submitted reviews.
+    jurors: list[JurorSpread]
+    #: Every submitted review's total.
+    totals: list[float]
+
+    @property
+    def reviews(self) -> int:
+        return len(self.totals)
+
+    @cached_property
+    def jury(self):
+        return summarise(self.totals)
+
+    def leaning(self, spread: JurorSpread) -> str:
+        """ "strict", "lenient" or "": a juror's mean more than half the jury's standard
+        deviation below or above the jury's mean (and at least three reviews)."""
+        jury, own = self.jury, spread.summary
+        if own.count < 3 or not jury.stdev:
+            return ""
+        if own.mean < jury.mean - jury.stdev / 2:
+            return "strict"
+        if own.mean > jury.mean + jury.stdev / 2:
+            return "lenient"
+        return ""
+
+
+def jury_stats(call: Call) -> JuryStats:
+    """Scores per criterion and review totals per juror (two queries)."""
+    criteria = list(call.criteria)
+    _dossiers, jurors, matrix = submitted_reviews(call)
+    per_criterion = []
+    for k, criterion in enumerate(criteria):
+        column = matrix[:, k]
+        per_criterion.append((criterion, column[~np.isnan(column)].astype(int).tolist()))
+    if matrix.shape[0] and criteria:
+        weights = np.array([c.weight for c in criteria], dtype=float)
+        lows = np.array([c.scale_min for c in criteria], dtype=float)
+        spans = np.array([c.scale_max - c.scale_min for c in criteria], dtype=float)
+        shares = np.nan_to_num((matrix - lows) / spans, nan=0.0)  # empty counts as the minimum
+        totals = shares @ weights
+    else:
+        totals = np.zeros(0)
+    names = (
+        dict(
+            db.session.execute(
+                select(User.id, User.full_name).where(User.id.in_({int(j) for j in jurors}))
+            ).all()
+        )
+        if jurors.size
+        else {}
+    )
+    totals = np.round(totals, 3)
+    by_juror: dict[int, list[float]] = {}
+    for juror, total in zip(jurors.tolist(), totals.tolist(), strict=True):
+        by_juror.setdefault(juror, []).append(total)
+    spreads = sorted(
+        (JurorSpread(j, names.get(j, str(j)), t) for j, t in by_juror.items()),
+        key=lambda s: (s.name.lower(), s.juror_id),
+    )
+    return JuryStats(
+        per_criterion=per_criterion,
+        jurors=spreads,
+        totals=totals.tolist(),
+    )
+
+
+def coaching_sessions_per_month(call: Call) -> list[tuple[date, int]]:
+    """Coaching sessions held per month for the call's projects: ``[(first day of the
+    month, count)]`` in order.
+
+    The coaching tables are built on another branch (``coaching``): until they are
+    merged this returns no data and the chart shows its empty state. To wire it: one
+    ``GROUP BY`` month of the session date over the sessions of the call's applications.
+    """
+    return []

@@ -1,0 +1,112 @@
+"""The audit trail of a call: search by dossier, user, action and period; pages; exports."""
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from app.auth.models import Role
+from app.extensions import db
+from tests.dashboard.conftest import add_audit, add_dossier
+
+
+@pytest.fixture
+def trail(make_call, make_user):
+    call = make_call("AUD-2026")
+    other_call = make_call("OTH-2026")
+    nadia = make_user(Role.STAFF, full_name="Nadia Bennani", email="nadia@mbi.example")
+    first = add_dossier(call)
+    second = add_dossier(call)
+    elsewhere = add_dossier(other_call)
+    add_audit(first, "declare_eligible", actor=nadia, when=datetime(2026, 2, 1, 10, tzinfo=UTC))
+    add_audit(first, "start_review", when=datetime(2026, 2, 10, 10, tzinfo=UTC))
+    add_audit(
+        second,
+        "request_information",
+        actor=nadia,
+        when=datetime(2026, 2, 5, 23, 30, tzinfo=UTC),  # 6 February in Brussels
+        note="Missing bank statement",
+    )
+    add_audit(elsewhere, "declare_eligible", actor=nadia)
+    db.session.commit()
+    return call, first, second
+
+
+def notes_and_references(html):
+    import re
+
+    return re.findall(r">(AUD-2026-\d{4})</a>", html)
+
+
+def search(client, call, query=""):
+    response = client.get(f"/dashboard/calls/{call.id}/audit{query}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_search_by_dossier_user_action_and_period(client, make_user, login_as, trail):
+    call, first, second = trail
+    login_as(make_user(Role.STAFF))
+    html = search(client, call)
+    assert "3 changes" in html and "OTH-2026" not in html
+    assert notes_and_references(html) == [first.reference, second.reference, first.reference]
+    assert notes_and_references(search(client, call, f"?reference={second.reference.lower()}")) == [
+        second.reference
+    ]
+    assert "2 changes" in search(client, call, "?user=NADIA@")
+    assert "2 changes" in search(client, call, "?user=bennani")
+    system = search(client, call, "?system=1")
+    assert "1 change" in system and "System" in system
+    assert "1 change" in search(client, call, "?trigger=request_information")
+    assert "Missing bank statement" in search(client, call, "?trigger=request_information")
+    # Days are Brussels days, both ends included.
+    assert "1 change" in search(client, call, "?from=2026-02-06&to=2026-02-06")
+    assert "0 changes" in search(client, call, "?from=2026-02-05&to=2026-02-05")
+    assert "2 changes" in search(client, call, "?from=2026-02-02")
+    assert "No change matches" in search(client, call, "?user=nobody")
+    # A wildcard in the search matches only itself.
+    assert "0 changes" in search(client, call, "?user=%25")
+
+
+def test_an_unreadable_date_is_explained_beside_its_field(client, make_user, login_as, trail):
+    call, _, _ = trail
+    login_as(make_user(Role.STAFF))
+    html = search(client, call, "?from=31/31/31&to=2026-02-01")
+    assert "Enter a date as YYYY-MM-DD" in html
+    assert 'aria-describedby="audit-from-error"' in html and 'id="audit-from-error"' in html
+    assert "1 change" in html  # the other filter still applies
+    reversed_period = search(client, call, "?from=2026-03-01&to=2026-02-01")
+    assert "The end of the period comes before its start." in reversed_period
+
+
+def test_the_trail_is_paginated_with_its_filters(client, make_user, login_as, make_call):
+    call = make_call("PAGE-2026")
+    dossier = add_dossier(call)
+    for day in range(1, 29):
+        for hour in (8, 9):
+            add_audit(dossier, "start_review", when=datetime(2026, 2, day, hour, tzinfo=UTC))
+    db.session.commit()
+    login_as(make_user(Role.STAFF))
+    first_page = search(client, call, "?trigger=start_review")
+    assert "56 changes" in first_page and "Page 1 of 2" in first_page
+    assert first_page.count("<time ") == 50
+    assert "page=2" in first_page and "trigger=start_review" in first_page
+    second_page = search(client, call, "?trigger=start_review&page=2")
+    assert second_page.count("<time ") == 6
+
+
+def test_exports_keep_the_filters(client, make_user, login_as, trail):
+    call, _, second = trail
+    login_as(make_user(Role.STAFF))
+    response = client.get(f"/dashboard/calls/{call.id}/audit.xlsx?user=nadia")
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:4] == ["Date and time", "Reference", "Action", "Action code"]
+    assert len(rows) == 3
+    assert rows[1][1] == second.reference and rows[1][3] == "request_information"
+    assert rows[1][0] == datetime(2026, 2, 6, 0, 30)  # Brussels time
+    csv_text = client.get(f"/dashboard/calls/{call.id}/audit.csv?system=1").get_data(as_text=True)
+    assert csv_text.count("\n") == 2 and "start_review" in csv_text
+    page = search(client, call, "?user=nadia")
+    assert f"/dashboard/calls/{call.id}/audit.xlsx?user=nadia" in page
