@@ -34,7 +34,9 @@ $(VENV)/.installed-dev: pyproject.toml
 	touch $(VENV)/.installed $@
 
 # WeasyPrint needs Pango; HarfBuzz-Subset makes PDF letters about 5x faster;
-# DejaVu fonts cover Latin and Arabic. Installed with apt when we are root.
+# fonts-dejavu-core's DejaVu Sans covers Latin and Arabic (checked with fontconfig's
+# :lang=ar; tests/test_i18n_rtl.py renders an Arabic PDF with it); fonts-noto-core's
+# Noto Naskh Arabic is used first by the pages when present. Installed with apt when root.
 SYSTEM_LIBS := libpango-1.0.so.0:libpango-1.0-0 libharfbuzz-subset.so.0:libharfbuzz-subset0
 sysdeps:
 	@missing=""; \
@@ -43,6 +45,9 @@ sysdeps:
 	  ldconfig -p | grep -q "$$lib" || missing="$$missing $$pkg"; \
 	done; \
 	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	if command -v fc-list >/dev/null && ! fc-list :lang=ar family | grep -q .; then \
+	  missing="$$missing fonts-dejavu-core"; \
+	fi; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing system packages:$$missing"; \

@@ -155,6 +155,38 @@ def _register_errors(app: Flask) -> None:
         )
 
 
+#: Date patterns of the templates -> (CLDR date skeleton or width, with the time?).
+_DATE_PATTERNS = {
+    "d MMM y, HH:mm": ("yMMMd", True),
+    "EEE d MMM y, HH:mm": ("yMMMEd", True),
+    "EEEE d MMMM y": ("full", False),
+    "EEEE d MMMM y, HH:mm": ("full", True),
+    "d MMM y": ("yMMMd", False),
+    "HH:mm": (None, True),
+}
+
+
+def local_moment(moment, format: str) -> str:
+    """``moment`` (already in local time) written for the current language."""
+    from babel.dates import format_skeleton
+
+    if format not in _DATE_PATTERNS:
+        return format_datetime(moment, format)
+    locale = get_locale()
+    date_form, with_time = _DATE_PATTERNS[format]
+    time = format_skeleton("Hm", moment, locale=locale) if with_time else None
+    if date_form is None:
+        return time
+    if date_form == "full":
+        day = format_date(moment, "full")
+    else:
+        day = format_skeleton(date_form, moment, locale=locale)
+    if not with_time:
+        return day
+    joined = locale.datetime_formats["medium"].replace("'", "")
+    return joined.replace("{1}", day).replace("{0}", time)
+
+
 def _register_template_helpers(app: Flask) -> None:
     from app.applications.wording import (
         APPLICANT_STATUS,
@@ -167,10 +199,14 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("local_dt")
     def local_dt(moment, format="d MMM y, HH:mm"):
-        """A moment in Brussels time, written for the page's language."""
+        """A moment in Brussels time, written for the page's language.
+
+        The patterns the templates use are written in each language's own order and words
+        (CLDR skeletons: "31 mars 2026, 18:30", "Mar 31, 2026, 18:30", "31 مارس 2026، 18:30");
+        any other pattern is applied as given."""
         if moment is None:
             return "—"
-        return format_datetime(to_brussels(moment), format)
+        return local_moment(to_brussels(moment), format)
 
     @app.template_filter("timedelta")
     def timedelta_filter(delta):

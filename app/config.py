@@ -46,6 +46,8 @@ class Config:
     LANGUAGES = {"fr": "Français", "nl": "Nederlands", "en": "English", "ar": "العربية"}
     #: Languages written right to left.
     RTL_LANGUAGES = frozenset({"ar"})
+    #: WTForms' own messages ("This field is required.") in the page's language.
+    WTF_I18N_ENABLED = True
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "app" / "translations")
 
     # Password hashing: argon2id at OWASP's recommended minimum (19 MiB, t=2, p=1).

@@ -79,9 +79,11 @@ def money(amount, currency: str = "EUR", locale: str | None = None) -> str:
     pattern = None
     if value == value.to_integral_value():
         pattern = re.sub(r"\.0+", "", language.currency_formats["standard"].pattern)
-    return format_currency(
+    text = format_currency(
         value, currency, format=pattern, locale=language, currency_digits=pattern is None
     )
+    # CLDR's currency spacing, which Babel leaves out: "MAD 250,000", not "MAD250,000".
+    return re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", "\u00a0", text)
 
 
 def number(value, digits: int | None = None, locale: str | None = None) -> str:

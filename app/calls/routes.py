@@ -1,6 +1,7 @@
 """Staff pages to list, create and edit calls."""
 
 from babel import Locale
+from babel.lists import format_list
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -159,10 +160,16 @@ def public_call(reference):
         now=now,
         rules=rules,
         # Countries and languages named in the reader's language (MA: Maroc, Marokko, المغرب).
-        nationalities=[
-            reader.territories.get(code, code) for code in rules["accepted_nationalities"]
-        ],
-        spoken=[reader.languages.get(code, code) for code in rules["accepted_languages"]],
+        nationalities=format_list(
+            [reader.territories.get(code, code) for code in rules["accepted_nationalities"]],
+            style="or",
+            locale=reader,
+        ),
+        spoken=format_list(
+            [reader.languages.get(code, code) for code in rules["accepted_languages"]],
+            style="or",
+            locale=reader,
+        ),
         sessions=public_sessions(call, now=now),
         document_kinds=KIND_LABELS,
         remaining=call.closes_at - now,

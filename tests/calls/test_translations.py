@@ -122,8 +122,8 @@ def test_visitors_read_the_call_in_their_language_french_filling_the_gaps(client
     assert "<td>الفريق</td>" in arabic
     assert "هل يجب التحدث بالعربية؟" in arabic and "<p>Non.</p>" in arabic
     # Countries and languages of the conditions are named in the reader's language.
-    assert "Marokko, België" in dutch and "Frans, Arabisch, Engels" in dutch
-    assert "المغرب" in arabic
+    assert "Marokko of België" in dutch and "Frans, Arabisch of Engels" in dutch
+    assert "المغرب أو بلجيكا" in arabic
 
 
 def test_a_juror_scores_with_the_criteria_in_their_language(
