@@ -92,12 +92,15 @@ def add_demo_coaching(call: Call, rng: random.Random) -> str:
         _backdate_assignments(application, started)
         stalled = index % 7 == 3
         last_gap = rng.randint(25, 40) if stalled else rng.randint(1, 12)
-        day = started + timedelta(days=rng.randint(2, 8))
+        first_day = started + timedelta(days=rng.randint(2, 8))
         last_day = today - timedelta(days=last_gap)
-        while day <= last_day:
+        days, day = [], last_day
+        while day >= first_day:  # every 10 to 21 days, back from the last one
+            days.append(day)
+            day -= timedelta(days=rng.randint(10, 21))
+        for day in reversed(days):
             tally["sessions"] += 1
-            tally["items"] += _demo_session(application, coach, day, last_day, rng)
-            day += timedelta(days=rng.randint(10, 21))
+            tally["items"] += _demo_session(application, coach, day, last_day, rng, stalled)
         tally["milestones"] += _demo_milestones(application, coach, started, today, rng)
     _close_two(call, coaches, rng)
     db.session.flush()
@@ -159,7 +162,7 @@ def _backdate_assignments(application: Application, started) -> None:
         row.created_at = moment
 
 
-def _demo_session(application, coach, day, last_day, rng) -> int:
+def _demo_session(application, coach, day, last_day, rng, stalled: bool) -> int:
     from datetime import datetime, time
 
     topics = rng.sample(
@@ -192,8 +195,9 @@ def _demo_session(application, coach, day, last_day, rng) -> int:
     session.created_at = session.updated_at = moment
     for item in session.items:
         item.created_at = moment
-        # Most items are done; recent ones and a few old ones stay open (some overdue).
-        if item.due_on < coaching.today() - timedelta(days=10) and rng.random() < 0.8:
+        # Items past their date are done, except on stalled projects and a rare few
+        # elsewhere (overdue); the others are still open.
+        if item.due_on < coaching.today() and not stalled and rng.random() < 0.98:
             item.done_at = moment + timedelta(days=rng.randint(3, 12))
             item.done_by_id = application.applicant_id if item.owner == "entrepreneur" else coach.id
     db.session.flush()

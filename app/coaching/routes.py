@@ -5,7 +5,7 @@ project in coaching. The entrepreneur's own page is in app/coaching/my_routes.py
 """
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import format_date
+from flask_babel import format_currency, format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -69,6 +69,7 @@ def vocabulary():
         "audit_labels": AUDIT_LABELS,
         "milestone_label": milestone_label,
         "topic_label": topic_label,
+        "money": lambda value: format_currency(value, "EUR"),
     }
 
 

@@ -56,7 +56,10 @@ def staff_call(call_id):
         call=call,
         waiting=waiting,
         lines=lines,
-        stalled=stalled_lines(lines),
+        stalled=sorted(
+            stalled_lines(lines),
+            key=lambda line: (-(line.days_without_session or 0), -line.overdue_items),
+        ),
         coaches=coaching.coaches_with_load(),
         settings=coaching.settings_for(call),
         form=form,

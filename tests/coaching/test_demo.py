@@ -55,13 +55,15 @@ def test_the_coaching_demo_has_coaches_sessions_items_and_milestones(coaching_de
 def test_the_coaching_demo_pages_are_realistic(client, coaching_demo):
     _login(client, "coach1@example.com")
     home = client.get("/coaching/").get_data(as_text=True)  # demo coaches read French
-    assert home.count("/coaching/projects/") >= 4 and "badge--dropped_out" in home  # a stalled one
+    assert home.count("/coaching/projects/") >= 3
     client.post("/logout")
     _login(client, "staff@example.com")
     call_id = db.session.scalar(select(Application.call_id).limit(1))
     page = client.get(f"/coaching/staff/calls/{call_id}").get_data(as_text=True)
     waiting = page.split('id="waiting"')[1].split("</section>")[0]
     assert waiting.count("/assign") == 2 and page.count("/coaching/projects/") > 10
+    stalled = page.split('id="stalled"')[1].split("</section>")[0]
+    assert 1 <= stalled.count("/coaching/projects/") <= 5  # a few stalled, not all
     report = client.get(f"/coaching/staff/calls/{call_id}/report")
     assert report.status_code == 200 and report.get_data(as_text=True).count("<svg") >= 5
 
