@@ -115,3 +115,26 @@ def test_the_same_coach_twice_is_refused(staff, coach, project):
         coaching.assign_coach(project, coach, "primary", actor=staff)
     with pytest.raises(CoachingError, match="other role"):
         coaching.assign_coach(project, coach, "morocco", actor=staff)
+
+
+def test_staff_open_a_confirmed_project_and_assign_its_coaches_from_its_page(
+    client, login_as, staff, coach, other_coach, make_confirmed
+):
+    application = make_confirmed()
+    login_as(staff)
+    page = client.get(f"/coaching/projects/{application.id}").get_data(as_text=True)
+    assert "No coach assigned." in page and "Carla Coach (0 followed)" in page
+    client.post(
+        f"/coaching/staff/projects/{application.id}/assign",
+        data={"coach_id": coach.id, "role": "primary"},
+    )
+    client.post(
+        f"/coaching/staff/projects/{application.id}/assign",
+        data={"coach_id": other_coach.id, "role": "morocco"},
+    )
+    page = client.get(f"/coaching/projects/{application.id}").get_data(as_text=True)
+    assert "Main coach: Carla Coach" in page and "Coach in Morocco: Omar Other" in page
+    response = client.post(f"/coaching/staff/projects/{application.id}/end-morocco")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert set(coaching.current_assignments(application)) == {"primary"}
