@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.applications.models import Application, AuditEntry
-from app.applications.services import apply_transition
+from app.applications.services import apply_transition, flush_transitions
 from app.auth.models import Role, RoleGrant, User
 from app.calls.models import Call
 from app.coaching.models import (
@@ -233,6 +233,11 @@ def assign_coach(
     _audit(application, actor, "coach_assigned", {"coach": coach.id, "role": role})
     if application.status == "confirmed":
         apply_transition(application, "start_coaching", actor=actor)
+    else:
+        # Bump the application's version: of two staff members reassigning at once,
+        # the second one is refused (ConcurrentUpdate) instead of adding a second coach.
+        application.updated_at = now
+        flush_transitions()
     db.session.flush()
     return assignment
 
