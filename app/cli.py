@@ -38,11 +38,13 @@ def readme_with_diagram(readme: str) -> str:
 
 
 def register_cli(app: Flask) -> None:
+    from app.coaching.cli import register_coaching_cli
     from app.jury.cli import register_jury_cli
     from app.selection.cli import register_selection_cli
 
     register_jury_cli(app)
     register_selection_cli(app)
+    register_coaching_cli(app)
 
     @app.cli.command("demo")
     @click.option(
@@ -64,7 +66,7 @@ def register_cli(app: Flask) -> None:
         "--stage",
         default="applications",
         show_default=True,
-        type=click.Choice(["applications", "eligibility", "scoring", "decided"]),
+        type=click.Choice(["applications", "eligibility", "scoring", "decided", "coaching"]),
         help="How far the demo call has gone.",
     )
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database holds a call.")

@@ -88,3 +88,21 @@ def expire_confirmations_task() -> int:
         finally:
             db.session.remove()
     return lapsed
+
+
+@huey.periodic_task(crontab(day_of_week="1", hour="7", minute="0"))
+def coaching_digest_task() -> int:
+    """Every Monday at 07:00: mail each coach the stalled projects they follow."""
+    from app.coaching.followup import send_digests
+    from app.extensions import db
+
+    with _app_context():
+        try:
+            sent = send_digests()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        finally:
+            db.session.remove()
+    return sent

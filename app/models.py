@@ -3,6 +3,17 @@
 from app.applications.models import Application, AuditEntry
 from app.auth.models import AccountToken, RoleGrant, User
 from app.calls.models import Call, Criterion
+from app.coaching.models import (
+    ActionComment,
+    ActionItem,
+    CoachAssignment,
+    CoachingAudit,
+    CoachingClosure,
+    CoachingSession,
+    CoachingSettings,
+    CoachProfile,
+    MilestoneProgress,
+)
 from app.documents.models import Document
 from app.info_sessions.models import InfoSession, SessionRegistration
 from app.jury.models import (
@@ -13,6 +24,15 @@ from app.outbox.models import OutboxMessage
 from app.selection.models import SelectionDecision, SelectionRound
 
 __all__ = [
+    "ActionComment",
+    "ActionItem",
+    "CoachAssignment",
+    "CoachingAudit",
+    "CoachingClosure",
+    "CoachingSession",
+    "CoachingSettings",
+    "CoachProfile",
+    "MilestoneProgress",
     "AccountToken",
     "SelectionDecision",
     "SelectionRound",

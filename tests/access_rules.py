@@ -4,10 +4,21 @@ Answers: 200 (allowed page), 302 (allowed action, or a redirect by design),
 "login" (anonymous sent to the login page), 404 (not allowed: nobody learns what exists).
 Roles: anonymous; owner (the applicant who owns the world's application); applicant
 (another applicant); staff; juror (assigned to the application, no conflict);
-conflicted (a juror assigned but in conflict); chair; coach.
+conflicted (a juror assigned but in conflict); chair; coach (follows the owner's project
+in coaching, see tests/coaching/access.py); other_coach (a coach who does not follow it).
 """
 
-ROLES = ["anonymous", "owner", "applicant", "staff", "juror", "conflicted", "chair", "coach"]
+ROLES = [
+    "anonymous",
+    "owner",
+    "applicant",
+    "staff",
+    "juror",
+    "conflicted",
+    "chair",
+    "coach",
+    "other_coach",
+]
 SIGNED_IN = ROLES[1:]
 STAFF = {"staff"}
 APPLICANTS = {"owner", "applicant"}

@@ -54,6 +54,7 @@ def world(app, make_user, make_call, make_application):
         "conflicted": make_user(Role.JUROR),
         "chair": make_user(Role.CHAIR),
         "coach": make_user(Role.COACH),
+        "other_coach": make_user(Role.COACH),
     }
     call = make_call("MBI-2026")
     application = make_application("submitted", call=call, applicant=users["owner"])

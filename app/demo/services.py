@@ -352,13 +352,17 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
             submitted += 1
     add_demo_sessions(call, rng, faker)
     stage_note = ""
-    if stage in ("eligibility", "scoring", "decided"):
+    if stage in ("eligibility", "scoring", "decided", "coaching"):
         decided = _eligibility_stage(call, rng, all_passing=stage != "eligibility")
         stage_note = f" Eligibility: {decided}."
-    if stage in ("scoring", "decided"):
+    if stage in ("scoring", "decided", "coaching"):
         stage_note += f" Jury: {_scoring_stage(call, rng)}."
-    if stage == "decided":
+    if stage in ("decided", "coaching"):
         stage_note += f" Selection: {_decided_stage(call, rng)}."
+    if stage == "coaching":
+        from app.coaching.demo import add_demo_coaching
+
+        stage_note += f" Coaching: {add_demo_coaching(call, rng)}."
     return (
         f"Demo loaded: call {DEMO_CALL}, {JURORS} jurors, 1 chair, {COACHES} coaches, "
         f"{applications} applications ({submitted} submitted, {applications - submitted} drafts). "

@@ -1,6 +1,6 @@
 """i18n: texts of calls and criteria in the other languages (French stays in the columns)
 
-Revision ID: 0009_i18n
+Revision ID: 0007_i18n
 Revises: 0006_selection_rules
 Create Date: 2026-11-29 07:39:07.534179
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_i18n'
+revision = '0007_i18n'
 down_revision = '0006_selection_rules'
 branch_labels = None
 depends_on = None

@@ -1,0 +1,217 @@
+"""Forms of coaching: assignment, coach profile, settings, sessions, items, milestones."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.calls.forms import LANGUAGE_CHOICES
+from app.coaching.vocabulary import (
+    FACT_LABELS,
+    LOCATION_LABELS,
+    MODE_LABELS,
+    OUTCOME_LABELS,
+    OWNER_LABELS,
+    PLACE_LABELS,
+    ROLE_LABELS,
+    STANDARD_MILESTONES,
+    STANDARD_TOPICS,
+)
+
+TOO_LONG = _l("At most %(max)d characters.")
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+def _checkboxes(label, choices=None, **kw) -> SelectMultipleField:
+    return SelectMultipleField(
+        label,
+        choices=choices or [],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=False,
+        **kw,
+    )
+
+
+class AssignForm(FlaskForm):
+    coach_id = SelectField(
+        _l("Coach"), coerce=int, validators=[InputRequired(_l("Please choose a coach."))]
+    )
+    role = SelectField(_l("As"), choices=_choices(ROLE_LABELS), default="primary")
+
+
+class ProfileForm(FlaskForm):
+    languages = _checkboxes(_l("Languages"), LANGUAGE_CHOICES)
+    location = SelectField(_l("Works in"), choices=_choices(LOCATION_LABELS))
+    capacity = IntegerField(
+        _l("Entrepreneurs at most"),
+        default=8,
+        validators=[InputRequired(_l("Give a number between 1 and 100."))],
+    )
+
+
+class SettingsForm(FlaskForm):
+    topics = _checkboxes(_l("Standard topics"), _choices(STANDARD_TOPICS))
+    custom_topics = TextAreaField(
+        _l("The programme's own topics"),
+        description=_l("One per line."),
+        validators=[Optional(), Length(max=2000, message=TOO_LONG)],
+    )
+    milestones = _checkboxes(
+        _l("Standard milestones"),
+        [SelectChoice(key, entry["label"]) for key, entry in STANDARD_MILESTONES.items()],
+    )
+    custom_milestones = TextAreaField(
+        _l("The programme's own milestones"),
+        description=_l("One per line."),
+        validators=[Optional(), Length(max=2000, message=TOO_LONG)],
+    )
+    stall_days = IntegerField(
+        _l("A project without a session for more than this many days is stalled"),
+        default=21,
+        validators=[InputRequired(_l("Give a number of days."))],
+    )
+
+
+class ItemForm(Form):
+    """One action item; a row without text is ignored."""
+
+    text = StringField(
+        _l("Action item"), validators=[Optional(), Length(max=500, message=TOO_LONG)]
+    )
+    owner = SelectField(_l("Who does it"), choices=_choices(OWNER_LABELS), default="entrepreneur")
+    due_on = DateField(_l("Due on"), validators=[Optional()], render_kw={"type": "date"})
+
+
+class SessionForm(FlaskForm):
+    held_on = DateField(
+        _l("Date of the session"),
+        validators=[InputRequired(_l("Give the date of the session."))],
+        render_kw={"type": "date"},
+    )
+    duration_minutes = IntegerField(
+        _l("Duration (minutes)"),
+        validators=[InputRequired(_l("Give the duration in minutes."))],
+    )
+    mode = RadioField(_l("How"), choices=_choices(MODE_LABELS), default="in_person")
+    place = RadioField(_l("Where"), choices=_choices(PLACE_LABELS), default="belgium")
+    topics = _checkboxes(_l("Topics"))
+    tags = StringField(
+        _l("Tags"),
+        description=_l("Your own words, separated by commas."),
+        validators=[Optional(), Length(max=400, message=TOO_LONG)],
+    )
+    summary = TextAreaField(
+        _l("Summary shared with the entrepreneur"),
+        validators=[Optional(), Length(max=10000, message=TOO_LONG)],
+    )
+    private_notes = TextAreaField(
+        _l("Private notes"),
+        description=_l("Read by coaches and the programme staff only, never by the entrepreneur."),
+        validators=[Optional(), Length(max=10000, message=TOO_LONG)],
+    )
+    next_session_on = DateField(
+        _l("Next session"), validators=[Optional()], render_kw={"type": "date"}
+    )
+    items = FieldList(FormField(ItemForm), min_entries=3, max_entries=10)
+
+    def data_for_service(self) -> dict:
+        return {
+            "held_on": self.held_on.data,
+            "duration_minutes": self.duration_minutes.data,
+            "mode": self.mode.data,
+            "place": self.place.data,
+            "topics": self.topics.data or [],
+            "tags": [tag for tag in (self.tags.data or "").split(",")],
+            "summary": self.summary.data,
+            "private_notes": self.private_notes.data,
+            "next_session_on": self.next_session_on.data,
+            "items": [
+                {"text": row.text.data, "owner": row.owner.data, "due_on": row.due_on.data}
+                for row in (self.items or [])
+            ],
+        }
+
+
+class EditSessionForm(SessionForm):
+    items = None
+
+
+class NewItemForm(FlaskForm):
+    text = StringField(
+        _l("Action item"),
+        validators=[
+            InputRequired(_l("Describe the action item.")),
+            Length(max=500, message=TOO_LONG),
+        ],
+    )
+    owner = SelectField(_l("Who does it"), choices=_choices(OWNER_LABELS), default="entrepreneur")
+    due_on = DateField(_l("Due on"), validators=[Optional()], render_kw={"type": "date"})
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Comment"),
+        validators=[
+            InputRequired(_l("Write a comment first.")),
+            Length(max=2000, message=TOO_LONG),
+        ],
+    )
+
+
+class MilestoneForm(FlaskForm):
+    target_on = DateField(_l("Target date"), validators=[Optional()], render_kw={"type": "date"})
+    reached_on = DateField(_l("Reached on"), validators=[Optional()], render_kw={"type": "date"})
+    register_number = StringField(
+        FACT_LABELS["register_number"], validators=[Optional(), Length(max=120, message=TOO_LONG)]
+    )
+    amount_eur = DecimalField(FACT_LABELS["amount_eur"], places=2, validators=[Optional()])
+    source = StringField(
+        FACT_LABELS["source"], validators=[Optional(), Length(max=120, message=TOO_LONG)]
+    )
+    jobs = IntegerField(FACT_LABELS["jobs"], validators=[Optional()])
+    evidence_note = TextAreaField(
+        _l("Evidence (a note)"), validators=[Optional(), Length(max=2000, message=TOO_LONG)]
+    )
+    evidence = FileField(_l("Evidence (a PDF or an image)"))
+
+    def data_for_service(self) -> dict:
+        amount = self.amount_eur.data
+        return {
+            "target_on": self.target_on.data,
+            "reached_on": self.reached_on.data,
+            "register_number": self.register_number.data or None,
+            "amount_eur": float(amount) if amount is not None else None,
+            "source": self.source.data or None,
+            "jobs": self.jobs.data,
+            "evidence_note": self.evidence_note.data,
+        }
+
+
+class CloseForm(FlaskForm):
+    outcome = RadioField(_l("Coaching ends"), choices=_choices(OUTCOME_LABELS), default="completed")
+    text = TextAreaField(
+        _l("Closing report, or the reason for dropping out"),
+        validators=[
+            InputRequired(_l("Write the closing report or the reason.")),
+            Length(max=10000, message=TOO_LONG),
+        ],
+    )
