@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 
 import numpy as np
@@ -182,10 +182,25 @@ def jury_stats(call: Call) -> JuryStats:
 
 def coaching_sessions_per_month(call: Call) -> list[tuple[date, int]]:
     """Coaching sessions held per month for the call's projects: ``[(first day of the
-    month, count)]`` in order.
+    month, count)]`` in order, months without a session included between the first and
+    the last. One query (the session dates; counted here, the same on SQLite and
+    PostgreSQL)."""
+    from app.coaching.models import CoachingSession
 
-    The coaching tables are built on another branch (``coaching``): until they are
-    merged this returns no data and the chart shows its empty state. To wire it: one
-    ``GROUP BY`` month of the session date over the sessions of the call's applications.
-    """
-    return []
+    days = db.session.scalars(
+        select(CoachingSession.held_on)
+        .join(Application, Application.id == CoachingSession.application_id)
+        .where(Application.call_id == call.id)
+    ).all()
+    if not days:
+        return []
+    counts: dict[date, int] = {}
+    for day in days:
+        month = day.replace(day=1)
+        counts[month] = counts.get(month, 0) + 1
+    first, last = min(counts), max(counts)
+    months, month = [], first
+    while month <= last:
+        months.append((month, counts.get(month, 0)))
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months

@@ -219,3 +219,37 @@ def test_the_chair_sees_the_jury_part_of_their_call_only(
     assert client.get(f"/dashboard/calls/{full_call.id}/reports/funnel.csv").status_code == 404
     assert client.get(f"/dashboard/calls/{other.id}").status_code == 404
     assert client.get(f"/dashboard/calls/{full_call.id}/audit").status_code == 404
+
+
+def test_the_coaching_chart_counts_sessions_per_month_gaps_included(
+    client, staff, make_call, make_application, make_user
+):
+    from datetime import date
+
+    from app.auth.models import Role
+    from app.coaching.models import CoachingSession
+    from app.dashboard.stats import coaching_sessions_per_month
+    from app.extensions import db
+
+    call = make_call("COACHED-2026")
+    project = make_application("coaching", call=call)
+    coach = make_user(Role.COACH)
+    for day in (date(2026, 3, 2), date(2026, 3, 20), date(2026, 5, 4)):
+        db.session.add(
+            CoachingSession(
+                application_id=project.id,
+                coach_id=coach.id,
+                held_on=day,
+                duration_minutes=60,
+                mode="video",
+                place="online",
+            )
+        )
+    db.session.commit()
+    assert coaching_sessions_per_month(call) == [
+        (date(2026, 3, 1), 2),
+        (date(2026, 4, 1), 0),
+        (date(2026, 5, 1), 1),
+    ]
+    text = client.get(f"/dashboard/calls/{call.id}/charts/coaching.svg").get_data(as_text=True)
+    assert "No coaching session recorded yet." not in text
