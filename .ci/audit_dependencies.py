@@ -29,7 +29,7 @@ def project_page(name: str) -> dict | None:
 
 
 def main() -> int:
-    run = subprocess.run(  # nosec B603 - fixed command, no shell
+    run = subprocess.run(  # noqa: S603  # nosec B603 - fixed command, no shell
         [
             str(BIN / "pip-audit"),
             "--format",
