@@ -95,6 +95,7 @@ AREAS = (
     "jury",
     "coaching",
     "outbox",
+    "privacy",
 )
 
 
