@@ -134,6 +134,7 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     JOBS_URL = "immediate://"
+    REQUEST_LOG = False  # tests/test_hardening.py turns it on where it looks at it
 
     def __init__(self, database_url: str, instance_dir: Path) -> None:
         self.INSTANCE_DIR = instance_dir

@@ -220,11 +220,13 @@ class _Lines(logging.Handler):
 
 
 @pytest.fixture
-def request_lines():
+def request_lines(app):
     handler = _Lines()
     logger = logging.getLogger("impulse.request")
     logger.addHandler(handler)
+    app.config["REQUEST_LOG"] = True
     yield handler.lines
+    app.config["REQUEST_LOG"] = False
     logger.removeHandler(handler)
 
 
