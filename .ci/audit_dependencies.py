@@ -10,7 +10,7 @@ version. It prints how many packages were audited and which could not be.
 from __future__ import annotations
 
 import json
-import subprocess  # nosec B404 - runs pip-audit and nothing else
+import subprocess  # nosec B404 # runs pip-audit and nothing else
 import sys
 import urllib.request
 from importlib import metadata
@@ -22,14 +22,14 @@ BIN = Path(sys.executable).parent
 def project_page(name: str) -> dict | None:
     url = f"https://pypi.org/pypi/{name}/json"
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:  # nosec B310 - fixed https URL
+        with urllib.request.urlopen(url, timeout=30) as response:  # nosec B310 # fixed https URL
             return json.load(response)
     except OSError:
         return None
 
 
 def main() -> int:
-    run = subprocess.run(  # noqa: S603  # nosec B603 - fixed command, no shell
+    run = subprocess.run(  # noqa: S603  # nosec B603 # fixed command, no shell
         [
             str(BIN / "pip-audit"),
             "--format",

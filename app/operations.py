@@ -22,7 +22,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - pg_dump and pg_restore, fixed arguments, no shell
+import subprocess  # nosec B404 # pg_dump and pg_restore, fixed arguments, no shell
 import tarfile
 import tempfile
 from pathlib import Path, PurePosixPath
@@ -64,7 +64,7 @@ def _run(program: str, arguments: list[str], env: dict) -> None:
     executable = shutil.which(program)
     if executable is None:
         raise OperationError(f"{program} not found: install the PostgreSQL client")
-    result = subprocess.run(  # noqa: S603  # nosec B603 - a fixed program, no shell
+    result = subprocess.run(  # noqa: S603  # nosec B603 # a fixed program, no shell
         [executable, *arguments], env=env, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
