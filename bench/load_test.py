@@ -71,10 +71,12 @@ def query(env, code: str):
         [str(BIN / "python"), "-c", script],
         cwd=ROOT,
         env=env,
-        check=True,
+        check=False,
         text=True,
         capture_output=True,
     )
+    if run.returncode != 0:
+        raise SystemExit(run.stderr[-3000:])
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
@@ -101,8 +103,9 @@ jurors = {}
 for email, assignment in rows:
     jurors.setdefault(email, []).append(assignment)
 def with_role(role):
-    return [e for e in db.session.scalars(select(User.email).join(RoleGrant)
-            .where(RoleGrant.role == role).order_by(User.id))]
+    return list(db.session.scalars(
+        select(User.email).join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == role).order_by(User.id)))
 result = {
     "call_id": call.id,
     "applications": db.session.scalar(select(func.count()).select_from(Application)),
@@ -197,7 +200,7 @@ def main() -> int:
         [str(BIN / "gunicorn"), "--workers", str(args.workers), "--bind",
          f"127.0.0.1:{args.port}", "--access-logfile", "-", "--error-logfile",
          str(work / "gunicorn.err"), "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(work / "server.log").open("w"),
     )  # fmt: skip
     try:
         wait_for(host + "/healthz")

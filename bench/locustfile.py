@@ -25,7 +25,8 @@ PDF = b"%PDF-1.4\n% load test\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 class FormReader(HTMLParser):
-    """The fields of the first form whose action contains ``action``, as a browser posts them."""
+    """The fields of the first POST form whose action contains ``action`` (or that posts
+    to the page itself), as a browser posts them."""
 
     def __init__(self, action: str):
         super().__init__()
@@ -36,8 +37,10 @@ class FormReader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and not self.done and self.action in (attrs.get("action") or ""):
-            self.inside = True
+        target = attrs.get("action") or ""
+        if tag == "form" and not self.done and (attrs.get("method") or "").lower() == "post":
+            # a form without action posts to the page itself
+            self.inside = not target or self.action in target
         if not self.inside:
             return
         name = attrs.get("name")

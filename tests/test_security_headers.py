@@ -22,6 +22,7 @@ def test_every_page_carries_the_security_headers(app, client):
         assert "'unsafe-inline'" not in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert headers["X-Frame-Options"] == "DENY"
         assert "Strict-Transport-Security" not in headers  # development: no HSTS
 
 

@@ -14,6 +14,7 @@ from app.privacy import bp
 from app.privacy.models import DocumentDisposal, ErasureRequest, ErasureStatus
 from app.privacy.services import (
     PrivacyError,
+    accesses_to_application,
     accesses_to_documents_of,
     applications_in_progress,
     approve_erasure,
@@ -128,3 +129,9 @@ def decide_erasure(request_id):
     db.session.commit()
     flash(done, "success")
     return redirect(url_for("privacy.erasure_queue"))
+
+
+@bp.app_template_global()
+def document_reads(application) -> list:
+    """For the applicant's dossier: who read its identity document and criminal record."""
+    return accesses_to_application(application.id)

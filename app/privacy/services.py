@@ -64,6 +64,16 @@ def accesses_to_documents_of(user: User, limit: int = 500) -> list[DocumentAcces
     ).all()
 
 
+def accesses_to_application(application_id: int, limit: int = 50) -> list[DocumentAccess]:
+    """Who read the sensitive documents of one application, newest first."""
+    return db.session.scalars(
+        select(DocumentAccess)
+        .where(DocumentAccess.application_id == application_id)
+        .order_by(DocumentAccess.at.desc(), DocumentAccess.id.desc())
+        .limit(limit)
+    ).all()
+
+
 # Download of everything ------------------------------------------------------------------
 
 

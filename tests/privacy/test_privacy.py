@@ -77,6 +77,9 @@ def test_every_download_of_an_identity_document_is_logged_and_shown_to_the_appli
     assert "Sara Staff" in page and "Jamal Juror" in page
     assert "Programme staff" in page and "Juror" in page
     assert "Identity document" in page
+    dossier = client.get(f"/applications/{application.id}", headers=EN).get_data(as_text=True)
+    assert "Who read my identity document" in dossier
+    assert "Sara Staff" in dossier and "Jamal Juror" in dossier
 
 
 def test_a_refused_download_is_not_logged(client, login_as, make_user, make_application):
