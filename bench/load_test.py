@@ -39,7 +39,7 @@ def environment(args, instance: Path) -> dict:
         RATELIMIT_STORAGE_URI=f"{args.redis}/15",
         # 50 people log in from one address: the login limit is raised, not switched off.
         LOGIN_RATE_LIMIT="10000 per minute",
-        REQUEST_LOG="0",
+        REQUEST_LOG="1",  # one JSON line per request: the time spent inside the app
         IMPULSE_INSTANCE_DIR=str(instance),
         DOCUMENT_STORE=str(instance / "documents"),
         SECRET_KEY="load-test-secret-key-" + "x" * 30,
@@ -166,6 +166,26 @@ def report(stats_csv: Path, seconds: float) -> tuple[int, list[str]]:
     return errors, slow
 
 
+def server_side(log: Path) -> None:
+    """p50/p95 of the time spent inside the app (the request log's ``ms``), per route."""
+    import re
+    import statistics
+
+    times: dict[str, list[float]] = {}
+    for line in log.read_text().splitlines():
+        if not line.startswith("{"):
+            continue
+        entry = json.loads(line)
+        path = re.sub(r"/\d+", "/<id>", entry["path"])
+        times.setdefault(f"{entry['method']} {path}", []).append(entry["ms"])
+    print(f"\n{'inside the app (request log)':<52} {'reqs':>6} {'p50':>6} {'p95':>6}")
+    for name, values in sorted(times.items()):
+        if len(values) < 5:
+            continue
+        cuts = statistics.quantiles(values, n=20)
+        print(f"{name:<52} {len(values):>6} {statistics.median(values):>6.0f} {cuts[18]:>6.0f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -220,6 +240,7 @@ def main() -> int:
         print(locust.stdout[-3000:], locust.stderr[-3000:], file=sys.stderr)
         return 2
     errors, slow = report(work / "load_stats.csv", seconds)
+    server_side(work / "server.log")
     failures = work / "load_failures.csv"
     if errors:
         for row in list(csv.DictReader(failures.open()))[:10]:

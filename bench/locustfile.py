@@ -15,8 +15,9 @@ import re
 import uuid
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlencode
 
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 
 ACCOUNTS = json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text())
 PASSWORD = "impulse-demo"  # noqa: S105 - the documented demo password
@@ -87,7 +88,7 @@ def csrf(html: str) -> str:
     return match.group(1) if match else ""
 
 
-class Person(HttpUser):
+class Person(FastHttpUser):
     abstract = True
     pool: list = []
     #: Whether several simulated people may share one account (staff, coaches).
@@ -100,15 +101,30 @@ class Person(HttpUser):
             if not self.pool:
                 raise RuntimeError(f"no account left for {type(self).__name__}")
             self.account = self.pool.pop()
-        page = self.client.get("/login", name="GET /login").text
-        response = self.client.post(
-            "/login",
-            data={"email": self.account["email"], "password": PASSWORD, "csrf_token": csrf(page)},
-            name="POST /login",
+        self.login()
+
+    def post_form(self, url: str, data: dict, name: str):
+        """POST ``data`` as a browser does (repeated names for lists), without following."""
+        return self.client.post(
+            url,
+            data=urlencode(data, doseq=True),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            name=name,
             allow_redirects=False,
+            catch_response=True,
         )
-        if response.status_code != 302:
-            response.failure(f"login refused for {self.account['email']}")
+
+    def login(self):
+        page = self.client.get("/login", name="GET /login").text
+        with self.post_form(
+            "/login",
+            {"email": self.account["email"], "password": PASSWORD, "csrf_token": csrf(page)},
+            "POST /login",
+        ) as response:
+            if response.status_code == 302:
+                response.success()
+            else:
+                response.failure(f"login refused for {self.account['email']}")
 
 
 class Applicant(Person):
@@ -143,10 +159,20 @@ class Applicant(Person):
         page = self.client.get(
             f"/applications/{application_id}/documents", name="GET documents"
         ).text
+        boundary = uuid.uuid4().hex
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+                f'{csrf(page)}\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+                f'filename="cv.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+            ).encode()
+            + PDF
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
         with self.client.post(
             f"/applications/{application_id}/documents/cv",
-            data={"csrf_token": csrf(page)},
-            files={"file": ("cv.pdf", PDF, "application/pdf")},
+            data=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
             name="POST upload",
             allow_redirects=False,
             catch_response=True,
@@ -189,9 +215,7 @@ class Juror(Person):
                 data[name] = str(random.randint(4, 9))
         data["overall_comment"] = "Load test review."
         data["action"] = "submit"
-        with self.client.post(
-            url, data=data, name="POST score (submit)", allow_redirects=False, catch_response=True
-        ) as response:
+        with self.post_form(url, data, "POST score (submit)") as response:
             if response.status_code == 302:
                 WRITES["reviews"].append(assignment_id)
                 response.success()
