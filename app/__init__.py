@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, has_request_context, render_template, request
+from flask import Flask, Response, has_request_context, render_template, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.common.headers import init_security_headers
+from app.common.request_log import init_request_log
 from app.config import PROJECT_ROOT, Config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.i18n import current_locale, localized, money, number, percent, text_direction
@@ -25,6 +26,12 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.from_object(config or Config())
     app.jinja_env.add_extension("jinja2.ext.do")
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    if app.config.get("PROXY_COUNT", 0) > 0:
+        # Believe exactly PROXY_COUNT proxies: a client cannot forge its address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -45,6 +52,7 @@ def create_app(config: Config | None = None) -> Flask:
     _register_blueprints(app)
     _register_errors(app)
     init_security_headers(app)
+    init_request_log(app)
     _register_template_helpers(app)
 
     from app.cli import register_cli
@@ -89,6 +97,7 @@ AREAS = (
     "coaching",
     "outbox",
     "dashboard",
+    "privacy",
 )
 
 
@@ -106,6 +115,10 @@ def _register_errors(app: Flask) -> None:
 
     def page(status: int, title: str, message: str):
         db.session.rollback()
+        from flask.globals import request_ctx
+
+        if request_ctx.url_adapter is None:  # a Host outside TRUSTED_HOSTS: no links to build
+            return Response(f"{title}\n{message}\n", status, mimetype="text/plain")
         return render_template(
             "errors/error.html", status=status, title=title, message=message
         ), status

@@ -40,11 +40,13 @@ def readme_with_diagram(readme: str) -> str:
 def register_cli(app: Flask) -> None:
     from app.coaching.cli import register_coaching_cli
     from app.jury.cli import register_jury_cli
+    from app.privacy.cli import register_privacy_cli
     from app.selection.cli import register_selection_cli
 
     register_jury_cli(app)
     register_selection_cli(app)
     register_coaching_cli(app)
+    register_privacy_cli(app)
 
     @app.cli.command("demo")
     @click.option(

@@ -58,10 +58,35 @@ class Config:
     PASSWORD_RESET_HOURS = 2
     INVITATION_DAYS = 14
 
-    # Rate limits (Flask-Limiter). Memory in development, Redis in production.
+    # Rate limits (Flask-Limiter), per client address. Memory in development; in
+    # production RATELIMIT_STORAGE_URI (redis://...) so that every worker counts together.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per minute; 20 per hour")
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get(
+        "PASSWORD_RESET_RATE_LIMIT", "5 per minute; 20 per hour"
+    )
+    SESSION_REGISTRATION_RATE_LIMIT = os.environ.get(
+        "SESSION_REGISTRATION_RATE_LIMIT", "10 per minute; 50 per hour"
+    )
+    #: The public verification page of letters (/verify/<code>): see app.common.limits.
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute; 300 per hour")
+
+    # Behind a reverse proxy. TRUSTED_HOSTS (comma-separated, Flask 3.1) refuses any
+    # other Host header with 400; PROXY_COUNT is the number of proxies in front of the
+    # app whose X-Forwarded-For/-Proto/-Host are believed (0: none, no ProxyFix).
+    TRUSTED_HOSTS = [
+        host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()
+    ] or None
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+    # Logs: one JSON line per request (request id, user, method, path, status, latency).
+    REQUEST_LOG = os.environ.get("REQUEST_LOG", "1") == "1"
+
+    # Personal data: documents of applications not selected are deleted this many
+    # months after the decision (flask --app wsgi privacy retention; a periodic job).
+    RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "12"))
 
     # Mail: SMTP when MAIL_SERVER is set, otherwise messages are written to the log.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
@@ -81,6 +106,9 @@ class Config:
     #: Largest accepted request (Flask answers 413 above it).
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 12 * 1024 * 1024))
 
+    #: Decision letters (PDF), when the letters area stores them on disk; backed up.
+    LETTER_STORE = Path(os.environ.get("LETTER_STORE", INSTANCE_DIR / "letters"))
+
     #: Public address of the site, for links in emails and letters.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
@@ -94,6 +122,11 @@ class Config:
             self.RATELIMIT_STORAGE_URI = os.environ.get(
                 "RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL", "memory://")
             )
+            if self.RATELIMIT_STORAGE_URI.startswith("memory://"):
+                raise RuntimeError(
+                    "RATELIMIT_STORAGE_URI (redis://...) must be set in production: "
+                    "in-memory counters are per worker."
+                )
         self.SECRET_KEY = secret or _development_secret_key(self.INSTANCE_DIR)
 
 
@@ -106,10 +139,12 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     JOBS_URL = "immediate://"
+    REQUEST_LOG = False  # tests/test_hardening.py turns it on where it looks at it
 
     def __init__(self, database_url: str, instance_dir: Path) -> None:
         self.INSTANCE_DIR = instance_dir
         self.DOCUMENT_STORE = instance_dir / "documents"
+        self.LETTER_STORE = instance_dir / "letters"
         super().__init__()
         self.SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only
         self.SQLALCHEMY_DATABASE_URI = database_url

@@ -10,6 +10,7 @@ they may be enqueued from a commit hook.
 
 from __future__ import annotations
 
+import logging
 import os
 from contextlib import nullcontext
 from pathlib import Path
@@ -106,3 +107,29 @@ def coaching_digest_task() -> int:
         finally:
             db.session.remove()
     return sent
+
+
+@huey.periodic_task(crontab(hour="3", minute="30"))
+def retention_task() -> int:
+    """Every night: delete the documents of applications not selected, RETENTION_MONTHS
+    after the decision (``flask --app wsgi privacy retention --dry-run`` shows what goes)."""
+    from flask import current_app
+
+    from app.extensions import db
+    from app.privacy.cli import retention_report
+    from app.privacy.services import apply_retention
+
+    with _app_context():
+        months = current_app.config["RETENTION_MONTHS"]
+        try:
+            items = apply_retention(months)
+            report = retention_report(items, months=months, dry_run=False)
+            deleted = sum(len(item.documents) for item in items)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        finally:
+            db.session.remove()
+    logging.getLogger("impulse.privacy").info(report)
+    return deleted

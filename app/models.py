@@ -21,6 +21,7 @@ from app.jury.models import (
     JuryAssignment,
 )
 from app.outbox.models import OutboxMessage
+from app.privacy.models import DocumentAccess, DocumentDisposal, ErasureRequest
 from app.selection.models import SelectionDecision, SelectionRound
 
 __all__ = [
@@ -42,6 +43,9 @@ __all__ = [
     "ConflictOfInterest",
     "Criterion",
     "Document",
+    "DocumentAccess",
+    "DocumentDisposal",
+    "ErasureRequest",
     "InfoSession",
     "JuryAssignment",
     "OutboxMessage",

@@ -35,10 +35,21 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
 
 def test_production_cookies_are_secure(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/3")
     monkeypatch.setattr(Config, "ENV_NAME", "production")
     config = Config()
     assert config.SESSION_COOKIE_SECURE and config.SESSION_COOKIE_HTTPONLY
     assert config.SESSION_COOKIE_SAMESITE == "Lax"
+    assert config.RATELIMIT_STORAGE_URI == "redis://127.0.0.1:6379/3"
+
+
+def test_production_refuses_rate_limits_counted_per_worker(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setattr(Config, "ENV_NAME", "production")
+    with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):
+        Config()
 
 
 def test_development_generates_its_secret_key_once(tmp_path, monkeypatch):

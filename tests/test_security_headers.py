@@ -22,6 +22,7 @@ def test_every_page_carries_the_security_headers(app, client):
         assert "'unsafe-inline'" not in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert headers["X-Frame-Options"] == "DENY"
         assert "Strict-Transport-Security" not in headers  # development: no HSTS
 
 
@@ -58,3 +59,32 @@ def test_health_check_says_when_the_database_is_down(tmp_path):
     body = response.get_json()
     assert body["status"] == "error" and body["database"].startswith("error")
     assert body["jobs"] == "ok"
+
+
+def test_health_check_with_an_unreachable_database_server(tmp_path):
+    broken = create_app(
+        app_config.TestConfig("postgresql+psycopg://nobody@127.0.0.1:1/impulse", tmp_path)
+    )
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "error: OperationalError"
+    with broken.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()
+
+
+def test_health_check_says_when_the_job_queue_is_down(client, monkeypatch):
+    from app.jobs import huey
+
+    def unreachable():
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(huey.storage, "queue_size", unreachable)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {
+        "status": "error",
+        "database": "ok",
+        "jobs": "error: ConnectionError",
+    }

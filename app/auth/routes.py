@@ -1,6 +1,6 @@
 """Log in and out, register, passwords, invitations, and the staff's people page."""
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, or_, select
@@ -32,16 +32,13 @@ from app.auth.services import (
 )
 from app.common.access import role_required, safe_next_url, wants_page
 from app.common.clock import utcnow
-from app.extensions import db, limiter
+from app.common.limits import LOGIN_LIMIT, PASSWORD_RESET_LIMIT, REGISTER_LIMIT, rate_limit
+from app.extensions import db
 from app.i18n import current_locale
 
 
-def _login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
+@rate_limit(LOGIN_LIMIT, methods=["POST"])
 def login():
     """Log in with email and password."""
     if current_user.is_authenticated:
@@ -74,6 +71,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@rate_limit(REGISTER_LIMIT, methods=["POST"])
 def register():
     """Create an applicant account."""
     if current_user.is_authenticated:
@@ -97,6 +95,7 @@ def register():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@rate_limit(PASSWORD_RESET_LIMIT, methods=["POST"])
 def forgot_password():
     """Ask for a password reset link."""
     form = ForgotPasswordForm()
@@ -112,6 +111,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@rate_limit(PASSWORD_RESET_LIMIT, methods=["POST"])
 def reset_password(token):
     """Choose a new password from an emailed link."""
     if find_usable_token(token, TokenPurpose.RESET) is None:

@@ -1,6 +1,6 @@
 """Staff pages to plan a call's information sessions; visitors' registration."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.auth.models import Role
@@ -8,8 +8,9 @@ from app.calls.models import Call
 from app.common.access import role_required, safe_next_url
 from app.common.clock import from_brussels_naive, to_brussels
 from app.common.exports import csv_response
+from app.common.limits import SESSION_REGISTRATION_LIMIT, rate_limit
 from app.common.views import perform
-from app.extensions import db, limiter
+from app.extensions import db
 from app.i18n import current_locale
 from app.info_sessions import bp
 from app.info_sessions.forms import InfoSessionForm, RegistrationForm
@@ -24,9 +25,6 @@ from app.info_sessions.services import (
     update_session,
 )
 from app.info_sessions.services import delete_session as remove_session
-
-#: Registrations accepted from one address; each one sends an email.
-DEFAULT_REGISTRATION_RATE_LIMIT = "10 per minute; 50 per hour"
 
 
 def _form_data(form: InfoSessionForm) -> dict:
@@ -116,12 +114,6 @@ def export_registrations(session_id):
 # Visitors --------------------------------------------------------------------------
 
 
-def _registration_rate_limit() -> str:
-    return current_app.config.get(
-        "SESSION_REGISTRATION_RATE_LIMIT", DEFAULT_REGISTRATION_RATE_LIMIT
-    )
-
-
 @bp.route("/calls/<int:call_id>/sessions")
 def public_call_sessions(call_id):
     """The call's coming information sessions, open to anyone."""
@@ -130,7 +122,7 @@ def public_call_sessions(call_id):
 
 
 @bp.route("/sessions/<int:session_id>/register", methods=["POST"])
-@limiter.limit(_registration_rate_limit)
+@rate_limit(SESSION_REGISTRATION_LIMIT)
 def register(session_id):
     """Register a visitor (no account) for a session, then go back where they came from."""
     info_session = db.get_or_404(InfoSession, session_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.applications.models import Application
@@ -334,18 +334,53 @@ def _complete_reviews(call: Call, waiting: set[int], actor: User) -> None:
 def juror_assignments(call: Call, juror: User) -> list[JuryAssignment]:
     """The juror's assignments in ``call`` (without those in conflict), in dossier order,
     with their applications and reviews loaded (one query)."""
+    return list(db.session.scalars(juror_assignments_query(call, juror)).unique())
+
+
+def juror_assignments_query(call: Call, juror: User):
+    """What :func:`juror_assignments` runs, to paginate."""
+    return (
+        _own_assignments(call, juror)
+        .options(contains_eager(JuryAssignment.application), contains_eager(JuryAssignment.review))
+        .order_by(Application.number, Application.id)
+    )
+
+
+def _own_assignments(call: Call, juror: User):
+    """The juror's assignments in ``call`` without those in conflict (a query to refine)."""
     conflicts = select(ConflictOfInterest.application_id).where(
         ConflictOfInterest.juror_id == juror.id
     )
-    return list(
-        db.session.scalars(
-            select(JuryAssignment)
-            .join(JuryAssignment.application)
-            .where(Application.call_id == call.id, JuryAssignment.juror_id == juror.id)
-            .where(JuryAssignment.application_id.not_in(conflicts))
-            .options(contains_eager(JuryAssignment.application), joinedload(JuryAssignment.review))
-            .order_by(Application.number, Application.id)
-        ).unique()
+    return (
+        select(JuryAssignment)
+        .join(JuryAssignment.application)
+        .outerjoin(JuryAssignment.review)
+        .where(Application.call_id == call.id, JuryAssignment.juror_id == juror.id)
+        .where(JuryAssignment.application_id.not_in(conflicts))
+    )
+
+
+def juror_progress(call: Call, juror: User) -> tuple[int, int]:
+    """(submitted, total) of the juror's assignments in ``call``, in one aggregate query
+    (what :func:`juror_assignments` would count, without loading the dossiers)."""
+    query = _own_assignments(call, juror).with_only_columns(
+        func.count(JuryAssignment.id),
+        func.count(Review.id).filter(Review.status == "submitted"),
+    )
+    total, done = db.session.execute(query).one()
+    return done, total
+
+
+def next_unsubmitted(call: Call, juror: User, *, besides: int) -> int | None:
+    """The id of the juror's first assignment, in dossier order, other than ``besides``
+    and not submitted; None when every other one is."""
+    return db.session.scalar(
+        _own_assignments(call, juror)
+        .with_only_columns(JuryAssignment.id)
+        .where(JuryAssignment.id != besides)
+        .where((Review.id.is_(None)) | (Review.status != "submitted"))
+        .order_by(Application.number, Application.id)
+        .limit(1)
     )
 
 

@@ -24,8 +24,10 @@ from app.jury.scoring import (
     ScoringError,
     is_conflicted,
     is_member,
-    juror_assignments,
+    juror_assignments_query,
+    juror_progress,
     may_steer,
+    next_unsubmitted,
     recuse_from_dossier,
     reopen_review,
     save_review_draft,
@@ -91,7 +93,7 @@ def _others_reviews(assignment: JuryAssignment) -> list[Review]:
 
 def _render_score(assignment: JuryAssignment, form):
     call = assignment.application.call
-    assignments = juror_assignments(call, current_user)
+    done, total = juror_progress(call, current_user)
     return render_template(
         "jury/score.html",
         assignment=assignment,
@@ -102,8 +104,8 @@ def _render_score(assignment: JuryAssignment, form):
         form=form,
         anchors={c.id: scale_anchors(c) for c in call.criteria},
         others=_others_reviews(assignment),
-        done=sum(1 for a in assignments if a.review and a.review.status == "submitted"),
-        total=len(assignments),
+        done=done,
+        total=total,
         reason_form=ReasonForm(),
     )
 
@@ -113,13 +115,16 @@ def _after_save(assignment: JuryAssignment, action: str) -> str:
     call = assignment.application.call
     if action == "draft":
         return url_for("jury.score_review", assignment_id=assignment.id)
-    for other in juror_assignments(call, current_user):
-        if other.id != assignment.id and not (other.review and other.review.status == "submitted"):
-            return url_for("jury.score_review", assignment_id=other.id)
+    following = next_unsubmitted(call, current_user, besides=assignment.id)
+    if following is not None:
+        return url_for("jury.score_review", assignment_id=following)
     return url_for("jury.my_dossiers", call_id=call.id)
 
 
 # Jurors ----------------------------------------------------------------------------
+
+#: Dossiers per page of a juror's list (a juror may have 1,500 at 5,000 applications).
+MY_DOSSIERS_PAGE = 50
 
 
 @bp.route("/calls/<int:call_id>/my-dossiers")
@@ -127,13 +132,22 @@ def _after_save(assignment: JuryAssignment, action: str) -> str:
 def my_dossiers(call_id):
     """The juror's dossiers of a call, with their progress."""
     call = db.get_or_404(Call, call_id)
-    assignments = juror_assignments(call, current_user)
-    if not assignments and not is_member(call, current_user):
+    done, total = juror_progress(call, current_user)
+    if not total and not is_member(call, current_user):
         abort(404)
-    done = sum(1 for a in assignments if a.review and a.review.status == "submitted")
-    following = next((a for a in assignments if not (a.review and a.review.submitted_at)), None)
+    page = db.paginate(
+        juror_assignments_query(call, current_user),
+        page=wants_page(),
+        per_page=MY_DOSSIERS_PAGE,
+        error_out=False,
+    )
     return render_template(
-        "jury/my_dossiers.html", call=call, assignments=assignments, done=done, following=following
+        "jury/my_dossiers.html",
+        call=call,
+        page=page,
+        done=done,
+        total=total,
+        following=next_unsubmitted(call, current_user, besides=0),
     )
 
 

@@ -337,3 +337,64 @@ def test_reviews_export_columns_and_formula_protection(jury, client, login_as):
     login_as(jury.chair)
     body = client.get(f"/jury/calls/{jury.call.id}/reviews.csv").get_data(as_text=True)
     assert "'=HYPERLINK(1)" in body and "juror_email" in body
+
+
+def test_the_score_page_counts_progress_and_finds_the_next_dossier_in_sql(
+    jury, client, login_as, make_application
+):
+    """Progress and "save and next" skip conflicts and submitted reviews (counted in SQL,
+    without loading every dossier of the juror: 1,500 each at 5,000 applications)."""
+    juror = jury.jurors[0]
+    third = make_application("eligible", call=jury.call)
+    db.session.add(JuryAssignment(application=third, juror=juror))
+    db.session.add(
+        ConflictOfInterest(application_id=jury.applications[1].id, juror_id=juror.id, kind="family")
+    )
+    db.session.commit()
+    login_as(juror)
+    assignment = first(jury)
+    page = client.get(f"/jury/assignments/{assignment.id}").get_data(as_text=True)
+    assert "0 of 2 scored" in page  # the conflicted dossier is not counted
+    response = client.post(
+        f"/jury/assignments/{assignment.id}", data=form_for(jury.call, [5] * 4, action="next")
+    )
+    third_assignment = db.session.scalar(
+        select(JuryAssignment).where(JuryAssignment.application_id == third.id)
+    )
+    assert response.headers["Location"] == f"/jury/assignments/{third_assignment.id}"
+    client.post(
+        f"/jury/assignments/{assignment.id}", data=form_for(jury.call, [5] * 4, 1, "submit")
+    )
+    page = client.get(f"/jury/assignments/{third_assignment.id}").get_data(as_text=True)
+    assert "1 of 2 scored" in page
+    last = client.post(
+        f"/jury/assignments/{third_assignment.id}",
+        data=form_for(jury.call, [5] * 4, action="next"),
+    )
+    # the first one is submitted and the second in conflict: back to the list
+    assert last.headers["Location"] == f"/jury/calls/{jury.call.id}/my-dossiers"
+
+
+def test_a_jurors_list_is_paginated_with_progress_over_all_pages(
+    jury, client, login_as, make_application, monkeypatch
+):
+    import app.jury.scoring_routes as routes
+
+    monkeypatch.setattr(routes, "MY_DOSSIERS_PAGE", 2)
+    juror = jury.jurors[0]
+    extra = make_application("eligible", call=jury.call)
+    db.session.add(JuryAssignment(application=extra, juror=juror))
+    db.session.commit()
+    login_as(juror)
+    client.post(
+        f"/jury/assignments/{first(jury).id}", data=form_for(jury.call, [5] * 4, 0, "submit")
+    )
+    one = client.get(f"/jury/calls/{jury.call.id}/my-dossiers").get_data(as_text=True)
+    two = client.get(f"/jury/calls/{jury.call.id}/my-dossiers?page=2").get_data(as_text=True)
+    assert "1 of 3 scored" in one and "1 of 3 scored" in two
+    assert jury.applications[0].reference in one and extra.reference not in one
+    assert extra.reference in two and jury.applications[0].reference not in two
+    assert "Page 1 of 2" in one
+    # "Score the next dossier" leads to the first one not submitted, on any page
+    following = first(jury, 0, 1).id
+    assert f'href="/jury/assignments/{following}">Score the next dossier' in two.replace("\n", "")

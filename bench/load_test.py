@@ -1,0 +1,261 @@
+"""Load test: 50 simulated people for 2 minutes on gunicorn (4 workers), PostgreSQL, Redis.
+
+    createdb -h 127.0.0.1 -U postgres impulse_load     # once
+    .venv/bin/python bench/load_test.py                 # loads the demo if the base is empty
+
+Loopback only, bounded in time. Options: --database-url, --users, --duration, --workers,
+--port. The demo (5,000 applications at the scoring stage) is loaded on first use.
+Prints requests per second, p50/p95/p99 per page and the error count; exits non-zero on
+any failed request or any lost write (a draft saved or a review submitted, answered
+with success, that the database does not hold afterwards). p95 above the target
+(300 ms) for a page is reported, not fatal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+P95_TARGET_MS = 300
+
+
+def environment(args, instance: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=args.database_url,
+        JOBS_URL=f"{args.redis}/14",
+        RATELIMIT_STORAGE_URI=f"{args.redis}/15",
+        # 50 people log in from one address: the login limit is raised, not switched off.
+        LOGIN_RATE_LIMIT="10000 per minute",
+        REQUEST_LOG="1",  # one JSON line per request: the time spent inside the app
+        IMPULSE_INSTANCE_DIR=str(instance),
+        DOCUMENT_STORE=str(instance / "documents"),
+        SECRET_KEY="load-test-secret-key-" + "x" * 30,
+    )
+    return env
+
+
+def flask(env, *arguments, capture=False):
+    return subprocess.run(
+        [str(BIN / "flask"), "--app", "wsgi", *arguments],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=capture,
+    )
+
+
+def query(env, code: str):
+    """Run ``code`` (defining ``result``) in an app context of the load database."""
+    script = (
+        "import json\nfrom app import create_app\nfrom app.extensions import db\n"
+        "from sqlalchemy import select, func\napp = create_app()\n"
+        "with app.app_context():\n"
+        + "\n".join("    " + line for line in code.strip().splitlines())
+        + "\n    print(json.dumps(result))\n"
+    )
+    run = subprocess.run(
+        [str(BIN / "python"), "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        text=True,
+        capture_output=True,
+    )
+    if run.returncode != 0:
+        raise SystemExit(run.stderr[-3000:])
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+ACCOUNTS = """
+from app.applications.models import Application
+from app.auth.models import User, RoleGrant
+from app.calls.models import Call
+from app.jury.models import JuryAssignment, Review
+call = db.session.scalar(select(Call).order_by(Call.id))
+drafts = db.session.execute(
+    select(User.email, Application.id).join(Application, Application.applicant_id == User.id)
+    .where(Application.call_id == call.id, Application.status == "draft").order_by(Application.id)
+).all()
+rows = db.session.execute(
+    select(User.email, JuryAssignment.id).join(User, User.id == JuryAssignment.juror_id)
+    .outerjoin(Review, Review.assignment_id == JuryAssignment.id)
+    .where(JuryAssignment.application_id.in_(
+        select(Application.id).where(Application.call_id == call.id,
+                                     Application.status == "in_review")))
+    .where((Review.id.is_(None)) | (Review.status != "submitted"))
+    .order_by(JuryAssignment.id)
+).all()
+jurors = {}
+for email, assignment in rows:
+    jurors.setdefault(email, []).append(assignment)
+def with_role(role):
+    return list(db.session.scalars(
+        select(User.email).join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == role).order_by(User.id)))
+result = {
+    "call_id": call.id,
+    "applications": db.session.scalar(select(func.count()).select_from(Application)),
+    "applicants": [{"email": e, "application_id": i} for e, i in drafts],
+    "jurors": [{"email": e, "assignments": a} for e, a in jurors.items()],
+    "staff": [{"email": e} for e in with_role("staff")],
+    "coaches": [{"email": e} for e in with_role("coach")],
+}
+"""
+
+CHECK = """
+from app.applications.models import Application
+from app.jury.models import Review
+writes = json.load(open({path!r}))
+ids = [int(i) for i in writes["drafts"]]
+held = dict(db.session.execute(select(Application.id, Application.answers["summary"].as_string())
+            .where(Application.id.in_(ids))).all()) if ids else {{}}
+lost_drafts = [i for i in ids if held.get(i) != writes["drafts"][str(i)]]
+submitted = set(db.session.scalars(select(Review.assignment_id).where(
+    Review.assignment_id.in_(writes["reviews"]), Review.status == "submitted"))) \\
+    if writes["reviews"] else set()
+lost_reviews = [a for a in writes["reviews"] if a not in submitted]
+result = {{"drafts": len(ids), "reviews": len(writes["reviews"]), "uploads": writes["uploads"],
+          "lost_drafts": lost_drafts, "lost_reviews": lost_reviews}}
+"""
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"the server did not answer at {url}")
+
+
+def report(stats_csv: Path, seconds: float) -> tuple[int, list[str]]:
+    rows = list(csv.DictReader(stats_csv.open()))
+    slow, errors = [], 0
+    print(f"\n{'page':<38} {'reqs':>6} {'fail':>5} {'rps':>6} {'p50':>6} {'p95':>6} {'p99':>6}")
+    for row in rows:
+        name = row["Name"] if row["Type"] != "" else "Aggregated"
+        if row["Name"] == "Aggregated":
+            print("-" * 80)
+        p95 = float(row["95%"] or 0)
+        print(
+            f"{name:<38} {row['Request Count']:>6} {row['Failure Count']:>5} "
+            f"{float(row['Requests/s']):>6.1f} {row['50%']:>6} {row['95%']:>6} {row['99%']:>6}"
+        )
+        if row["Name"] == "Aggregated":
+            errors = int(row["Failure Count"])
+        elif p95 > P95_TARGET_MS:
+            slow.append(f"{row['Name']} (p95 {p95:.0f} ms)")
+    print(f"(latencies in ms; {seconds:.0f} s of load)")
+    return errors, slow
+
+
+def server_side(log: Path) -> None:
+    """p50/p95 of the time spent inside the app (the request log's ``ms``), per route."""
+    import re
+    import statistics
+
+    times: dict[str, list[float]] = {}
+    for line in log.read_text().splitlines():
+        if not line.startswith("{"):
+            continue
+        entry = json.loads(line)
+        path = re.sub(r"/\d+", "/<id>", entry["path"])
+        times.setdefault(f"{entry['method']} {path}", []).append(entry["ms"])
+    print(f"\n{'inside the app (request log)':<52} {'reqs':>6} {'p50':>6} {'p95':>6}")
+    for name, values in sorted(times.items()):
+        if len(values) < 5:
+            continue
+        cuts = statistics.quantiles(values, n=20)
+        print(f"{name:<52} {len(values):>6} {statistics.median(values):>6.0f} {cuts[18]:>6.0f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url", default="postgresql+psycopg://postgres@127.0.0.1/impulse_load"
+    )
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", default="2m")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--applications", type=int, default=5000)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="impulse-load-"))
+    instance = Path(os.environ.get("LOAD_INSTANCE", ROOT / "instance" / "load"))
+    env = environment(args, instance)
+    flask(env, "db", "upgrade", capture=True)
+    print(flask(env, "demo", "--if-empty", "--applications", str(args.applications),
+                "--stage", "scoring", capture=True).stdout.strip())  # fmt: skip
+    accounts = query(env, ACCOUNTS)
+    random.Random(7).shuffle(accounts["applicants"])
+    print(
+        f"{accounts['applications']} applications; {len(accounts['applicants'])} drafts, "
+        f"{sum(len(j['assignments']) for j in accounts['jurors'])} reviews to write by "
+        f"{len(accounts['jurors'])} jurors"
+    )
+    (work / "accounts.json").write_text(json.dumps(accounts))
+    env.update(LOAD_ACCOUNTS=str(work / "accounts.json"), LOAD_WRITES=str(work / "writes.json"))
+
+    host = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(args.workers), "--bind",
+         f"127.0.0.1:{args.port}", "--access-logfile", "-", "--error-logfile",
+         str(work / "gunicorn.err"), "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(work / "server.log").open("w"),
+    )  # fmt: skip
+    try:
+        wait_for(host + "/healthz")
+        started = time.monotonic()
+        locust = subprocess.run(
+            [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+             "--users", str(args.users), "--spawn-rate", "10", "--run-time", args.duration,
+             "--stop-timeout", "10", "--host", host, "--csv", str(work / "load"),
+             "--only-summary", "--loglevel", "WARNING"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
+        )  # fmt: skip
+        seconds = time.monotonic() - started
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    if not (work / "load_stats.csv").exists():
+        print(locust.stdout[-3000:], locust.stderr[-3000:], file=sys.stderr)
+        return 2
+    errors, slow = report(work / "load_stats.csv", seconds)
+    server_side(work / "server.log")
+    failures = work / "load_failures.csv"
+    if errors:
+        for row in list(csv.DictReader(failures.open()))[:10]:
+            print(f"  failure: {row['Method']} {row['Name']}: {row['Error']} x{row['Occurrences']}")
+    writes = query(env, CHECK.format(path=str(work / "writes.json")))
+    print(
+        f"writes: {writes['drafts']} drafts (last of each checked), {writes['reviews']} reviews "
+        f"submitted, {writes['uploads']} uploads; lost drafts: {len(writes['lost_drafts'])}, "
+        f"lost reviews: {len(writes['lost_reviews'])}"
+    )
+    print("p95 over 300 ms: " + (", ".join(slow) if slow else "none"))
+    print(f"files in {work}")
+    lost = writes["lost_drafts"] or writes["lost_reviews"]
+    return 1 if errors or lost else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,274 @@
+"""The load test's simulated people (run by bench/load_test.py, not on its own).
+
+Applicants save drafts and upload documents; jurors score and submit; staff list
+applications and export; coaches log sessions (TODO: the coaching area's task, below).
+Every draft saved and review submitted is recorded in LOAD_WRITES (a JSON file) so that
+the driver can check afterwards that the database holds each one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import uuid
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlencode
+
+from locust import FastHttpUser, between, events, task
+
+ACCOUNTS = json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text())
+PASSWORD = "impulse-demo"  # noqa: S105 - the documented demo password
+WRITES = {"drafts": {}, "reviews": [], "uploads": 0}
+PDF = b"%PDF-1.4\n% load test\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+class FormReader(HTMLParser):
+    """The fields of the first POST form whose action contains ``action`` (or that posts
+    to the page itself), as a browser posts them."""
+
+    def __init__(self, action: str):
+        super().__init__()
+        self.action, self.inside, self.done = action, False, False
+        self.fields: list[tuple[str, str]] = []
+        self._textarea = self._select = None
+        self._select_value = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        target = attrs.get("action") or ""
+        if tag == "form" and not self.done and (attrs.get("method") or "").lower() == "post":
+            # a form without action posts to the page itself
+            self.inside = not target or self.action in target
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if kind not in ("submit", "file", "button"):
+                self.fields.append((name, attrs.get("value") or ""))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, ""
+        elif tag == "select" and name:
+            self._select, self._select_value = name, None
+        elif tag == "option" and self._select and "selected" in attrs:
+            self._select_value = attrs.get("value", "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea:
+            self.fields.append((self._textarea, self._text.strip("\n")))
+            self._textarea = None
+        elif tag == "select" and self._select:
+            if self._select_value is not None:
+                self.fields.append((self._select, self._select_value))
+            self._select = None
+        elif tag == "form" and self.inside:
+            self.inside, self.done = False, True
+
+
+def form_fields(html: str, action: str) -> dict:
+    reader = FormReader(action)
+    reader.feed(html)
+    fields: dict = {}
+    for name, value in reader.fields:
+        fields.setdefault(name, []).append(value)
+    return {name: values if len(values) > 1 else values[0] for name, values in fields.items()}
+
+
+def csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    return match.group(1) if match else ""
+
+
+class Person(FastHttpUser):
+    abstract = True
+    pool: list = []
+    #: Whether several simulated people may share one account (staff, coaches).
+    shared = False
+
+    def on_start(self):
+        if self.shared:
+            self.account = self.pool[len(self.pool) and random.randrange(len(self.pool))]
+        else:
+            if not self.pool:
+                raise RuntimeError(f"no account left for {type(self).__name__}")
+            self.account = self.pool.pop()
+        self.login()
+
+    def post_form(self, url: str, data: dict, name: str):
+        """POST ``data`` as a browser does (repeated names for lists), without following."""
+        return self.client.post(
+            url,
+            data=urlencode(data, doseq=True),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            name=name,
+            allow_redirects=False,
+            catch_response=True,
+        )
+
+    def login(self):
+        page = self.client.get("/login", name="GET /login").text
+        with self.post_form(
+            "/login",
+            {"email": self.account["email"], "password": PASSWORD, "csrf_token": csrf(page)},
+            "POST /login",
+        ) as response:
+            if response.status_code == 302:
+                response.success()
+            else:
+                response.failure(f"login refused for {self.account['email']}")
+
+
+class Applicant(Person):
+    fixed_count = 30
+    wait_time = between(1, 3)
+    pool = list(ACCOUNTS["applicants"])
+
+    @task(4)
+    def save_a_draft(self):
+        application_id = self.account["application_id"]
+        url = f"/applications/{application_id}/steps/project"
+        page = self.client.get(url, name="GET step (draft)").text
+        data = form_fields(page, url)
+        marker = f"load-{uuid.uuid4().hex}"
+        data.update(summary=marker, then="stay")
+        with self.client.post(
+            url,
+            data=data,
+            name="POST step (save draft)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302:
+                WRITES["drafts"][str(application_id)] = marker
+                response.success()
+            else:
+                response.failure(f"draft not saved: {response.status_code}")
+
+    @task(1)
+    def upload_a_document(self):
+        application_id = self.account["application_id"]
+        page = self.client.get(
+            f"/applications/{application_id}/documents", name="GET documents"
+        ).text
+        boundary = uuid.uuid4().hex
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+                f'{csrf(page)}\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+                f'filename="cv.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+            ).encode()
+            + PDF
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        with self.client.post(
+            f"/applications/{application_id}/documents/cv",
+            data=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+            name="POST upload",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302:
+                WRITES["uploads"] += 1
+                response.success()
+            else:
+                response.failure(f"upload refused: {response.status_code}")
+
+    @task(1)
+    def my_applications(self):
+        self.client.get("/my/applications", name="GET my applications")
+
+
+class Juror(Person):
+    fixed_count = 9
+    wait_time = between(1, 3)
+    pool = list(ACCOUNTS["jurors"])
+
+    def on_start(self):
+        super().on_start()
+        self.todo = list(self.account["assignments"])
+        random.shuffle(self.todo)
+
+    @task(1)
+    def my_dossiers(self):
+        self.client.get(f"/jury/calls/{ACCOUNTS['call_id']}/my-dossiers", name="GET my dossiers")
+
+    @task(3)
+    def score_and_submit(self):
+        if not self.todo:
+            return
+        assignment_id = self.todo.pop()
+        url = f"/jury/assignments/{assignment_id}"
+        page = self.client.get(url, name="GET score form").text
+        data = form_fields(page, url)
+        for name in list(data):
+            if name.startswith("score_"):
+                data[name] = str(random.randint(4, 9))
+        data["overall_comment"] = "Load test review."
+        data["action"] = "submit"
+        with self.post_form(url, data, "POST score (submit)") as response:
+            if response.status_code == 302:
+                WRITES["reviews"].append(assignment_id)
+                response.success()
+            else:
+                response.failure(f"review not submitted: {response.status_code}")
+
+
+class Staff(Person):
+    fixed_count = 7
+    shared = True
+    wait_time = between(2, 5)
+    pool = list(ACCOUNTS["staff"])
+
+    @task(4)
+    def list_applications(self):
+        call = ACCOUNTS["call_id"]
+        page = random.randint(1, 200)
+        self.client.get(
+            f"/staff/calls/{call}/applications?page={page}", name="GET staff applications list"
+        )
+
+    @task(1)
+    def filter_applications(self):
+        call = ACCOUNTS["call_id"]
+        self.client.get(
+            f"/staff/calls/{call}/applications?status=in_review&q=a",
+            name="GET staff applications filtered",
+        )
+
+    @task(1)
+    def export_assignments(self):
+        call = ACCOUNTS["call_id"]
+        self.client.get(f"/jury/staff/calls/{call}/assignments.csv", name="GET export assignments")
+
+    @task(1)
+    def staff_home(self):
+        self.client.get("/staff", name="GET staff home")
+
+
+class Coach(Person):
+    fixed_count = 4
+    shared = True
+    wait_time = between(2, 5)
+    pool = list(ACCOUNTS["coaches"])
+
+    @task
+    def coaching_home(self):
+        self.client.get("/coaching/", name="GET coaching home")
+        # TODO(coaching): log a coaching session here once the coaching area has its
+        # pages (GET the session form of one of the coach's project holders, POST it,
+        # and record it in WRITES so that load_test.py checks it like drafts and reviews).
+
+
+@events.test_stop.add_listener
+def save_writes(environment, **_kwargs):
+    Path(os.environ["LOAD_WRITES"]).write_text(json.dumps(WRITES))
