@@ -50,6 +50,9 @@ def create_app(config: Config | None = None) -> Flask:
     from app.cli import register_cli
 
     register_cli(app)
+    from app.letters.health import warn_if_slow
+
+    warn_if_slow()
     return app
 
 
@@ -87,6 +90,7 @@ AREAS = (
     "jury",
     "coaching",
     "outbox",
+    "letters",
 )
 
 

@@ -39,10 +39,12 @@ def readme_with_diagram(readme: str) -> str:
 
 def register_cli(app: Flask) -> None:
     from app.jury.cli import register_jury_cli
+    from app.letters.cli import register_letters_cli
     from app.selection.cli import register_selection_cli
 
     register_jury_cli(app)
     register_selection_cli(app)
+    register_letters_cli(app)
 
     @app.cli.command("demo")
     @click.option(

@@ -76,6 +76,15 @@ class Config:
     #: Largest accepted request (Flask answers 413 above it).
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 12 * 1024 * 1024))
 
+    # Decision letters: PDF files named by their SHA-256, never overwritten.
+    LETTER_STORE = Path(os.environ.get("LETTER_STORE", INSTANCE_DIR / "letters"))
+    #: Languages a letter can be written in; another choice gets the default (French).
+    LETTER_LANGUAGES = ("fr", "en", "nl")
+    #: PDF/A for archival (WeasyPrint's pdf_variant), tagged for accessibility.
+    LETTER_PDF_VARIANT = os.environ.get("LETTER_PDF_VARIANT", "pdf/a-3b")
+    #: Seconds one letter may take to render before it is failed (and retryable).
+    LETTER_TIME_LIMIT = float(os.environ.get("LETTER_TIME_LIMIT", "20"))
+
     #: Public address of the site, for links in emails and letters.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
@@ -105,6 +114,7 @@ class TestConfig(Config):
     def __init__(self, database_url: str, instance_dir: Path) -> None:
         self.INSTANCE_DIR = instance_dir
         self.DOCUMENT_STORE = instance_dir / "documents"
+        self.LETTER_STORE = instance_dir / "letters"
         super().__init__()
         self.SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only
         self.SQLALCHEMY_DATABASE_URI = database_url

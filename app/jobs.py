@@ -88,3 +88,44 @@ def expire_confirmations_task() -> int:
         finally:
             db.session.remove()
     return lapsed
+
+
+@huey.task()
+def generate_letters_task(ids: list[int]) -> dict:
+    """Render and store the letters ``ids`` (each is skipped if already done)."""
+    from flask import current_app
+
+    from app.extensions import db
+    from app.letters.services import generate_batch
+
+    # A fresh app context, hence a fresh database session, even in immediate mode
+    # where the task runs inside the committing session's after_commit hook.
+    context = (
+        current_app._get_current_object().app_context() if has_app_context() else _app_context()
+    )
+    with context:
+        try:
+            return generate_batch(ids)
+        finally:
+            db.session.remove()
+
+
+def generate_letters(ids: list[int]) -> None:
+    """Queue the generation of the letters ``ids``."""
+    generate_letters_task(list(ids))
+
+
+@huey.on_startup()
+def requeue_pending_letters() -> None:
+    """A worker that starts (again) queues the letters still pending: those of jobs lost
+    when a worker was killed. Generating twice is harmless (a done letter is skipped)."""
+    from app.extensions import db
+    from app.letters.services import enqueue, pending_ids
+
+    with _app_context():
+        try:
+            ids = pending_ids()
+        finally:
+            db.session.remove()
+    if ids:
+        enqueue(ids)

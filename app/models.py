@@ -9,6 +9,7 @@ from app.jury.models import (
     ConflictOfInterest,
     JuryAssignment,
 )
+from app.letters.models import Letter
 from app.outbox.models import OutboxMessage
 from app.selection.models import SelectionDecision, SelectionRound
 
@@ -24,6 +25,7 @@ __all__ = [
     "Document",
     "InfoSession",
     "JuryAssignment",
+    "Letter",
     "OutboxMessage",
     "RoleGrant",
     "SessionRegistration",
