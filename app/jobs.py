@@ -11,6 +11,7 @@ they may be enqueued from a commit hook.
 from __future__ import annotations
 
 import os
+import time
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -37,6 +38,8 @@ def make_huey(url: str):
 huey = make_huey(os.environ.get("JOBS_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}"))
 
 _worker_app = None
+#: When this process started: the letters are requeued once per consumer start.
+_STARTED = int(time.time())
 
 
 def _app_context():
@@ -122,6 +125,8 @@ def requeue_pending_letters() -> None:
     from app.extensions import db
     from app.letters.services import enqueue, pending_ids
 
+    if not huey.put_if_empty(f"letters-requeued:{os.getpid()}:{_STARTED}", "1"):
+        return  # another worker thread of this consumer did it
     with _app_context():
         try:
             ids = pending_ids()

@@ -187,8 +187,11 @@ def generate_letter(letter_id: int, *, time_limit: float | None = None) -> str:
         )
     ).rowcount
     db.session.commit()
-    if not stored:  # someone else stored it first: this copy is nobody's
-        discard(digest)
+    if not stored:  # someone else stored it first: this copy is nobody's...
+        owned = db.session.scalar(select(Letter.id).where(Letter.sha256 == digest).limit(1))
+        db.session.rollback()
+        if owned is None:  # ... unless it is byte for byte the one they stored
+            discard(digest)
         return "skipped"
     return DONE
 
