@@ -34,7 +34,8 @@ $(VENV)/.installed-dev: pyproject.toml
 	touch $(VENV)/.installed $@
 
 # WeasyPrint needs Pango; HarfBuzz-Subset makes PDF letters about 5x faster;
-# DejaVu fonts cover Latin and Arabic. Installed with apt when we are root.
+# DejaVu fonts cover Latin and Arabic; qpdf checks the letters' structure (tests).
+# Installed with apt when we are root.
 SYSTEM_LIBS := libpango-1.0.so.0:libpango-1.0-0 libharfbuzz-subset.so.0:libharfbuzz-subset0
 sysdeps:
 	@missing=""; \
@@ -43,6 +44,7 @@ sysdeps:
 	  ldconfig -p | grep -q "$$lib" || missing="$$missing $$pkg"; \
 	done; \
 	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing system packages:$$missing"; \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import zlib
 
 import pytest
@@ -175,3 +176,20 @@ def test_the_fetcher_serves_the_assets_and_no_path_escapes_them():
         fetcher.fetch(escape)
     with pytest.raises(RefusedURL):
         fetcher.fetch(ASSETS.as_uri() + "/%2e%2e/%2e%2e/config.py")
+
+
+@pytest.mark.skipif(not shutil.which("qpdf"), reason="qpdf not installed")
+def test_qpdf_finds_the_letters_structure_sound(app, tmp_path):
+    import subprocess
+
+    for outcome in ("ineligible", "selected"):
+        path = tmp_path / f"{outcome}.pdf"
+        path.write_bytes(_render(outcome, "fr"))
+        checked = subprocess.run(  # noqa: S603 - fixed command on our own file
+            [shutil.which("qpdf"), "--check", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert "No syntax or stream encoding errors found" in checked.stdout
