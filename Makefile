@@ -84,6 +84,9 @@ extract: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 	$(FLASK) i18n fill-source --locale en
+	$(BIN)/pybabel extract -F babel-letters.cfg -o app/translations/letters.pot .
+	$(BIN)/pybabel update -D letters -i app/translations/letters.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
+	$(FLASK) i18n fill-source --locale en --domain letters
 
 diagram: setup
 	$(FLASK) workflow diagram

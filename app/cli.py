@@ -168,11 +168,12 @@ def register_cli(app: Flask) -> None:
 
     @i18n.command("fill-source")
     @click.option("--locale", default="en", show_default=True)
-    def i18n_fill_source(locale: str) -> None:
+    @click.option("--domain", default="messages", show_default=True, help="messages or letters")
+    def i18n_fill_source(locale: str, domain: str) -> None:
         """Make the catalogue of the source language (English) complete: msgstr = msgid."""
         from babel.messages.pofile import read_po, write_po
 
-        path = PROJECT_ROOT / "app" / "translations" / locale / "LC_MESSAGES" / "messages.po"
+        path = PROJECT_ROOT / "app" / "translations" / locale / "LC_MESSAGES" / f"{domain}.po"
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=locale)
         for message in catalog:
