@@ -73,12 +73,14 @@ def request_letter(application: Application, trigger: str, entry: AuditEntry) ->
     outcome = outcome_of(trigger)
     if outcome is None:
         return None
+    with db.session.no_autoflush:  # the caller flushes (and reports a concurrent writer)
+        locale = letter_locale(application.applicant.locale)
     letter = Letter(
         application=application,
         call_id=application.call_id,
         audit_entry=entry,
         outcome=outcome,
-        locale=letter_locale(application.applicant.locale),
+        locale=locale,
         verification_code=new_code(),
         decided_at=entry.created_at or utcnow(),
         requested_at=utcnow(),
