@@ -32,7 +32,8 @@ def test_every_letter_message_is_translated_with_its_placeholders(locale):
         and (
             message.fuzzy
             or not message.string
-            or set(PLACEHOLDER.findall(message.string)) != set(PLACEHOLDER.findall(message.id))
+            # a translation may leave a value out ("Madame, Monsieur,"), never add one
+            or not set(PLACEHOLDER.findall(message.string)) <= set(PLACEHOLDER.findall(message.id))
         )
     ]
     assert problems == []
