@@ -77,6 +77,15 @@ def _reset(letters: int) -> tuple:
     return db.session.scalar(select(Call)), ids
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the pool's workers)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letters", type=int, default=1000)
@@ -98,20 +107,28 @@ def main() -> None:
             f"HarfBuzz-Subset {'yes' if harfbuzz_subset_available() else 'NO'}, "
             f"{db.engine.dialect.name}, {os.cpu_count()} CPUs"
         )
-        per_letter = []
+        per_letter, cpu_per_letter = [], []
         for run in range(1, options.runs + 1):
             call, ids = _reset(options.letters)
+            cpu_before = _cpu_seconds()
+            load = os.getloadavg()[0]
             generated, seconds = generate_call(call, workers=options.workers)
             if generated != len(ids):
                 raise SystemExit(f"run {run}: {generated} of {len(ids)} letters generated")
             per_letter.append(1000 * seconds / generated)
+            cpu_per_letter.append(1000 * (_cpu_seconds() - cpu_before) / generated)
             print(
-                f"run {run}: {generated} letters in {seconds:.2f} s, {per_letter[-1]:.1f} ms/letter"
+                f"run {run}: {generated} letters in {seconds:.2f} s, "
+                f"{per_letter[-1]:.1f} ms/letter (CPU {cpu_per_letter[-1]:.1f} ms/letter; "
+                f"load average {load:.1f} before the run)"
             )
         median = statistics.median(per_letter)
+        cpu = statistics.median(cpu_per_letter)
+        cores = min(options.workers, os.cpu_count() or 1)
         print(
-            f"median: {median:.1f} ms/letter ({1000 / median:.0f} letters/s) "
-            f"with {options.workers} worker(s)"
+            f"median: {median:.1f} ms/letter ({1000 / median:.0f} letters/s) with "
+            f"{options.workers} worker(s); CPU {cpu:.1f} ms/letter, i.e. "
+            f"{cpu / cores:.1f} ms/letter on {cores} idle core(s)"
         )
 
 
