@@ -37,6 +37,8 @@ $(VENV)/.installed-dev: pyproject.toml
 # fonts-dejavu-core's DejaVu Sans covers Latin and Arabic (checked with fontconfig's
 # :lang=ar; tests/test_i18n_rtl.py renders an Arabic PDF with it); fonts-noto-core's
 # Noto Naskh Arabic is used first by the pages when present. Installed with apt when root.
+# DejaVu fonts cover Latin and Arabic; qpdf checks the letters' structure (tests).
+# Installed with apt when we are root.
 SYSTEM_LIBS := libpango-1.0.so.0:libpango-1.0-0 libharfbuzz-subset.so.0:libharfbuzz-subset0
 sysdeps:
 	@missing=""; \
@@ -48,6 +50,7 @@ sysdeps:
 	if command -v fc-list >/dev/null && ! fc-list :lang=ar family | grep -q .; then \
 	  missing="$$missing fonts-dejavu-core"; \
 	fi; \
+	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing system packages:$$missing"; \
@@ -96,6 +99,9 @@ extract: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 	$(FLASK) i18n fill-source --locale en
+	$(BIN)/pybabel extract -F babel-letters.cfg -o app/translations/letters.pot .
+	$(BIN)/pybabel update -D letters -i app/translations/letters.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
+	$(FLASK) i18n fill-source --locale en --domain letters
 
 diagram: setup
 	$(FLASK) workflow diagram

@@ -58,6 +58,9 @@ def create_app(config: Config | None = None) -> Flask:
     from app.cli import register_cli
 
     register_cli(app)
+    from app.letters.health import warn_if_slow
+
+    warn_if_slow()
     return app
 
 
@@ -98,6 +101,7 @@ AREAS = (
     "outbox",
     "dashboard",
     "privacy",
+    "letters",
 )
 
 

@@ -40,6 +40,7 @@ def readme_with_diagram(readme: str) -> str:
 def register_cli(app: Flask) -> None:
     from app.coaching.cli import register_coaching_cli
     from app.jury.cli import register_jury_cli
+    from app.letters.cli import register_letters_cli
     from app.privacy.cli import register_privacy_cli
     from app.selection.cli import register_selection_cli
 
@@ -47,6 +48,7 @@ def register_cli(app: Flask) -> None:
     register_selection_cli(app)
     register_coaching_cli(app)
     register_privacy_cli(app)
+    register_letters_cli(app)
 
     @app.cli.command("demo")
     @click.option(
@@ -170,11 +172,12 @@ def register_cli(app: Flask) -> None:
 
     @i18n.command("fill-source")
     @click.option("--locale", default="en", show_default=True)
-    def i18n_fill_source(locale: str) -> None:
+    @click.option("--domain", default="messages", show_default=True, help="messages or letters")
+    def i18n_fill_source(locale: str, domain: str) -> None:
         """Make the catalogue of the source language (English) complete: msgstr = msgid."""
         from babel.messages.pofile import read_po, write_po
 
-        path = PROJECT_ROOT / "app" / "translations" / locale / "LC_MESSAGES" / "messages.po"
+        path = PROJECT_ROOT / "app" / "translations" / locale / "LC_MESSAGES" / f"{domain}.po"
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=locale)
         for message in catalog:

@@ -106,8 +106,14 @@ class Config:
     #: Largest accepted request (Flask answers 413 above it).
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 12 * 1024 * 1024))
 
-    #: Decision letters (PDF), when the letters area stores them on disk; backed up.
+    # Decision letters: PDF files named by their SHA-256, never overwritten.
     LETTER_STORE = Path(os.environ.get("LETTER_STORE", INSTANCE_DIR / "letters"))
+    #: Languages a letter can be written in; another choice gets the default (French).
+    LETTER_LANGUAGES = ("fr", "en", "nl", "ar")
+    #: PDF/A for archival (WeasyPrint's pdf_variant), tagged for accessibility.
+    LETTER_PDF_VARIANT = os.environ.get("LETTER_PDF_VARIANT", "pdf/a-3b")
+    #: Seconds one letter may take to render before it is failed (and retryable).
+    LETTER_TIME_LIMIT = float(os.environ.get("LETTER_TIME_LIMIT", "20"))
 
     #: Public address of the site, for links in emails and letters.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")

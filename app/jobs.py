@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -38,6 +39,8 @@ def make_huey(url: str):
 huey = make_huey(os.environ.get("JOBS_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}"))
 
 _worker_app = None
+#: When this process started: the letters are requeued once per consumer start.
+_STARTED = int(time.time())
 
 
 def _app_context():
@@ -133,3 +136,46 @@ def retention_task() -> int:
             db.session.remove()
     logging.getLogger("impulse.privacy").info(report)
     return deleted
+
+
+@huey.task()
+def generate_letters_task(ids: list[int]) -> dict:
+    """Render and store the letters ``ids`` (each is skipped if already done)."""
+    from flask import current_app
+
+    from app.extensions import db
+    from app.letters.services import generate_batch
+
+    # A fresh app context, hence a fresh database session, even in immediate mode
+    # where the task runs inside the committing session's after_commit hook.
+    context = (
+        current_app._get_current_object().app_context() if has_app_context() else _app_context()
+    )
+    with context:
+        try:
+            return generate_batch(ids)
+        finally:
+            db.session.remove()
+
+
+def generate_letters(ids: list[int]) -> None:
+    """Queue the generation of the letters ``ids``."""
+    generate_letters_task(list(ids))
+
+
+@huey.on_startup()
+def requeue_pending_letters() -> None:
+    """A worker that starts (again) queues the letters still pending: those of jobs lost
+    when a worker was killed. Generating twice is harmless (a done letter is skipped)."""
+    from app.extensions import db
+    from app.letters.services import enqueue, pending_ids
+
+    if not huey.put_if_empty(f"letters-requeued:{os.getpid()}:{_STARTED}", "1"):
+        return  # another worker thread of this consumer did it
+    with _app_context():
+        try:
+            ids = pending_ids()
+        finally:
+            db.session.remove()
+    if ids:
+        enqueue(ids)

@@ -20,6 +20,7 @@ from app.jury.models import (
     ConflictOfInterest,
     JuryAssignment,
 )
+from app.letters.models import Letter
 from app.outbox.models import OutboxMessage
 from app.privacy.models import DocumentAccess, DocumentDisposal, ErasureRequest
 from app.selection.models import SelectionDecision, SelectionRound
@@ -48,6 +49,7 @@ __all__ = [
     "ErasureRequest",
     "InfoSession",
     "JuryAssignment",
+    "Letter",
     "OutboxMessage",
     "RoleGrant",
     "SessionRegistration",

@@ -165,6 +165,9 @@ def apply_transition(
         if request is not None:
             request.answered_at = now
     _queue_side_effect_email(application, trigger, note, email_context or {})
+    from app.letters.services import request_letter
+
+    request_letter(application, trigger, entry)  # decisions only; generated after commit
     if not flush:
         return entry
     _flush()

@@ -230,6 +230,25 @@ class CallForm(FlaskForm):
     )
     anonymous_reviews = BooleanField(_l("... without the other jurors' names"), default=True)
 
+    # Decision letters
+    letter_signatory_name = StringField(
+        _l("Letters are signed by"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Name of the signatory, e.g. the programme coordinator."),
+    )
+    letter_signatory_role = StringField(
+        _l("Role of the signatory"), validators=[Optional(), Length(max=200)]
+    )
+    letter_place = StringField(
+        _l("Place written before the date"),
+        default="Bruxelles",
+        validators=[Optional(), Length(max=100)],
+    )
+    letter_partners = TextAreaField(
+        _l("Partners on the letterhead (one per line)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+
     def validate(self, extra_validators=None) -> bool:
         #: Problems of the criteria as a whole (their sum, their absence).
         self.criteria_problems = []

@@ -84,6 +84,13 @@ class Call(db.Model):
     balance_rules: Mapped[list] = mapped_column(JSON, default=list)
     #: Days a selected applicant has to confirm their place (from publication or promotion).
     confirmation_days: Mapped[int] = mapped_column(default=14)
+    #: Who signs the decision letters of this call, and in what role.
+    letter_signatory_name: Mapped[str] = mapped_column(String(200), default="")
+    letter_signatory_role: Mapped[str] = mapped_column(String(200), default="")
+    #: The place printed before the date of a letter.
+    letter_place: Mapped[str] = mapped_column(String(100), default="Bruxelles")
+    #: The partners named on the letterhead, one per line.
+    letter_partners: Mapped[str] = mapped_column(Text, default="")
     #: Frequently asked questions shown on the public page, in French, each with its
     #: other languages: [{"question", "answer", "translations": {"nl": {"question",
     #: "answer"}, ...}}] (read with app.i18n.localized).

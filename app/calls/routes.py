@@ -39,6 +39,10 @@ def _form_data(form: CallForm) -> dict:
         "disagreement_threshold": float(form.disagreement_threshold.data),
         "jurors_see_others": form.jurors_see_others.data,
         "anonymous_reviews": form.anonymous_reviews.data,
+        "letter_signatory_name": (form.letter_signatory_name.data or "").strip(),
+        "letter_signatory_role": (form.letter_signatory_role.data or "").strip(),
+        "letter_place": (form.letter_place.data or "").strip() or "Bruxelles",
+        "letter_partners": (form.letter_partners.data or "").strip(),
     }
 
 

@@ -20,6 +20,13 @@ JURY_SETTINGS = (
     "jurors_see_others",
     "anonymous_reviews",
 )
+#: How the call's decision letters are signed and headed, optional in ``data``.
+LETTER_SETTINGS = (
+    "letter_signatory_name",
+    "letter_signatory_role",
+    "letter_place",
+    "letter_partners",
+)
 
 
 class CallError(Refusal):
@@ -37,7 +44,7 @@ def _apply(call: Call, data: dict) -> None:
         "jurors_per_dossier",
     ):
         setattr(call, field, data[field])
-    for field in JURY_SETTINGS:
+    for field in JURY_SETTINGS + LETTER_SETTINGS:
         if field in data:
             setattr(call, field, data[field])
     call.reserve_size = data.get("reserve_size") or 0

@@ -323,6 +323,16 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
         jurors_per_dossier=3,
         eligibility=dict(DEFAULT_ELIGIBILITY),
         faq=DEMO_FAQ,
+        letter_signatory_name="Nadia El Amrani",
+        letter_signatory_role="Coordinatrice du programme Maghrib Belgium Impulse",
+        letter_place="Bruxelles",
+        letter_partners="\n".join(
+            [
+                "Enabel, agence belge de développement",
+                "Ministère délégué chargé des Marocains résidant à l'étranger",
+                "MEM by CGEM",
+            ]
+        ),
         criteria=[
             Criterion(position=i, name=name, description=text, weight=weight)
             for i, (name, text, weight) in enumerate(MBI_CRITERIA, start=1)
@@ -352,17 +362,20 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
             submitted += 1
     add_demo_sessions(call, rng, faker)
     stage_note = ""
-    if stage in ("eligibility", "scoring", "decided", "coaching"):
-        decided = _eligibility_stage(call, rng, all_passing=stage != "eligibility")
-        stage_note = f" Eligibility: {decided}."
-    if stage in ("scoring", "decided", "coaching"):
-        stage_note += f" Jury: {_scoring_stage(call, rng)}."
-    if stage in ("decided", "coaching"):
-        stage_note += f" Selection: {_decided_stage(call, rng)}."
-    if stage == "coaching":
-        from app.coaching.demo import add_demo_coaching
+    from app.letters.services import deferred
 
-        stage_note += f" Coaching: {add_demo_coaching(call, rng)}."
+    with deferred():  # letters stay pending: `flask letters generate` (or the worker) makes them
+        if stage in ("eligibility", "scoring", "decided", "coaching"):
+            decided = _eligibility_stage(call, rng, all_passing=stage != "eligibility")
+            stage_note = f" Eligibility: {decided}."
+        if stage in ("scoring", "decided", "coaching"):
+            stage_note += f" Jury: {_scoring_stage(call, rng)}."
+        if stage in ("decided", "coaching"):
+            stage_note += f" Selection: {_decided_stage(call, rng)}."
+        if stage == "coaching":
+            from app.coaching.demo import add_demo_coaching
+
+            stage_note += f" Coaching: {add_demo_coaching(call, rng)}."
     return (
         f"Demo loaded: call {DEMO_CALL}, {JURORS} jurors, 1 chair, {COACHES} coaches, "
         f"{applications} applications ({submitted} submitted, {applications - submitted} drafts). "

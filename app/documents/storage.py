@@ -115,6 +115,11 @@ def remove_after_commit(session: Session, storage_name: str) -> None:
     session.info.setdefault(_DOOMED_FILES, []).append(path_of(storage_name))
 
 
+def remove_path_after_commit(session: Session, path: Path) -> None:
+    """Remove any stored file (e.g. a letter) once the session commits; kept on rollback."""
+    session.info.setdefault(_DOOMED_FILES, []).append(path)
+
+
 def _remove(path: Path) -> None:
     try:
         path.unlink(missing_ok=True)

@@ -1,7 +1,7 @@
 """privacy: the access log of sensitive documents, erasure requests, disposed documents
 
 Revision ID: 0010_privacy
-Revises: 0008_coaching
+Revises: 0009_letters
 Create Date: 2026-11-29 07:39:40.747761
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_privacy'
-down_revision = '0008_coaching'
+down_revision = '0009_letters'
 branch_labels = None
 depends_on = None
 

@@ -152,9 +152,9 @@ def test_another_area_adds_its_part_through_the_registry(
 ):
     letter = tmp_path / "letter.pdf"
     letter.write_bytes(b"%PDF-1.4 letter")
-    module = SimpleNamespace(
+    module = SimpleNamespace(  # a future area, beside the real ones
         PROVIDERS={
-            "letters": lambda user: PersonalData(
+            "future_area": lambda user: PersonalData(
                 [{"kind": "decision", "for": user.id}], [("decision.pdf", letter)]
             )
         }
@@ -163,8 +163,8 @@ def test_another_area_adds_its_part_through_the_registry(
     monkeypatch.setattr(registry, "_modules", lambda: (*real, module))
     user = login_as(make_user(Role.APPLICANT))
     data, archive = _export(client)
-    assert data["parts"]["letters"] == [{"kind": "decision", "for": user.id}]
-    assert archive.read("files/letters/decision.pdf") == b"%PDF-1.4 letter"
+    assert data["parts"]["future_area"] == [{"kind": "decision", "for": user.id}]
+    assert archive.read("files/future_area/decision.pdf") == b"%PDF-1.4 letter"
 
 
 def test_staff_and_jurors_download_their_own_data_too(client, login_as, make_user):

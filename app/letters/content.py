@@ -1,0 +1,282 @@
+"""What a letter says: the plain data its template renders, read from the database.
+
+Everything is resolved here, in the letter's language: dates and numbers (Babel, for
+that locale), the eligibility rules' reasons and the names of requested items (the
+application's catalogue under ``force_locale``). The result is a plain dict, so it
+can be rendered in any process (see app.letters.rendering).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from app.common.access import external_url
+from app.common.clock import BRUSSELS, utcnow
+from app.i18n import text_direction
+from app.letters.models import Letter
+
+#: The MBI demo call's letterhead, used by previews when no call is given.
+DEMO_PARTNERS = [
+    "Enabel",
+    "Ministère délégué chargé des Marocains résidant à l'étranger",
+    "MEM by CGEM",
+]
+
+
+def letter_locale(locale: str | None) -> str:
+    """The language a letter is written in: the applicant's if letters speak it."""
+    languages = current_app.config["LETTER_LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    return locale if locale in languages else default
+
+
+def _day(moment: datetime | date | None, locale: str) -> str | None:
+    if moment is None:
+        return None
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(BRUSSELS).date()
+    return format_date(moment, "long", locale=locale)
+
+
+def _number(value: float | None, locale: str) -> str:
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0.0#", locale=locale)
+
+
+def verification_url(code: str) -> str:
+    return external_url("letters.verify", code=code)
+
+
+def _base(
+    call,
+    *,
+    locale: str,
+    outcome: str,
+    reference: str,
+    code: str,
+    version: int,
+    decided_at: datetime,
+    name: str,
+    address: str,
+) -> dict:
+    url = verification_url(code)
+    partners = [line.strip() for line in (call.letter_partners or "").splitlines() if line.strip()]
+    return {
+        "outcome": outcome,
+        "locale": locale,
+        "direction": text_direction(locale),
+        "programme": call.name,
+        "call_name": call.name,
+        "partners": partners,
+        "place": call.letter_place or "Bruxelles",
+        "date": _day(decided_at, locale),
+        "reference": reference,
+        "version": version,
+        "recipient": {
+            "name": name,
+            "address_lines": [line.strip() for line in (address or "").split(",") if line.strip()],
+        },
+        "signatory": {
+            "name": call.letter_signatory_name or call.name,
+            "role": call.letter_signatory_role or "",
+        },
+        "verification": {"code": code, "url": url, "qr": f"qr:{code}"},
+        "confirmation_days": call.confirmation_days,
+    }
+
+
+def letter_context(letter: Letter) -> dict:
+    """The data of ``letter``'s template, read from its dossier now."""
+    application = letter.application
+    call = application.call
+    locale = letter.locale
+    answers = application.answers or {}
+    context = _base(
+        call,
+        locale=locale,
+        outcome=letter.outcome,
+        reference=application.reference or f"#{application.id}",
+        code=letter.verification_code,
+        version=letter.version,
+        decided_at=letter.decided_at,
+        name=answers.get("full_name") or application.applicant.full_name,
+        address=answers.get("address") or "",
+    )
+    with force_locale(locale):
+        if letter.outcome == "ineligible":
+            context.update(_ineligibility(application))
+        elif letter.outcome == "information_requested":
+            context["request"] = _information_request(application, locale)
+        else:
+            context["explanation"] = _explanation(application, locale)
+    return context
+
+
+def _ineligibility(application) -> dict:
+    from app.eligibility.models import EligibilityDecision, RuleOutcome
+    from app.eligibility.rules import FAIL, RULE_LABELS
+    from app.extensions import db
+
+    decision = db.session.scalar(
+        select(EligibilityDecision)
+        .where(
+            EligibilityDecision.application_id == application.id,
+            EligibilityDecision.outcome == "ineligible",
+            EligibilityDecision.status == "final",
+        )
+        .order_by(EligibilityDecision.id.desc())
+    )
+    outcomes = db.session.scalars(
+        select(RuleOutcome)
+        .where(RuleOutcome.application_id == application.id, RuleOutcome.outcome == FAIL)
+        .order_by(RuleOutcome.id)
+    ).all()
+    named = set(decision.failed_rules) if decision and decision.failed_rules else None
+    return {
+        "failed_rules": [
+            {"label": str(RULE_LABELS.get(o.rule, o.rule)), "reason": str(o.reason)}
+            for o in outcomes
+            if named is None or o.rule in named
+        ],
+        "decision_reason": decision.reason if decision else "",
+    }
+
+
+def _information_request(application, locale: str) -> dict:
+    from app.applications.questions import QUESTIONS
+    from app.documents.wording import KIND_LABELS
+    from app.eligibility.services import open_request
+
+    request = open_request(application)
+    if request is None:
+        return {"asked": [], "message": "", "reply_by": None}
+    items = [str(QUESTIONS[name].label) if name in QUESTIONS else name for name in request.fields]
+    items += [str(KIND_LABELS.get(kind, kind)) for kind in request.documents]
+    return {"asked": items, "message": request.message, "reply_by": _day(request.reply_by, locale)}
+
+
+def _explanation(application, locale: str) -> dict:
+    from app.selection.explanation import explain
+
+    found = explain(application)
+    if found is None:
+        raise LookupError(f"no published selection decision for application {application.id}")
+    return _explanation_dict(found, locale)
+
+
+def _explanation_dict(found, locale: str) -> dict:
+    return {
+        "rank": found.rank,
+        "ranked": found.ranked,
+        "score": _number(found.score, locale),
+        "cutoff": _number(found.cutoff, locale) if found.cutoff is not None else None,
+        "quota": found.quota,
+        "reserve_position": found.reserve_position,
+        "reserve_size": found.reserve_size,
+        "confirm_by": _day(found.confirm_by, locale),
+        "justification": found.justification or "",
+        "criteria": [
+            {
+                "name": c.name,
+                "weight": c.weight,
+                "own": _number(c.own, locale),
+                "selected": _number(c.selected, locale),
+                "scale_max": c.scale_max,
+            }
+            for c in found.criteria
+        ],
+    }
+
+
+# Previews and benchmarks ----------------------------------------------------------
+
+
+def demo_context(outcome: str, locale: str, call=None, *, code: str = "DEMO-0000-0000") -> dict:
+    """A letter of ``outcome`` in ``locale`` filled with demo data (the call's letterhead
+    when given, else the MBI demo's): what staff preview before any letter exists."""
+    from types import SimpleNamespace
+
+    from app.selection.explanation import CriterionComparison, Explanation
+
+    if call is None:
+        call = SimpleNamespace(
+            name="Maghrib Belgium Impulse 2026",
+            letter_partners="\n".join(DEMO_PARTNERS),
+            letter_place="Bruxelles",
+            letter_signatory_name="Nadia El Amrani",
+            letter_signatory_role="Coordinatrice du programme",
+            confirmation_days=14,
+            quota=30,
+            reserve_size=10,
+            criteria=[],
+        )
+    reference = f"{getattr(call, 'reference', 'MBI-2026')}-0042"
+    now = utcnow()
+    context = _base(
+        call,
+        locale=locale,
+        outcome=outcome,
+        reference=reference,
+        code=code,
+        version=1,
+        decided_at=now,
+        name="Yasmina Benali",
+        address="Rue de la Loi 42, 1040 Etterbeek, Belgique",
+    )
+    with force_locale(locale):
+        if outcome == "ineligible":
+            from app.eligibility.rules import RULE_LABELS, RuleResult
+
+            reason = RuleResult(
+                "minimum_age",
+                "fail",
+                "Born %(born)s: %(age)d years old on %(on)s, minimum %(minimum)d.",
+                {"born": "2009-03-02", "age": 17, "on": "2026-03-31", "minimum": 18},
+            ).reason
+            context["failed_rules"] = [
+                {"label": str(RULE_LABELS.get("minimum_age", "minimum_age")), "reason": str(reason)}
+            ]
+            context["decision_reason"] = "The applicant is under 18 on the closing date."
+        elif outcome == "information_requested":
+            from app.applications.questions import QUESTIONS
+            from app.documents.wording import KIND_LABELS
+
+            context["request"] = {
+                "asked": [str(QUESTIONS["moroccan_ties"].label), str(KIND_LABELS["identity"])],
+                "message": "Please tell us about your ties with Morocco.",
+                "reply_by": _day((now + timedelta(days=10)).date(), locale),
+            }
+        else:
+            criteria = getattr(call, "criteria", None) or []
+            names = [(c.name, c.weight, c.scale_min, c.scale_max) for c in criteria] or [
+                ("Team", 25, 0, 10),
+                ("Project", 35, 0, 10),
+                ("Profitability", 25, 0, 10),
+                ("Overall", 15, 0, 10),
+            ]
+            selected = outcome in ("selected", "promoted")
+            found = Explanation(
+                decision="reserve" if outcome == "promoted" else outcome,
+                rank=12 if selected else 35,
+                ranked=180,
+                score=74.5 if selected else 61.25,
+                cutoff=70.0,
+                quota=getattr(call, "quota", 30),
+                reserve_position=3 if outcome in ("reserve", "promoted") else None,
+                reserve_size=getattr(call, "reserve_size", 10),
+                confirm_by=now + timedelta(days=14) if selected else None,
+                justification="",
+                criteria=tuple(
+                    CriterionComparison(name, low, high, weight, 7.33 if selected else 6.0, 7.5)
+                    for name, weight, low, high in names
+                ),
+            )
+            context["explanation"] = _explanation_dict(found, locale)
+    return context

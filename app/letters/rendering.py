@@ -1,0 +1,317 @@
+"""Turning a letter's data into a PDF/A: Jinja for the text, WeasyPrint for the page.
+
+No database and no Flask here: a letter is rendered from a plain dict (see
+app.letters.content), so the same code serves the worker, the command's process
+pool, previews and the benchmark. Each process keeps one :class:`Renderer`: the
+parsed stylesheet, one FontConfiguration, the image cache and one Jinja environment
+per language, built once (WeasyPrint's costs are mostly per process, not per letter).
+
+Safety: letters are rendered with :class:`LetterFetcher`, which reads only files
+under ``app/static/letters/`` and refuses every other URL (other files, network,
+``data:``), and without following redirects. Applicant text reaches the page only
+through Jinja's autoescaping; the QR code is inline SVG made here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import gettext
+import logging
+import os
+import signal
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from app.config import PROJECT_ROOT
+
+ASSETS = (PROJECT_ROOT / "app" / "static" / "letters").resolve()
+TEMPLATES = PROJECT_ROOT / "templates" / "letters"
+CATALOGUES = PROJECT_ROOT / "app" / "translations"
+#: The gettext domain of the letters (app/translations/<locale>/LC_MESSAGES/letters.po).
+DOMAIN = "letters"
+
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+_ASSET_TYPES = {
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+}
+
+
+class RenderTimeout(Exception):
+    """A letter took longer than its time limit to render."""
+
+
+class RefusedURL(ValueError):
+    """A letter tried to load something other than its own assets."""
+
+
+def _weasyprint():
+    import weasyprint
+
+    return weasyprint
+
+
+def make_fetcher():
+    """A WeasyPrint URL fetcher that serves only files of ``app/static/letters/`` and the
+    QR codes registered for the letters being rendered (``qr:<code>``, from memory)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LetterFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+            #: PNG images made by the renderer, by their ``qr:`` address.
+            self.generated: dict[str, bytes] = {}
+
+        def fetch(self, url, headers=None):
+            if url.startswith("qr:"):
+                image = self.generated.get(url)
+                if image is None:
+                    raise RefusedURL(f"unknown QR code {url[:40]!r}")
+                return URLFetcherResponse(url, image, {"Content-Type": "image/png"})
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                raise RefusedURL(f"letters load only their own assets, not {url[:80]!r}")
+            path = Path(url2pathname(parts.path)).resolve()
+            if not path.is_relative_to(ASSETS) or not path.is_file():
+                raise RefusedURL(f"not a letter asset: {url[:80]!r}")
+            content_type = _ASSET_TYPES.get(path.suffix)
+            if content_type is None:
+                raise RefusedURL(f"not a letter asset type: {url[:80]!r}")
+            return URLFetcherResponse(
+                path.as_uri(), path.read_bytes(), {"Content-Type": content_type}
+            )
+
+    return LetterFetcher()
+
+
+class _Catalogue(gettext.NullTranslations):
+    """The letters' messages of one language, read from its .po file (no compile step)."""
+
+    def __init__(self, messages: dict) -> None:
+        super().__init__()
+        self._messages = messages
+
+    def gettext(self, message):
+        return self._messages.get(message) or message
+
+    def ngettext(self, singular, plural, n):
+        found = self._messages.get(singular)
+        if isinstance(found, tuple | list):
+            index = 0 if n == 1 else min(1, len(found) - 1)
+            return found[index] or (singular if n == 1 else plural)
+        return singular if n == 1 else plural
+
+
+def load_catalogue(locale: str) -> _Catalogue:
+    from babel.messages.pofile import read_po
+
+    path = CATALOGUES / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.exists():
+        return _Catalogue({})
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    return _Catalogue({m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy})
+
+
+def qr_png(url: str) -> bytes:
+    """The QR code of ``url`` as a PNG image (made here, in memory)."""
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    # A fixed mask: choosing the best of eight costs more than the whole PNG.
+    segno.make(url, error="m", mask=0, micro=False).save(buffer, kind="png", scale=4, border=2)
+    return buffer.getvalue()
+
+
+@dataclass
+class Renderer:
+    """What one process keeps to render letters fast."""
+
+    font_config: object
+    stylesheet: object
+    fetcher: object
+    html_class: type
+    #: WeasyPrint's sRGB output profile, parsed once (WeasyPrint would open and parse
+    #: it for every PDF/A, and leave the file open).
+    srgb: object = None
+    environments: dict = field(default_factory=dict)
+    image_cache: dict = field(default_factory=dict)
+
+    def environment(self, locale: str) -> Environment:
+        if locale not in self.environments:
+            env = Environment(
+                loader=FileSystemLoader(str(TEMPLATES)),
+                autoescape=select_autoescape(default=True, default_for_string=True),
+                undefined=StrictUndefined,
+                extensions=["jinja2.ext.i18n"],
+                trim_blocks=True,
+                lstrip_blocks=True,
+            )
+            env.install_gettext_translations(load_catalogue(locale), newstyle=True)
+            self.environments[locale] = env
+        return self.environments[locale]
+
+    def html(self, context: dict) -> str:
+        env = self.environment(context["locale"])
+        return env.get_template(f"{context['outcome']}.jinja").render(**context)
+
+    def pdf(self, context: dict, *, variant: str | None = "pdf/a-3b") -> tuple[bytes, int]:
+        """The letter as PDF bytes, and its number of pages."""
+        verification = context["verification"]
+        qr = verification["qr"]
+        self.fetcher.generated[qr] = qr_png(verification["url"])
+        try:
+            profiles = {"srgb": copy.copy(self.srgb)} if variant else None
+            document = self.html_class(
+                string=self.html(context),
+                base_url=ASSETS.as_uri() + "/",
+                url_fetcher=self.fetcher,
+            ).render(
+                stylesheets=[self.stylesheet],
+                font_config=self.font_config,
+                color_profiles=profiles,
+                pdf_variant=variant,
+                pdf_tags=True,
+                cache=self.image_cache,
+            )
+            data = document.write_pdf(
+                pdf_variant=variant,
+                pdf_tags=True,
+                pdf_identifier=verification["code"].encode(),
+                # Not "srgb": the profile given to render() above is used as is.
+                output_intent="preloaded" if variant else None,
+            )
+        finally:
+            self.fetcher.generated.pop(qr, None)
+            self.image_cache.pop(qr, None)
+        return data, len(document.pages)
+
+
+_renderer: tuple[int, Renderer] | None = None
+_lock = threading.Lock()
+
+
+def renderer() -> Renderer:
+    """This process's renderer (built on first use; a forked child builds its own)."""
+    global _renderer
+    with _lock:
+        if _renderer is None or _renderer[0] != os.getpid():
+            weasyprint = _weasyprint()
+            from weasyprint.text.fonts import FontConfiguration
+
+            fetcher = make_fetcher()
+            font_config = FontConfiguration()
+            stylesheet = weasyprint.CSS(
+                filename=str(ASSETS / "letter.css"),
+                font_config=font_config,
+                url_fetcher=fetcher,
+            )
+            user_agent = weasyprint.CSS(
+                filename=str(ASSETS / "ua.css"), font_config=font_config, url_fetcher=fetcher
+            )
+
+            class LetterHTML(weasyprint.HTML):
+                """HTML with the few user-agent rules letters need (see ua.css)."""
+
+                def _ua_stylesheets(self, forms=False):
+                    return [user_agent]
+
+                def _ph_stylesheets(self):
+                    return []
+
+            _renderer = (
+                os.getpid(),
+                Renderer(font_config, stylesheet, fetcher, LetterHTML, _srgb_profile()),
+            )
+        return _renderer[1]
+
+
+def _srgb_profile():
+    import io
+    from importlib.resources import files
+
+    from weasyprint.css import ColorProfile
+
+    data = (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+    return ColorProfile(
+        io.BytesIO(data), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
+    )
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None):
+    """Raise RenderTimeout inside the block once it has run ``seconds``.
+
+    In a process's main thread (the command's pool, Huey process workers, tests) a
+    SIGALRM timer interrupts it; in another thread (Huey thread workers) a watchdog
+    timer raises the exception asynchronously in the rendering thread
+    (PyThreadState_SetAsyncExc: delivered between two Python bytecodes, which is
+    where WeasyPrint spends its time)."""
+    if not seconds:
+        yield
+        return
+    if hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread():
+
+        def expire(signum, frame):
+            raise RenderTimeout(f"rendering took more than {seconds:g} s")
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        return
+
+    import ctypes
+
+    target = threading.get_ident()
+    state = {"finished": False, "fired": False}
+    guard = threading.Lock()
+
+    def expire_thread() -> None:
+        with guard:
+            if state["finished"]:
+                return
+            state["fired"] = True
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                ctypes.c_ulong(target), ctypes.py_object(RenderTimeout)
+            )
+
+    timer = threading.Timer(seconds, expire_thread)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with guard:
+            state["finished"] = True
+            timer.cancel()
+            if state["fired"]:  # not delivered yet: take it back
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
+
+
+def harfbuzz_subset_available(*, load: bool = True) -> bool:
+    """Whether WeasyPrint can subset fonts with HarfBuzz (about 5x faster than fontTools).
+
+    ``load=False`` only looks for the library (no WeasyPrint import: for start-up)."""
+    import ctypes.util
+
+    if not load:
+        return ctypes.util.find_library("harfbuzz-subset") is not None
+    try:
+        from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    except (ImportError, OSError):
+        return False
+    return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))

@@ -1,0 +1,106 @@
+"""``letters generate`` (foreground, with a pool), ``doctor``, the start-up warning, the demo."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.letters import services
+from app.letters.models import DONE, PENDING, Letter
+
+
+def _statuses() -> dict[str, int]:
+    rows = db.session.execute(
+        select(Letter.status, func.count(Letter.id)).group_by(Letter.status)
+    ).all()
+    return {status: count for status, count in rows}
+
+
+def _pending_call(make_scored_call, monkeypatch, scores):
+    from app.selection.services import publish, refresh_draft
+
+    monkeypatch.setattr(services, "enqueue", lambda ids: None)  # as if no worker ran
+    call, apps = make_scored_call(scores, quota=2, reserve_size=1)
+    refresh_draft(call, actor=None)
+    publish(call, actor=None)
+    db.session.commit()
+    assert _statuses() == {PENDING: len(apps)}
+    return call, apps
+
+
+def test_generate_makes_every_missing_letter_and_prints_the_time(
+    runner, make_scored_call, monkeypatch
+):
+    call, apps = _pending_call(make_scored_call, monkeypatch, [[8], [9], [5], [4]])
+    result = runner.invoke(args=["letters", "generate", "--call", call.reference])
+    assert result.exit_code == 0, result.output
+    assert "4 letters generated in " in result.output and "ms a letter" in result.output
+    assert _statuses() == {DONE: 4}
+    again = runner.invoke(args=["letters", "generate", "--call", call.reference])
+    assert "0 letters generated" in again.output and _statuses() == {DONE: 4}
+
+
+def test_generate_with_a_pool_of_processes(runner, make_scored_call, monkeypatch):
+    call, apps = _pending_call(make_scored_call, monkeypatch, [[8], [9], [5], [4], [6], [7]])
+    result = runner.invoke(args=["letters", "generate", "--call", call.reference, "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert "6 letters generated" in result.output and "(2 workers)" in result.output
+    db.session.expire_all()
+    assert _statuses() == {DONE: 6}
+    assert len({letter.sha256 for letter in db.session.scalars(select(Letter))}) == 6
+
+
+def test_generate_refuses_an_unknown_call(runner):
+    result = runner.invoke(args=["letters", "generate", "--call", "NOPE-1"])
+    assert result.exit_code != 0 and "No call with reference" in result.output
+
+
+def test_doctor_checks_the_system(runner, monkeypatch):
+    result = runner.invoke(args=["doctor"])
+    assert result.exit_code == 0, result.output
+    for name in ("Pango", "HarfBuzz-Subset", "Fonts", "Database", "Job queue"):
+        assert name in result.output
+    from app.letters import rendering
+
+    monkeypatch.setattr(rendering, "harfbuzz_subset_available", lambda load=True: False)
+    slow = runner.invoke(args=["doctor"])
+    assert slow.exit_code == 0 and "[WARN] HarfBuzz-Subset" in slow.output
+    from app.letters import health
+
+    monkeypatch.setattr(
+        health, "check_database", lambda: health.Check("Database", health.FAIL, "unreachable")
+    )
+    broken = runner.invoke(args=["doctor"])
+    assert broken.exit_code == 1 and "[FAIL] Database" in broken.output
+
+
+def test_the_app_warns_at_start_up_when_harfbuzz_subset_is_missing(monkeypatch, caplog):
+    import ctypes.util
+
+    from app.letters.health import warn_if_slow
+
+    real = ctypes.util.find_library
+    monkeypatch.setattr(
+        ctypes.util, "find_library", lambda name: None if "subset" in name else real(name)
+    )
+    with caplog.at_level(logging.WARNING, logger="impulse.letters"):
+        warn_if_slow()
+    assert "HarfBuzz-Subset is missing" in caplog.text
+
+
+def test_the_decided_demo_leaves_the_letters_to_be_generated(app, monkeypatch):
+    from app.calls.models import Call
+    from app.demo.services import load_demo
+
+    queued = []
+    monkeypatch.setattr(services, "enqueue", queued.append)
+    load_demo(applications=40, seed=7, stage="decided")
+    db.session.commit()
+    assert queued == []
+    counts = _statuses()
+    assert set(counts) == {PENDING} and counts[PENDING] > 10
+    call = db.session.scalar(select(Call))
+    generated, _seconds = services.generate_call(call)
+    assert generated == counts[PENDING] and _statuses() == {DONE: generated}
