@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from flask import has_app_context
@@ -76,21 +76,30 @@ def deliver_messages(ids: list[int]) -> None:
     deliver_messages_task(list(ids))
 
 
-@huey.periodic_task(crontab(minute="*/15"))
-def expire_confirmations_task() -> int:
-    """Every quarter of an hour: free the places whose confirmation deadline passed."""
+@contextmanager
+def _unit_of_work():
+    """A periodic task's transaction: committed if the block succeeds, rolled back
+    otherwise (nothing half-done), and the session removed either way."""
     from app.extensions import db
-    from app.selection.services import expire_all_confirmations
 
     with _app_context():
         try:
-            lapsed = expire_all_confirmations()
+            yield
             db.session.commit()
         except Exception:
             db.session.rollback()
             raise
         finally:
             db.session.remove()
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+def expire_confirmations_task() -> int:
+    """Every quarter of an hour: free the places whose confirmation deadline passed."""
+    from app.selection.services import expire_all_confirmations
+
+    with _unit_of_work():
+        lapsed = expire_all_confirmations()
     return lapsed
 
 
@@ -98,17 +107,9 @@ def expire_confirmations_task() -> int:
 def coaching_digest_task() -> int:
     """Every Monday at 07:00: mail each coach the stalled projects they follow."""
     from app.coaching.followup import send_digests
-    from app.extensions import db
 
-    with _app_context():
-        try:
-            sent = send_digests()
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-        finally:
-            db.session.remove()
+    with _unit_of_work():
+        sent = send_digests()
     return sent
 
 
@@ -118,22 +119,14 @@ def retention_task() -> int:
     after the decision (``flask --app wsgi privacy retention --dry-run`` shows what goes)."""
     from flask import current_app
 
-    from app.extensions import db
     from app.privacy.cli import retention_report
     from app.privacy.services import apply_retention
 
-    with _app_context():
+    with _unit_of_work():
         months = current_app.config["RETENTION_MONTHS"]
-        try:
-            items = apply_retention(months)
-            report = retention_report(items, months=months, dry_run=False)
-            deleted = sum(len(item.documents) for item in items)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-        finally:
-            db.session.remove()
+        items = apply_retention(months)
+        report = retention_report(items, months=months, dry_run=False)
+        deleted = sum(len(item.documents) for item in items)
     logging.getLogger("impulse.privacy").info(report)
     return deleted
 

@@ -177,3 +177,16 @@ def test_no_explanation_before_publication(make_scored_call):
     db.session.commit()
     assert explain(a) is None
     assert db.session.scalar(select(SelectionRound.status)) == "draft"
+
+
+def test_the_periodic_job_frees_late_places(published):
+    from app.applications.models import Application
+    from app.jobs import expire_confirmations_task
+
+    call, apps = published
+    ids = [application.id for application in apps[:4]]
+    assert expire_confirmations_task.call_local() == 0
+    with time_machine.travel(utcnow() + timedelta(days=8), tick=False):
+        assert expire_confirmations_task.call_local() == 2  # its own session, committed
+    states = dict(db.session.execute(select(Application.id, Application.status)).all())
+    assert [states[key] for key in ids] == ["declined", "declined", "selected", "selected"]
