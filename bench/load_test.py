@@ -2,13 +2,17 @@
 
     createdb -h 127.0.0.1 -U postgres impulse_load     # once
     .venv/bin/python bench/load_test.py                 # loads the demo if the base is empty
+    .venv/bin/python bench/load_test.py --fresh         # drops and recreates the base first
 
-Loopback only, bounded in time. Options: --database-url, --users, --duration, --workers,
---port. The demo (5,000 applications at the scoring stage) is loaded on first use.
-Prints requests per second, p50/p95/p99 per page and the error count; exits non-zero on
-any failed request or any lost write (a draft saved or a review submitted, answered
-with success, that the database does not hold afterwards). p95 above the target
-(300 ms) for a page is reported, not fatal.
+Loopback only, bounded in time. Options: --database-url, --users, --ramp, --duration,
+--workers, --port, --fresh. The demo (5,000 applications at the scoring stage) is loaded
+on first use, then a second, past call in coaching (bench/load_coaching.py) for the
+coaches. The people arrive over --ramp seconds (25: two logins a second), then all of
+them run for --duration (2 minutes). Prints requests per second, p50/p95/p99 per page
+and the error count, for the whole run (logins included) and for the steady state;
+exits non-zero on any failed request or any lost write (a draft saved, a review
+submitted or a coaching session logged, answered with success, that the database does
+not hold afterwards). p95 above the target (300 ms) for a page is reported, not fatal.
 """
 
 from __future__ import annotations
@@ -84,8 +88,11 @@ ACCOUNTS = """
 from app.applications.models import Application
 from app.auth.models import User, RoleGrant
 from app.calls.models import Call
+from app.coaching.models import CoachAssignment
+from app.coaching.services import selection_date
+from app.demo.services import DEMO_CALL
 from app.jury.models import JuryAssignment, Review
-call = db.session.scalar(select(Call).order_by(Call.id))
+call = db.session.scalar(select(Call).where(Call.reference == DEMO_CALL))
 drafts = db.session.execute(
     select(User.email, Application.id).join(Application, Application.applicant_id == User.id)
     .where(Application.call_id == call.id, Application.status == "draft").order_by(Application.id)
@@ -112,12 +119,24 @@ result = {
     "applicants": [{"email": e, "application_id": i} for e, i in drafts],
     "jurors": [{"email": e, "assignments": a} for e, a in jurors.items()],
     "staff": [{"email": e} for e in with_role("staff")],
-    "coaches": [{"email": e} for e in with_role("coach")],
+    "coaches": [{"email": e, "projects": []} for e in with_role("coach")],
 }
+# Each coach's entrepreneurs in coaching (the past call of bench/load_coaching.py), with
+# the earliest date a session may have (the selection: the coaching area refuses earlier).
+coaches = {c["email"]: c for c in result["coaches"]}
+for email, application in db.session.execute(
+    select(User.email, Application).join(CoachAssignment, CoachAssignment.coach_id == User.id)
+    .join(Application, Application.id == CoachAssignment.application_id)
+    .where(CoachAssignment.ended_at.is_(None), Application.status == "coaching")
+    .order_by(User.email, Application.id)
+).all():
+    coaches[email]["projects"].append(
+        {"id": application.id, "selected_on": selection_date(application).isoformat()})
 """
 
 CHECK = """
 from app.applications.models import Application
+from app.coaching.models import CoachingSession
 from app.jury.models import Review
 writes = json.load(open({path!r}))
 ids = [int(i) for i in writes["drafts"]]
@@ -128,8 +147,15 @@ submitted = set(db.session.scalars(select(Review.assignment_id).where(
     Review.assignment_id.in_(writes["reviews"]), Review.status == "submitted"))) \\
     if writes["reviews"] else set()
 lost_reviews = [a for a in writes["reviews"] if a not in submitted]
+logged = writes["sessions"]
+held_sessions = set(db.session.execute(
+    select(CoachingSession.application_id, CoachingSession.summary)
+    .where(CoachingSession.summary.in_([s["summary"] for s in logged]))).all()) \\
+    if logged else set()
+lost_sessions = [s for s in logged if (s["application_id"], s["summary"]) not in held_sessions]
 result = {{"drafts": len(ids), "reviews": len(writes["reviews"]), "uploads": writes["uploads"],
-          "lost_drafts": lost_drafts, "lost_reviews": lost_reviews}}
+          "sessions": len(logged), "lost_drafts": lost_drafts, "lost_reviews": lost_reviews,
+          "lost_sessions": lost_sessions}}
 """
 
 
@@ -186,6 +212,79 @@ def server_side(log: Path) -> None:
         print(f"{name:<52} {len(values):>6} {statistics.median(values):>6.0f} {cuts[18]:>6.0f}")
 
 
+def seconds_of(text: str) -> int:
+    """``2m``, ``90s`` or ``120`` as seconds."""
+    text = text.strip().lower()
+    if text.endswith("m"):
+        return int(float(text[:-1]) * 60)
+    return int(float(text.removesuffix("s")))
+
+
+def steady_state(timings: Path, seconds: int) -> list[str]:
+    """p50/p95/p99 per page of the requests sent once every simulated person was running
+    (the ramp-up's logins excluded); returns the pages whose p95 is over the target."""
+    import statistics
+
+    data = json.loads(timings.read_text())
+    since = data["spawned_at"]
+    if since is None:
+        print("\nsteady state: the ramp-up did not finish")
+        return ["(ramp-up not finished)"]
+    pages: dict[str, list[float]] = {}
+    failed: dict[str, int] = {}
+    for moment, name, ms, failure in data["requests"]:
+        if moment >= since:
+            pages.setdefault(name, []).append(ms)
+            failed[name] = failed.get(name, 0) + failure
+    span = max(moment for moment, *_ in data["requests"]) - since
+    print(f"\n{'steady state (all running)':<38} {'reqs':>6} {'fail':>5} {'rps':>6} "
+          f"{'p50':>6} {'p95':>6} {'p99':>6}")  # fmt: skip
+    slow = []
+    everything = [ms for values in pages.values() for ms in values]
+    for name, values in [*sorted(pages.items()), ("Aggregated", everything)]:
+        if name == "Aggregated":
+            print("-" * 80)
+        if len(values) < 2:
+            continue
+        cuts = statistics.quantiles(values, n=100, method="inclusive")
+        fails = sum(failed.values()) if name == "Aggregated" else failed[name]
+        print(
+            f"{name:<38} {len(values):>6} {fails:>5} {len(values) / span:>6.1f} "
+            f"{statistics.median(values):>6.0f} {cuts[94]:>6.0f} {cuts[98]:>6.0f}"
+        )
+        if name != "Aggregated" and cuts[94] > P95_TARGET_MS:
+            slow.append(f"{name} (p95 {cuts[94]:.0f} ms)")
+    print(f"(latencies in ms; {span:.0f} s with every simulated person running)")
+    return slow
+
+
+SCHEMA = """
+from sqlalchemy import inspect
+missing = sorted(set(db.metadata.tables) - set(inspect(db.engine).get_table_names()))
+result = missing
+"""
+
+
+def recreate(database_url: str, instance: Path) -> None:
+    """Drop and create the load database (and forget the load instance's documents)."""
+    import shutil
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if not url.get_backend_name().startswith("postgresql"):
+        raise SystemExit("--fresh drops a PostgreSQL database only")
+    name = url.database
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    shutil.rmtree(instance / "documents", ignore_errors=True)
+    print(f"database {name} created afresh")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -193,28 +292,63 @@ def main() -> int:
     )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379")
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--duration", default="2m")
+    parser.add_argument(
+        "--duration", default="2m", help="steady state, once every person runs (2m, 90s)"
+    )
+    parser.add_argument(
+        "--ramp", type=int, default=25, help="seconds over which the people arrive (log in)"
+    )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--applications", type=int, default=5000)
+    parser.add_argument(
+        "--fresh", action="store_true", help="drop and recreate the database, reload the demo"
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="impulse-load-"))
     instance = Path(os.environ.get("LOAD_INSTANCE", ROOT / "instance" / "load"))
     env = environment(args, instance)
+    if args.fresh:
+        recreate(args.database_url, instance)
     flask(env, "db", "upgrade", capture=True)
+    missing = query(env, SCHEMA)
+    if missing:
+        raise SystemExit(
+            f"the load database lacks tables of the models ({', '.join(missing[:5])}...): it "
+            "was built by an older migration chain. Run again with --fresh."
+        )
     print(flask(env, "demo", "--if-empty", "--applications", str(args.applications),
                 "--stage", "scoring", capture=True).stdout.strip())  # fmt: skip
+    # A second, past call in coaching, for the coaches (the demo stays at scoring).
+    print(
+        subprocess.run(
+            [str(BIN / "python"), str(ROOT / "bench" / "load_coaching.py")],
+            cwd=ROOT, env=env, check=True, text=True, capture_output=True,
+        ).stdout.strip()
+    )  # fmt: skip
     accounts = query(env, ACCOUNTS)
     random.Random(7).shuffle(accounts["applicants"])
     print(
         f"{accounts['applications']} applications; {len(accounts['applicants'])} drafts, "
         f"{sum(len(j['assignments']) for j in accounts['jurors'])} reviews to write by "
-        f"{len(accounts['jurors'])} jurors"
+        f"{len(accounts['jurors'])} jurors, "
+        f"{len({p['id'] for c in accounts['coaches'] for p in c['projects']})} project holders "
+        f"in coaching followed by "
+        f"{sum(bool(c['projects']) for c in accounts['coaches'])} coaches"
     )
     (work / "accounts.json").write_text(json.dumps(accounts))
-    env.update(LOAD_ACCOUNTS=str(work / "accounts.json"), LOAD_WRITES=str(work / "writes.json"))
+    env.update(
+        LOAD_ACCOUNTS=str(work / "accounts.json"),
+        LOAD_WRITES=str(work / "writes.json"),
+        LOAD_TIMINGS=str(work / "timings.json"),
+    )
 
+    # People arrive over --ramp seconds (each login hashes a password with argon2, about
+    # 100 ms of CPU: 50 logins at once is not what a call sees); the run then lasts
+    # --duration more with everybody in. Locust measures the whole run, logins included.
+    steady = seconds_of(args.duration)
+    spawn_rate = args.users / max(args.ramp, 1)
     host = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", str(args.workers), "--bind",
@@ -227,7 +361,8 @@ def main() -> int:
         started = time.monotonic()
         locust = subprocess.run(
             [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-             "--users", str(args.users), "--spawn-rate", "10", "--run-time", args.duration,
+             "--users", str(args.users), "--spawn-rate", f"{spawn_rate:.3f}",
+             "--run-time", f"{args.ramp + steady}s",
              "--stop-timeout", "10", "--host", host, "--csv", str(work / "load"),
              "--only-summary", "--loglevel", "WARNING"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
@@ -239,7 +374,13 @@ def main() -> int:
     if not (work / "load_stats.csv").exists():
         print(locust.stdout[-3000:], locust.stderr[-3000:], file=sys.stderr)
         return 2
+    print(
+        f"\n{args.users} people arriving over {args.ramp} s (spawn rate {spawn_rate:.2f}/s), "
+        f"then {steady} s with all of them; gunicorn {args.workers} workers"
+    )
+    print("\nwhole run (ramp-up included)")
     errors, slow = report(work / "load_stats.csv", seconds)
+    slow_steady = steady_state(work / "timings.json", steady)
     server_side(work / "server.log")
     failures = work / "load_failures.csv"
     if errors:
@@ -247,13 +388,16 @@ def main() -> int:
             print(f"  failure: {row['Method']} {row['Name']}: {row['Error']} x{row['Occurrences']}")
     writes = query(env, CHECK.format(path=str(work / "writes.json")))
     print(
-        f"writes: {writes['drafts']} drafts (last of each checked), {writes['reviews']} reviews "
-        f"submitted, {writes['uploads']} uploads; lost drafts: {len(writes['lost_drafts'])}, "
-        f"lost reviews: {len(writes['lost_reviews'])}"
+        f"\nwrites: {writes['drafts']} drafts (last of each checked), {writes['reviews']} reviews "
+        f"submitted, {writes['sessions']} coaching sessions logged, {writes['uploads']} uploads; "
+        f"lost drafts: {len(writes['lost_drafts'])}, lost reviews: {len(writes['lost_reviews'])}, "
+        f"lost sessions: {len(writes['lost_sessions'])}"
     )
-    print("p95 over 300 ms: " + (", ".join(slow) if slow else "none"))
+    print("errors: " + str(errors))
+    print("p95 over 300 ms (whole run): " + (", ".join(slow) if slow else "none"))
+    print("p95 over 300 ms (steady state): " + (", ".join(slow_steady) if slow_steady else "none"))
     print(f"files in {work}")
-    lost = writes["lost_drafts"] or writes["lost_reviews"]
+    lost = writes["lost_drafts"] or writes["lost_reviews"] or writes["lost_sessions"]
     return 1 if errors or lost else 0
 
 

@@ -1,9 +1,11 @@
 """The load test's simulated people (run by bench/load_test.py, not on its own).
 
 Applicants save drafts and upload documents; jurors score and submit; staff list
-applications and export; coaches log sessions (TODO: the coaching area's task, below).
-Every draft saved and review submitted is recorded in LOAD_WRITES (a JSON file) so that
-the driver can check afterwards that the database holds each one.
+applications and export; coaches open their entrepreneurs' files and log sessions.
+Every draft saved, review submitted and session logged is recorded in LOAD_WRITES (a JSON
+file) so that the driver can check afterwards that the database holds each one. Every
+request's latency is recorded too (LOAD_TIMINGS), with the moment all the simulated people
+were running, so that the driver reports the steady state apart from the ramp-up.
 """
 
 from __future__ import annotations
@@ -12,16 +14,19 @@ import json
 import os
 import random
 import re
+import time
 import uuid
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from locust import FastHttpUser, between, events, task
 
 ACCOUNTS = json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text())
 PASSWORD = "impulse-demo"  # noqa: S105 - the documented demo password
-WRITES = {"drafts": {}, "reviews": [], "uploads": 0}
+WRITES: dict = {"drafts": {}, "reviews": [], "uploads": 0, "sessions": []}
 PDF = b"%PDF-1.4\n% load test\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
@@ -256,19 +261,75 @@ class Staff(Person):
 
 
 class Coach(Person):
-    fixed_count = 4
-    shared = True
-    wait_time = between(2, 5)
-    pool = list(ACCOUNTS["coaches"])
+    """A coach of the past call (bench/load_coaching.py): home, a project holder's file,
+    the session form, and a session logged with a valid date (after the selection, not in
+    the future: the coaching area refuses both)."""
 
-    @task
+    fixed_count = 4
+    wait_time = between(2, 5)
+    pool = [coach for coach in ACCOUNTS["coaches"] if coach["projects"]]
+
+    @task(1)
     def coaching_home(self):
         self.client.get("/coaching/", name="GET coaching home")
-        # TODO(coaching): log a coaching session here once the coaching area has its
-        # pages (GET the session form of one of the coach's project holders, POST it,
-        # and record it in WRITES so that load_test.py checks it like drafts and reviews).
+
+    @task(2)
+    def log_a_session(self):
+        project = random.choice(self.account["projects"])
+        self.client.get(f"/coaching/projects/{project['id']}", name="GET coaching project")
+        url = f"/coaching/projects/{project['id']}/sessions/new"
+        data = form_fields(self.client.get(url, name="GET session form").text, url)
+        # Yesterday back to 60 days ago (the day before: no doubt about "today" around
+        # midnight in Brussels), never before the selection.
+        latest = brussels_today() - timedelta(days=1)
+        earliest = max(date.fromisoformat(project["selected_on"]), latest - timedelta(days=59))
+        held_on = earliest + timedelta(days=random.randint(0, (latest - earliest).days))
+        marker = f"load-{uuid.uuid4().hex}"
+        data.update(
+            held_on=held_on.isoformat(),
+            duration_minutes=str(random.choice([45, 60, 90])),
+            mode=random.choice(["in_person", "video", "phone"]),
+            place=random.choice(["belgium", "morocco", "online"]),
+            topics=random.sample(["business_plan", "financing", "legal", "marketing"], k=2),
+            tags="load test",
+            summary=f"Session summary {marker}",
+            private_notes="Load test.",
+            next_session_on=(held_on + timedelta(days=14)).isoformat(),
+        )
+        data["items-0-text"] = "Send the updated financial plan"
+        data["items-0-due_on"] = (held_on + timedelta(days=14)).isoformat()
+        with self.post_form(url, data, "POST session (log)") as response:
+            if response.status_code == 302:
+                WRITES["sessions"].append(
+                    {"application_id": project["id"], "summary": data["summary"]}
+                )
+                response.success()
+            else:
+                error = re.search(r'role="alert">([^<]+)<', response.text or "")
+                response.failure(
+                    f"session not logged: {response.status_code} "
+                    f"{error.group(1).strip() if error else ''}"
+                )
+
+
+def brussels_today() -> date:
+    return datetime.now(ZoneInfo("Europe/Brussels")).date()
+
+
+TIMINGS: dict = {"spawned_at": None, "requests": []}
+
+
+@events.request.add_listener
+def record_timing(request_type, name, response_time, exception=None, **_kwargs):
+    TIMINGS["requests"].append((time.time(), name, response_time, exception is not None))
+
+
+@events.spawning_complete.add_listener
+def spawned(user_count, **_kwargs):
+    TIMINGS["spawned_at"] = time.time()
 
 
 @events.test_stop.add_listener
 def save_writes(environment, **_kwargs):
     Path(os.environ["LOAD_WRITES"]).write_text(json.dumps(WRITES))
+    Path(os.environ["LOAD_TIMINGS"]).write_text(json.dumps(TIMINGS))
