@@ -209,10 +209,13 @@ def _register_template_helpers(app: Flask) -> None:
         APPLICANT_STATUS,
         STATE_LABELS,
         TRIGGER_LABELS,
+        audit_note,
         status_for_applicant,
     )
     from app.auth.forms import ROLE_LABELS
     from app.common.clock import to_brussels
+
+    app.add_template_filter(audit_note, "audit_note")
 
     @app.template_filter("local_dt")
     def local_dt(moment, format="d MMM y, HH:mm"):

@@ -1,5 +1,7 @@
 """How states and actions read for people: plain words, never the internal names."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 
 #: What staff, jurors and coaches read for a state.
@@ -105,3 +107,26 @@ def status_for_applicant(application) -> tuple:
         status = "eligible"
     label, next_step = APPLICANT_STATUS[status]
     return label, next_step, status
+
+
+#: Notes the system writes in the audit trail (stored in English, like code), and how a
+#: page says them in the reader's language: (pattern of the stored note, message).
+SYSTEM_NOTES = (
+    (
+        re.compile(r"Promoted from reserve position (?P<position>\d+)\."),
+        _l("Promoted from reserve position %(position)s."),
+    ),
+    (re.compile(r"The confirmation deadline passed\."), _l("The confirmation deadline passed.")),
+)
+
+
+def audit_note(note: str | None) -> str:
+    """An audit note as the reader should see it: a system note translated, a person's
+    note as they wrote it."""
+    if not note:
+        return ""
+    for pattern, message in SYSTEM_NOTES:
+        match = pattern.fullmatch(note)
+        if match:
+            return str(message) % match.groupdict() if match.groupdict() else str(message)
+    return note

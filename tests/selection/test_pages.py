@@ -243,3 +243,21 @@ def test_the_selected_applicant_confirms_from_their_home_page(client, login_as, 
     assert a.status == "confirmed"
     status, html = page(client, "/my/applications")
     assert "Confirm your place before" not in html
+
+
+def test_system_notes_are_said_in_the_readers_language(client, login_as, chaired):
+    call, (a, b, c, d, e), chair = chaired()
+    refresh_draft(call, actor=None)
+    publish(call, actor=None)
+    db.session.commit()
+    login_as(a.applicant)
+    client.post(f"/applications/{a.id}/actions/decline", data={"version": str(a.version)})
+    client.post("/logout")
+    chair.locale = "fr"
+    db.session.commit()
+    login_as(chair)
+    french = client.get(
+        f"/calls/{call.id}/selection/record", headers={"Accept-Language": "fr"}
+    ).get_data(as_text=True)
+    assert "Repêché depuis la position 1 de la liste de réserve." in french
+    assert "Promoted from reserve position" not in french
