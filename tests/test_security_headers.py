@@ -1,5 +1,7 @@
 """Security headers on every response, and the health check."""
 
+import pytest
+
 from app import config as app_config
 from app import create_app
 
@@ -88,3 +90,21 @@ def test_health_check_says_when_the_job_queue_is_down(client, monkeypatch):
         "database": "ok",
         "jobs": "error: ConnectionError",
     }
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+def test_health_check_with_each_real_queue_storage(client, monkeypatch, tmp_path, kind):
+    """The embedded queue (SQLite, what `make run` uses) and Redis (production)."""
+    import app.jobs as jobs
+
+    if kind == "sqlite":
+        queue = jobs.make_huey(f"sqlite:///{tmp_path}/jobs.db")
+    else:
+        queue = jobs.make_huey("redis://127.0.0.1:6379/15")
+    monkeypatch.setattr(jobs, "huey", queue)
+    response = client.get("/healthz")
+    assert response.get_json() == {"status": "ok", "database": "ok", "jobs": "ok"}
+    if kind == "redis":
+        monkeypatch.setattr(jobs, "huey", jobs.make_huey("redis://127.0.0.1:1/0"))
+        down = client.get("/healthz")
+        assert down.status_code == 503 and down.get_json()["jobs"].startswith("error")

@@ -101,9 +101,10 @@ def healthz():
         db.session.rollback()
         checks["database"] = f"error: {type(error).__name__}"
     try:
-        connection = getattr(huey.storage, "conn", None)  # Redis: ping, not just a socket
-        if connection is not None:
-            connection.ping()
+        from huey.storage import RedisStorage
+
+        if isinstance(huey.storage, RedisStorage):  # ping, not just an open socket
+            huey.storage.conn.ping()
         huey.storage.queue_size()
         checks["jobs"] = "ok"
     except Exception as error:  # any failure at all means "not healthy"
