@@ -12,7 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.selection.models import DECISIONS
 
@@ -55,7 +55,10 @@ class MoveForm(FlaskForm):
     )
     justification = TextAreaField(
         _l("Justification (kept in the decision record)"),
-        validators=[InputRequired(_l("Moving a dossier needs a written justification."))],
+        validators=[
+            InputRequired(_l("Moving a dossier needs a written justification.")),
+            Length(max=2000),
+        ],
     )
 
 
@@ -87,7 +90,7 @@ class BalanceRuleForm(FlaskForm):
         default="at_most",
     )
     count = IntegerField(_l("Number"), validators=[Optional(), NumberRange(min=0, max=10000)])
-    value = StringField(_l("Value (empty: each value)"))
+    value = StringField(_l("Value (empty: each value)"), validators=[Length(max=100)])
 
 
 class RulesForm(FlaskForm):
