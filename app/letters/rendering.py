@@ -166,7 +166,16 @@ class Renderer:
         return env.get_template(f"{context['outcome']}.jinja").render(**context)
 
     def pdf(self, context: dict, *, variant: str | None = "pdf/a-3b") -> tuple[bytes, int]:
-        """The letter as PDF bytes, and its number of pages."""
+        """The letter as PDF bytes, and its number of pages.
+
+        One letter at a time per process: the worker's threads share this renderer, and
+        Pango and the FontConfiguration are not thread-safe (two threads rendering at
+        once crashed the worker with "realloc(): invalid next size"). Processes, not
+        threads, render in parallel (``letters generate --workers N``)."""
+        with _rendering:
+            return self._pdf(context, variant=variant)
+
+    def _pdf(self, context: dict, *, variant: str | None) -> tuple[bytes, int]:
         verification = context["verification"]
         qr = verification["qr"]
         self.fetcher.generated[qr] = qr_png(verification["url"])
@@ -199,6 +208,8 @@ class Renderer:
 
 _renderer: tuple[int, Renderer] | None = None
 _lock = threading.Lock()
+#: Held while a letter renders (see Renderer.pdf).
+_rendering = threading.Lock()
 
 
 def renderer() -> Renderer:
