@@ -1,8 +1,9 @@
 """Eligibility rules: pure functions of an applicant's facts and a call's parameters.
 
 Each rule returns a :class:`RuleResult` — ``pass``, ``fail`` or ``needs_information`` —
-with a reason that cites the values it used ("Born 2009-03-02: 17 years old on
-2026-03-31, minimum 18."). The reason is kept as a message and its values, so it
+with a reason that cites the values it used ("Born Mar 2, 2009: 17 years old on
+Mar 31, 2026, minimum 18."). The reason is kept as a message and its values (dates in
+ISO, written for the reader when shown), so it
 can be stored and shown later in any language. Adding a rule is adding one function
 to :data:`RULES` and, if it needs one, its parameter to the call
 (app.calls.models.DEFAULT_ELIGIBILITY). A parameter missing on the call makes the
@@ -14,15 +15,18 @@ the kinds of document present.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import LazyString, format_date, gettext
 from flask_babel import lazy_gettext as _l
 
 from app.applications.questions import parse_iso_date
 
 PASS, FAIL, NEEDS_INFORMATION = "pass", "fail", "needs_information"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def N_(message: str) -> str:
@@ -41,8 +45,20 @@ class RuleResult:
 
     @property
     def reason(self):
-        """The reason in the reader's language."""
-        return _l(self.template, **self.values)
+        """The reason in the reader's language, its dates written for that language too
+        (values are stored with ISO dates, read when shown)."""
+        return LazyString(_reason, self.template, self.values)
+
+
+def _reason(template: str, values: dict) -> str:
+    return gettext(template, **{name: _readable(value) for name, value in values.items()})
+
+
+def _readable(value):
+    """An ISO date ("2009-03-02") as the reader writes dates; any other value as it is."""
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return format_date(date.fromisoformat(value), "medium")
+    return value
 
 
 @dataclass(frozen=True)

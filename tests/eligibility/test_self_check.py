@@ -25,7 +25,7 @@ def test_an_eligible_visitor_is_told_so_rule_by_rule(client, make_call):
         f"/calls/{call.reference}/self-check", query_string=query, headers=EN
     ).get_data(as_text=True)
     assert "You seem eligible." in html
-    assert "Born 1990-05-01" in html
+    assert "Born May 1, 1990" in html
 
 
 def test_an_ineligible_visitor_learns_which_rule_and_why(client, make_call):
@@ -44,11 +44,11 @@ def test_an_ineligible_visitor_learns_which_rule_and_why(client, make_call):
     ).get_data(as_text=True)
     assert "You do not seem eligible." in html
     for reason in (
-        "Born 2015-01-01",
+        "Born Jan 1, 2015",
         "the call accepts",
         "Speaks nl",
         "banking ban",
-        "Company created 2010-01-01",
+        "Company created Jan 1, 2010",
         "30% of the capital",
     ):
         assert reason in html

@@ -62,7 +62,7 @@ def test_an_ineligibility_comes_with_its_letter_listing_the_failed_rules(
     assert application.reference in text
     assert "not eligible" in text
     assert "You are too young for this call." in text
-    assert "Born 2015-01-01" in text  # the failed rule, with its values
+    assert "Born Jan 1, 2015" in text  # the failed rule, with its values
     # the applicant sees it once the eligibility decisions are published
     assert services.applicant_letters(application) == []
     from app.eligibility.services import publish_decisions
