@@ -125,10 +125,12 @@ def register_cli(app: Flask) -> None:
     @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32))
     def jobs_worker(workers: int) -> None:
         """Run the background worker (Huey consumer) until interrupted."""
+        from flask import current_app
         from huey.consumer import Consumer
 
-        from app.jobs import huey
+        from app.jobs import huey, use_app
 
+        use_app(current_app._get_current_object())  # built once, before the threads start
         Consumer(huey, workers=workers, worker_type="thread").run()
 
     @app.cli.group("eligibility")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -43,15 +44,29 @@ _worker_app = None
 _STARTED = int(time.time())
 
 
+_worker_app_lock = threading.Lock()
+
+
+def use_app(app) -> None:
+    """Give the worker's threads this app (the command's own) instead of building one."""
+    global _worker_app
+    _worker_app = app
+
+
 def _app_context():
-    """The current app context, or one of an app built once for the worker process."""
+    """The current app context, or one of an app built once for the worker process.
+
+    Built under a lock: the worker's threads must not build it at the same time (two
+    apps, and CPython 3.11's parser is not safe to run in two threads at once: werkzeug
+    compiling the URL rules failed with "AST constructor recursion depth mismatch")."""
     global _worker_app
     if has_app_context():
         return nullcontext()
-    if _worker_app is None:
-        from app import create_app
+    with _worker_app_lock:
+        if _worker_app is None:
+            from app import create_app
 
-        _worker_app = create_app()
+            _worker_app = create_app()
     return _worker_app.app_context()
 
 
