@@ -1,6 +1,8 @@
-"""``flask --app wsgi letters generate`` and ``flask --app wsgi doctor``."""
+"""``flask --app wsgi letters generate|fonts`` and ``flask --app wsgi doctor``."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -48,6 +50,22 @@ def register_letters_cli(app: Flask) -> None:
             click.echo(f"  failed {failure['reference']} {failure['outcome']}: {failure['reason']}")
         if state.failed:
             raise SystemExit(1)
+
+    @letters.command("fonts")
+    @click.option(
+        "--from",
+        "source",
+        default=None,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf "
+        "(default: Debian's /usr/share/fonts/truetype/dejavu).",
+    )
+    def letters_fonts(source: Path | None) -> None:
+        """Rebuild the letters' font (DejaVu Sans cut down to Latin and Arabic)."""
+        from app.letters.fonts import SOURCE, build_fonts
+
+        for path in build_fonts(source or SOURCE):
+            click.echo(f"{path} ({path.stat().st_size // 1024} KiB)")
 
     @app.cli.command("doctor")
     def doctor() -> None:

@@ -92,6 +92,101 @@ def test_an_arabic_letter_is_written_right_to_left(app):
     assert pages == 1 and data.startswith(b"%PDF-")
 
 
+# Speed: what keeps a letter cheap ------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", ["fr", "en", "nl", "ar"])
+@pytest.mark.parametrize("outcome", OUTCOMES)
+def test_every_letter_is_well_formed_xml_so_it_takes_the_fast_parser(app, outcome, locale):
+    from xml.etree import ElementTree
+
+    html = renderer().html(demo_context(outcome, locale))
+    root = ElementTree.fromstring(html)  # noqa: S314  # nosec B314 - our own template
+    assert root.tag == "html" and root.get("lang") == locale
+    document = renderer().html_class.from_markup(
+        html, base_url="file:///", url_fetcher=make_fetcher()
+    )
+    assert document.parsed_as == "xml"
+
+
+def test_control_characters_pasted_into_a_form_are_dropped_from_the_letter(app):
+    """A vertical tab or a NUL (pasted from a PDF form, say) would print as an odd glyph,
+    break the PDF's text layer and make the markup unparsable as XML."""
+    context = demo_context("selected", "en")
+    context["recipient"] = {**context["recipient"], "name": "Yasmina\x0b Benali-\x00Tazi"}
+    html = renderer().html(context)
+    assert "Yasmina Benali-Tazi" in html
+    document = renderer().html_class.from_markup(
+        html, base_url="file:///", url_fetcher=make_fetcher()
+    )
+    assert document.parsed_as == "xml"
+    text = pdf_text(renderer().pdf(context)[0])
+    assert "Yasmina Benali-Tazi" in text and "MBI-2026-0042" in text
+
+
+def test_markup_that_is_not_xml_still_renders_through_the_html5_parser(app):
+    from app.letters.rendering import ASSETS
+
+    markup = "<!doctype html><html lang=en><body><p>Line one<br>Line two & more</body></html>"
+    document = renderer().html_class.from_markup(
+        markup, base_url=ASSETS.as_uri() + "/", url_fetcher=make_fetcher()
+    )
+    assert document.parsed_as == "html"
+    data = document.render(font_config=renderer().font_config).write_pdf()
+    assert "Line two & more" in pdf_text(data)
+
+
+def _characters_of_the_letters_catalogues() -> set[str]:
+    from babel.messages.pofile import read_po
+
+    from app.letters.rendering import CATALOGUES, DOMAIN
+
+    found: set[str] = set()
+    for path in CATALOGUES.glob(f"*/LC_MESSAGES/{DOMAIN}.po"):
+        with path.open("rb") as handle:
+            for message in read_po(handle):
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                for string in strings:
+                    found.update(string or "")
+    return {ch for ch in found if ch.isprintable() and ch not in "\u200e\u200f"}
+
+
+@pytest.mark.parametrize("face", ["LetterSans.ttf", "LetterSans-Bold.ttf"])
+def test_the_letters_font_has_every_character_of_every_letter_language(face):
+    from fontTools.ttLib import TTFont
+
+    from app.letters.fonts import FONTS
+
+    with TTFont(FONTS / face) as font:
+        covered = set(map(chr, font.getBestCmap()))
+    missing = _characters_of_the_letters_catalogues() - covered
+    assert not missing, f"{face} lacks {sorted(missing)}: add them to RANGES, then `letters fonts`"
+
+
+def test_letters_embed_their_own_cut_down_font(app):
+    reader = PdfReader(io.BytesIO(_render("not_selected", "fr")))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    names = sorted(str(font.get_object()["/BaseFont"]).split("+")[-1] for font in fonts.values())
+    assert names == ["Letter-Sans", "Letter-Sans-Bold"]
+
+
+def test_the_fonts_command_rebuilds_the_font_from_dejavu(app, tmp_path):
+    from fontTools.ttLib import TTFont
+
+    from app.letters import fonts
+
+    source = fonts.SOURCE
+    if not (source / "DejaVuSans.ttf").exists():
+        pytest.skip("Debian's fonts-dejavu-core is not installed")
+    built = fonts.build_fonts(source, tmp_path)
+    assert [path.name for path in built] == list(fonts.FACES)
+    for path in built:
+        with TTFont(path) as font, TTFont(fonts.FONTS / path.name) as kept:
+            rebuilt, committed = set(font.getBestCmap()), set(kept.getBestCmap())
+        assert rebuilt == committed and 0x0627 in rebuilt and ord("é") in rebuilt
+        assert path.stat().st_size < (source / fonts.FACES[path.name]).stat().st_size / 4
+
+
 # Safety ---------------------------------------------------------------------------
 
 PAYLOADS = [
