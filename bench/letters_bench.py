@@ -9,6 +9,12 @@ run puts the same ``--letters`` letters back to pending, empties the letter stor
 generates them with ``letters generate``'s code path (``--workers`` processes, each
 with its own app, FontConfiguration and stylesheet); it reports the median over the
 runs, in ms a letter (wall clock, everything included) and letters a second.
+
+Right after each run, it renders as many reference letters in as many processes: the
+issue's yardstick, a one-page letter with plain WeasyPrint defaults printing the same
+words (bench/letters_reference.py). A shared machine's speed varies by up to 2x from
+one minute to the next, so the ratio of the two, measured side by side, is the figure
+to compare across machines (bench/letters_instructions.py counts instructions).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("JOBS_URL", "immediate://")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/letters_bench.db")
 os.environ.setdefault("LETTER_STORE", str(Path(tempfile.gettempdir()) / "letters_bench_store"))
@@ -77,6 +84,39 @@ def _reset(letters: int) -> tuple:
     return db.session.scalar(select(Call)), ids
 
 
+_reference = None
+
+
+def _start_reference() -> None:
+    global _reference
+    from letters_reference import ReferenceRenderer
+
+    _reference = ReferenceRenderer()
+
+
+def _render_references(page: str, count: int) -> int:
+    for _ in range(count):
+        _reference.pdf(page)
+    return count
+
+
+def _time_references(page: str, letters: int, workers: int) -> float:
+    """Seconds to render ``letters`` reference letters in ``workers`` processes (each
+    builds its FontConfiguration and stylesheet first, outside the timing)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, wait
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_reference) as pool:
+        wait([pool.submit(_render_references, page, 1) for _ in range(workers)])  # warm up
+        started = time.perf_counter()
+        chunks = [min(10, letters - start) for start in range(0, letters, 10)]
+        done = sum(f.result() for f in [pool.submit(_render_references, page, n) for n in chunks])
+        seconds = time.perf_counter() - started
+    assert done == letters
+    return seconds
+
+
 def _cpu_seconds() -> float:
     """CPU time of this process and of its finished children (the pool's workers)."""
     import resource
@@ -107,7 +147,10 @@ def main() -> None:
             f"HarfBuzz-Subset {'yes' if harfbuzz_subset_available() else 'NO'}, "
             f"{db.engine.dialect.name}, {os.cpu_count()} CPUs"
         )
-        per_letter, cpu_per_letter = [], []
+        from letters_reference import reference_page
+
+        page = reference_page()
+        per_letter, cpu_per_letter, reference_per_letter = [], [], []
         for run in range(1, options.runs + 1):
             call, ids = _reset(options.letters)
             cpu_before = _cpu_seconds()
@@ -117,18 +160,28 @@ def main() -> None:
                 raise SystemExit(f"run {run}: {generated} of {len(ids)} letters generated")
             per_letter.append(1000 * seconds / generated)
             cpu_per_letter.append(1000 * (_cpu_seconds() - cpu_before) / generated)
+            reference = _time_references(page, options.letters, options.workers)
+            reference_per_letter.append(1000 * reference / options.letters)
             print(
                 f"run {run}: {generated} letters in {seconds:.2f} s, "
                 f"{per_letter[-1]:.1f} ms/letter (CPU {cpu_per_letter[-1]:.1f} ms/letter; "
-                f"load average {load:.1f} before the run)"
+                f"load average {load:.1f} before the run); reference letters "
+                f"{reference_per_letter[-1]:.1f} ms/letter, ratio "
+                f"{per_letter[-1] / reference_per_letter[-1]:.2f}"
             )
         median = statistics.median(per_letter)
         cpu = statistics.median(cpu_per_letter)
         cores = min(options.workers, os.cpu_count() or 1)
+        reference = statistics.median(reference_per_letter)
+        pairs = zip(per_letter, reference_per_letter, strict=True)
+        ratios = [ours / theirs for ours, theirs in pairs]
         print(
             f"median: {median:.1f} ms/letter ({1000 / median:.0f} letters/s) with "
             f"{options.workers} worker(s); CPU {cpu:.1f} ms/letter, i.e. "
-            f"{cpu / cores:.1f} ms/letter on {cores} idle core(s)"
+            f"{cpu / cores:.1f} ms/letter on {cores} idle core(s)\n"
+            f"reference (plain WeasyPrint, same words, same workers): median "
+            f"{reference:.1f} ms/letter; ratio letters / reference: median "
+            f"{statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f})"
         )
 
 
