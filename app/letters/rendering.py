@@ -178,10 +178,11 @@ def qr_png(url: str) -> bytes:
     import segno
 
     buffer = io.BytesIO()
-    # A fixed mask: choosing the best of eight costs more than the whole PNG. One pixel
-    # a module (the stylesheet scales it without smoothing): WeasyPrint decodes and
-    # recompresses the image for every PDF, so the fewer pixels the better.
-    segno.make(url, error="m", mask=0, micro=False).save(buffer, kind="png", scale=1, border=2)
+    # A fixed mask: choosing the best of eight costs more than the whole PNG. Two pixels
+    # a module, scaled without smoothing by the stylesheet: WeasyPrint decodes and
+    # recompresses the image for every PDF, so the fewer pixels the better (at one
+    # pixel a module, poppler drew it too unevenly for zbar below 200 dpi).
+    segno.make(url, error="m", mask=0, micro=False).save(buffer, kind="png", scale=2, border=2)
     return buffer.getvalue()
 
 

@@ -163,6 +163,23 @@ def test_the_letters_font_has_every_character_of_every_letter_language(face):
     assert not missing, f"{face} lacks {sorted(missing)}: add them to RANGES, then `letters fonts`"
 
 
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_the_qr_code_scans_to_the_verification_address_on_screen_and_on_paper(app, locale):
+    import pypdfium2
+    import zxingcpp
+
+    context = demo_context("selected", locale)
+    data, _pages = renderer().pdf(context)
+    document = pypdfium2.PdfDocument(data)
+    try:
+        for dpi in (96, 150, 300):  # a screen at 100 %, a draft print, a print
+            image = document[0].render(scale=dpi / 72).to_pil()
+            found = [code.text for code in zxingcpp.read_barcodes(image)]
+            assert found == [context["verification"]["url"]], f"at {dpi} dpi: {found}"
+    finally:
+        document.close()
+
+
 def test_letters_embed_their_own_cut_down_font(app):
     reader = PdfReader(io.BytesIO(_render("not_selected", "fr")))
     fonts = reader.pages[0]["/Resources"]["/Font"]
