@@ -62,9 +62,9 @@ def register_letters_cli(app: Flask) -> None:
     )
     def letters_fonts(source: Path | None) -> None:
         """Rebuild the letters' font (DejaVu Sans cut down to Latin and Arabic)."""
-        from app.letters.fonts import SOURCE, build_fonts
+        from app.letters.fonts import build_fonts
 
-        for path in build_fonts(source or SOURCE):
+        for path in build_fonts(source):
             click.echo(f"{path} ({path.stat().st_size // 1024} KiB)")
 
     @app.cli.command("doctor")

@@ -34,10 +34,12 @@ RANGES = (
 )
 
 
-def build_fonts(source: Path = SOURCE, target: Path = FONTS) -> list[Path]:
-    """Write the letters' fonts from DejaVu Sans in ``source``; return their paths."""
+def build_fonts(source: Path | None = None, target: Path | None = None) -> list[Path]:
+    """Write the letters' fonts (into :data:`FONTS` by default) from DejaVu Sans in
+    ``source`` (:data:`SOURCE` by default); return their paths."""
     from fontTools import subset
 
+    source, target = source or SOURCE, target or FONTS
     target.mkdir(parents=True, exist_ok=True)
     built = []
     for name, original in FACES.items():

@@ -68,6 +68,22 @@ def check_fonts() -> Check:
     )
 
 
+def check_letter_font() -> Check:
+    """The letters' own font (app/static/letters/fonts/), which keeps them fast."""
+    from app.letters.fonts import FACES, FONTS
+
+    missing = [name for name in FACES if not (FONTS / name).is_file()]
+    if missing:
+        return Check(
+            "Letters' font",
+            FAIL,
+            f"missing in {FONTS}: {', '.join(missing)}. "
+            "Rebuild it: flask --app wsgi letters fonts",
+        )
+    size = sum((FONTS / name).stat().st_size for name in FACES) // 1024
+    return Check("Letters' font", OK, f"DejaVu Sans cut down to Latin and Arabic ({size} KiB)")
+
+
 def check_database() -> Check:
     from sqlalchemy import text
 
@@ -98,7 +114,14 @@ def check_jobs() -> Check:
 
 
 def run_checks() -> list[Check]:
-    return [check_pango(), check_harfbuzz_subset(), check_fonts(), check_database(), check_jobs()]
+    return [
+        check_pango(),
+        check_harfbuzz_subset(),
+        check_fonts(),
+        check_letter_font(),
+        check_database(),
+        check_jobs(),
+    ]
 
 
 def warn_if_slow() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -60,7 +61,7 @@ def test_generate_refuses_an_unknown_call(runner):
 def test_doctor_checks_the_system(runner, monkeypatch):
     result = runner.invoke(args=["doctor"])
     assert result.exit_code == 0, result.output
-    for name in ("Pango", "HarfBuzz-Subset", "Fonts", "Database", "Job queue"):
+    for name in ("Pango", "HarfBuzz-Subset", "Fonts", "Letters' font", "Database", "Job queue"):
         assert name in result.output
     from app.letters import rendering
 
@@ -104,3 +105,26 @@ def test_the_decided_demo_leaves_the_letters_to_be_generated(app, monkeypatch):
     call = db.session.scalar(select(Call))
     generated, _seconds = services.generate_call(call)
     assert generated == counts[PENDING] and _statuses() == {DONE: generated}
+
+
+def test_doctor_fails_when_the_letters_font_is_missing_and_says_how_to_rebuild_it(
+    runner, monkeypatch, tmp_path
+):
+    from app.letters import fonts
+
+    monkeypatch.setattr(fonts, "FONTS", tmp_path)
+    result = runner.invoke(args=["doctor"])
+    assert result.exit_code == 1
+    assert "[FAIL] Letters' font" in result.output and "letters fonts" in result.output
+
+
+def test_the_fonts_command_writes_both_faces(runner, tmp_path, monkeypatch):
+    from app.letters import fonts
+
+    if not (fonts.SOURCE / "DejaVuSans.ttf").exists():
+        pytest.skip("Debian's fonts-dejavu-core is not installed")
+    monkeypatch.setattr(fonts, "FONTS", tmp_path)
+    result = runner.invoke(args=["letters", "fonts"])
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(fonts.FACES)
+    assert "LetterSans-Bold.ttf" in result.output
