@@ -300,8 +300,8 @@ def renderer() -> Renderer:
                     """The document of ``markup``. Letters are written as well-formed
                     XML and parsed by expat, in C, about twenty times faster than by
                     WeasyPrint's HTML5 parser in Python (6 % of a letter); markup that
-                    is not XML (a control character in an applicant's name, say) is
-                    parsed as HTML5, as WeasyPrint would."""
+                    is not XML (a template edited with an unclosed ``<br>``, say) is
+                    parsed as HTML5, as WeasyPrint would, only more slowly."""
                     try:
                         # Our own template's output: applicant text is escaped by
                         # Jinja, so it declares no entity and no other document.
