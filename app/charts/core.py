@@ -214,6 +214,35 @@ def _formatter(number_format: Callable | None) -> Callable[[Number | None], str]
     return lambda v: "—" if v is None else number_format(v)
 
 
+def _one_series(kind: str, labels: Sequence, values: Sequence, label_header, value_label):
+    """A chart's labels as text, its values with 0 for none, and its table header."""
+    labels = [str(label) for label in labels]
+    values = [v or 0 for v in values]
+    if len(labels) != len(values):
+        raise ValueError(f"{kind}_chart needs as many labels as values")
+    header = (str(label_header or _l("Category")), str(value_label or _l("Count")))
+    return labels, values, header
+
+
+def _series_chart(
+    kind, *, title, description, parts, width, height, header, labels, values, fmt, rtl
+) -> Chart:
+    """The Chart of one labelled series, described by its values unless told otherwise."""
+    rows = tuple(zip(labels, values, strict=True))
+    summary = ", ".join(f"{label}: {fmt(value)}" for label, value in rows)
+    return Chart(
+        title=str(title),
+        description=str(description or summary),
+        body=_markup("".join(parts)),
+        width=width,
+        height=height,
+        header=header,
+        rows=rows,
+        rtl=rtl,
+        uid=_uid(kind, str(title), rows),
+    )
+
+
 # Bars -----------------------------------------------------------------------------------
 
 
@@ -231,11 +260,7 @@ def bar_chart(
     empty_text=None,
 ) -> Chart:
     """Horizontal bars, one per label, with the value written at the end of each bar."""
-    labels = [str(label) for label in labels]
-    values = [v or 0 for v in values]
-    if len(labels) != len(values):
-        raise ValueError("bar_chart needs as many labels as values")
-    header = (str(label_header or _l("Category")), str(value_label or _l("Count")))
+    labels, values, header = _one_series("bar", labels, values, label_header, value_label)
     if not labels:
         return _empty("bar", title, description, width, header, empty_text, rtl)
     fmt = _formatter(number_format)
@@ -269,18 +294,18 @@ def bar_chart(
         f'<line x1="{axis_x}" y1="{pad - 2}" x2="{axis_x}" y2="{height - pad + 2}" '
         f'stroke="{MUTED}"/>'
     )
-    rows = tuple(zip(labels, values, strict=True))
-    summary = ", ".join(f"{label}: {fmt(value)}" for label, value in rows)
-    return Chart(
-        title=str(title),
-        description=str(description or summary),
-        body=_markup("".join(parts)),
+    return _series_chart(
+        "bar",
+        title=title,
+        description=description,
+        parts=parts,
         width=width,
         height=height,
         header=header,
-        rows=rows,
+        labels=labels,
+        values=values,
+        fmt=fmt,
         rtl=rtl,
-        uid=_uid("bar", str(title), rows),
     )
 
 
@@ -333,11 +358,7 @@ def column_chart(
     empty_text=None,
 ) -> Chart:
     """Vertical columns over ordered categories, left to right (also on RTL pages)."""
-    labels = [str(label) for label in labels]
-    values = [v or 0 for v in values]
-    if len(labels) != len(values):
-        raise ValueError("column_chart needs as many labels as values")
-    header = (str(label_header or _l("Category")), str(value_label or _l("Count")))
+    labels, values, header = _one_series("column", labels, values, label_header, value_label)
     if not labels:
         return _empty("column", title, description, width, header, empty_text, rtl)
     fmt = _formatter(number_format)
@@ -377,18 +398,18 @@ def column_chart(
             parts.append(
                 _text(x + column_w / 2, bottom + 15, label, anchor="middle", size=11, fill=MUTED)
             )
-    rows = tuple(zip(labels, values, strict=True))
-    summary = ", ".join(f"{label}: {fmt(value)}" for label, value in rows)
-    return Chart(
-        title=str(title),
-        description=str(description or summary),
-        body=_markup("".join(parts)),
+    return _series_chart(
+        "column",
+        title=title,
+        description=description,
+        parts=parts,
         width=width,
         height=height,
         header=header,
-        rows=rows,
+        labels=labels,
+        values=values,
+        fmt=fmt,
         rtl=rtl,
-        uid=_uid("column", str(title), rows),
     )
 
 
