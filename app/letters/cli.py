@@ -64,7 +64,11 @@ def register_letters_cli(app: Flask) -> None:
         """Rebuild the letters' font (DejaVu Sans cut down to Latin and Arabic)."""
         from app.letters.fonts import build_fonts
 
-        for path in build_fonts(source):
+        try:
+            built = build_fonts(source)
+        except FileNotFoundError as error:
+            raise click.ClickException(str(error)) from error
+        for path in built:
             click.echo(f"{path} ({path.stat().st_size // 1024} KiB)")
 
     @app.cli.command("doctor")

@@ -40,6 +40,12 @@ def build_fonts(source: Path | None = None, target: Path | None = None) -> list[
     from fontTools import subset
 
     source, target = source or SOURCE, target or FONTS
+    missing = [original for original in FACES.values() if not (source / original).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"{', '.join(missing)} not found in {source} "
+            "(Debian: apt-get install fonts-dejavu-core)"
+        )
     target.mkdir(parents=True, exist_ok=True)
     built = []
     for name, original in FACES.items():

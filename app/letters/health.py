@@ -77,8 +77,7 @@ def check_letter_font() -> Check:
         return Check(
             "Letters' font",
             FAIL,
-            f"missing in {FONTS}: {', '.join(missing)}. "
-            "Rebuild it: flask --app wsgi letters fonts",
+            f"missing in {FONTS}: {', '.join(missing)}. Rebuild it: flask --app wsgi letters fonts",
         )
     size = sum((FONTS / name).stat().st_size for name in FACES) // 1024
     return Check("Letters' font", OK, f"DejaVu Sans cut down to Latin and Arabic ({size} KiB)")

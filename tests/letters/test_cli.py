@@ -128,3 +128,16 @@ def test_the_fonts_command_writes_both_faces(runner, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(fonts.FACES)
     assert "LetterSans-Bold.ttf" in result.output
+
+
+def test_the_fonts_command_says_which_file_is_missing_and_writes_nothing(
+    runner, tmp_path, monkeypatch
+):
+    from app.letters import fonts
+
+    target = tmp_path / "fonts"
+    monkeypatch.setattr(fonts, "FONTS", target)
+    result = runner.invoke(args=["letters", "fonts", "--from", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "DejaVuSans.ttf" in result.output and "fonts-dejavu-core" in result.output
+    assert not target.exists()
