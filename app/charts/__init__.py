@@ -23,10 +23,9 @@ are written right to left; time axes keep running from left to right, as in prin
 API (stable: later versions only add functions and keyword arguments)::
 
     bar_chart(labels, values, *, title, description=None, value_label=None,
-              label_header=None, hrefs=None, number_format=None, width=640, rtl=False,
+              label_header=None, number_format=None, width=640, rtl=False,
               empty_text=None) -> Chart
-        Horizontal bars, one per label (regions, sectors, funnel states...);
-        ``hrefs`` (same length, None allowed) makes each bar and label a link.
+        Horizontal bars, one per label (regions, sectors, funnel states...).
 
     column_chart(labels, values, *, title, description=None, value_label=None,
                  label_header=None, number_format=None, width=640, height=260,
@@ -62,21 +61,14 @@ API (stable: later versions only add functions and keyword arguments)::
     summarise(values) -> Summary(count, mean, stdev, minimum, maximum)
         The numbers spread_chart shows (population standard deviation).
 
-    svg_response(chart, filename) -> flask.Response
+    svg_response(chart, filename, *, inline=False) -> flask.Response
         The chart as an ``image/svg+xml`` download (or embed with ``inline=True``).
 """
 
-from app.charts.core import (
-    Chart,
-    Summary,
-    bar_chart,
-    column_chart,
-    histogram,
-    line_chart,
-    spread_chart,
-    summarise,
-    svg_response,
-)
+from app.charts.bars import bar_chart, column_chart, histogram
+from app.charts.chart import Chart, svg_response
+from app.charts.lines import line_chart
+from app.charts.spread import Summary, spread_chart, summarise
 
 __all__ = [
     "Chart",
