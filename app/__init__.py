@@ -8,9 +8,12 @@ from flask import Flask, Response, has_request_context, render_template, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 
+from app.common.errors import ConcurrentUpdate, Refusal
 from app.common.headers import init_security_headers
 from app.common.request_log import init_request_log
+from app.common.views import refusal_response
 from app.config import PROJECT_ROOT, Config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.i18n import current_locale, localized, money, number, percent, text_direction
@@ -105,6 +108,10 @@ AREAS = (
 )
 
 
+#: The areas that react to other areas' events (app.events), in their subscribers.py.
+SUBSCRIBERS = ("eligibility", "letters", "outbox", "selection")
+
+
 def _register_blueprints(app: Flask) -> None:
     import importlib
 
@@ -112,6 +119,8 @@ def _register_blueprints(app: Flask) -> None:
         importlib.import_module(f"app.{area}.routes")  # attaches the views to the blueprint
     for area in AREAS:
         app.register_blueprint(importlib.import_module(f"app.{area}").bp)
+    for area in SUBSCRIBERS:
+        importlib.import_module(f"app.{area}.subscribers")  # connects to app.events
 
 
 def _register_errors(app: Flask) -> None:
@@ -126,6 +135,18 @@ def _register_errors(app: Flask) -> None:
         return render_template(
             "errors/error.html", status=status, title=title, message=message
         ), status
+
+    @app.errorhandler(Refusal)
+    def refused(error):
+        """A refusal no view ran through run_service: the same answer it would give."""
+        db.session.rollback()
+        return refusal_response(error)
+
+    @app.errorhandler(StaleDataError)
+    def lost_race(error):
+        """Two people changed one record at once, and this one lost: 409, never 500."""
+        db.session.rollback()
+        return refusal_response(ConcurrentUpdate())
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -205,6 +226,7 @@ def local_moment(moment, format: str) -> str:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from app.access.policy import triggers_for
     from app.applications.wording import (
         APPLICANT_STATUS,
         STATE_LABELS,
@@ -212,10 +234,14 @@ def _register_template_helpers(app: Flask) -> None:
         audit_note,
         status_for_applicant,
     )
+    from app.audit.wording import event_label, event_summary
     from app.auth.forms import ROLE_LABELS
     from app.common.clock import to_brussels
 
     app.add_template_filter(audit_note, "audit_note")
+    app.add_template_global(event_label, "event_label")
+    app.add_template_global(event_summary, "event_summary")
+    app.add_template_global(triggers_for, "triggers_for")
 
     @app.template_filter("local_dt")
     def local_dt(moment, format="d MMM y, HH:mm"):

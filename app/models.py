@@ -1,6 +1,7 @@
 """Every model, imported once so that relationships between areas resolve."""
 
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
+from app.audit.models import AuditEvent
 from app.auth.models import AccountToken, RoleGrant, User
 from app.calls.models import Call, Criterion
 from app.coaching.models import (
@@ -39,7 +40,7 @@ __all__ = [
     "SelectionDecision",
     "SelectionRound",
     "Application",
-    "AuditEntry",
+    "AuditEvent",
     "Call",
     "ConflictOfInterest",
     "Criterion",

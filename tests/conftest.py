@@ -25,6 +25,7 @@ from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion
 from app.common.clock import utcnow
 from app.config import TestConfig
 from app.extensions import db, limiter
+from app.jury.models import JuryMember
 from tests.helpers import COMPLETE_ANSWERS, attach_required_documents
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -187,6 +188,20 @@ def make_application(app, make_user, make_call):
             attach_required_documents(application)
         db.session.commit()
         return application
+
+    return make
+
+
+@pytest.fixture
+def make_chair(make_user):
+    """make_chair(call, **user_fields) -> a user with the chair role who chairs the jury of
+    ``call`` (the policy lets only a call's own chairs steer and decide it)."""
+
+    def make(call: Call, **fields) -> User:
+        chair = make_user(Role.CHAIR, **fields)
+        db.session.add(JuryMember(call_id=call.id, user_id=chair.id, is_chair=True))
+        db.session.commit()
+        return chair
 
     return make
 

@@ -2,7 +2,9 @@
 
 from sqlalchemy import func, select
 
-from app.applications.models import AuditEntry
+from app.applications.models import Application
+from app.audit.models import AuditEvent
+from app.common.clock import utcnow
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 
@@ -12,10 +14,49 @@ def outbox_messages() -> list[OutboxMessage]:
 
 
 def audit_count(application_id: int | None = None) -> int:
-    query = select(func.count()).select_from(AuditEntry)
+    query = select(func.count()).select_from(AuditEvent)
     if application_id is not None:
-        query = query.where(AuditEntry.application_id == application_id)
+        query = query.where(AuditEvent.application_id == application_id)
     return db.session.scalar(query)
+
+
+def audit_events(application_id: int) -> list[str]:
+    """The names of the dossier's audit rows, oldest first."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent.event)
+            .where(AuditEvent.application_id == application_id)
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def transition_row(
+    *,
+    trigger: str,
+    from_state: str,
+    to_state: str,
+    application: Application | None = None,
+    application_id: int | None = None,
+    actor=None,
+    actor_id: int | None = None,
+    created_at=None,
+    note: str | None = None,
+) -> AuditEvent:
+    """An audit row of a change of state, as apply_transition writes it (not added to the
+    session): for tests that set up a history without going through the lifecycle."""
+    if application is None:
+        application = db.session.get(Application, application_id)
+    return AuditEvent(
+        event=trigger,
+        subject_kind="application",
+        subject_id=application.id,
+        call_id=application.call_id,
+        application_id=application.id,
+        actor_id=actor.id if actor is not None else actor_id,
+        created_at=created_at or utcnow(),
+        data={"from": from_state, "to": to_state, "note": note},
+    )
 
 
 def csrf_token_from(html: str) -> str:

@@ -146,7 +146,7 @@ def _crawl(client, email, limit=120):
 
 
 def test_the_decided_demo_publishes_confirms_and_promotes(app):
-    from app.applications.models import AuditEntry
+    from app.audit.models import AuditEvent
 
     summary = load_demo(applications=120, seed=7, stage="decided")
     db.session.commit()
@@ -158,6 +158,6 @@ def test_the_decided_demo_publishes_confirms_and_promotes(app):
     assert statuses.get("selected", 0) + statuses.get("confirmed", 0) == 30
     assert statuses["declined"] == 1 and statuses["confirmed"] >= 1
     assert statuses["reserve"] >= 1 and statuses["not_selected"] >= 1
-    triggers = set(db.session.scalars(select(AuditEntry.trigger)))
+    triggers = set(db.session.scalars(select(AuditEvent.event)))
     assert {"select", "place_on_reserve", "reject", "promote", "confirm", "decline"} <= triggers
     assert "declined and replaced from the reserve" in summary

@@ -19,40 +19,132 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from transitions import EventData, Machine, MachineError
 
-#: Every state, in the order of the lifecycle.
-STATES = [
-    "draft",
-    "submitted",
-    "info_requested",
-    "eligible",
-    "ineligible",
-    "in_review",
-    "scored",
-    "selected",
-    "reserve",
-    "not_selected",
-    "confirmed",
-    "declined",
-    "coaching",
-    "completed",
-    "dropped_out",
-    "withdrawn",
-]
+from workflows.errors import N_, Conflict
 
-#: States in which no decision has been taken yet: the applicant may still withdraw.
-BEFORE_DECISION = ["draft", "submitted", "info_requested", "eligible", "in_review", "scored"]
+
+class ApplicationStatus(StrEnum):
+    """Every state of a dossier, in the order of the lifecycle."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    INFO_REQUESTED = "info_requested"
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    IN_REVIEW = "in_review"
+    SCORED = "scored"
+    SELECTED = "selected"
+    RESERVE = "reserve"
+    NOT_SELECTED = "not_selected"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    COACHING = "coaching"
+    COMPLETED = "completed"
+    DROPPED_OUT = "dropped_out"
+    WITHDRAWN = "withdrawn"
+
+
+class Trigger(StrEnum):
+    """Every action of the lifecycle."""
+
+    SUBMIT = "submit"
+    REQUEST_INFORMATION = "request_information"
+    RESUBMIT = "resubmit"
+    DECLARE_ELIGIBLE = "declare_eligible"
+    DECLARE_INELIGIBLE = "declare_ineligible"
+    START_REVIEW = "start_review"
+    COMPLETE_REVIEW = "complete_review"
+    SELECT = "select"
+    PLACE_ON_RESERVE = "place_on_reserve"
+    REJECT = "reject"
+    PROMOTE = "promote"
+    CONFIRM = "confirm"
+    DECLINE = "decline"
+    LAPSE = "lapse"
+    START_COACHING = "start_coaching"
+    COMPLETE_COACHING = "complete_coaching"
+    DROP_OUT = "drop_out"
+    WITHDRAW = "withdraw"
+
+
+S = ApplicationStatus
+T = Trigger
+
+#: Every state, in the order of the lifecycle.
+STATES = [str(state) for state in ApplicationStatus]
+
+# Groups of states: defined here once; every area names them, none spells them out.
+
+#: The applicant may still change answers and documents.
+EDITABLE = frozenset({S.DRAFT, S.INFO_REQUESTED})
+
+#: Waiting for the eligibility check (rules run on them).
+TO_CHECK = (S.SUBMITTED, S.INFO_REQUESTED)
+
+#: No decision has been taken yet: the applicant may still withdraw.
+BEFORE_DECISION = (S.DRAFT, S.SUBMITTED, S.INFO_REQUESTED, S.ELIGIBLE, S.IN_REVIEW, S.SCORED)
 
 #: After the decision, an applicant may still give up a place or a place on the reserve.
-WITHDRAWABLE_AFTER_DECISION = ["selected", "confirmed", "reserve"]
+WITHDRAWABLE_AFTER_DECISION = (S.SELECTED, S.CONFIRMED, S.RESERVE)
 
-#: States holding one of the call's places: leaving them for declined or withdrawn frees it.
-PLACE_STATES = {"selected", "confirmed"}
+#: Before the jury: jurors declare conflicts on them, the board lists them.
+JURY_STATES = (S.ELIGIBLE, S.IN_REVIEW, S.SCORED)
+
+#: Dossiers that get jurors; while one of a call is here, no selection is proposed.
+AWAITING_JURY = (S.ELIGIBLE, S.IN_REVIEW)
+
+#: A dossier in one of these holds one of the call's places: leaving them for declined
+#: or withdrawn frees it, and the reserve fills it.
+PLACE_STATES = frozenset({S.SELECTED, S.CONFIRMED})
+
+#: Dossiers counted against the call's quota (a place taken, then its coaching).
+PLACE_HOLDERS = (S.SELECTED, S.CONFIRMED, S.COACHING, S.COMPLETED, S.DROPPED_OUT)
+
+#: The coaching file of the dossier exists.
+COACHING_STATES = (S.COACHING, S.COMPLETED, S.DROPPED_OUT)
+
+#: A published selection decision explains these states to the applicant.
+SELECTION_DECIDED = frozenset(
+    {
+        S.SELECTED,
+        S.RESERVE,
+        S.NOT_SELECTED,
+        S.CONFIRMED,
+        S.DECLINED,
+        S.COACHING,
+        S.COMPLETED,
+        S.DROPPED_OUT,
+        S.WITHDRAWN,
+    }
+)
+
+#: Ended without a place: documents are deleted after the retention period.
+ENDED_WITHOUT_PLACE = (S.NOT_SELECTED, S.INELIGIBLE, S.WITHDRAWN, S.DECLINED)
 
 #: Final states: nothing leaves them.
-FINAL_STATES = {"ineligible", "not_selected", "declined", "completed", "dropped_out", "withdrawn"}
+FINAL_STATES = frozenset(
+    {S.INELIGIBLE, S.NOT_SELECTED, S.DECLINED, S.COMPLETED, S.DROPPED_OUT, S.WITHDRAWN}
+)
+
+#: Triggers that announce a decision to the applicant (each gets a letter).
+DECISION_TRIGGERS = (
+    T.DECLARE_INELIGIBLE,
+    T.REQUEST_INFORMATION,
+    T.REJECT,
+    T.PLACE_ON_RESERVE,
+    T.SELECT,
+    T.PROMOTE,
+)
+
+#: The selection's decision -> the trigger that applies it at publication.
+TRIGGER_OF_DECISION = {
+    S.SELECTED: T.SELECT,
+    S.RESERVE: T.PLACE_ON_RESERVE,
+    S.NOT_SELECTED: T.REJECT,
+}
 
 # Who may fire a trigger. "owner" is the applicant who owns the application; the
 # other names are roles. The application layer maps a user to these names.
@@ -85,39 +177,39 @@ def is_complete(event: EventData) -> bool:
 
 GUARDS = {"is_open": is_open, "is_complete": is_complete}
 
-#: Human-readable reasons for a refusing guard, used by the application layer.
+#: What a refusing guard means, for the person (translated by the application).
 GUARD_REASONS = {
-    "is_open": "The call is closed: applications can no longer be submitted.",
-    "is_complete": "The application is incomplete.",
+    "is_open": N_("The call is closed: applications can no longer be submitted."),
+    "is_complete": N_("The application is incomplete: fill in every required item first."),
 }
 
 TRANSITIONS: list[TransitionSpec] = [
     TransitionSpec(
-        "submit", ("draft",), "submitted", frozenset({OWNER}), ("is_open", "is_complete")
+        T.SUBMIT, (S.DRAFT,), S.SUBMITTED, frozenset({OWNER}), ("is_open", "is_complete")
     ),
-    TransitionSpec("request_information", ("submitted",), "info_requested", frozenset({STAFF})),
+    TransitionSpec(T.REQUEST_INFORMATION, (S.SUBMITTED,), S.INFO_REQUESTED, frozenset({STAFF})),
     TransitionSpec(
-        "resubmit", ("info_requested",), "submitted", frozenset({OWNER}), ("is_complete",)
+        T.RESUBMIT, (S.INFO_REQUESTED,), S.SUBMITTED, frozenset({OWNER}), ("is_complete",)
     ),
-    TransitionSpec("declare_eligible", ("submitted",), "eligible", frozenset({STAFF})),
-    TransitionSpec("declare_ineligible", ("submitted",), "ineligible", frozenset({STAFF})),
-    TransitionSpec("start_review", ("eligible",), "in_review", frozenset({STAFF})),
-    TransitionSpec("complete_review", ("in_review",), "scored", frozenset({STAFF, CHAIR})),
-    TransitionSpec("select", ("scored",), "selected", frozenset({CHAIR})),
-    TransitionSpec("place_on_reserve", ("scored",), "reserve", frozenset({CHAIR})),
-    TransitionSpec("reject", ("scored",), "not_selected", frozenset({CHAIR})),
-    TransitionSpec("promote", ("reserve",), "selected", frozenset({CHAIR, STAFF})),
-    TransitionSpec("confirm", ("selected",), "confirmed", frozenset({OWNER})),
-    TransitionSpec("decline", ("selected",), "declined", frozenset({OWNER})),
+    TransitionSpec(T.DECLARE_ELIGIBLE, (S.SUBMITTED,), S.ELIGIBLE, frozenset({STAFF})),
+    TransitionSpec(T.DECLARE_INELIGIBLE, (S.SUBMITTED,), S.INELIGIBLE, frozenset({STAFF})),
+    TransitionSpec(T.START_REVIEW, (S.ELIGIBLE,), S.IN_REVIEW, frozenset({STAFF})),
+    TransitionSpec(T.COMPLETE_REVIEW, (S.IN_REVIEW,), S.SCORED, frozenset({STAFF, CHAIR})),
+    TransitionSpec(T.SELECT, (S.SCORED,), S.SELECTED, frozenset({CHAIR})),
+    TransitionSpec(T.PLACE_ON_RESERVE, (S.SCORED,), S.RESERVE, frozenset({CHAIR})),
+    TransitionSpec(T.REJECT, (S.SCORED,), S.NOT_SELECTED, frozenset({CHAIR})),
+    TransitionSpec(T.PROMOTE, (S.RESERVE,), S.SELECTED, frozenset({CHAIR, STAFF})),
+    TransitionSpec(T.CONFIRM, (S.SELECTED,), S.CONFIRMED, frozenset({OWNER})),
+    TransitionSpec(T.DECLINE, (S.SELECTED,), S.DECLINED, frozenset({OWNER})),
     # The confirmation deadline passed without an answer: the place is freed.
-    TransitionSpec("lapse", ("selected",), "declined", frozenset({STAFF})),
-    TransitionSpec("start_coaching", ("confirmed",), "coaching", frozenset({STAFF})),
-    TransitionSpec("complete_coaching", ("coaching",), "completed", frozenset({COACH, STAFF})),
-    TransitionSpec("drop_out", ("coaching",), "dropped_out", frozenset({COACH, STAFF})),
+    TransitionSpec(T.LAPSE, (S.SELECTED,), S.DECLINED, frozenset({STAFF})),
+    TransitionSpec(T.START_COACHING, (S.CONFIRMED,), S.COACHING, frozenset({STAFF})),
+    TransitionSpec(T.COMPLETE_COACHING, (S.COACHING,), S.COMPLETED, frozenset({COACH, STAFF})),
+    TransitionSpec(T.DROP_OUT, (S.COACHING,), S.DROPPED_OUT, frozenset({COACH, STAFF})),
     TransitionSpec(
-        "withdraw",
+        T.WITHDRAW,
         (*BEFORE_DECISION, *WITHDRAWABLE_AFTER_DECISION),
-        "withdrawn",
+        S.WITHDRAWN,
         frozenset({OWNER}),
     ),
 ]
@@ -130,9 +222,10 @@ MACHINE = Machine(
     states=STATES,
     transitions=[
         {
-            "trigger": spec.trigger,
-            "source": list(spec.sources),
-            "dest": spec.dest,
+            # Plain strings: `transitions` would name an Enum state by its member name.
+            "trigger": str(spec.trigger),
+            "source": [str(source) for source in spec.sources],
+            "dest": str(spec.dest),
             "conditions": [GUARDS[name] for name in spec.guards],
         }
         for spec in TRANSITIONS
@@ -144,21 +237,29 @@ MACHINE = Machine(
 )
 
 
-class TransitionRefused(Exception):
-    """A trigger that the lifecycle does not allow now. ``reason`` says why."""
+class TransitionRefused(Conflict):
+    """A trigger that the lifecycle does not allow now (409); nothing is changed.
 
-    def __init__(self, trigger: str, state: str, reason: str, guard: str | None = None) -> None:
-        super().__init__(reason)
+    ``guard`` names the refusing guard, or is ``None`` when the state itself refuses;
+    the message says why, in words the application translates.
+    """
+
+    def __init__(self, trigger: str, state: str, guard: str | None = None) -> None:
+        if guard is not None:
+            super().__init__(GUARD_REASONS[guard])
+        else:
+            super().__init__(
+                N_("This action is not possible now: the application is “%(state)s”."),
+                state=state,
+            )
         self.trigger = trigger
         self.state = state
-        self.reason = reason
-        #: The refusing guard's name, or ``None`` when the state itself refuses.
         self.guard = guard
 
 
 def available_triggers(state: str) -> list[str]:
     """The triggers that may leave ``state``, in lifecycle order (guards not evaluated)."""
-    allowed = set(MACHINE.get_triggers(state))
+    allowed = set(MACHINE.get_triggers(str(state)))
     return [trigger for trigger in TRIGGERS if trigger in allowed]
 
 
@@ -174,23 +275,19 @@ def fire(model, trigger: str, *, now: datetime) -> tuple[str, str]:
     Raises :class:`TransitionRefused` (and leaves ``model.status`` untouched) when the
     trigger is unknown, does not leave the current state, or a guard refuses.
     """
-    source = model.status
-    if trigger not in SPECS:
-        raise TransitionRefused(trigger, source, f"Unknown action {trigger!r}.")
-    if trigger not in available_triggers(source):
-        raise TransitionRefused(
-            trigger, source, f"Action {trigger!r} is not possible in state {source!r}."
-        )
+    source = model.status = str(model.status)  # `transitions` names an Enum by its member
+    if trigger not in SPECS or trigger not in available_triggers(source):
+        raise TransitionRefused(trigger, source)
     refusing = failing_guards(model, trigger, now=now)
     if refusing:
-        raise TransitionRefused(trigger, source, GUARD_REASONS[refusing[0]], refusing[0])
+        raise TransitionRefused(trigger, source, refusing[0])
     try:
         moved = MACHINE.events[trigger].trigger(model, now=now)
     except MachineError as error:  # defensive: the checks above should have caught it
-        raise TransitionRefused(trigger, source, str(error)) from error
+        raise TransitionRefused(trigger, source) from error
     if not moved:
-        raise TransitionRefused(trigger, source, f"Action {trigger!r} was refused.")
-    return source, model.status
+        raise TransitionRefused(trigger, source)
+    return ApplicationStatus(source), ApplicationStatus(model.status)
 
 
 def mermaid_diagram() -> str:

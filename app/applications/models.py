@@ -1,13 +1,13 @@
-"""Applications (dossiers) and their audit trail."""
+"""Applications (dossiers): the applicant's answers and where the lifecycle stands."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.calls.models import Call
 from app.common.clock import utcnow
 from app.common.types import UTCDateTime
@@ -28,7 +28,7 @@ class Application(db.Model):
     #: The applicant's account; one application per applicant per call.
     applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     #: Lifecycle state, changed only through apply_transition (workflows/application.py).
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[str] = mapped_column(String(20), default=lifecycle.ApplicationStatus.DRAFT.value)
     #: Optimistic lock: bumped by every update; a stale writer loses.
     version: Mapped[int] = mapped_column(default=1)
     #: Gap-free number within the call, given at first submission.
@@ -43,8 +43,9 @@ class Application(db.Model):
 
     call: Mapped[Call] = relationship()
     applicant: Mapped[User] = relationship()
-    audit_entries: Mapped[list[AuditEntry]] = relationship(
-        back_populates="application", order_by="AuditEntry.id", cascade="all, delete-orphan"
+    #: The dossier's audit rows, oldest first (read them through app.access.scopes).
+    history: Mapped[list[AuditEvent]] = relationship(  # noqa: F821 - app.audit.models
+        "AuditEvent", order_by="AuditEvent.id", viewonly=True
     )
     documents: Mapped[list[Document]] = relationship(  # noqa: F821 - app.documents.models
         back_populates="application", order_by="Document.kind", cascade="all, delete-orphan"
@@ -78,59 +79,4 @@ class Application(db.Model):
     @property
     def is_editable(self) -> bool:
         """The applicant may still change answers and documents."""
-        return self.status in ("draft", "info_requested")
-
-    # Permissions ---------------------------------------------------------------
-    def actor_kinds(self, user: User) -> set[str]:
-        """How ``user`` stands towards this application, in the lifecycle's words."""
-        if not user.is_authenticated:
-            return set()
-        kinds = set(user.roles) & {Role.STAFF, Role.CHAIR, Role.COACH}
-        if user.id == self.applicant_id:
-            kinds.add(lifecycle.OWNER)
-        return {str(kind) for kind in kinds}
-
-    def can_view(self, user: User) -> bool:
-        """The owner, staff, and a jury chair not in conflict with this dossier."""
-        kinds = self.actor_kinds(user)
-        if lifecycle.OWNER in kinds or Role.STAFF in kinds:
-            return True
-        if Role.CHAIR in kinds:
-            from app.jury.models import ConflictOfInterest
-
-            conflicted = db.session.scalar(
-                select(ConflictOfInterest.id).where(
-                    ConflictOfInterest.application_id == self.id,
-                    ConflictOfInterest.juror_id == user.id,
-                )
-            )
-            return conflicted is None
-        return False
-
-    def can_fire(self, user: User, trigger: str) -> bool:
-        spec = lifecycle.SPECS.get(trigger)
-        return spec is not None and bool(spec.actors & self.actor_kinds(user))
-
-    def triggers_for(self, user: User) -> list[str]:
-        """The actions the lifecycle allows now and ``user`` may take: the buttons to show."""
-        return [t for t in lifecycle.available_triggers(self.status) if self.can_fire(user, t)]
-
-
-class AuditEntry(db.Model):
-    """One state change of an application: who moved it from where to where, and why."""
-
-    __tablename__ = "audit_entries"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
-    from_state: Mapped[str] = mapped_column(String(20))
-    to_state: Mapped[str] = mapped_column(String(20))
-    trigger: Mapped[str] = mapped_column(String(40))
-    #: Who fired the trigger; None for the system (deadlines, automatic promotions).
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    #: Justification or comment given with the change.
-    note: Mapped[str | None] = mapped_column(Text)
-
-    application: Mapped[Application] = relationship(back_populates="audit_entries")
-    actor: Mapped[User | None] = relationship()
+        return self.status in lifecycle.EDITABLE

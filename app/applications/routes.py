@@ -2,37 +2,34 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.access.policy import may_view_application, triggers_for
 from app.applications import bp
 from app.applications.filters import FILTER_CHOICES, ApplicationFilters
 from app.applications.forms import TransitionForm, step_form_class, to_form_data, valid_answers
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
 from app.applications.progress import step_progress, step_url
 from app.applications.questions import QUESTIONS, STEP_BY_SLUG, STEP_OF, STEPS
 from app.applications.services import (
     ApplicationError,
-    ConcurrentUpdate,
-    NotPermitted,
-    TransitionRefused,
     apply_transition,
     save_answers,
     start_application,
 )
-from app.applications.wording import (
-    GUARD_MESSAGES,
-    STATE_LABELS,
-    TRIGGER_LABELS,
-    TRIGGERS_TO_CONFIRM,
-    TRIGGERS_WITH_NOTE,
-)
+from app.applications.wording import TRIGGER_LABELS, TRIGGERS_TO_CONFIRM, TRIGGERS_WITH_NOTE
+from app.audit.history import dossier_history
 from app.auth.models import Role
 from app.calls.models import Call
 from app.common.access import role_required, wants_page
 from app.common.clock import utcnow
-from app.eligibility.services import open_request, published_decision
+from app.common.errors import ConcurrentUpdate
+from app.common.views import refusal_response, run_service
+from app.eligibility.models import open_request
+from app.eligibility.services import published_decision
 from app.extensions import db
 from app.selection.explanation import DECIDED, confirmation_deadlines, explain
 from workflows.application import STATES
@@ -41,14 +38,9 @@ from workflows.application import STATES
 def _load_visible(application_id: int) -> Application:
     """The application, if the current user may see it; 404 otherwise."""
     application = db.session.get(Application, application_id)
-    if application is None or not application.can_view(current_user):
+    if application is None or not may_view_application(current_user, application):
         abort(404)
     return application
-
-
-def _refused(message) -> tuple[str, int]:
-    db.session.rollback()
-    return render_template("errors/409.html", message=message), 409
 
 
 # Applicants --------------------------------------------------------------------------
@@ -87,16 +79,16 @@ def my_applications():
 def apply(call_id):
     """Start (or resume) one's application to a call."""
     call = db.get_or_404(Call, call_id)
-    try:
-        application = start_application(call, current_user)
-    except ApplicationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("applications.my_applications"))
-    db.session.commit()
-    if application.answers:
-        return redirect(url_for("applications.show_application", application_id=application.id))
-    return redirect(step_url(application, STEPS[0]))
+    return run_service(
+        start_application,
+        call,
+        back=url_for("applications.my_applications"),
+        then=lambda application: (
+            url_for("applications.show_application", application_id=application.id)
+            if application.answers
+            else step_url(application, STEPS[0])
+        ),
+    )
 
 
 def _load_own_editable(application_id: int) -> Application:
@@ -153,20 +145,18 @@ def edit_step(application_id, slug):
         return _render_step(application, step, form)
     form = form_class()
     form.validate()
-    try:
-        save_answers(
-            application,
-            valid_answers(form, step),
-            actor=current_user,
-            expected_version=int(form.version.data or -1),
-        )
-    except ConcurrentUpdate as error:
-        return _refused(str(error))
-    except ApplicationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("applications.show_application", application_id=application.id))
-    db.session.commit()
+    return run_service(
+        save_answers,
+        application,
+        valid_answers(form, step),
+        expected_version=int(form.version.data or -1),
+        back=url_for("applications.show_application", application_id=application.id),
+        then=lambda _saved: _after_saving(application, step, form),
+    )
+
+
+def _after_saving(application, step, form):
+    """The form again with what is left to correct, or on to the next step."""
     if form.errors:
         flash(_("What was valid is saved. Please correct the fields marked below."), "error")
         form.version.data = application.version
@@ -205,7 +195,7 @@ def _after_step(application, step) -> str:
 def confirm_action(application_id, trigger):
     """A confirmation step before an action that cannot be undone (withdraw, decline)."""
     application = _load_visible(application_id)
-    if trigger not in TRIGGERS_TO_CONFIRM or trigger not in application.triggers_for(current_user):
+    if trigger not in TRIGGERS_TO_CONFIRM or trigger not in triggers_for(current_user, application):
         abort(404)
     form = TransitionForm(data={"version": application.version})
     return render_template(
@@ -220,33 +210,24 @@ def fire_action(application_id, trigger):
     application = _load_visible(application_id)
     form = TransitionForm()
     if not form.validate():
-        return _refused(_("The form was incomplete. Reload the page and try again."))
+        return refusal_response(ConcurrentUpdate())
     if trigger in TRIGGERS_WITH_NOTE and not (form.note.data or "").strip():
-        return _refused(_("Please write a note: it explains this decision."))
-    try:
-        apply_transition(
-            application,
-            trigger,
-            actor=current_user,
-            note=form.note.data,
-            expected_version=int(form.version.data) if form.version.data.isdigit() else -1,
+        return refusal_response(
+            ApplicationError(_l("Please write a note: it explains this decision."))
         )
-    except NotPermitted:
-        db.session.rollback()
-        abort(404)
-    except TransitionRefused as refusal:
-        message = GUARD_MESSAGES.get(refusal.guard) or _(
-            "This action is not possible now: the application is “%(state)s”.",
-            state=STATE_LABELS.get(refusal.state, refusal.state),
-        )
-        return _refused(message)
-    except ApplicationError as error:
-        return _refused(str(error))
-    db.session.commit()
-    flash(_("Done: %(action)s.", action=TRIGGER_LABELS[trigger]), "success")
-    if application.applicant_id == current_user.id:
-        return redirect(url_for("applications.show_application", application_id=application.id))
-    return redirect(url_for("applications.staff_dossier", application_id=application.id))
+    own = application.applicant_id == current_user.id
+    return run_service(
+        apply_transition,
+        application,
+        trigger,
+        note=form.note.data,
+        expected_version=int(form.version.data) if form.version.data.isdigit() else -1,
+        done=_("Done: %(action)s.", action=TRIGGER_LABELS.get(trigger, trigger)),
+        then=url_for(
+            "applications.show_application" if own else "applications.staff_dossier",
+            application_id=application.id,
+        ),
+    )
 
 
 # Staff -------------------------------------------------------------------------------
@@ -284,17 +265,16 @@ def staff_dossier(application_id):
         .options(
             joinedload(Application.call),
             joinedload(Application.applicant),
-            selectinload(Application.audit_entries).joinedload(AuditEntry.actor),
             selectinload(Application.documents),
         )
     )
-    if application is None or not application.can_view(current_user):
+    if application is None or not may_view_application(current_user, application):
         abort(404)
-    triggers = [t for t in application.triggers_for(current_user) if t not in TRIGGERS_TO_CONFIRM]
-    form = TransitionForm(data={"version": application.version})
+    triggers = [t for t in triggers_for(current_user, application) if t not in TRIGGERS_TO_CONFIRM]
     return render_template(
         "applications/dossier.html",
         application=application,
+        history=dossier_history(current_user, application),
         triggers=triggers,
-        form=form,
+        form=TransitionForm(data={"version": application.version}),
     )

@@ -4,6 +4,8 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from app.common.errors import PARAMETER_WORDING
+
 #: What staff, jurors and coaches read for a state.
 STATE_LABELS = {
     "draft": _l("Draft"),
@@ -87,10 +89,7 @@ TRIGGERS_WITH_NOTE = {"request_information", "declare_ineligible", "drop_out", "
 #: Triggers that ask for confirmation on a page of their own before they happen.
 TRIGGERS_TO_CONFIRM = {"withdraw", "decline"}
 
-GUARD_MESSAGES = {
-    "is_open": _l("The call is closed: applications can no longer be submitted."),
-    "is_complete": _l("The application is incomplete: fill in every required item first."),
-}
+PARAMETER_WORDING["state"] = STATE_LABELS
 
 
 def status_for_applicant(application) -> tuple:

@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
+from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.calls.models import Call
 from app.coaching import services as coaching
@@ -129,7 +130,7 @@ def _move_into_the_past(call: Call) -> None:
     ):
         if application.submitted_at is not None:
             application.submitted_at -= MONTHS_BACK
-    for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.application_id.in_(ids))):
+    for entry in db.session.scalars(select(AuditEvent).where(AuditEvent.application_id.in_(ids))):
         entry.created_at -= MONTHS_BACK
     selection = db.session.scalar(select(SelectionRound).where(SelectionRound.call_id == call.id))
     if selection is not None and selection.published_at is not None:
@@ -151,8 +152,8 @@ def _backdate_assignments(application: Application, started) -> None:
     ):
         assignment.started_at = moment
     for entry in db.session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.application_id == application.id, AuditEntry.trigger == "start_coaching"
+        select(AuditEvent).where(
+            AuditEvent.application_id == application.id, AuditEvent.event == "start_coaching"
         )
     ):
         entry.created_at = moment

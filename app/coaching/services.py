@@ -13,8 +13,9 @@ from datetime import date, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
 from app.applications.services import apply_transition, flush_transitions
+from app.audit.models import AuditEvent
 from app.auth.models import Role, RoleGrant, User
 from app.calls.models import Call
 from app.coaching.models import (
@@ -41,6 +42,7 @@ from app.coaching.vocabulary import (
 from app.common.clock import BRUSSELS, utcnow
 from app.common.errors import Refusal
 from app.extensions import db
+from workflows.application import ApplicationStatus
 
 #: Days during which the author may still edit a session (again after a staff unlock).
 EDIT_DAYS = 7
@@ -258,8 +260,9 @@ def selection_date(application: Application) -> date:
     """The day the project was selected (its first move to ``selected``); the call's
     closing day when no such move was recorded."""
     moment = db.session.scalar(
-        select(func.min(AuditEntry.created_at)).where(
-            AuditEntry.application_id == application.id, AuditEntry.to_state == "selected"
+        select(func.min(AuditEvent.created_at)).where(
+            AuditEvent.application_id == application.id,
+            AuditEvent.to_state == ApplicationStatus.SELECTED,
         )
     )
     if moment is None:

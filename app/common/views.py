@@ -1,23 +1,125 @@
-"""Small pieces shared by the views of every area."""
+"""The one way a view runs a service, and how a refusal reaches the person.
 
-from flask import flash
+A view loads its object (or 404), checks the policy, validates its form, then hands the
+change to :func:`run_service`, which commits once and says what happened. A
+:class:`~app.common.errors.Refusal` rolls the whole change back and is turned into a
+message in the reader's language with the refusal's status:
+
+- 404 for :class:`~app.common.errors.NotPermitted`: nobody learns what exists;
+- 409 for a :class:`~app.common.errors.Conflict` (someone changed it meanwhile, or the
+  lifecycle refuses now): the "not possible now, reload" page;
+- otherwise (422) the message is flashed and the person goes back to the page they
+  came from (``back``), or the view re-renders its form with the message (``refused``).
+
+Refusals a view does not run through here (a GET that refuses, a lost race at commit)
+reach the error handlers of ``app/__init__.py``, which answer the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
-from app.common.errors import Refusal
+from app.common.errors import ConcurrentUpdate, Conflict, NotPermitted, Refusal, message_of
 from app.extensions import db
 
 
-def perform(change, *args, done: str) -> bool:
-    """Run a service as the current user, then commit and flash ``done``.
+def _resolve(value, result):
+    return value(result) if callable(value) else value
 
-    On a :class:`Refusal`, roll everything back and flash why. Returns whether the
-    change was made.
+
+def run_service(
+    change: Callable,
+    *args,
+    done: str | Callable | None = None,
+    back: str | Callable | None = None,
+    then: str | Callable | None = None,
+    refused: Callable[[str], object] | None = None,
+    **kwargs,
+):
+    """Run ``change(*args, actor=current_user, **kwargs)``, commit, flash ``done`` and
+    redirect to ``then`` (by default ``back``).
+
+    ``done`` and ``then`` may be callables of the service's result (a message that
+    depends on it, the page of a record it created); ``then`` may also give a whole
+    response (a form shown again). Without ``then`` nor ``back`` the result is returned
+    after the commit, for the view to answer. ``refused(message)``
+    gives the answer to a refusal of status 422 (a form shown again with the message);
+    without it, the message is flashed and the person sent back to ``back``.
     """
+    try:
+        result = change(*args, actor=current_user, **kwargs)
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return conflict_page(message_of(ConcurrentUpdate()))
+    except Refusal as error:
+        db.session.rollback()
+        return refusal_response(error, back=back, refused=refused)
+    message = _resolve(done, result)
+    if message:
+        flash(message, "success")
+    target = then if then is not None else back
+    if target is None:
+        return result
+    answer = _resolve(target, result)
+    return answer if not isinstance(answer, str) else redirect(answer)
+
+
+def refusal_response(error: Refusal, *, back=None, refused=None):
+    """The answer to ``error`` (rolled back already): see the module docstring."""
+    if isinstance(error, NotPermitted):
+        abort(404)
+    message = message_of(error)
+    if isinstance(error, Conflict):
+        return conflict_page(message)
+    if refused is not None:
+        return refused(message)
+    if back is not None:
+        flash(message, "error")
+        return redirect(_resolve(back, None))
+    return render_template("errors/refused.html", message=message), error.status
+
+
+def conflict_page(message: str):
+    """The 409 page: what was refused, that nothing changed, and a link to reload."""
+    return render_template(
+        "errors/refused.html", message=message, reload_url=_same_site_referrer()
+    ), 409
+
+
+def _same_site_referrer() -> str | None:
+    """The page the person came from, when it is a page of this site."""
+    referrer = request.referrer or ""
+    parts = urlsplit(referrer)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "") if parts.path else None
+
+
+def form_errors(form) -> str:
+    """Every error message of an invalid form, as one line."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)
+
+
+def flash_form_errors(form) -> None:
+    """Flash each error of an invalid form (for forms posted from a list page)."""
+    for messages in form.errors.values():
+        for message in messages:
+            flash(str(message), "error")
+
+
+def perform(change, *args, done: str) -> bool:
+    """Deprecated: the former helper, until every view uses :func:`run_service`."""
     try:
         change(*args, actor=current_user)
     except Refusal as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(message_of(error), "error")
         return False
     db.session.commit()
     flash(done, "success")

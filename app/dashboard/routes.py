@@ -8,14 +8,15 @@ from sqlalchemy.orm import joinedload
 
 from app.applications.filters import FILTER_CHOICES, ApplicationFilters
 from app.applications.models import Application
-from app.applications.wording import STATE_LABELS, TRIGGER_LABELS
+from app.applications.wording import STATE_LABELS
+from app.audit.filters import PER_PAGE, AuditFilters, export_table
+from app.audit.wording import all_event_labels
 from app.auth.models import Role
 from app.calls.models import Call
 from app.charts import svg_response
 from app.common.access import role_required, wants_page
 from app.common.exports import TABLE_FORMATS, table_response, xlsx_sheets_response
 from app.dashboard import bp
-from app.dashboard.audit import PER_PAGE, AuditFilters, export_table
 from app.dashboard.reports import PROFILES, Reports
 from app.extensions import db
 from app.jury.scoring import may_steer
@@ -128,13 +129,10 @@ def audit(call_id):
     """The audit trail of a call: search by dossier, user, action and period."""
     call = db.get_or_404(Call, call_id)
     filters = AuditFilters.from_args(request.args)
-    page = db.paginate(filters.query(call), page=wants_page(), per_page=PER_PAGE, error_out=False)
+    query = filters.query(call, current_user)
+    page = db.paginate(query, page=wants_page(), per_page=PER_PAGE, error_out=False)
     return render_template(
-        "dashboard/audit.html",
-        call=call,
-        filters=filters,
-        page=page,
-        triggers=TRIGGER_LABELS,
+        "dashboard/audit.html", call=call, filters=filters, page=page, events=all_event_labels()
     )
 
 
@@ -146,5 +144,5 @@ def export_audit(call_id, fmt):
     if fmt not in TABLE_FORMATS:
         abort(404)
     filters = AuditFilters.from_args(request.args)
-    header, rows = export_table(db.session.scalars(filters.query(call)))
+    header, rows = export_table(db.session.scalars(filters.query(call, current_user)))
     return table_response(fmt, f"{call.reference}-audit", header, rows)

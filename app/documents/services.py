@@ -212,7 +212,7 @@ def _check_may_change(application: Application, actor: User, kind: str | None = 
     if actor is None or actor.id != application.applicant_id:
         raise DocumentError(_l("You cannot change the documents of this application."))
     if application.status == "info_requested" and kind is not None:
-        from app.eligibility.services import open_request
+        from app.eligibility.models import open_request
 
         request = open_request(application)
         if request is None or kind not in request.documents:

@@ -41,6 +41,10 @@ class IneligibleForm(FlaskForm):
     )
 
 
+class ProposalForm(FlaskForm):
+    """Confirm or cancel a proposed ineligibility: the button's CSRF token only."""
+
+
 class RequestForm(FlaskForm):
     version = HiddenField(validators=[DataRequired()])
     fields = _checkboxes(_l("Answers to complete"))

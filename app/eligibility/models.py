@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.applications.models import Application
@@ -89,3 +89,15 @@ class EligibilityDecision(db.Model):
     application: Mapped[Application] = relationship()
     decided_by: Mapped[User] = relationship(foreign_keys=[decided_by_id])
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+
+
+def open_request(application: Application) -> InformationRequest | None:
+    """The information request the applicant has not answered yet, if any."""
+    return db.session.scalar(
+        select(InformationRequest)
+        .where(
+            InformationRequest.application_id == application.id,
+            InformationRequest.answered_at.is_(None),
+        )
+        .order_by(InformationRequest.id.desc())
+    )

@@ -2,19 +2,18 @@
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
 from app.applications.questions import QUESTIONS, STEPS
-from app.applications.services import ApplicationError, TransitionRefused
 from app.auth.models import Role
 from app.common.access import role_required
+from app.common.views import form_errors, run_service
 from app.documents.models import DOCUMENT_KINDS
 from app.documents.wording import KIND_LABELS
 from app.eligibility import bp
-from app.eligibility.decision_forms import EligibleForm, IneligibleForm, RequestForm
+from app.eligibility.decision_forms import EligibleForm, IneligibleForm, ProposalForm, RequestForm
 from app.eligibility.models import EligibilityDecision, InformationRequest
 from app.eligibility.rules import RULE_LABELS
 from app.eligibility.services import (
@@ -40,7 +39,6 @@ def _load(application_id: int) -> Application:
             joinedload(Application.call),
             joinedload(Application.applicant),
             selectinload(Application.documents),
-            selectinload(Application.audit_entries).joinedload(AuditEntry.actor),
         )
     )
     if application is None:
@@ -99,18 +97,21 @@ def review(application_id):
     )
 
 
-def _decide(application_id, decide):
-    """Run one decision; a refusal is flashed and nothing is kept."""
+def _decide(application_id, form, decide):
+    """Run one decision posted with ``form``: back to the dossier with the reason when the
+    form or the decision is refused (nothing kept), on to the queue when it is done."""
     application = _load(application_id)
-    try:
-        message = decide(application)
-    except (ApplicationError, TransitionRefused) as error:
-        db.session.rollback()
-        flash(str(getattr(error, "reason", None) or error), "error")
-        return redirect(url_for("eligibility.review", application_id=application_id))
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("eligibility.queue", call_id=application.call_id))
+    back = url_for("eligibility.review", application_id=application_id)
+    if not form.validate():
+        flash(form_errors(form), "error")
+        return redirect(back)
+    return run_service(
+        decide,
+        application,
+        done=lambda message: message,
+        back=back,
+        then=url_for("eligibility.queue", call_id=application.call_id),
+    )
 
 
 @bp.route("/staff/eligibility/<int:application_id>/eligible", methods=["POST"])
@@ -119,16 +120,16 @@ def decide_eligible(application_id):
     """Declare the dossier eligible (a justification when the rules disagree)."""
     form = EligibleForm(prefix="yes")
 
-    def decide(application):
+    def decide(application, *, actor):
         declare_eligible(
             application,
-            actor=current_user,
+            actor=actor,
             justification=form.justification.data,
             expected_version=int(form.version.data or -1),
         )
         return _("%(reference)s declared eligible.", reference=application.reference)
 
-    return _decide(application_id, decide)
+    return _decide(application_id, form, decide)
 
 
 @bp.route("/staff/eligibility/<int:application_id>/ineligible", methods=["POST"])
@@ -136,11 +137,12 @@ def decide_eligible(application_id):
 def decide_ineligible(application_id):
     """Declare (or, with four eyes, propose) the dossier ineligible."""
     form = IneligibleForm(prefix="no")
+    form.failed_rules.choices = list(RULE_LABELS.items())
 
-    def decide(application):
+    def decide(application, *, actor):
         decision = declare_ineligible(
             application,
-            actor=current_user,
+            actor=actor,
             reason=form.reason.data or "",
             failed_rules=form.failed_rules.data or [],
             expected_version=int(form.version.data or -1),
@@ -149,7 +151,7 @@ def decide_ineligible(application_id):
             return _("Ineligibility proposed: another staff member must confirm it.")
         return _("%(reference)s declared ineligible.", reference=application.reference)
 
-    return _decide(application_id, decide)
+    return _decide(application_id, form, decide)
 
 
 @bp.route("/staff/eligibility/<int:application_id>/request", methods=["POST"])
@@ -158,14 +160,10 @@ def ask_information(application_id):
     """Ask the applicant for named answers and documents by a date."""
     form = RequestForm(prefix="ask", field_choices=FIELD_CHOICES, document_choices=DOCUMENT_CHOICES)
 
-    def decide(application):
-        if not form.validate():
-            raise ApplicationError(
-                " ".join(str(e) for errors in form.errors.values() for e in errors)
-            )
+    def decide(application, *, actor):
         request_information(
             application,
-            actor=current_user,
+            actor=actor,
             fields=form.fields.data or [],
             documents=form.documents.data or [],
             message=form.message.data,
@@ -174,7 +172,7 @@ def ask_information(application_id):
         )
         return _("Information requested from the applicant.")
 
-    return _decide(application_id, decide)
+    return _decide(application_id, form, decide)
 
 
 def _proposal(decision_id) -> EligibilityDecision:
@@ -191,8 +189,9 @@ def confirm_proposal(decision_id):
     decision = _proposal(decision_id)
     return _decide(
         decision.application_id,
-        lambda application: (
-            confirm_ineligibility(decision, actor=current_user)
+        ProposalForm(),
+        lambda application, *, actor: (
+            confirm_ineligibility(decision, actor=actor)
             or _("%(reference)s declared ineligible.", reference=application.reference)
         ),
     )
@@ -205,7 +204,8 @@ def cancel(decision_id):
     decision = _proposal(decision_id)
     return _decide(
         decision.application_id,
-        lambda application: (
-            cancel_proposal(decision, actor=current_user) or _("Proposal withdrawn.")
+        ProposalForm(),
+        lambda application, *, actor: (
+            cancel_proposal(decision, actor=actor) or _("Proposal withdrawn.")
         ),
     )

@@ -168,18 +168,6 @@ def outcomes_of(application: Application) -> list[RuleOutcome]:
     return sorted(rows, key=lambda row: order.get(row.rule, 99))
 
 
-def open_request(application: Application) -> InformationRequest | None:
-    """The information request the applicant has not answered yet, if any."""
-    return db.session.scalar(
-        select(InformationRequest)
-        .where(
-            InformationRequest.application_id == application.id,
-            InformationRequest.answered_at.is_(None),
-        )
-        .order_by(InformationRequest.id.desc())
-    )
-
-
 def pending_proposal(application: Application) -> EligibilityDecision | None:
     return db.session.scalar(
         select(EligibilityDecision).where(

@@ -26,11 +26,20 @@ from sqlalchemy.orm import aliased
 
 from app.applications.models import Application
 from app.auth.models import Role, User
+from app.events import Event
 from app.extensions import db
 from app.jury.models import CONFLICT_KINDS, ConflictOfInterest, JuryAssignment
-from app.jury.services import JURY_STATES, JuryError, member_of, record_jury_event
+from app.jury.services import JURY_STATES, JuryError, announce_jury_event, member_of
 
 REMOVED, FLAGGED, UNASSIGNED = "removed", "flagged", ""
+
+#: The audit event of each way a conflict is saved.
+EVENT_OF_TRIGGER = {
+    "declare_conflict": Event.CONFLICT_DECLARED,
+    "change_conflict": Event.CONFLICT_CHANGED,
+    "record_conflict": Event.CONFLICT_RECORDED,
+    "recuse": Event.RECUSED,
+}
 NOTE_MAX = 1000
 
 
@@ -75,10 +84,16 @@ def _save(application: Application, juror: User, data: dict, *, actor: User, tri
     except IntegrityError as error:  # the same conflict, declared at the same moment
         raise JuryError(_l("This conflict was declared meanwhile: reload the page.")) from error
     outcome = _release_assignment(application.id, juror.id)
-    audit_note = f"{juror.email} · {kind}" + (f" · {note}" if note else "")
-    if outcome:
-        audit_note += f" · {outcome}"
-    record_jury_event(application.id, trigger, actor=actor, note=audit_note)
+    announce_jury_event(
+        EVENT_OF_TRIGGER[trigger],
+        application,
+        juror,
+        actor=actor,
+        subject=conflict,
+        kind=kind,
+        note=note,
+        assignment=outcome or None,
+    )
     db.session.flush()
     return outcome
 
@@ -135,11 +150,14 @@ def withdraw_conflict(conflict: ConflictOfInterest, *, actor: User) -> None:
     if not own and not actor.has_role(Role.STAFF):
         raise JuryError(_l("This conflict was recorded by staff: ask them to withdraw it."))
     juror = db.session.get(User, conflict.juror_id)
-    record_jury_event(
-        conflict.application_id,
-        "withdraw_conflict",
+    application = db.session.get(Application, conflict.application_id)
+    announce_jury_event(
+        Event.CONFLICT_WITHDRAWN,
+        application,
+        juror,
         actor=actor,
-        note=f"{juror.email} · {conflict.kind}",
+        subject=conflict,
+        kind=conflict.kind,
     )
     db.session.delete(conflict)
     db.session.flush()

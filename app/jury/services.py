@@ -19,12 +19,13 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
 from app.applications.services import apply_transition, flush_transitions
 from app.auth.models import Role, RoleGrant, User
 from app.calls.models import Call
 from app.common.clock import utcnow
 from app.common.errors import Refusal
+from app.events import Event, announce
 from app.extensions import db
 from app.jury.assignment_plans import (
     ASSIGNABLE_STATES,
@@ -42,21 +43,18 @@ class JuryError(Refusal):
     """A refused jury operation; the message is shown to the user."""
 
 
-def record_jury_event(application_id: int, trigger: str, *, actor: User | None, note: str) -> None:
-    """Write a jury event (conflict, recusal, manual assignment) in the dossier's audit trail.
-
-    The state does not change: ``from_state`` and ``to_state`` are both the current one.
-    """
-    status = db.session.scalar(select(Application.status).where(Application.id == application_id))
-    db.session.add(
-        AuditEntry(
-            application_id=application_id,
-            from_state=status,
-            to_state=status,
-            trigger=trigger,
-            actor_id=actor.id if actor is not None else None,
-            note=note[:2000],
-        )
+def announce_jury_event(
+    event: Event, application: Application, juror: User, *, actor: User | None, subject, **data
+) -> None:
+    """Announce a jury event about one juror and one dossier (a conflict, a recusal, an
+    assignment by hand): one audit row with the juror and ``data``."""
+    announce(
+        event,
+        actor=actor,
+        subject=subject,
+        call_id=application.call_id,
+        application_id=application.id,
+        data={"juror_id": juror.id, "juror": juror.email, **data},
     )
 
 
@@ -258,7 +256,7 @@ def assign_by_hand(application: Application, juror: User, *, actor: User) -> Jur
         raise JuryError(
             _l("%(name)s is already assigned to this dossier.", name=juror.full_name)
         ) from error
-    record_jury_event(application.id, "assign_juror", actor=actor, note=juror.email)
+    announce_jury_event(Event.JUROR_ASSIGNED, application, juror, actor=actor, subject=assignment)
     if application.status == "eligible" and counted_jurors(application) >= k:
         apply_transition(application, "start_review", actor=actor)
     db.session.flush()
@@ -276,8 +274,13 @@ def unassign_by_hand(assignment: JuryAssignment, *, actor: User) -> None:
         raise JuryError(_l("This juror has submitted their review: it cannot be unassigned."))
     if review is not None:
         db.session.delete(review)
-    record_jury_event(
-        assignment.application_id, "unassign_juror", actor=actor, note=assignment.juror.email
+    announce_jury_event(
+        Event.JUROR_UNASSIGNED,
+        assignment.application,
+        assignment.juror,
+        actor=actor,
+        subject=assignment,
+        review=review.status if review is not None else None,
     )
     db.session.delete(assignment)
     db.session.flush()

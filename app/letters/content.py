@@ -152,7 +152,7 @@ def _ineligibility(application) -> dict:
 def _information_request(application, locale: str) -> dict:
     from app.applications.questions import QUESTIONS
     from app.documents.wording import KIND_LABELS
-    from app.eligibility.services import open_request
+    from app.eligibility.models import open_request
 
     request = open_request(application)
     if request is None:

@@ -19,30 +19,22 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
+from app.audit.models import AuditEvent
 from app.common.clock import utcnow
 from app.common.types import UTCDateTime
 from app.extensions import db
+from workflows.letters import LetterOutcome, LetterStatus
 
-#: The outcome each decision trigger announces.
-OUTCOME_OF_TRIGGER = {
-    "declare_ineligible": "ineligible",
-    "request_information": "information_requested",
-    "reject": "not_selected",
-    "place_on_reserve": "reserve",
-    "select": "selected",
-    "promote": "promoted",
-}
-OUTCOMES = tuple(OUTCOME_OF_TRIGGER.values())
-
-PENDING, DONE, FAILED = "pending", "done", "failed"
+OUTCOMES = tuple(LetterOutcome)
+PENDING, DONE, FAILED = LetterStatus.PENDING, LetterStatus.DONE, LetterStatus.FAILED
 
 
 class Letter(db.Model):
     __tablename__ = "letters"
     __table_args__ = (
-        UniqueConstraint("audit_entry_id", "current", name="uq_letters_current_version"),
-        UniqueConstraint("audit_entry_id", "version", name="uq_letters_version"),
+        UniqueConstraint("audit_event_id", "current", name="uq_letters_current_version"),
+        UniqueConstraint("audit_event_id", "version", name="uq_letters_version"),
         Index("ix_letters_call_status", "call_id", "status"),
     )
 
@@ -51,7 +43,7 @@ class Letter(db.Model):
     #: The call, copied from the application: progress is counted per call.
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"))
     #: The decision event (the transition's audit row) that the letter announces.
-    audit_entry_id: Mapped[int] = mapped_column(ForeignKey("audit_entries.id"))
+    audit_event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id"))
     #: ineligible, information_requested, not_selected, reserve, selected, promoted.
     outcome: Mapped[str] = mapped_column(String(30))
     #: 1 for the first letter of the decision, then one more per regeneration.
@@ -77,7 +69,7 @@ class Letter(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
     application: Mapped[Application] = relationship()
-    audit_entry: Mapped[AuditEntry] = relationship()
+    audit_event: Mapped[AuditEvent] = relationship()
 
     def __repr__(self) -> str:
         return f"<Letter {self.id} {self.outcome} v{self.version} {self.status}>"

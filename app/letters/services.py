@@ -26,12 +26,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
+from app.audit.models import AuditEvent
 from app.calls.models import Call
 from app.common.clock import utcnow
 from app.common.errors import Refusal
 from app.extensions import db
-from app.letters.models import DONE, FAILED, OUTCOME_OF_TRIGGER, PENDING, Letter
+from app.letters.models import DONE, FAILED, PENDING, Letter
+from workflows.letters import OUTCOME_OF_TRIGGER
 
 log = logging.getLogger("impulse.letters")
 
@@ -65,9 +67,9 @@ def outcome_of(trigger: str) -> str | None:
     return OUTCOME_OF_TRIGGER.get(trigger)
 
 
-def request_letter(application: Application, trigger: str, entry: AuditEntry) -> Letter | None:
+def request_letter(application: Application, trigger: str, entry: AuditEvent) -> Letter | None:
     """Add the pending letter that the decision ``trigger`` calls for (None for other
-    triggers). Called by apply_transition, in the decision's transaction."""
+    triggers). Called by app.letters.subscribers, in the decision's transaction."""
     from app.letters.content import letter_locale
 
     outcome = outcome_of(trigger)
@@ -78,7 +80,7 @@ def request_letter(application: Application, trigger: str, entry: AuditEntry) ->
     letter = Letter(
         application=application,
         call_id=application.call_id,
-        audit_entry=entry,
+        audit_event=entry,
         outcome=outcome,
         locale=locale,
         verification_code=new_code(),
@@ -262,7 +264,7 @@ def regenerate(letter: Letter, *, actor) -> Letter:
     newer = Letter(
         application_id=letter.application_id,
         call_id=letter.call_id,
-        audit_entry_id=letter.audit_entry_id,
+        audit_event_id=letter.audit_event_id,
         outcome=letter.outcome,
         version=letter.version + 1,
         locale=letter.locale,
@@ -291,7 +293,7 @@ def letters_of(application: Application) -> list[Letter]:
         db.session.scalars(
             select(Letter)
             .where(Letter.application_id == application.id)
-            .order_by(Letter.decided_at.desc(), Letter.audit_entry_id.desc(), Letter.version.desc())
+            .order_by(Letter.decided_at.desc(), Letter.audit_event_id.desc(), Letter.version.desc())
         )
     )
 

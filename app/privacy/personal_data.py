@@ -8,6 +8,8 @@ from datetime import date
 from sqlalchemy import delete, select
 
 from app.applications.models import Application
+from app.audit.history import dossier_history
+from app.audit.wording import actor_role
 from app.auth.models import AccountToken, User
 from app.documents import storage
 from app.eligibility.models import InformationRequest
@@ -109,12 +111,13 @@ def applications(user: User) -> PersonalData | None:
                 "history": [
                     {
                         "at": entry.created_at,
+                        "event": entry.event,
                         "from": entry.from_state,
                         "to": entry.to_state,
-                        "trigger": entry.trigger,
+                        "by": actor_role(entry, user),
                         "note": entry.note,
                     }
-                    for entry in application.audit_entries
+                    for entry in dossier_history(user, application)
                 ],
                 "information_requests": [
                     {

@@ -12,7 +12,8 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
+from app.audit.models import AuditEvent
 from app.auth.models import Role, User, new_session_token
 from app.common.clock import utcnow
 from app.common.errors import Refusal
@@ -231,11 +232,11 @@ def retention_due(months: int, *, now: datetime | None = None) -> list[Retention
     that still hold documents, oldest decision first."""
     cutoff = months_before(now or utcnow(), months)
     decided = (
-        select(AuditEntry.application_id, func.max(AuditEntry.created_at).label("decided_at"))
-        .join(Application, Application.id == AuditEntry.application_id)
-        .where(AuditEntry.to_state == Application.status)
+        select(AuditEvent.application_id, func.max(AuditEvent.created_at).label("decided_at"))
+        .join(Application, Application.id == AuditEvent.application_id)
+        .where(AuditEvent.to_state == Application.status)
         .where(Application.status.in_(RETENTION_STATES))
-        .group_by(AuditEntry.application_id)
+        .group_by(AuditEvent.application_id)
         .subquery()
     )
     with_documents = select(Document.application_id).distinct()

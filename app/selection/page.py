@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
+from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.calls.models import Call
 from app.extensions import db
@@ -164,7 +165,7 @@ class Record:
     tie_broken: list[Row]
     conflicts: list[tuple[ConflictOfInterest, str, str]]
     publisher: User | None
-    audit: list[tuple[AuditEntry, str]]
+    audit: list[tuple[AuditEvent, str]]
 
 
 def load_record(call: Call, viewer: User) -> Record:
@@ -186,14 +187,14 @@ def load_record(call: Call, viewer: User) -> Record:
         else None
     )
     audit = db.session.execute(
-        select(AuditEntry, Application.reference)
-        .join(Application, Application.id == AuditEntry.application_id)
+        select(AuditEvent, Application.reference)
+        .join(Application, Application.id == AuditEvent.application_id)
         .where(
             Application.call_id == call.id,
-            AuditEntry.trigger.in_(("promote", "confirm", "decline", "lapse", "withdraw")),
-            AuditEntry.from_state.in_(("selected", "reserve", "confirmed")),
+            AuditEvent.event.in_(("promote", "confirm", "decline", "lapse", "withdraw")),
+            AuditEvent.from_state.in_(("selected", "reserve", "confirmed")),
         )
-        .order_by(AuditEntry.created_at, AuditEntry.id)
+        .order_by(AuditEvent.created_at, AuditEvent.id)
     ).all()
     return Record(
         page=page,

@@ -23,14 +23,12 @@ from app.applications.models import Application
 from app.applications.services import apply_transition, flush_transitions
 from app.auth.models import User
 from app.calls.models import Call
-from app.common.access import external_url
 from app.common.clock import utcnow
 from app.common.errors import Refusal
 from app.extensions import db
 from app.jury.board import submitted_reviews
 from app.jury.models import JuryAssignment, Review
 from app.jury.ranking import CriterionScale, aggregate_arrays, normalised_totals
-from app.outbox.services import queue_email
 from app.selection.models import SelectionDecision, SelectionRound
 from app.selection.proposal import (
     BalanceRule,
@@ -42,14 +40,14 @@ from app.selection.proposal import (
     propose,
 )
 from app.selection.stability import selection_probability
-from workflows.application import TransitionRefused
-
-#: The trigger that applies each decision at publication.
-TRIGGERS = {"selected": "select", "reserve": "place_on_reserve", "not_selected": "reject"}
-#: States of a dossier that holds one of the call's places.
-PLACE_HOLDERS = ("selected", "confirmed", "coaching", "completed", "dropped_out")
-#: States in which a dossier is still waiting for the jury: no proposal meanwhile.
-NOT_YET_SCORED = ("eligible", "in_review")
+from workflows.application import (
+    AWAITING_JURY,
+    PLACE_HOLDERS,
+    TRIGGER_OF_DECISION,
+    ApplicationStatus,
+    TransitionRefused,
+    Trigger,
+)
 
 
 class SelectionError(Refusal):
@@ -114,7 +112,7 @@ def compute_proposal(call: Call) -> Proposal:
     waiting = db.session.scalar(
         select(func.count())
         .select_from(Application)
-        .where(Application.call_id == call.id, Application.status.in_(NOT_YET_SCORED))
+        .where(Application.call_id == call.id, Application.status.in_(AWAITING_JURY))
     )
     if waiting:
         raise SelectionError(
@@ -360,7 +358,7 @@ def override(
 
 
 def _counts(decisions) -> dict[str, int]:
-    counts = {decision: 0 for decision in TRIGGERS}
+    counts = {decision: 0 for decision in TRIGGER_OF_DECISION}
     for decision in decisions:
         counts[decision.decision] += 1
     return counts
@@ -419,17 +417,14 @@ def publish(call: Call, *, actor: User | None) -> dict[str, int]:
         application = decision.application
         if decision.decision == "selected":
             decision.confirm_by = confirm_by
-        try:
-            apply_transition(
-                application,
-                TRIGGERS[decision.decision],
-                actor=actor,
-                note=decision.override_justification or None,
-                flush=False,
-            )
-        except TransitionRefused as error:
-            raise SelectionError(str(error)) from error
-        _queue_decision_email(application, decision, call)
+        apply_transition(
+            application,
+            TRIGGER_OF_DECISION[decision.decision],
+            actor=actor,
+            note=decision.override_justification or None,
+            email_context=_decision_context(decision),
+            flush=False,
+        )
     flush_transitions()
     selection.status = "published"
     selection.published_by_id = actor.id if actor is not None else None
@@ -440,34 +435,9 @@ def publish(call: Call, *, actor: User | None) -> dict[str, int]:
     return counts
 
 
-_SUBJECTS = {
-    "selected": _l("Your application %(reference)s is selected"),
-    "reserve": _l("Your application %(reference)s is on the reserve list"),
-    "not_selected": _l("The decision on your application %(reference)s"),
-    "promoted": _l("A place is free: your application %(reference)s is selected"),
-}
-
-
-def _queue_decision_email(
-    application: Application, decision: SelectionDecision, call: Call, *, promoted: bool = False
-) -> None:
-    applicant = application.applicant
-    outcome = "promoted" if promoted else decision.decision
-    queue_email(
-        applicant.email,
-        _SUBJECTS[outcome],
-        "selection_decision",
-        subject_params={"reference": application.reference or "-"},
-        locale=applicant.locale,
-        application_id=application.id,
-        application=application,
-        applicant=applicant,
-        call=call,
-        outcome=outcome,
-        rank=decision.rank,
-        reserve_position=decision.reserve_position,
-        home_url=external_url("applications.my_applications"),
-    )
+def _decision_context(decision: SelectionDecision) -> dict:
+    """What the applicant's decision e-mail says beside the outcome."""
+    return {"rank": decision.rank, "reserve_position": decision.reserve_position}
 
 
 # After publication -----------------------------------------------------------------
@@ -493,11 +463,27 @@ def decline_place(application: Application, *, actor: User) -> list[Application]
     Raises NotPermitted (not the owner) and SelectionError (the application is not
     selected).
     """
+    waiting = _on_reserve(application.call)
     try:
-        entry = apply_transition(application, "decline", actor=actor)
+        apply_transition(application, Trigger.DECLINE, actor=actor)
     except TransitionRefused as error:
         raise SelectionError(_l("Only a selected application can be declined.")) from error
-    return entry.promoted
+    return [a for a in waiting if a.status == ApplicationStatus.SELECTED]
+
+
+def _on_reserve(call: Call) -> list[Application]:
+    """The call's dossiers waiting on the reserve list, best position first."""
+    return list(
+        db.session.scalars(
+            select(Application)
+            .join(SelectionDecision, SelectionDecision.application_id == Application.id)
+            .join(SelectionRound, SelectionRound.id == SelectionDecision.round_id)
+            .where(
+                SelectionRound.call_id == call.id, Application.status == ApplicationStatus.RESERVE
+            )
+            .order_by(SelectionDecision.reserve_position, SelectionDecision.rank)
+        )
+    )
 
 
 def promote_from_reserve(call: Call, *, actor: User | None = None) -> list[Application]:
@@ -533,11 +519,11 @@ def promote_from_reserve(call: Call, *, actor: User | None = None) -> list[Appli
         decision.confirm_by = confirm_by
         apply_transition(
             application,
-            "promote",
+            Trigger.PROMOTE,
             actor=actor,
             note=f"Promoted from reserve position {decision.reserve_position}.",
+            email_context=_decision_context(decision),
         )
-        _queue_decision_email(application, decision, call, promoted=True)
         promoted.append(application)
     return promoted
 

@@ -5,8 +5,9 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
 from app.applications.services import ConcurrentUpdate, apply_transition
+from app.audit.models import AuditEvent
 from app.auth.models import Role, User
 from app.extensions import db
 from tests.helpers import audit_count, race
@@ -80,7 +81,7 @@ def test_concurrent_submits_get_gap_free_references(app, make_call, make_applica
     assert errors == []
     references = sorted(db.session.scalars(select(Application.reference)))
     assert references == [f"MBI-2026-{n:04d}" for n in range(1, 13)]
-    assert len(db.session.scalars(select(AuditEntry)).all()) == 12
+    assert len(db.session.scalars(select(AuditEvent)).all()) == 12
 
 
 @pytest.mark.postgres

@@ -6,13 +6,15 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
+from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.common.clock import utcnow
 from app.extensions import db
 from tests.helpers import (
     COMPLETE_ANSWERS,
     audit_count,
+    audit_events,
     fill_every_step,
     outbox_messages,
     step_form_data,
@@ -60,7 +62,9 @@ def test_apply_fill_every_step_submit_then_follow(client, make_user, make_call, 
     db.session.expire_all()
     assert (application.status, application.reference) == ("submitted", "MBI-2026-0001")
     assert outbox_messages()[-1].template == "application_submitted"
-    assert audit_count(application.id) == 1
+    events = audit_events(application.id)
+    assert events[0] == "application_started" and events[-1] == "submit"
+    assert set(events[1:-1]) == {"answers_saved"}  # one row per step saved
     page = client.get("/my/applications").get_data(as_text=True)
     assert "MBI-2026-0001" in page and "checking your eligibility" in page
     assert client.get(f"/applications/{application.id}/steps/project").status_code == 302
@@ -191,8 +195,8 @@ def test_withdraw_asks_for_confirmation_then_writes_audit_and_email(
     assert response.status_code == 302
     db.session.expire_all()
     assert application.status == "withdrawn"
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.application_id == application.id))
-    assert (entry.trigger, entry.actor_id, entry.note) == (
+    entry = db.session.scalar(select(AuditEvent).where(AuditEvent.application_id == application.id))
+    assert (entry.event, entry.actor_id, entry.note) == (
         "withdraw",
         application.applicant_id,
         "Other plans",
@@ -240,7 +244,7 @@ def test_staff_buttons_come_from_the_machine_and_a_note_is_required(
         f"/applications/{application.id}/actions/request_information",
         data={"version": application.version, "note": "  "},
     )
-    assert no_note.status_code == 409
+    assert no_note.status_code == 422 and "Please write a note" in no_note.get_data(as_text=True)
     response = client.post(
         f"/applications/{application.id}/actions/request_information",
         data={"version": application.version, "note": "Send your CV."},

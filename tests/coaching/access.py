@@ -8,12 +8,13 @@ invalid POSTs come back with a message (302).
 
 from datetime import timedelta
 
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
 from app.calls.models import Call
 from app.coaching.models import ActionItem, CoachAssignment, CoachingSession, MilestoneProgress
 from app.common.clock import utcnow
 from app.extensions import db
 from tests.access_rules import STAFF, only
+from tests.helpers import transition_row
 
 FOLLOWING = {"coach"}
 FILE = {"coach", "staff"}
@@ -65,7 +66,7 @@ def path_values(users, application) -> dict:
     db.session.add(project)
     db.session.flush()
     db.session.add(
-        AuditEntry(
+        transition_row(
             application_id=project.id,
             from_state="scored",
             to_state="selected",

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from flask_babel import force_locale
 
-from app.applications.models import AuditEntry
 from app.auth.models import Role
 from app.coaching import services as coaching
 from app.common.clock import utcnow
 from app.extensions import db
+from tests.helpers import transition_row
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +49,7 @@ def make_confirmed(make_application, past_call):
     def make(*, selected_days_ago: int = 90, call=None, applicant=None):
         application = make_application("confirmed", call=call or past_call, applicant=applicant)
         db.session.add(
-            AuditEntry(
+            transition_row(
                 application_id=application.id,
                 from_state="scored",
                 to_state="selected",

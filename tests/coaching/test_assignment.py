@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.applications.models import AuditEntry
+from app.audit.models import AuditEvent
 from app.coaching import services as coaching
 from app.coaching.models import CoachAssignment, CoachingAudit, CoachProfile
 from app.coaching.services import CoachingError
@@ -23,8 +23,8 @@ def test_assigning_a_coach_starts_coaching_through_the_state_machine(
     db.session.expire_all()
     assert application.status == "coaching"
     entry = db.session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.application_id == application.id, AuditEntry.trigger == "start_coaching"
+        select(AuditEvent).where(
+            AuditEvent.application_id == application.id, AuditEvent.event == "start_coaching"
         )
     ).one()
     assert entry.actor_id == staff.id and entry.from_state == "confirmed"

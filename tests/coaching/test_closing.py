@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from app.applications.models import AuditEntry
+from app.audit.models import AuditEvent
 from app.coaching import services as coaching
 from app.coaching.models import CoachingClosure
 from app.extensions import db
@@ -21,7 +21,7 @@ def test_the_coach_completes_coaching_with_a_closing_report(client, login_as, co
     closure = db.session.scalars(select(CoachingClosure)).one()
     assert (closure.outcome, closure.closed_by_id) == ("completed", coach.id)
     entry = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.trigger == "complete_coaching")
+        select(AuditEvent).where(AuditEvent.event == "complete_coaching")
     ).one()
     assert entry.actor_id == coach.id
     # The coach still reads the closed file, but can no longer log in it.

@@ -8,11 +8,13 @@ from datetime import datetime
 import pytest
 from flask_babel import force_locale
 
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
+from app.audit.models import AuditEvent
 from app.auth.models import Role, RoleGrant, User
 from app.common.clock import utcnow
 from app.extensions import db
 from app.jury.models import CriterionScore, JuryAssignment, JuryMember, Review
+from tests.helpers import transition_row
 
 _numbers = itertools.count(1)
 
@@ -66,8 +68,8 @@ def add_review(application, juror: User, scores: list[int], *, status: str = "su
     return review
 
 
-def add_audit(application, trigger: str, *, actor=None, when=None, note=None) -> AuditEntry:
-    entry = AuditEntry(
+def add_audit(application, trigger: str, *, actor=None, when=None, note=None) -> AuditEvent:
+    entry = transition_row(
         application=application,
         from_state="submitted",
         to_state="eligible",

@@ -1,4 +1,4 @@
-"""The audit trail of a call: search by dossier, user, action and period; pages; exports."""
+"""The audit trail of a call: search by dossier, person, event and period; pages; exports."""
 
 import io
 from datetime import UTC, datetime
@@ -49,24 +49,24 @@ def test_search_by_dossier_user_action_and_period(client, make_user, login_as, t
     call, first, second = trail
     login_as(make_user(Role.STAFF))
     html = search(client, call)
-    assert "3 changes" in html and "OTH-2026" not in html
+    assert "3 events" in html and "OTH-2026" not in html
     assert notes_and_references(html) == [first.reference, second.reference, first.reference]
     assert notes_and_references(search(client, call, f"?reference={second.reference.lower()}")) == [
         second.reference
     ]
-    assert "2 changes" in search(client, call, "?user=NADIA@")
-    assert "2 changes" in search(client, call, "?user=bennani")
+    assert "2 events" in search(client, call, "?user=NADIA@")
+    assert "2 events" in search(client, call, "?user=bennani")
     system = search(client, call, "?system=1")
-    assert "1 change" in system and "System" in system
-    assert "1 change" in search(client, call, "?trigger=request_information")
-    assert "Missing bank statement" in search(client, call, "?trigger=request_information")
+    assert "1 event" in system and "System" in system
+    assert "1 event" in search(client, call, "?event=request_information")
+    assert "Missing bank statement" in search(client, call, "?event=request_information")
     # Days are Brussels days, both ends included.
-    assert "1 change" in search(client, call, "?from=2026-02-06&to=2026-02-06")
-    assert "0 changes" in search(client, call, "?from=2026-02-05&to=2026-02-05")
-    assert "2 changes" in search(client, call, "?from=2026-02-02")
-    assert "No change matches" in search(client, call, "?user=nobody")
+    assert "1 event" in search(client, call, "?from=2026-02-06&to=2026-02-06")
+    assert "0 events" in search(client, call, "?from=2026-02-05&to=2026-02-05")
+    assert "2 events" in search(client, call, "?from=2026-02-02")
+    assert "No event matches" in search(client, call, "?user=nobody")
     # A wildcard in the search matches only itself.
-    assert "0 changes" in search(client, call, "?user=%25")
+    assert "0 events" in search(client, call, "?user=%25")
 
 
 def test_an_unreadable_date_is_explained_beside_its_field(client, make_user, login_as, trail):
@@ -75,7 +75,7 @@ def test_an_unreadable_date_is_explained_beside_its_field(client, make_user, log
     html = search(client, call, "?from=31/31/31&to=2026-02-01")
     assert "Enter a date as YYYY-MM-DD" in html
     assert 'aria-describedby="audit-from-error"' in html and 'id="audit-from-error"' in html
-    assert "1 change" in html  # the other filter still applies
+    assert "1 event" in html  # the other filter still applies
     reversed_period = search(client, call, "?from=2026-03-01&to=2026-02-01")
     assert "The end of the period comes before its start." in reversed_period
 
@@ -88,11 +88,11 @@ def test_the_trail_is_paginated_with_its_filters(client, make_user, login_as, ma
             add_audit(dossier, "start_review", when=datetime(2026, 2, day, hour, tzinfo=UTC))
     db.session.commit()
     login_as(make_user(Role.STAFF))
-    first_page = search(client, call, "?trigger=start_review")
-    assert "56 changes" in first_page and "Page 1 of 2" in first_page
+    first_page = search(client, call, "?event=start_review")
+    assert "56 events" in first_page and "Page 1 of 2" in first_page
     assert first_page.count("<time ") == 50
-    assert "page=2" in first_page and "trigger=start_review" in first_page
-    second_page = search(client, call, "?trigger=start_review&page=2")
+    assert "page=2" in first_page and "event=start_review" in first_page
+    second_page = search(client, call, "?event=start_review&page=2")
     assert second_page.count("<time ") == 6
 
 
@@ -102,7 +102,7 @@ def test_exports_keep_the_filters(client, make_user, login_as, trail):
     response = client.get(f"/dashboard/calls/{call.id}/audit.xlsx?user=nadia")
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0][:4] == ["Date and time", "Reference", "Action", "Action code"]
+    assert rows[0][:4] == ["Date and time", "Reference", "Event", "Event code"]
     assert len(rows) == 3
     assert rows[1][1] == second.reference and rows[1][3] == "request_information"
     assert rows[1][0] == datetime(2026, 2, 6, 0, 30)  # Brussels time

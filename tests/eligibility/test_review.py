@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.applications.models import AuditEntry
+from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.common.clock import BRUSSELS, utcnow
 from app.eligibility.models import EligibilityDecision, RuleOutcome
@@ -116,14 +116,20 @@ def test_information_requested_then_completed_then_eligible(
     db.session.expire_all()
     assert application.status == "eligible"
     triggers = [
-        e.trigger
+        e.event
         for e in db.session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.application_id == application.id)
-            .order_by(AuditEntry.id)
+            select(AuditEvent)
+            .where(AuditEvent.application_id == application.id)
+            .order_by(AuditEvent.id)
         )
     ]
-    assert triggers == ["submit", "request_information", "resubmit", "declare_eligible"]
+    assert triggers == [
+        "submit",
+        "request_information",
+        "answers_saved",
+        "resubmit",
+        "declare_eligible",
+    ]
 
 
 def test_ineligible_with_reasons_visible_once_published(client, make_application, staff, login_as):
@@ -180,9 +186,9 @@ def test_overriding_a_failing_rule_needs_a_justification(client, make_applicatio
     db.session.expire_all()
     assert application.status == "eligible"
     entry = db.session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.application_id == application.id)
-        .order_by(AuditEntry.id.desc())
+        select(AuditEvent)
+        .where(AuditEvent.application_id == application.id)
+        .order_by(AuditEvent.id.desc())
     ).first()
     assert entry.note == "Interview held in French."
 

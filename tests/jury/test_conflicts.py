@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from app.applications.models import AuditEntry
+from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.extensions import db
 from app.jury.conflicts import declare_conflict, record_conflict_by_staff, withdraw_conflict
@@ -34,7 +34,7 @@ def _assign(dossier, juror, review_status=None):
 
 def _triggers(dossier):
     return db.session.scalars(
-        select(AuditEntry.trigger).where(AuditEntry.application_id == dossier.id)
+        select(AuditEvent.event).where(AuditEvent.application_id == dossier.id)
     ).all()
 
 
@@ -46,7 +46,7 @@ def test_declare_change_withdraw_are_audited(jury):
     assert conflict.kind == "investor" and conflict.note == "Shares"
     withdraw_conflict(conflict, actor=juror)
     db.session.commit()
-    assert _triggers(dossier) == ["declare_conflict", "change_conflict", "withdraw_conflict"]
+    assert _triggers(dossier) == ["conflict_declared", "conflict_changed", "conflict_withdrawn"]
     assert db.session.scalar(select(ConflictOfInterest)) is None
 
 
@@ -85,7 +85,7 @@ def test_a_conflict_after_submitting_keeps_the_review_and_flags_the_dossier(jury
     assert outcome == "flagged"
     assert db.session.scalar(select(Review)).status == "submitted"
     assert not juror_may_read(dossier.id, juror.id)
-    assert _triggers(dossier) == ["record_conflict"]
+    assert _triggers(dossier) == ["conflict_recorded"]
 
 
 def test_a_juror_cannot_withdraw_a_conflict_recorded_by_staff(jury):

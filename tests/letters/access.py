@@ -5,11 +5,11 @@ owner sees at once). Verification is public; previews, progress and every versio
 are staff's; a letter's PDF is its owner's and staff's.
 """
 
-from app.applications.models import AuditEntry
 from app.extensions import db
 from app.letters.models import Letter
 from app.letters.store import sha256_of, store_pdf
 from tests.access_rules import STAFF, everyone, only
+from tests.helpers import transition_row
 
 EXPECTED = {
     "letters.applicant_letters": ("GET", only({"owner"})),
@@ -29,7 +29,7 @@ PDF = b"%PDF-1.7\n% a stand-in for a letter\n%%EOF\n"
 
 
 def path_values(users, application) -> dict:
-    entry = AuditEntry(
+    entry = transition_row(
         application=application,
         from_state="submitted",
         to_state="info_requested",
@@ -41,7 +41,7 @@ def path_values(users, application) -> dict:
     letter = Letter(
         application_id=application.id,
         call_id=application.call_id,
-        audit_entry_id=entry.id,
+        audit_event_id=entry.id,
         outcome="information_requested",
         status="done",
         locale="en",

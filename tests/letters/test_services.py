@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.applications.models import AuditEntry
+from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.common.clock import utcnow
 from app.extensions import db
@@ -106,12 +106,12 @@ def test_an_information_request_letter_says_what_is_missing_and_by_when(
     assert services.applicant_letters(application) == [letter]
 
 
-def test_publishing_the_selection_gives_each_dossier_its_letter(make_scored_call, make_user):
+def test_publishing_the_selection_gives_each_dossier_its_letter(make_scored_call, make_chair):
     from app.selection.services import decline_place, publish, refresh_draft
 
     call, apps = make_scored_call([[8], [9], [5], [4]], quota=2, reserve_size=1)
     refresh_draft(call, actor=None)
-    publish(call, actor=make_user(Role.CHAIR))
+    publish(call, actor=make_chair(call))
     db.session.commit()
     outcomes = {letter.application_id: letter.outcome for letter in _letters()}
     assert outcomes == {
@@ -191,7 +191,7 @@ def test_only_one_current_letter_per_decision(make_application, make_user):
         Letter(
             application_id=application.id,
             call_id=application.call_id,
-            audit_entry_id=letter.audit_entry_id,
+            audit_event_id=letter.audit_event_id,
             outcome=letter.outcome,
             version=2,
             verification_code=services.new_code(),
@@ -240,7 +240,7 @@ def test_a_crash_between_storing_and_committing_ends_with_one_letter(
     assert services.generate_letter(letter.id) == DONE
     assert services.generate_letter(letter.id) == "skipped"
     rows = db.session.scalar(
-        select(func.count(Letter.id)).where(Letter.audit_entry_id == letter.audit_entry_id)
+        select(func.count(Letter.id)).where(Letter.audit_event_id == letter.audit_event_id)
     )
     db.session.refresh(letter)
     assert rows == 1 and letter.status == DONE and path_of(letter.sha256).exists()
@@ -436,8 +436,8 @@ def test_the_call_editor_sets_the_signatory(client, login_as, make_user, make_ca
 def test_audit_entry_is_the_decision_event(make_application, make_user):
     application, _staff = _ineligible(make_application, make_user)
     (letter,) = _letters(application)
-    entry = db.session.get(AuditEntry, letter.audit_entry_id)
-    assert entry.trigger == "declare_ineligible" and letter.decided_at == entry.created_at
+    entry = db.session.get(AuditEvent, letter.audit_event_id)
+    assert entry.event == "declare_ineligible" and letter.decided_at == entry.created_at
 
 
 def test_the_data_download_holds_the_letters_and_erasure_removes_their_files(

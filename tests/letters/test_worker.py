@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from app.config import PROJECT_ROOT
-from app.letters.models import OUTCOME_OF_TRIGGER
+from workflows.letters import OUTCOME_OF_TRIGGER
 
 
 def _env(tmp_path: Path) -> dict:
@@ -98,11 +98,11 @@ def test_killing_the_worker_half_way_ends_with_one_letter_per_decision(tmp_path)
         worker.wait(30)
 
     with sqlite3.connect(database) as connection:
-        triggers = [row[0] for row in connection.execute("SELECT trigger FROM audit_entries")]
+        triggers = [row[0] for row in connection.execute("SELECT event FROM audit_events")]
         decisions = sum(trigger in OUTCOME_OF_TRIGGER for trigger in triggers)
         rows = connection.execute(
-            "SELECT audit_entry_id, count(*), sum(current), min(status), max(status), "
-            "max(sha256) FROM letters GROUP BY audit_entry_id"
+            "SELECT audit_event_id, count(*), sum(current), min(status), max(status), "
+            "max(sha256) FROM letters GROUP BY audit_event_id"
         ).fetchall()
     assert len(rows) == decisions  # none missing
     for _entry, count, current, low, high, sha in rows:

@@ -10,7 +10,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
+from app.audit.models import AuditEvent
 from app.auth.models import Role, User
 from app.common.clock import utcnow
 from app.documents import storage
@@ -24,6 +25,7 @@ from app.privacy.models import DocumentAccess, DocumentDisposal, ErasureRequest
 from app.privacy.registry import PersonalData
 from app.privacy.services import months_before
 from tests.conftest import PASSWORD
+from tests.helpers import transition_row
 
 EN = {"Accept-Language": "en"}
 
@@ -188,7 +190,7 @@ def decided(make_user, make_application):
         [("draft", "submitted"), ("submitted", "eligible"), ("scored", "not_selected")]
     ):
         db.session.add(
-            AuditEntry(
+            transition_row(
                 application=application,
                 from_state=before,
                 to_state=after,
@@ -218,9 +220,9 @@ def test_erasure_asked_then_approved_anonymises_and_keeps_statistics_and_records
     documents = len(files)
     assert documents and all(path.is_file() for path in files)
     audit_before = db.session.execute(
-        select(AuditEntry.from_state, AuditEntry.to_state, AuditEntry.actor_id)
-        .where(AuditEntry.application_id == application.id)
-        .order_by(AuditEntry.id)
+        select(AuditEvent.from_state, AuditEvent.to_state, AuditEvent.actor_id)
+        .where(AuditEvent.application_id == application.id)
+        .order_by(AuditEvent.id)
     ).all()
 
     login_as(owner)
@@ -269,9 +271,9 @@ def test_erasure_asked_then_approved_anonymises_and_keeps_statistics_and_records
     assert {d.reason for d in disposals} == {"erasure"}
     assert {d.actor_id for d in disposals} == {decided.staff.id}
     audit_after = db.session.execute(
-        select(AuditEntry.from_state, AuditEntry.to_state, AuditEntry.actor_id)
-        .where(AuditEntry.application_id == application.id)
-        .order_by(AuditEntry.id)
+        select(AuditEvent.from_state, AuditEvent.to_state, AuditEvent.actor_id)
+        .where(AuditEvent.application_id == application.id)
+        .order_by(AuditEvent.id)
     ).all()
     assert audit_after == audit_before
     assert db.session.scalar(select(JuryAssignment.id)) is not None
@@ -337,7 +339,7 @@ def test_only_applicants_may_ask_to_be_erased(client, login_as, make_user):
 def _decided_long_ago(make_application, status, months_ago):
     application = make_application(status)
     db.session.add(
-        AuditEntry(
+        transition_row(
             application=application,
             from_state="scored",
             to_state=status,

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.applications.models import AuditEntry
+from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.extensions import db
 from app.jury.models import ConflictOfInterest, JuryMember
@@ -210,7 +210,7 @@ def test_declining_from_the_page_promotes_the_reserve(client, login_as, chaired)
     client.post(f"/applications/{b.id}/actions/decline", data={"version": str(b.version)})
     db.session.expire_all()
     assert (b.status, c.status) == ("declined", "selected")
-    promote = db.session.scalar(select(AuditEntry).where(AuditEntry.trigger == "promote"))
+    promote = db.session.scalar(select(AuditEvent).where(AuditEvent.event == "promote"))
     assert promote.application_id == c.id
 
 

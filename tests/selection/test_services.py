@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 import app.selection.services as services
-from app.applications.models import Application, AuditEntry
+from app.applications.models import Application
+from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.extensions import db
 from app.selection.models import SelectionDecision, SelectionRound
@@ -150,18 +151,18 @@ def test_overrides_are_kept_with_their_justification(make_scored_call):
 # Publication ------------------------------------------------------------------------
 
 
-def test_publication_applies_every_decision_with_one_email_each(make_scored_call, make_user):
+def test_publication_applies_every_decision_with_one_email_each(make_scored_call, make_chair):
     call, apps = make_scored_call([[8], [9], [5], [4]])
     override(call, apps[2].id, "not_selected", "Conflict found late.", actor=None)
     db.session.commit()
-    chair = make_user(Role.CHAIR)
+    chair = make_chair(call)
     counts = publish(call, actor=chair)
     db.session.commit()
     assert counts == {"selected": 2, "reserve": 1, "not_selected": 1}
     assert statuses(apps) == ["selected", "selected", "not_selected", "reserve"]
     assert emails_per_application() == {a.id: 1 for a in apps}
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.application_id == apps[2].id))
-    assert (entry.trigger, entry.actor_id, entry.note) == (
+    entry = db.session.scalar(select(AuditEvent).where(AuditEvent.application_id == apps[2].id))
+    assert (entry.event, entry.actor_id, entry.note) == (
         "reject",
         chair.id,
         "Conflict found late.",
@@ -283,7 +284,7 @@ def test_two_declines_in_a_row_promote_the_reserve_in_order(published):
     ]
     assert emails_per_application() == {a.id: 1, b.id: 1, c.id: 2, d.id: 2, e.id: 1}
     promotion = db.session.scalar(
-        select(AuditEntry).where(AuditEntry.application_id == c.id, AuditEntry.trigger == "promote")
+        select(AuditEvent).where(AuditEvent.application_id == c.id, AuditEvent.event == "promote")
     )
     assert promotion.actor_id is None and "position 1" in promotion.note
 
@@ -323,14 +324,14 @@ def test_no_promotion_before_publication(make_scored_call):
 
 
 @pytest.mark.postgres
-def test_two_chairs_publishing_at_once_publish_once(app, make_scored_call, make_user):
+def test_two_chairs_publishing_at_once_publish_once(app, make_scored_call, make_chair):
     from app.auth.models import User
     from app.calls.models import Call
 
     call, apps = make_scored_call([[9], [8], [7], [6], [5]], quota=2, reserve_size=2)
     refresh_draft(call, actor=None)
     db.session.commit()
-    call_id, chair_ids = call.id, [make_user(Role.CHAIR).id for _ in range(2)]
+    call_id, chair_ids = call.id, [make_chair(call).id for _ in range(2)]
 
     def publish_as(chair_id, ready):
         mine = db.session.get(Call, call_id)
@@ -350,7 +351,8 @@ def test_two_chairs_publishing_at_once_publish_once(app, make_scored_call, make_
 def test_closing_scoring_makes_fully_reviewed_dossiers_ready_for_selection(
     make_scored_call, make_user
 ):
-    from app.applications.models import Application, AuditEntry
+    from app.applications.models import Application
+    from app.audit.models import AuditEvent
     from app.auth.models import Role
     from app.jury.models import JuryAssignment
     from app.jury.scoring import set_scoring_open
@@ -368,5 +370,5 @@ def test_closing_scoring_makes_fully_reviewed_dossiers_ready_for_selection(
     assert [a.application_id for a in pending] == [waiting.id]
     assert db.session.get(Application, done.id).status == "scored"
     assert db.session.get(Application, waiting.id).status == "in_review"
-    entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.application_id == done.id))
-    assert (entry.trigger, entry.actor_id) == ("complete_review", staff.id)
+    entry = db.session.scalar(db.select(AuditEvent).where(AuditEvent.application_id == done.id))
+    assert (entry.event, entry.actor_id) == ("complete_review", staff.id)

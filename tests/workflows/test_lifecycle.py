@@ -49,7 +49,7 @@ def test_state_trigger_pair(make_application, state, trigger):
         db.session.commit()
         assert application.status == ALLOWED[(state, trigger)]
         assert audit_count(application.id) == 1
-        assert (entry.from_state, entry.to_state, entry.trigger) == (
+        assert (entry.from_state, entry.to_state, entry.event) == (
             state,
             application.status,
             trigger,

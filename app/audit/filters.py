@@ -1,9 +1,10 @@
-"""The audit trail of a call: every state change of its dossiers, searchable.
+"""The audit trail of a call: every domain event of its dossiers and of the call,
+searchable, as the reader may see it (app.access.scopes.visible_audit).
 
 Filters come from the query string (so a search can be bookmarked, paginated and
 exported with the same filters): ``reference`` (part of a dossier reference),
-``user`` (part of the name or email of who made the change), ``system=1`` (only
-changes nobody made: deadlines, automatic promotions), ``trigger`` (one action),
+``user`` (part of the name or email of who did it), ``system=1`` (only what nobody
+did: deadlines, automatic promotions), ``event`` (one kind of event),
 ``from``/``to`` (days in Brussels time, both included).
 """
 
@@ -13,14 +14,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_
 from sqlalchemy.orm import contains_eager
 
-from app.applications.models import Application, AuditEntry
-from app.applications.wording import TRIGGER_LABELS
+from app.access.scopes import visible_audit
+from app.applications.models import Application
+from app.audit.models import AuditEvent
+from app.audit.wording import event_label, event_summary
 from app.auth.models import User
 from app.calls.models import Call
 from app.common.clock import from_brussels_naive
+from app.events import EVENT_NAMES
 
 PER_PAGE = 50
 
@@ -37,7 +41,7 @@ class AuditFilters:
     reference: str = ""
     user: str = ""
     system: bool = False
-    trigger: str = ""
+    event: str = ""
     date_from: date | None = None
     date_to: date | None = None
     #: Field name -> message, for values that could not be read (they are ignored).
@@ -50,7 +54,7 @@ class AuditFilters:
             reference=args.get("reference", "").strip()[:60],
             user=args.get("user", "").strip()[:100],
             system=args.get("system") == "1",
-            trigger=args.get("trigger", "") if args.get("trigger") in TRIGGER_LABELS else "",
+            event=args.get("event", "") if args.get("event") in EVENT_NAMES else "",
         )
         for name, attribute in (("from", "date_from"), ("to", "date_to")):
             text = args.get(name, "").strip()
@@ -72,7 +76,7 @@ class AuditFilters:
             "reference": self.reference,
             "user": self.user,
             "system": "1" if self.system else "",
-            "trigger": self.trigger,
+            "event": self.event,
             "from": self.date_from.isoformat() if self.date_from else "",
             "to": self.date_to.isoformat() if self.date_to else "",
         } | changes
@@ -82,16 +86,14 @@ class AuditFilters:
     def active(self) -> bool:
         return bool(self.as_args())
 
-    def query(self, call: Call) -> Select:
-        """The call's audit entries matching the filters, newest first, with their
-        dossier and actor loaded."""
+    def query(self, call: Call, viewer: User) -> Select:
+        """The call's audit rows ``viewer`` may read that match the filters, newest
+        first, with their dossier and actor loaded."""
         query = (
-            select(AuditEntry)
-            .join(AuditEntry.application)
-            .outerjoin(AuditEntry.actor)
-            .where(Application.call_id == call.id)
-            .options(contains_eager(AuditEntry.application), contains_eager(AuditEntry.actor))
-            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+            visible_audit(viewer, call)
+            .outerjoin(AuditEvent.actor)
+            .options(contains_eager(AuditEvent.application), contains_eager(AuditEvent.actor))
+            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
         )
         if self.reference:
             query = query.where(
@@ -100,7 +102,7 @@ class AuditFilters:
                 )
             )
         if self.system:
-            query = query.where(AuditEntry.actor_id.is_(None))
+            query = query.where(AuditEvent.actor_id.is_(None))
         elif self.user:
             pattern = f"%{_escape(self.user.lower())}%"
             query = query.where(
@@ -109,16 +111,16 @@ class AuditFilters:
                     func.lower(User.email).like(pattern, escape="\\"),
                 )
             )
-        if self.trigger:
-            query = query.where(AuditEntry.trigger == self.trigger)
+        if self.event:
+            query = query.where(AuditEvent.event == self.event)
         if self.date_from:
             query = query.where(
-                AuditEntry.created_at
+                AuditEvent.created_at
                 >= from_brussels_naive(datetime.combine(self.date_from, time()))
             )
         if self.date_to:
             end = datetime.combine(self.date_to + timedelta(days=1), time())
-            query = query.where(AuditEntry.created_at < from_brussels_naive(end))
+            query = query.where(AuditEvent.created_at < from_brussels_naive(end))
         return query
 
 
@@ -132,25 +134,27 @@ def export_table(entries) -> tuple[list, object]:
     header = [
         _l("Date and time"),
         _l("Reference"),
-        _l("Action"),
-        _l("Action code"),
+        _l("Event"),
+        _l("Event code"),
         _l("From"),
         _l("To"),
         _l("By"),
         _l("Email address"),
-        _l("Note"),
+        _l("Details"),
+        _l("Request"),
     ]
     rows = (
         [
             entry.created_at,
-            entry.application.reference or "",
-            str(TRIGGER_LABELS.get(entry.trigger, entry.trigger)),
-            entry.trigger,
-            entry.from_state,
-            entry.to_state,
+            entry.application.reference or "" if entry.application else "",
+            event_label(entry.event),
+            entry.event,
+            entry.from_state or "",
+            entry.to_state or "",
             entry.actor.full_name if entry.actor else str(_l("System")),
             entry.actor.email if entry.actor else "",
-            entry.note or "",
+            event_summary(entry),
+            entry.request_id or "",
         ]
         for entry in entries
     )

@@ -1,0 +1,306 @@
+"""Who may see or do what: one predicate per (subject, action).
+
+How a person stands towards a dossier is worked out once, by :func:`standing`:
+
+- ``owner``: the applicant who owns it;
+- ``conflicted``: the person declared (or staff recorded) a conflict of interest with it.
+  This is the only place that reads conflicts; :func:`conflicted_dossiers` is the same
+  rule as a subquery for the scopes (app.access.scopes);
+- ``staff``: programme staff, not conflicted;
+- ``chair``: a chair of the dossier's call, not conflicted;
+- ``juror``: assigned to the dossier, not conflicted;
+- ``coach``: follows the project now.
+
+Every predicate below reads that standing (one set of queries per person and dossier
+and request: the answer is kept on ``g``). A person in conflict keeps only what an
+owner has: a conflicted chair or staff member sees nothing of the dossier.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, g, has_app_context
+from flask_login import current_user
+from sqlalchemy import Select, exists, select
+
+from app.applications.models import Application
+from app.auth.models import Role, User
+from app.calls.models import Call
+from app.coaching.models import CoachAssignment, CoachingSession
+from app.documents.models import Document
+from app.extensions import db, login_manager
+from app.jury.models import ConflictOfInterest, JuryAssignment, JuryMember, Review
+from app.letters.models import Letter
+from workflows import application as lifecycle
+from workflows.application import COACHING_STATES, ApplicationStatus
+
+OWNER, CONFLICTED, STAFF, CHAIR, JUROR, COACH = (
+    "owner",
+    "conflicted",
+    "staff",
+    "chair",
+    "juror",
+    "coach",
+)
+
+
+# Whole areas ----------------------------------------------------------------------------
+
+
+def role_required(*roles: str):
+    """Allow a view to logged-in users holding one of ``roles``; others get 404
+    (anonymous visitors are sent to the login page)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_any_role(*roles):
+                abort(404)
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = frozenset(roles)
+        return wrapped
+
+    return decorator
+
+
+def is_staff(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.STAFF)
+
+
+# Conflicts of interest: the one rule ------------------------------------------------------
+
+
+def conflicted_dossiers(user: User) -> Select:
+    """The ids of the dossiers ``user`` is in conflict with, as a subquery."""
+    return select(ConflictOfInterest.application_id).where(ConflictOfInterest.juror_id == user.id)
+
+
+def in_conflict(user: User, application_id: int) -> bool:
+    """Whether ``user`` declared (or staff recorded) a conflict with the dossier."""
+    if not user.is_authenticated:
+        return False
+    query = conflicted_dossiers(user).where(ConflictOfInterest.application_id == application_id)
+    return bool(db.session.scalar(select(exists(query))))
+
+
+def conflicted_among(user: User, application_ids) -> set[int]:
+    """Which of ``application_ids`` ``user`` is in conflict with (one query)."""
+    ids = list(application_ids)
+    if not user.is_authenticated or not ids:
+        return set()
+    query = conflicted_dossiers(user).where(ConflictOfInterest.application_id.in_(ids))
+    return set(db.session.scalars(query))
+
+
+# Juries ------------------------------------------------------------------------------------
+
+
+def chairs(user: User, call_id: int) -> bool:
+    """Whether ``user`` holds the chair role and chairs the jury of the call."""
+    if not user.is_authenticated or not user.has_role(Role.CHAIR):
+        return False
+    query = select(JuryMember.id).where(
+        JuryMember.call_id == call_id, JuryMember.user_id == user.id, JuryMember.is_chair
+    )
+    return bool(db.session.scalar(select(exists(query))))
+
+
+def sits_on_jury(user: User, call_id: int) -> bool:
+    """Whether ``user`` is a member (juror or chair) of the jury of the call."""
+    if not user.is_authenticated:
+        return False
+    query = select(JuryMember.id).where(
+        JuryMember.call_id == call_id, JuryMember.user_id == user.id
+    )
+    return bool(db.session.scalar(select(exists(query))))
+
+
+def may_steer_jury(user: User, call: Call) -> bool:
+    """Staff, or a chair of the call: the board, scoring open or closed, the selection
+    pages and the call's jury exports."""
+    return is_staff(user) or chairs(user, call.id)
+
+
+def may_decide_selection(user: User, call: Call) -> bool:
+    """Only a chair of the call computes, moves and publishes the selection."""
+    return chairs(user, call.id)
+
+
+# One dossier --------------------------------------------------------------------------------
+
+
+def _assigned(user: User, application_id: int) -> bool:
+    query = select(JuryAssignment.id).where(
+        JuryAssignment.application_id == application_id, JuryAssignment.juror_id == user.id
+    )
+    return bool(db.session.scalar(select(exists(query))))
+
+
+def _follows(user: User, application_id: int) -> bool:
+    query = select(CoachAssignment.id).where(
+        CoachAssignment.application_id == application_id,
+        CoachAssignment.coach_id == user.id,
+        CoachAssignment.ended_at.is_(None),
+    )
+    return bool(db.session.scalar(select(exists(query))))
+
+
+def _compute_standing(user: User, application: Application) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    found = set()
+    if user.id == application.applicant_id:
+        found.add(OWNER)
+    if in_conflict(user, application.id):
+        return frozenset(found | {CONFLICTED})
+    if user.has_role(Role.STAFF):
+        found.add(STAFF)
+    if chairs(user, application.call_id):
+        found.add(CHAIR)
+    if user.has_any_role(Role.JUROR, Role.CHAIR) and _assigned(user, application.id):
+        found.add(JUROR)
+    if user.has_role(Role.COACH) and _follows(user, application.id):
+        found.add(COACH)
+    return frozenset(found)
+
+
+def standing(user: User, application: Application) -> frozenset[str]:
+    """How ``user`` stands towards ``application`` (see the module docstring); kept for
+    the rest of the request."""
+    if not has_app_context() or not user.is_authenticated:
+        return _compute_standing(user, application)
+    memo = g.setdefault("access_standing", {})
+    key = (user.id, application.id, application.call_id)
+    if key not in memo:
+        memo[key] = _compute_standing(user, application)
+    return memo[key]
+
+
+def forget_standing() -> None:
+    """Drop what :func:`standing` kept: after a change of assignments or conflicts."""
+    if has_app_context():
+        g.pop("access_standing", None)
+
+
+def may_view_application(user: User, application: Application) -> bool:
+    """The dossier page: its owner, staff and the call's chairs (not in conflict)."""
+    return bool(standing(user, application) & {OWNER, STAFF, CHAIR})
+
+
+def may_read_dossier(user: User, application: Application) -> bool:
+    """The dossier's identity and answers wherever they show: its owner, staff, the call's
+    chairs and its assigned jurors (none of them in conflict), its coaches."""
+    return bool(standing(user, application) & {OWNER, STAFF, CHAIR, JUROR, COACH})
+
+
+def may_read_documents(user: User, application: Application) -> bool:
+    """Download its documents: the owner, staff, and the jurors (or chairs) assigned to
+    it, none in conflict."""
+    return bool(standing(user, application) & {OWNER, STAFF, JUROR})
+
+
+def may_download(user: User, document: Document) -> bool:
+    return may_read_documents(user, document.application)
+
+
+def may_read_reviews(user: User, application: Application) -> bool:
+    """Every review of the dossier with its jurors: staff and the call's chairs, not in
+    conflict (jurors see the others' reviews through :func:`may_read_others_reviews`)."""
+    return bool(standing(user, application) & {STAFF, CHAIR})
+
+
+def may_read_others_reviews(user: User, own: Review | None, application: Application) -> bool:
+    """Blind until done: a juror sees the other submitted reviews of a dossier once they
+    submitted their own, when the call shows them."""
+    return (
+        JUROR in standing(user, application)
+        and own is not None
+        and own.status == "submitted"
+        and application.call.jurors_see_others
+    )
+
+
+def may_score(user: User, assignment: JuryAssignment) -> bool:
+    """A juror scores their own assignment, unless in conflict with its dossier."""
+    return (
+        user.is_authenticated
+        and assignment.juror_id == user.id
+        and JUROR in standing(user, assignment.application)
+    )
+
+
+def actor_kinds(user: User, application: Application) -> set[str]:
+    """How ``user`` stands towards ``application`` in the lifecycle's words (owner, staff,
+    chair, coach), for the triggers they may fire."""
+    kinds = standing(user, application)
+    names = {OWNER: lifecycle.OWNER, STAFF: lifecycle.STAFF, CHAIR: lifecycle.CHAIR}
+    names[COACH] = lifecycle.COACH
+    return {names[kind] for kind in kinds if kind in names}
+
+
+def may_fire(user: User, application: Application, trigger: str) -> bool:
+    """Whether ``user`` may fire ``trigger`` on ``application`` (the lifecycle's actors)."""
+    spec = lifecycle.SPECS.get(trigger)
+    return spec is not None and bool(spec.actors & actor_kinds(user, application))
+
+
+def triggers_for(user: User, application: Application) -> list[str]:
+    """The actions the lifecycle allows now and ``user`` may take: the buttons to show."""
+    return [
+        trigger
+        for trigger in lifecycle.available_triggers(application.status)
+        if may_fire(user, application, trigger)
+    ]
+
+
+# Letters ------------------------------------------------------------------------------------
+
+
+def may_read_letter(user: User, letter: Letter) -> bool:
+    """A decision letter: its applicant (once it is theirs to read) and staff."""
+    return bool(standing(user, letter.application) & {OWNER, STAFF})
+
+
+def may_manage_letters(user: User, application: Application) -> bool:
+    """Every version of the dossier's letters, and generating them again: staff."""
+    return STAFF in standing(user, application)
+
+
+# Coaching -----------------------------------------------------------------------------------
+
+
+def may_read_coaching_file(user: User, application: Application) -> bool:
+    """The coaching file with its private notes: staff (from the confirmed place on) and
+    the coaches following the project (while its coaching exists)."""
+    kinds = standing(user, application)
+    if STAFF in kinds:
+        return application.status in (ApplicationStatus.CONFIRMED, *COACHING_STATES)
+    return COACH in kinds and application.status in COACHING_STATES
+
+
+def may_follow_as_entrepreneur(user: User, application: Application) -> bool:
+    """The entrepreneur's own coaching page (shared summaries, their items, milestones)."""
+    return OWNER in standing(user, application) and application.status in COACHING_STATES
+
+
+def may_coach(user: User, application: Application) -> bool:
+    """Log sessions and add items: a coach following a project in coaching."""
+    return COACH in standing(user, application) and application.status == ApplicationStatus.COACHING
+
+
+def may_read_private_notes(user: User, session: CoachingSession) -> bool:
+    """A session's private notes: coaches following the project and staff, never the
+    entrepreneur."""
+    return bool(standing(user, session.application) & {STAFF, COACH})
+
+
+# The audit log ------------------------------------------------------------------------------
+
+
+def may_read_audit(user: User, call: Call) -> bool:
+    """The call's audit viewer and its export: staff."""
+    return is_staff(user)

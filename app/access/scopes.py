@@ -1,0 +1,169 @@
+"""One query per kind of record: what a person may list, as a SELECT to refine.
+
+Each scope is the set version of a predicate of :mod:`app.access.policy` (the policy
+tests check that they agree) and applies the one conflict rule,
+:func:`~app.access.policy.conflicted_dossiers`. Pages, CSV and XLSX exports, the
+decision record, dashboards, e-mails and the personal-data export list records through
+these scopes, then add their own filters, order and pagination.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
+
+from app.access.policy import chairs, conflicted_dossiers, is_staff, may_read_documents
+from app.applications.models import Application
+from app.audit.models import AuditEvent
+from app.auth.models import Role, User
+from app.calls.models import Call
+from app.coaching.models import CoachAssignment, CoachingSession
+from app.documents.models import Document
+from app.jury.models import ConflictOfInterest, JuryAssignment, Review
+from app.letters.models import Letter
+from workflows.application import Trigger
+
+
+def _not_conflicted(user: User) -> ColumnElement[bool]:
+    return Application.id.not_in(conflicted_dossiers(user))
+
+
+def _assigned_to(user: User) -> ColumnElement[bool]:
+    return Application.id.in_(
+        select(JuryAssignment.application_id).where(JuryAssignment.juror_id == user.id)
+    )
+
+
+def _followed_by(user: User) -> ColumnElement[bool]:
+    return Application.id.in_(
+        select(CoachAssignment.application_id).where(
+            CoachAssignment.coach_id == user.id, CoachAssignment.ended_at.is_(None)
+        )
+    )
+
+
+def readable_dossiers(user: User, call: Call | None = None) -> ColumnElement[bool]:
+    """The condition on :class:`Application` of :func:`~app.access.policy.may_read_dossier`:
+    own dossiers; for staff and the call's chairs every dossier of the call; for jurors
+    their assigned ones; none of them in conflict; for coaches the projects they follow."""
+    if not user.is_authenticated:
+        return false()
+    allowed = [Application.applicant_id == user.id]
+    whole_call = is_staff(user) or (call is not None and chairs(user, call.id))
+    if whole_call:
+        allowed.append(_not_conflicted(user))
+    elif user.has_any_role(Role.JUROR, Role.CHAIR):
+        allowed.append(and_(_assigned_to(user), _not_conflicted(user)))
+    if user.has_role(Role.COACH):
+        allowed.append(_followed_by(user))
+    return or_(*allowed)
+
+
+def visible_applications(user: User, call: Call) -> Select:
+    """The call's dossiers ``user`` may read (identity, answers), as ``Application`` rows."""
+    return select(Application).where(Application.call_id == call.id, readable_dossiers(user, call))
+
+
+def visible_reviews(user: User, call: Call) -> Select:
+    """The call's reviews ``user`` may read with their jurors: every review for staff and
+    the call's chairs, but none of a dossier they are in conflict with; a juror's own."""
+    query = (
+        select(Review)
+        .join(JuryAssignment, JuryAssignment.id == Review.assignment_id)
+        .join(Application, Application.id == JuryAssignment.application_id)
+        .where(Application.call_id == call.id)
+    )
+    if not user.is_authenticated:
+        return query.where(false())
+    if is_staff(user) or chairs(user, call.id):
+        return query.where(_not_conflicted(user))
+    return query.where(JuryAssignment.juror_id == user.id, _not_conflicted(user))
+
+
+def visible_assignments(user: User, call: Call) -> Select:
+    """The call's jury assignments ``user`` may see: all for staff and the call's chairs
+    (but those of a dossier they are in conflict with), a juror's own otherwise."""
+    query = (
+        select(JuryAssignment)
+        .join(Application, Application.id == JuryAssignment.application_id)
+        .where(Application.call_id == call.id)
+    )
+    if is_staff(user) or chairs(user, call.id):
+        return query.where(_not_conflicted(user))
+    if not user.is_authenticated:
+        return query.where(false())
+    return query.where(JuryAssignment.juror_id == user.id, _not_conflicted(user))
+
+
+def visible_conflicts(user: User, call: Call) -> Select:
+    """Conflicts declared on the call's dossiers: all for staff and the call's chairs but
+    those on a dossier they are in conflict with themselves; a juror's own otherwise."""
+    query = (
+        select(ConflictOfInterest)
+        .join(Application, Application.id == ConflictOfInterest.application_id)
+        .where(Application.call_id == call.id)
+    )
+    if is_staff(user) or chairs(user, call.id):
+        return query.where(_not_conflicted(user))
+    if not user.is_authenticated:
+        return query.where(false())
+    return query.where(ConflictOfInterest.juror_id == user.id)
+
+
+def visible_documents(user: User, application: Application) -> Select:
+    """The dossier's documents, if ``user`` may download them."""
+    allowed = true() if may_read_documents(user, application) else false()
+    return select(Document).where(Document.application_id == application.id, allowed)
+
+
+def visible_letters(user: User, call: Call) -> Select:
+    """The call's decision letters ``user`` may read: the applicant's own, every one for
+    staff but those of a dossier they are in conflict with."""
+    query = (
+        select(Letter)
+        .join(Application, Application.id == Letter.application_id)
+        .where(Letter.call_id == call.id)
+    )
+    if not user.is_authenticated:
+        return query.where(false())
+    own = Application.applicant_id == user.id
+    if is_staff(user):
+        return query.where(or_(own, _not_conflicted(user)))
+    return query.where(own)
+
+
+def visible_coaching_sessions(user: User, call: Call) -> Select:
+    """The call's coaching sessions ``user`` may read: staff (not in conflict), the coaches
+    following the project, and the entrepreneur (who reads only the shared summary:
+    private notes are for :func:`~app.access.policy.may_read_private_notes`)."""
+    query = (
+        select(CoachingSession)
+        .join(Application, Application.id == CoachingSession.application_id)
+        .where(Application.call_id == call.id)
+    )
+    if not user.is_authenticated:
+        return query.where(false())
+    allowed = [Application.applicant_id == user.id]
+    if is_staff(user):
+        allowed.append(_not_conflicted(user))
+    if user.has_role(Role.COACH):
+        allowed.append(_followed_by(user))
+    return query.where(or_(*allowed))
+
+
+#: Events an applicant reads in their own dossier's history: its changes of state.
+APPLICANT_EVENTS = tuple(str(trigger) for trigger in Trigger)
+
+
+def visible_audit(user: User, call: Call | None = None) -> Select:
+    """Audit rows ``user`` may read. Staff, and the chairs of ``call``: every row (of
+    ``call`` when given) but those of a dossier they are in conflict with. Anyone else:
+    the changes of state of their own dossiers, whoever made them (shown by role, never
+    by name)."""
+    query = select(AuditEvent).outerjoin(Application, Application.id == AuditEvent.application_id)
+    if call is not None:
+        query = query.where(AuditEvent.call_id == call.id)
+    if not user.is_authenticated:
+        return query.where(false())
+    if is_staff(user):
+        return query.where(or_(AuditEvent.application_id.is_(None), _not_conflicted(user)))
+    return query.where(Application.applicant_id == user.id, AuditEvent.event.in_(APPLICANT_EVENTS))

@@ -1,0 +1,121 @@
+"""How the audit log reads for people: a label per event, the facts in plain words."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.applications.wording import STATE_LABELS, TRIGGER_LABELS, audit_note
+from app.auth.models import Role
+from app.events import Event
+
+#: What the audit viewer says for each event that is not a change of state (those read
+#: as the lifecycle's own buttons, TRIGGER_LABELS).
+EVENT_LABELS = {
+    Event.USER_REGISTERED: _l("Account registered"),
+    Event.USER_INVITED: _l("Person invited"),
+    Event.ROLES_CHANGED: _l("Roles changed"),
+    Event.USER_DEACTIVATED: _l("Account deactivated"),
+    Event.USER_REACTIVATED: _l("Account reactivated"),
+    Event.CALL_CREATED: _l("Call created"),
+    Event.CALL_EDITED: _l("Call edited"),
+    Event.INFO_SESSION_CREATED: _l("Information session created"),
+    Event.INFO_SESSION_EDITED: _l("Information session edited"),
+    Event.INFO_SESSION_DELETED: _l("Information session deleted"),
+    Event.APPLICATION_STARTED: _l("Application started"),
+    Event.ANSWERS_SAVED: _l("Answers saved"),
+    Event.DOCUMENT_UPLOADED: _l("Document uploaded"),
+    Event.DOCUMENT_REMOVED: _l("Document removed"),
+    Event.ELIGIBILITY_OVERRIDDEN: _l("Declared eligible against the rules"),
+    Event.INELIGIBILITY_PROPOSED: _l("Ineligibility proposed (second opinion asked)"),
+    Event.INELIGIBILITY_PROPOSAL_CANCELLED: _l("Proposal of ineligibility cancelled"),
+    Event.ELIGIBILITY_PUBLISHED: _l("Eligibility outcomes published"),
+    Event.JURY_MEMBER_ADDED: _l("Jury member added"),
+    Event.JURY_MEMBER_REMOVED: _l("Jury member removed"),
+    Event.JURY_CHAIR_CHANGED: _l("Jury chair changed"),
+    Event.CONFLICT_DECLARED: _l("Conflict of interest declared"),
+    Event.CONFLICT_CHANGED: _l("Conflict of interest changed"),
+    Event.CONFLICT_RECORDED: _l("Conflict of interest recorded by staff"),
+    Event.CONFLICT_WITHDRAWN: _l("Conflict of interest withdrawn"),
+    Event.RECUSED: _l("Juror recused"),
+    Event.ASSIGNMENT_RUN: _l("Automatic assignment run"),
+    Event.JUROR_ASSIGNED: _l("Juror assigned"),
+    Event.JUROR_UNASSIGNED: _l("Juror unassigned"),
+    Event.REVIEW_DRAFT_SAVED: _l("Review draft saved"),
+    Event.REVIEW_SUBMITTED: _l("Review submitted"),
+    Event.REVIEW_REOPENED: _l("Review reopened"),
+    Event.SCORING_OPENED: _l("Scoring opened"),
+    Event.SCORING_CLOSED: _l("Scoring closed"),
+    Event.SELECTION_RULES_CHANGED: _l("Selection rules changed"),
+    Event.SELECTION_COMPUTED: _l("Selection proposal computed"),
+    Event.SELECTION_MOVED: _l("Dossier moved in the proposal"),
+    Event.SELECTION_PUBLISHED: _l("Selection published"),
+    Event.LETTER_GENERATED: _l("Letter generated"),
+    Event.LETTER_FAILED: _l("Letter failed"),
+    Event.LETTER_REGENERATED: _l("Letter generated again"),
+    Event.LETTERS_RETRIED: _l("Failed letters retried"),
+    Event.COACHING_SETTINGS_SAVED: _l("Coaching settings saved"),
+    Event.COACH_PROFILE_SAVED: _l("Coach profile saved"),
+    Event.COACH_ASSIGNED: _l("Coach assigned"),
+    Event.COACH_ENDED: _l("Coach's follow-up ended"),
+    Event.COACHING_SESSION_LOGGED: _l("Coaching session logged"),
+    Event.COACHING_SESSION_EDITED: _l("Coaching session edited"),
+    Event.COACHING_SESSION_UNLOCKED: _l("Coaching session unlocked"),
+    Event.ACTION_ITEM_ADDED: _l("Action item added"),
+    Event.ACTION_ITEM_DONE: _l("Action item done"),
+    Event.ACTION_ITEM_REOPENED: _l("Action item reopened"),
+    Event.ACTION_ITEM_COMMENTED: _l("Action item commented"),
+    Event.MILESTONE_SAVED: _l("Milestone saved"),
+    Event.PERSONAL_DATA_EXPORTED: _l("Personal data downloaded"),
+    Event.ERASURE_REQUESTED: _l("Erasure requested"),
+    Event.ERASURE_REFUSED: _l("Erasure refused"),
+    Event.PERSON_ERASED: _l("Person erased"),
+    Event.DOCUMENTS_RETAINED: _l("Documents deleted after the retention period"),
+}
+
+
+#: How a reader outside the programme is told who did something: by role, never by name.
+ROLE_OF_ACTOR = (
+    (Role.STAFF, _l("programme staff")),
+    (Role.CHAIR, _l("the chair of the jury")),
+    (Role.JUROR, _l("a member of the jury")),
+    (Role.COACH, _l("a coach")),
+)
+
+
+def actor_role(entry, reader) -> str:
+    """Who did ``entry``, as ``reader`` (an applicant) is told: "you", "the system", or
+    the actor's role ("programme staff", "a member of the jury"...), never a name."""
+    if entry.actor_id is None:
+        return str(_l("the system"))
+    if entry.actor_id == reader.id:
+        return str(_l("you"))
+    roles = entry.actor.roles if entry.actor is not None else set()
+    for role, label in ROLE_OF_ACTOR:
+        if role in roles:
+            return str(label)
+    return str(_l("programme staff"))
+
+
+def event_label(name: str) -> str:
+    """What the event ``name`` is called for people."""
+    label = TRIGGER_LABELS.get(name) or EVENT_LABELS.get(name)
+    return str(label) if label is not None else name
+
+
+def all_event_labels() -> dict[str, object]:
+    """Every event name with its label: the changes of state, then the other events."""
+    return {**TRIGGER_LABELS, **EVENT_LABELS}
+
+
+def event_summary(entry) -> str:
+    """One line for the facts of ``entry``: "Submitted → Eligible" for a change of state,
+    the note if any."""
+    parts = []
+    if entry.from_state and entry.to_state:
+        parts.append(
+            f"{STATE_LABELS.get(entry.from_state, entry.from_state)} → "
+            f"{STATE_LABELS.get(entry.to_state, entry.to_state)}"
+        )
+    if entry.note:
+        parts.append(f"“{audit_note(entry.note)}”")
+    return " · ".join(parts)
