@@ -124,6 +124,12 @@ signals = Namespace()
 transitioned = signals.signal("transitioned")
 
 
+#: A sensitive document was read (downloaded). Sender: the document. Keyword argument:
+#: ``reader`` (the user). A read changes nothing, so it has no audit row: the privacy
+#: area keeps its own access log, which the applicant sees.
+document_read = signals.signal("document_read")
+
+
 def signal(event: str):
     """The blinker signal of the domain event ``event`` (sent by :func:`announce`)."""
     return signals.signal(str(event))

@@ -298,6 +298,9 @@ def may_read_private_notes(user: User, session: CoachingSession) -> bool:
     return bool(standing(user, session.application) & {STAFF, COACH})
 
 
+# Personal data -------------------------------------------------------------------------------
+
+
 # The audit log ------------------------------------------------------------------------------
 
 

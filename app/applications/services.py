@@ -114,6 +114,7 @@ def apply_transition(
     expected_version: int | None = None,
     email_context: dict | None = None,
     data: dict | None = None,
+    event: str | None = None,
     flush: bool = True,
 ) -> AuditEvent:
     """Fire ``trigger`` on ``application``: the only way an application changes state.
@@ -125,8 +126,10 @@ def apply_transition(
 
     - moves ``status``; ``submit`` also gives the gap-free number and reference and
       stamps ``submitted_at``;
-    - announces the event named by the trigger: one audit row (from, to, note, and
-      ``data``) and the :data:`app.events.transitioned` signal, whose subscribers
+    - announces the event named by the trigger (or ``event``, when the service names
+      what happened more exactly, e.g. ``eligibility_overridden``): one audit row (from,
+      to, note, and ``data``), then the :data:`app.events.transitioned` signal, whose
+      subscribers
       (see app.events) run the eligibility rules on a submission, request the decision
       letter, queue the applicant's email and fill a freed place from the reserve.
 
@@ -150,7 +153,7 @@ def apply_transition(
         application.submitted_at = now
     note = (note or "").strip() or None
     entry = announce(
-        trigger,
+        event or trigger,
         actor=actor,
         subject=application,
         call_id=application.call_id,
