@@ -111,7 +111,7 @@ def _unit_of_work():
 @huey.periodic_task(crontab(minute="*/15"))
 def expire_confirmations_task() -> int:
     """Every quarter of an hour: free the places whose confirmation deadline passed."""
-    from app.selection.services import expire_all_confirmations
+    from app.selection.reserve import expire_all_confirmations
 
     with _unit_of_work():
         lapsed = expire_all_confirmations()

@@ -31,8 +31,8 @@ from app.common.views import refusal_response, run_service
 from app.eligibility.models import open_request
 from app.eligibility.services import published_decision
 from app.extensions import db
-from app.selection.explanation import DECIDED, confirmation_deadlines, explain
-from workflows.application import STATES
+from app.selection.explanation import confirmation_deadlines, explain
+from workflows.application import SELECTION_DECIDED, STATES
 
 
 def _load_visible(application_id: int) -> Application:
@@ -116,7 +116,7 @@ def show_application(application_id):
         form=TransitionForm(),
         asked=open_request(application),
         decision=published_decision(application),
-        outcome=explain(application) if application.status in DECIDED else None,
+        outcome=explain(application) if application.status in SELECTION_DECIDED else None,
         questions=QUESTIONS,
         step_of=STEP_OF,
     )

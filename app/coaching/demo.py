@@ -72,7 +72,7 @@ def add_demo_coaching(call: Call, rng: random.Random) -> str:
             {"languages": languages.split(","), "location": location, "capacity": capacity},
             actor=staff,
         )
-    from app.selection.services import confirm_place
+    from app.selection.reserve import confirm_place
 
     for application in _in_state(call, "selected"):
         confirm_place(application, actor=application.applicant)

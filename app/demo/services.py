@@ -489,6 +489,7 @@ def _decided_stage(call: Call, rng: random.Random) -> str:
     be generated."""
     from app.jury.models import JuryAssignment
     from app.jury.scoring import set_scoring_open, submit_review
+    from app.selection import reserve
     from app.selection import services as selection
 
     chair = db.session.scalar(select(User).where(User.email == "chair@example.com"))
@@ -527,8 +528,8 @@ def _decided_stage(call: Call, rng: random.Random) -> str:
     declined = 0
     for index, application in enumerate(selected):
         if index == 0:
-            selection.decline_place(application, actor=application.applicant)
+            reserve.decline_place(application, actor=application.applicant)
             declined += 1
         elif rng.random() < 0.5:
-            selection.confirm_place(application, actor=application.applicant)
+            reserve.confirm_place(application, actor=application.applicant)
     return f"{counts}, {declined} declined and replaced from the reserve"

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from sqlalchemy import select
 
+from app.applications.models import Application
+from app.calls.models import Call
+from app.common.errors import Refusal
 from app.extensions import db
+from app.selection.reserve import expire_all_confirmations
+from app.selection.services import current_round, publish, refresh_draft
+from workflows.selection import DECISIONS, RoundStatus
 
 
-def _call(reference: str):
-    from sqlalchemy import select
-
-    from app.calls.models import Call
-
+def _call(reference: str) -> Call:
     call = db.session.scalar(select(Call).where(Call.reference == reference))
     if call is None:
         raise click.ClickException(f"No call with reference {reference!r}.")
@@ -38,12 +41,6 @@ def register_selection_cli(app: Flask) -> None:
     @click.option("--call", "reference", required=True, help="Call reference, e.g. MBI-2026.")
     def selection_propose(reference: str) -> None:
         """Compute the proposal, store it as the draft (keeping the chair's overrides), print it."""
-        from sqlalchemy import select
-
-        from app.applications.models import Application
-        from app.common.errors import Refusal
-        from app.selection.services import current_round, refresh_draft
-
         call = _call(reference)
         try:
             proposal = refresh_draft(call, actor=None)
@@ -82,14 +79,11 @@ def register_selection_cli(app: Flask) -> None:
     @click.option("--yes", is_flag=True, help="Confirm the publication of the stored proposal.")
     def selection_publish(reference: str, yes: bool) -> None:
         """Publish the stored proposal: every decision at once, one email per applicant."""
-        from app.common.errors import Refusal
-        from app.selection.services import current_round, publish
-
         call = _call(reference)
         if not yes:
             draft = current_round(call)
-            if draft is not None and draft.status == "draft":
-                counts = {"selected": 0, "reserve": 0, "not_selected": 0}
+            if draft is not None and draft.status == RoundStatus.DRAFT:
+                counts = {str(decision): 0 for decision in DECISIONS}
                 for decision in draft.decisions:
                     counts[decision.decision] += 1
                 click.echo(f"The proposal: {_counts_line(counts)}.")
@@ -105,8 +99,6 @@ def register_selection_cli(app: Flask) -> None:
     @selection.command("expire")
     def selection_expire() -> None:
         """Free the places whose confirmation deadline passed (the worker does it too)."""
-        from app.selection.services import expire_all_confirmations
-
         lapsed = expire_all_confirmations()
         db.session.commit()
         click.echo(f"{lapsed} places freed after the confirmation deadline.")

@@ -17,21 +17,9 @@ from app.applications.models import Application
 from app.extensions import db
 from app.jury.models import CriterionScore, JuryAssignment, Review
 from app.selection.models import SelectionDecision, SelectionRound
-
-#: States in which a dossier has a published selection decision to explain.
-DECIDED = frozenset(
-    {
-        "selected",
-        "reserve",
-        "not_selected",
-        "confirmed",
-        "declined",
-        "coaching",
-        "completed",
-        "dropped_out",
-        "withdrawn",
-    }
-)
+from workflows.application import ApplicationStatus
+from workflows.jury import ReviewStatus
+from workflows.selection import Decision, RoundStatus
 
 
 @dataclass(frozen=True)
@@ -74,7 +62,7 @@ def explain(application: Application) -> Explanation | None:
         .join(SelectionRound, SelectionRound.id == SelectionDecision.round_id)
         .where(
             SelectionDecision.application_id == application.id,
-            SelectionRound.status == "published",
+            SelectionRound.status == RoundStatus.PUBLISHED,
         )
     ).first()
     if row is None:
@@ -83,7 +71,9 @@ def explain(application: Application) -> Explanation | None:
     ranked, cutoff = db.session.execute(
         select(
             func.count(SelectionDecision.id),
-            func.min(SelectionDecision.score).filter(SelectionDecision.decision == "selected"),
+            func.min(SelectionDecision.score).filter(
+                SelectionDecision.decision == Decision.SELECTED
+            ),
         ).where(SelectionDecision.round_id == selection.id)
     ).one()
     call = application.call
@@ -105,7 +95,7 @@ def explain(application: Application) -> Explanation | None:
 def _comparisons(application, selection) -> tuple[CriterionComparison, ...]:
     """Per criterion: the dossier's mean and the selected group's mean (one query)."""
     is_own = JuryAssignment.application_id == application.id
-    is_selected = SelectionDecision.decision == "selected"
+    is_selected = SelectionDecision.decision == Decision.SELECTED
     rows = db.session.execute(
         select(
             CriterionScore.criterion_id,
@@ -119,7 +109,7 @@ def _comparisons(application, selection) -> tuple[CriterionComparison, ...]:
             (SelectionDecision.application_id == JuryAssignment.application_id)
             & (SelectionDecision.round_id == selection.id),
         )
-        .where(Review.status == "submitted", is_own | is_selected)
+        .where(Review.status == ReviewStatus.SUBMITTED, is_own | is_selected)
         .group_by(CriterionScore.criterion_id)
     ).all()
     means = {criterion_id: (own, chosen) for criterion_id, own, chosen in rows}
@@ -142,7 +132,7 @@ def _float(value) -> float | None:
 
 def confirmation_deadlines(applications) -> dict[int, datetime]:
     """Until when each selected application of ``applications`` may confirm (one query)."""
-    waiting = [a.id for a in applications if a.status == "selected"]
+    waiting = [a.id for a in applications if a.status == ApplicationStatus.SELECTED]
     if not waiting:
         return {}
     return dict(

@@ -1,5 +1,8 @@
 """Forms of the selection pages: the chair's moves, publication, the call's rules."""
 
+from __future__ import annotations
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,12 +17,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.selection.models import DECISIONS
+from app.applications.questions import QUESTIONS
+from app.calls.models import Call
+from workflows.selection import DECISIONS, Decision
 
 DECISION_LABELS = {
-    "selected": _l("Selected"),
-    "reserve": _l("Reserve list"),
-    "not_selected": _l("Not selected"),
+    Decision.SELECTED: _l("Selected"),
+    Decision.RESERVE: _l("Reserve list"),
+    Decision.NOT_SELECTED: _l("Not selected"),
 }
 
 #: Answers of the application form a balance rule may look at.
@@ -93,7 +98,18 @@ class BalanceRuleForm(FlaskForm):
     value = StringField(_l("Value (empty: each value)"), validators=[Length(max=100)])
 
 
+#: Rows of each list on the rules page.
+TIE_BREAK_ROWS, BALANCE_ROWS = 3, 4
+
+
+def _padded(items: list[dict], size: int) -> list[dict]:
+    return (items + [{}] * size)[:size]
+
+
 class RulesForm(FlaskForm):
+    """The call's selection rules. Build it with :meth:`for_call`, which offers the
+    call's criteria to the tie-breaks and, on a GET, fills in the rules saved."""
+
     confirmation_days = IntegerField(
         _l("Days a selected applicant has to confirm"),
         validators=[
@@ -101,5 +117,94 @@ class RulesForm(FlaskForm):
             NumberRange(min=1, max=120, message=_l("Between 1 and 120 days.")),
         ],
     )
-    tie_breaks = FieldList(FormField(TieBreakForm), min_entries=3, max_entries=3)
-    balance_rules = FieldList(FormField(BalanceRuleForm), min_entries=4, max_entries=4)
+    tie_breaks = FieldList(
+        FormField(TieBreakForm), min_entries=TIE_BREAK_ROWS, max_entries=TIE_BREAK_ROWS
+    )
+    balance_rules = FieldList(
+        FormField(BalanceRuleForm), min_entries=BALANCE_ROWS, max_entries=BALANCE_ROWS
+    )
+
+    @classmethod
+    def for_call(cls, call: Call, *, posted: bool) -> RulesForm:
+        """The form of ``call``'s rules: as posted, or (``posted`` False) as saved."""
+        data = None
+        if not posted:
+            tie_breaks = [
+                {"kind": t.get("kind", ""), "criterion": str(t.get("criterion") or "")}
+                for t in call.tie_breaks or []
+            ]
+            balance = [{**r, "value": r.get("value") or ""} for r in call.balance_rules or []]
+            data = {
+                "confirmation_days": call.confirmation_days,
+                "tie_breaks": _padded(tie_breaks, TIE_BREAK_ROWS),
+                "balance_rules": _padded(balance, BALANCE_ROWS),
+            }
+        form = cls(data=data)
+        form.criteria = [(str(c.position), c.name) for c in call.criteria]
+        for entry in form.tie_breaks:
+            entry.form.criterion.choices = [
+                SelectChoice(value, label) for value, label in [("", "—"), *form.criteria]
+            ]
+        return form
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, then those that look at several fields at once (each
+        error attached to its field)."""
+        return super().validate(extra_validators) and self._rules_hold()
+
+    def _rules_hold(self) -> bool:
+        positions = {value for value, _label in getattr(self, "criteria", [])}
+        ok = True
+        for entry in self.tie_breaks:
+            sub = entry.form
+            if sub.kind.data == "criterion_mean" and sub.criterion.data not in positions:
+                sub.criterion.errors = [_("Choose the criterion this rule looks at.")]
+                ok = False
+        for entry in self.balance_rules:
+            ok = _balance_rule_holds(entry.form) and ok
+        return ok
+
+    def rules(self) -> dict:
+        """The rules as the call keeps them (app.selection.services.save_rules)."""
+        tie_breaks = []
+        for entry in self.tie_breaks:
+            kind = entry.form.kind.data
+            if kind == "criterion_mean":
+                tie_breaks.append({"kind": kind, "criterion": int(entry.form.criterion.data)})
+            elif kind:
+                tie_breaks.append({"kind": kind})
+        return {
+            "confirmation_days": self.confirmation_days.data,
+            "tie_breaks": tie_breaks,
+            "balance_rules": [
+                {
+                    "attribute": entry.form.attribute.data,
+                    "value": (entry.form.value.data or "").strip() or None,
+                    "kind": entry.form.kind.data,
+                    "count": entry.form.count.data,
+                }
+                for entry in self.balance_rules
+                if entry.form.attribute.data
+            ],
+        }
+
+
+def _balance_rule_holds(sub: BalanceRuleForm) -> bool:
+    """A balance rule names a number, and a value the answer may take (an "at least"
+    rule always needs one)."""
+    if not sub.attribute.data:
+        return True
+    ok = True
+    if sub.count.data is None:
+        sub.count.errors = [_("Give the number of projects.")]
+        ok = False
+    choices = QUESTIONS[sub.attribute.data].choices
+    value = (sub.value.data or "").strip()
+    if value and value not in {str(v) for v, _label in choices}:
+        listed = ", ".join(f"{v} ({label})" for v, label in choices)
+        sub.value.errors = [_("Use one of: %(values)s.", values=listed)]
+        ok = False
+    if sub.kind.data == "at_least" and not value:
+        sub.value.errors = [_("An “at least” rule needs a value, e.g. F for women.")]
+        ok = False
+    return ok

@@ -11,9 +11,12 @@ from app.applications.models import Application
 from app.common.clock import utcnow
 from app.common.types import UTCDateTime
 from app.extensions import db
+from workflows.selection import DECISIONS, RoundStatus
 
-#: The decisions a round gives, in the order of the proposal.
-DECISIONS = ("selected", "reserve", "not_selected")
+
+def _one_of(column: str, values) -> str:
+    """The SQL of a check constraint: ``column`` holds one of ``values``."""
+    return f"{column} IN ({', '.join(repr(str(value)) for value in values)})"
 
 
 class SelectionRound(db.Model):
@@ -22,13 +25,13 @@ class SelectionRound(db.Model):
     __tablename__ = "selection_rounds"
     __table_args__ = (
         UniqueConstraint("call_id"),
-        CheckConstraint("status IN ('draft', 'published')", name="status_known"),
+        CheckConstraint(_one_of("status", RoundStatus), name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"))
     #: draft (decisions may still change) or published (applied to the applications).
-    status: Mapped[str] = mapped_column(String(10), default="draft")
+    status: Mapped[str] = mapped_column(String(10), default=RoundStatus.DRAFT)
     #: Who saved the draft last; None for a command run by the system.
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -44,6 +47,10 @@ class SelectionRound(db.Model):
         order_by="SelectionDecision.rank",
     )
 
+    @property
+    def published(self) -> bool:
+        return self.status == RoundStatus.PUBLISHED
+
 
 class SelectionDecision(db.Model):
     """The round's decision on one scored dossier, beside the pure ranking's."""
@@ -51,9 +58,7 @@ class SelectionDecision(db.Model):
     __tablename__ = "selection_decisions"
     __table_args__ = (
         UniqueConstraint("round_id", "application_id"),
-        CheckConstraint(
-            "decision IN ('selected', 'reserve', 'not_selected')", name="decision_known"
-        ),
+        CheckConstraint(_one_of("decision", DECISIONS), name="decision_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,6 +21,10 @@ Definitions (tested against hand-computed cases in tests/selection/test_proposal
   whether the balance rules still apply.
 - **Overrides** (:func:`apply_overrides`): moves with a written justification; the quota is
   never exceeded; a dossier moved to ``reserve`` keeps a place there, the others go by rank.
+
+Over 400 lines on purpose: the definitions above and the functions that implement them
+(ranking, balance rules, overrides, places) are one piece of arithmetic, read and tested
+together; none of it is used elsewhere.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 
-DECISIONS = ("selected", "reserve", "not_selected")
+from workflows.selection import DECISIONS, Decision
+
 TIE_BREAK_KINDS = ("criterion_mean", "lower_std", "earlier_submission", "smaller_id")
 BALANCE_KINDS = ("at_most", "at_least")
 _PLACES = 9
@@ -284,18 +289,20 @@ def apply_overrides(proposal: Proposal, overrides: Iterable[Override]) -> Propos
     if len({o.dossier_id for o in overrides}) != len(overrides):
         raise ValueError("A dossier is moved twice in the same overrides.")
     latest = {o.dossier_id: o for o in (*proposal.overrides, *overrides)}
-    selected = set(proposal.ids("selected"))
+    selected = set(proposal.ids(Decision.SELECTED))
     for override in overrides:
-        (selected.add if override.decision == "selected" else selected.discard)(override.dossier_id)
+        (selected.add if override.decision == Decision.SELECTED else selected.discard)(
+            override.dossier_id
+        )
     if len(selected) > proposal.quota:
         raise ValueError(
             f"These moves would select {len(selected)} dossiers for a quota of "
             f"{proposal.quota}: move as many dossiers out of the selection in the same step."
         )
-    kept = {i for i, o in latest.items() if o.decision == "reserve"}
+    kept = {i for i, o in latest.items() if o.decision == Decision.RESERVE}
     if len(kept) > proposal.reserve_size:
         raise ValueError(f"The reserve holds {proposal.reserve_size} dossiers at most.")
-    excluded = {i for i, o in latest.items() if o.decision == "not_selected"}
+    excluded = {i for i, o in latest.items() if o.decision == Decision.NOT_SELECTED}
     final = _places(proposal.candidates, selected, proposal.reserve_size, kept, excluded)
     entries = []
     for entry in proposal.entries:
@@ -414,14 +421,14 @@ def _places(ordered, selected, reserve_size, kept=frozenset(), excluded=frozense
     for candidate in ordered:
         dossier_id = candidate.dossier_id
         if dossier_id in selected:
-            places[dossier_id] = ("selected", None)
+            places[dossier_id] = (Decision.SELECTED, None)
         elif dossier_id not in excluded and (dossier_id in kept or free > 0):
             if dossier_id not in kept:
                 free -= 1
             position += 1
-            places[dossier_id] = ("reserve", position)
+            places[dossier_id] = (Decision.RESERVE, position)
         else:
-            places[dossier_id] = ("not_selected", None)
+            places[dossier_id] = (Decision.NOT_SELECTED, None)
     return places
 
 

@@ -1,194 +1,52 @@
-"""Every write of the selection: the proposal, the deliberation, publication, the reserve.
+"""The writes of a call's selection round: its rules, the draft, the chair's moves, the
+publication. The proposal itself is read by app.selection.proposing; what happens after
+publication (confirmations, the reserve) is app.selection.reserve.
 
 Services flush; the caller (request or command) commits once, or rolls everything back
-on a :class:`SelectionError` (or any other error): decisions, audit rows and emails go
-together or not at all.
+on a :class:`~app.selection.errors.SelectionError` (or any other error): decisions,
+audit rows and emails go together or not at all. Each announces what it did
+(app.events): the rules changed, the proposal computed, a dossier moved, the selection
+published (besides one transition per dossier).
 
-Which dossiers are decided: only those in state ``scored``. While a dossier of the call
-is still ``eligible`` or ``in_review`` the proposal is refused: deciding without it
-would silently drop it from the ranking. The call's tie-breaks and balance rules are
-columns of the call (edited on the selection's rules page).
+``actor`` is the person acting, or None for the system (a command). A person is
+checked against the access policy: staff and the call's chairs set the rules; only a
+chair of the call computes, moves and publishes, and never on a dossier they declared
+a conflict with.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-import numpy as np
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import joinedload
 
+from app.access.policy import (
+    conflicted_among,
+    in_conflict,
+    may_decide_selection,
+    may_steer_jury,
+)
 from app.applications.models import Application
 from app.applications.services import apply_transition, flush_transitions
 from app.auth.models import User
 from app.calls.models import Call
 from app.common.clock import utcnow
-from app.common.errors import Refusal
+from app.common.errors import NotPermitted
+from app.events import Event, announce
 from app.extensions import db
-from app.jury.board import submitted_reviews
-from app.jury.models import JuryAssignment, Review
-from app.jury.ranking import CriterionScale, aggregate_arrays, normalised_totals
+from app.selection.errors import AlreadyPublished, SelectionError
 from app.selection.models import SelectionDecision, SelectionRound
-from app.selection.proposal import (
-    BalanceRule,
-    Candidate,
-    Override,
-    Proposal,
-    TieBreak,
-    apply_overrides,
-    propose,
-)
-from app.selection.stability import selection_probability
-from workflows.application import (
-    AWAITING_JURY,
-    PLACE_HOLDERS,
-    TRIGGER_OF_DECISION,
-    ApplicationStatus,
-    TransitionRefused,
-    Trigger,
-)
+from app.selection.proposal import BalanceRule, Override, Proposal, TieBreak, apply_overrides
+from app.selection.proposing import compute_proposal, selection_stability
+from workflows.application import PLACE_HOLDERS, TRIGGER_OF_DECISION, ApplicationStatus
+from workflows.selection import DECISIONS, Decision, RoundStatus
 
 
-class SelectionError(Refusal):
-    """A refused selection operation; the message is shown to the user."""
-
-
-class AlreadyPublished(SelectionError):
-    """The call's selection is published: its decisions can no longer change."""
-
-    def __init__(self) -> None:
-        super().__init__(_l("The selection of this call is already published."))
-
-
-# Proposal --------------------------------------------------------------------------
-
-
-def tie_breaks_for(call: Call) -> list[TieBreak]:
-    """The call's tie-breaks in order (``call.tie_breaks``), always ending with the earlier
-    submission. Without any: the mean on the heaviest criterion (the first of equal
-    weights), then the lower standard deviation, then the earlier submission. A rule
-    naming a criterion position the call no longer has is left out."""
-    by_position = {c.position: c for c in call.criteria}
-    rules = []
-    for item in call.tie_breaks or []:
-        kind = item.get("kind")
-        if kind == "criterion_mean":
-            criterion = by_position.get(item.get("criterion"))
-            if criterion is not None:
-                rules.append(TieBreak("criterion_mean", criterion.id))
-        elif kind in ("lower_std", "earlier_submission"):
-            rules.append(TieBreak(kind))
-    if not rules and call.criteria:
-        heaviest = max(call.criteria, key=lambda c: (c.weight, -c.position))
-        rules = [TieBreak("criterion_mean", heaviest.id), TieBreak("lower_std")]
-    if TieBreak("earlier_submission") not in rules:
-        rules.append(TieBreak("earlier_submission"))
-    return list(dict.fromkeys(rules))
-
-
-def balance_rules_for(call: Call) -> list[BalanceRule]:
-    """The call's balance rules (``call.balance_rules``), in order."""
-    return [
-        BalanceRule(
-            attribute=item["attribute"],
-            value=item.get("value") or None,
-            kind=item["kind"],
-            count=int(item["count"]),
-        )
-        for item in call.balance_rules or []
-    ]
-
-
-def compute_proposal(call: Call) -> Proposal:
-    """The pure proposal for ``call`` from the jury's submitted reviews (nothing written).
-
-    Candidates are the call's ``scored`` dossiers, scored by the call's ranking method
-    (raw mean or normalised); quota and reserve size are the call's; tie-breaks are
-    :func:`tie_breaks_for`; balance rules :func:`balance_rules_for` on the answers.
-    Raises SelectionError while a dossier is still ``eligible`` or ``in_review``, or
-    when a scored dossier has no submitted review.
-    """
-    waiting = db.session.scalar(
-        select(func.count())
-        .select_from(Application)
-        .where(Application.call_id == call.id, Application.status.in_(AWAITING_JURY))
-    )
-    if waiting:
-        raise SelectionError(
-            _l(
-                "%(count)s dossiers are still waiting for the jury: "
-                "complete their review before the selection.",
-                count=waiting,
-            )
-        )
-    rules = balance_rules_for(call)
-    attributes = sorted({rule.attribute for rule in rules})
-    scored = {}
-    profile = {}
-    for key, submitted_at, answers in db.session.execute(
-        select(Application.id, Application.submitted_at, Application.answers).where(
-            Application.call_id == call.id, Application.status == "scored"
-        )
-    ):
-        scored[key] = submitted_at
-        answers = answers or {}
-        profile[key] = {a: str(answers[a]) for a in attributes if answers.get(a) not in (None, "")}
-    scales = [CriterionScale(c.id, c.weight, c.scale_min, c.scale_max) for c in call.criteria]
-    results = aggregate_arrays(
-        scales, *submitted_reviews(call), threshold=call.disagreement_threshold
-    )
-    unscored = sorted(set(scored) - set(results))
-    if unscored:
-        raise SelectionError(
-            _l("%(count)s scored dossiers have no submitted review.", count=len(unscored))
-        )
-    candidates = [
-        Candidate(
-            dossier_id=key,
-            score=results[key].score(call.ranking_method),
-            std=results[key].std,
-            criterion_means=dict(results[key].criterion_means),
-            submitted_at=submitted_at,
-            attributes=profile[key],
-        )
-        for key, submitted_at in scored.items()
-    ]
-    return propose(
-        candidates,
-        quota=call.quota,
-        reserve_size=call.reserve_size,
-        tie_breaks=tie_breaks_for(call),
-        balance_rules=rules,
-    )
-
-
-def selection_stability(call: Call, proposal: Proposal, *, rounds: int = 1000) -> dict[int, float]:
-    """Per dossier of ``proposal``, the probability (0-1) of being selected with another
-    jury: a seeded bootstrap over its reviews' totals in the call's ranking method (see
-    app.selection.stability). Reads only."""
-    rows = db.session.execute(
-        select(JuryAssignment.application_id, JuryAssignment.juror_id, Review.total)
-        .join(Review, Review.assignment_id == JuryAssignment.id)
-        .join(Application, Application.id == JuryAssignment.application_id)
-        .where(Application.call_id == call.id, Review.status == "submitted")
-        .order_by(Review.id)
-    ).all()
-    if not rows or not proposal.entries:
-        return {}
-    dossiers = np.array([row[0] for row in rows])
-    totals = np.array([float(row[2] or 0) for row in rows])
-    if call.ranking_method == "normalised":
-        totals = normalised_totals(totals, np.array([row[1] for row in rows]))
-    ordered = sorted(proposal.entries, key=lambda entry: entry.rank)
-    reviews = [totals[dossiers == entry.dossier_id] for entry in ordered]
-    probability = selection_probability(
-        reviews, quota=call.quota, rounds=rounds, rank_order=[e.rank for e in ordered]
-    )
-    return {entry.dossier_id: float(p) for entry, p in zip(ordered, probability, strict=True)}
-
-
-# Draft and deliberation ------------------------------------------------------------
+def _check(allowed: bool) -> None:
+    if not allowed:
+        raise NotPermitted(_l("You cannot do this on this selection."))
 
 
 def current_round(call: Call, *, lock: bool = False) -> SelectionRound | None:
@@ -197,6 +55,57 @@ def current_round(call: Call, *, lock: bool = False) -> SelectionRound | None:
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     return db.session.scalar(query)
+
+
+def is_published(call: Call) -> bool:
+    """Whether the call's selection is published (its rules and decisions are final)."""
+    selection = current_round(call)
+    return selection is not None and selection.published
+
+
+def _draft(call: Call, *, lock: bool = False) -> SelectionRound | None:
+    """The call's round while it is a draft (None before the first); AlreadyPublished after."""
+    selection = current_round(call, lock=lock)
+    if selection is not None and selection.published:
+        raise AlreadyPublished()
+    return selection
+
+
+# Rules -----------------------------------------------------------------------------
+
+
+#: The columns of a call that the rules page edits.
+RULE_FIELDS = ("confirmation_days", "tie_breaks", "balance_rules")
+
+
+def save_rules(call: Call, rules: dict, *, actor: User | None) -> dict:
+    """Save the call's selection rules: ``rules`` holds ``confirmation_days``,
+    ``tie_breaks`` and ``balance_rules`` (as the forms give them). Returns what changed,
+    {field: [old, new]}, announced as one ``selection_rules_changed`` when not empty.
+
+    Raises NotPermitted (neither staff nor a chair of the call) and AlreadyPublished.
+    """
+    _check(actor is None or may_steer_jury(actor, call))
+    _draft(call)
+    changes = {}
+    for name in RULE_FIELDS:
+        old, new = getattr(call, name), rules[name]
+        if old != new:
+            changes[name] = [old, new]
+            setattr(call, name, new)
+    if changes:
+        announce(
+            Event.SELECTION_RULES_CHANGED,
+            actor=actor,
+            subject=call,
+            call_id=call.id,
+            data=changes,
+        )
+    db.session.flush()
+    return changes
+
+
+# Draft and deliberation ------------------------------------------------------------
 
 
 def _label(rule: TieBreak | None) -> str:
@@ -214,30 +123,8 @@ def _rule_dict(rule: BalanceRule) -> dict:
     }
 
 
-def save_draft_round(
-    call: Call,
-    proposal: Proposal,
-    *,
-    actor: User | None,
-    stability: dict[int, float] | None = None,
-) -> SelectionRound:
-    """Store ``proposal`` as the call's draft, replacing the decisions of a former draft.
-
-    Writes one SelectionRound (created if needed, with the unmet balance rules) and one
-    SelectionDecision per entry (with its ``stability`` and balance ``adjustment``).
-    Raises AlreadyPublished once the round is published.
-    """
-    selection = current_round(call, lock=True)
-    if selection is not None and selection.status == "published":
-        raise AlreadyPublished()
-    if selection is None:
-        selection = SelectionRound(call_id=call.id)
-        db.session.add(selection)
-    selection.created_by_id = actor.id if actor is not None else None
-    selection.created_at = utcnow()
-    db.session.flush()
-    db.session.execute(delete(SelectionDecision).where(SelectionDecision.round_id == selection.id))
-    scores = {candidate.dossier_id: candidate.score for candidate in proposal.candidates}
+def _moves(proposal: Proposal) -> dict[int, dict]:
+    """The balance-rule move that placed each dossier, the first one if several."""
     moves = {}
     for adjustment in proposal.adjustments:
         moves.setdefault(
@@ -248,6 +135,33 @@ def save_draft_round(
                 "other_id": adjustment.other_id,
             },
         )
+    return moves
+
+
+def save_draft_round(
+    call: Call,
+    proposal: Proposal,
+    *,
+    by: User | None,
+    stability: dict[int, float] | None = None,
+) -> SelectionRound:
+    """Store ``proposal`` as the call's draft (saved ``by`` someone, None: the system),
+    replacing the decisions of a former draft; announces nothing (its callers do).
+
+    Writes one SelectionRound (created if needed, with the unmet balance rules) and one
+    SelectionDecision per entry (with its ``stability`` and balance ``adjustment``).
+    Raises AlreadyPublished once the round is published.
+    """
+    selection = _draft(call, lock=True)
+    if selection is None:
+        selection = SelectionRound(call_id=call.id)
+        db.session.add(selection)
+    selection.created_by_id = by.id if by is not None else None
+    selection.created_at = utcnow()
+    db.session.flush()
+    db.session.execute(delete(SelectionDecision).where(SelectionDecision.round_id == selection.id))
+    scores = {candidate.dossier_id: candidate.score for candidate in proposal.candidates}
+    moves = _moves(proposal)
     selection.unsatisfied = [
         {
             "rule": _rule_dict(u.rule),
@@ -263,12 +177,12 @@ def save_draft_round(
         {
             "round_id": selection.id,
             "application_id": entry.dossier_id,
-            "decision": entry.decision,
+            "decision": str(entry.decision),
             "rank": entry.rank,
             "reserve_position": entry.reserve_position,
             "score": scores[entry.dossier_id],
             "override_justification": entry.override.justification if entry.override else "",
-            "pure_decision": entry.pure_decision,
+            "pure_decision": str(entry.pure_decision),
             "tie_break": _label(entry.tie_break),
             "stability": stability.get(entry.dossier_id),
             "adjustment": moves.get(entry.dossier_id),
@@ -296,15 +210,20 @@ def _ids(proposal: Proposal) -> set[int]:
     return {entry.dossier_id for entry in proposal.entries}
 
 
-def refresh_draft(call: Call, *, actor: User | None) -> Proposal:
-    """Recompute the proposal, re-apply the overrides kept in the draft, store it.
+def _counts(proposal: Proposal) -> dict[str, int]:
+    return {str(decision): number for decision, number in proposal.counts.items()}
 
-    Raises as :func:`compute_proposal` and :func:`save_draft_round`, and SelectionError
-    when a kept override no longer fits the new ranking.
+
+def refresh_draft(call: Call, *, actor: User | None) -> Proposal:
+    """Recompute the proposal, re-apply the overrides kept in the draft, store it;
+    announces ``selection_computed`` with the counts.
+
+    Raises NotPermitted (not a chair of the call), as :func:`compute_proposal` and
+    :func:`save_draft_round`, and SelectionError when a kept override no longer fits
+    the new ranking.
     """
-    selection = current_round(call)
-    if selection is not None and selection.status == "published":
-        raise AlreadyPublished()
+    _check(actor is None or may_decide_selection(actor, call))
+    selection = _draft(call)
     proposal = compute_proposal(call)
     kept = [o for o in _stored_overrides(selection) if o.dossier_id in _ids(proposal)]
     stability = selection_stability(call, proposal)
@@ -312,27 +231,37 @@ def refresh_draft(call: Call, *, actor: User | None) -> Proposal:
         proposal = apply_overrides(proposal, kept) if kept else proposal
     except ValueError as error:
         raise SelectionError(str(error)) from error
-    save_draft_round(call, proposal, actor=actor, stability=stability)
+    selection = save_draft_round(call, proposal, by=actor, stability=stability)
+    announce(
+        Event.SELECTION_COMPUTED,
+        actor=actor,
+        subject=selection,
+        call_id=call.id,
+        data={"counts": _counts(proposal), "moves_kept": len(kept)},
+    )
     return proposal
 
 
 def override(
     call: Call, application_id: int, decision: str, justification: str, *, actor: User | None
 ) -> Proposal:
-    """The chair moves a dossier to ``decision``, with a written ``justification``.
+    """The chair moves a dossier to ``decision``, with a written ``justification``;
+    announces ``selection_moved`` (the dossier, the decision, the justification).
 
     Recomputes the proposal, re-applies the overrides already in the draft, then this
     one (app.selection.proposal.apply_overrides), and stores the result as the draft:
     the justification is kept on the dossier's decision. Moving a dossier into a full
-    selection is refused: move another one out first. Raises SelectionError (blank
-    justification, unknown dossier or decision, quota or reserve exceeded),
-    AlreadyPublished, and as :func:`compute_proposal`.
+    selection is refused: move another one out first. Raises NotPermitted (not a chair
+    of the call, or in conflict with the dossier), SelectionError (blank justification,
+    unknown dossier or decision, quota or reserve exceeded), AlreadyPublished, and as
+    :func:`compute_proposal`.
     """
-    if not (justification or "").strip():
+    _check(actor is None or may_decide_selection(actor, call))
+    _check(actor is None or not in_conflict(actor, application_id))
+    justification = (justification or "").strip()
+    if not justification:
         raise SelectionError(_l("Moving a dossier needs a written justification."))
-    selection = current_round(call)
-    if selection is not None and selection.status == "published":
-        raise AlreadyPublished()
+    selection = _draft(call)
     proposal = compute_proposal(call)
     stability = {d.application_id: d.stability for d in selection.decisions} if selection else {}
     if any(stability.get(key) is None for key in _ids(proposal)):
@@ -345,23 +274,23 @@ def override(
     try:
         if kept:
             proposal = apply_overrides(proposal, kept)
-        proposal = apply_overrides(
-            proposal, [Override(application_id, decision, justification.strip())]
-        )
+        before = proposal.entry(application_id).decision if application_id in _ids(proposal) else ""
+        proposal = apply_overrides(proposal, [Override(application_id, decision, justification)])
     except ValueError as error:
         raise SelectionError(str(error)) from error
-    save_draft_round(call, proposal, actor=actor, stability=stability)
+    selection = save_draft_round(call, proposal, by=actor, stability=stability)
+    announce(
+        Event.SELECTION_MOVED,
+        actor=actor,
+        subject=selection,
+        call_id=call.id,
+        application_id=application_id,
+        data={"decision": str(decision), "previous": str(before), "note": justification},
+    )
     return proposal
 
 
 # Publication -----------------------------------------------------------------------
-
-
-def _counts(decisions) -> dict[str, int]:
-    counts = {decision: 0 for decision in TRIGGER_OF_DECISION}
-    for decision in decisions:
-        counts[decision.decision] += 1
-    return counts
 
 
 def places_taken(call: Call) -> int:
@@ -373,24 +302,19 @@ def places_taken(call: Call) -> int:
     )
 
 
-def publish(call: Call, *, actor: User | None) -> dict[str, int]:
-    """Apply the call's draft to every dossier at once; return the counts per decision.
+def decision_context(decision: SelectionDecision) -> dict:
+    """What the applicant's decision e-mail says beside the outcome."""
+    return {"rank": decision.rank, "reserve_position": decision.reserve_position}
 
-    Locks the round's row (SELECT ... FOR UPDATE, so two publishers queue up) and checks
-    it is still a draft, then for each decision fires ``select``, ``place_on_reserve`` or
-    ``reject`` through apply_transition (one audit row each, note = the override's
-    justification if any) and queues one ``selection_decision`` email per applicant;
-    marks the round published by ``actor`` (None: the system). Everything is flushed,
-    not committed: a failure half-way leaves nothing once the caller rolls back.
 
-    Raises AlreadyPublished (the second publisher finds it so), SelectionError (no draft,
-    a draft out of date with the dossiers, more selected than the quota, a lifecycle
-    refusal), and ApplicationError from apply_transition (an actor who is not a chair).
-    """
+def _publishable(call: Call, actor: User | None) -> tuple[SelectionRound, list]:
+    """The call's draft and its decisions (best rank first), once checked: it exists, it
+    is a draft, within the quota, in step with the dossiers, and the actor is not in
+    conflict with any of them."""
     selection = current_round(call, lock=True)
     if selection is None:
         raise SelectionError(_l("There is no selection proposal to publish for this call."))
-    if selection.status == "published":
+    if selection.published:
         raise AlreadyPublished()
     decisions = db.session.scalars(
         select(SelectionDecision)
@@ -398,166 +322,67 @@ def publish(call: Call, *, actor: User | None) -> dict[str, int]:
         .options(joinedload(SelectionDecision.application).joinedload(Application.applicant))
         .order_by(SelectionDecision.rank)
     ).all()
-    counts = _counts(decisions)
-    if counts["selected"] > call.quota:
-        raise SelectionError(_l("The proposal selects more dossiers than the quota."))
-    scored = set(
-        db.session.scalars(
-            select(Application.id).where(
-                Application.call_id == call.id, Application.status == "scored"
+    ids = {d.application_id for d in decisions}
+    if actor is not None and conflicted_among(actor, ids):
+        raise SelectionError(
+            _l(
+                "You declared a conflict of interest with a dossier of this selection: "
+                "another chair of the jury publishes it."
             )
         )
+    if sum(d.decision == Decision.SELECTED for d in decisions) > call.quota:
+        raise SelectionError(_l("The proposal selects more dossiers than the quota."))
+    scored = db.session.scalars(
+        select(Application.id).where(
+            Application.call_id == call.id, Application.status == ApplicationStatus.SCORED
+        )
     )
-    if scored != {d.application_id for d in decisions}:
+    if set(scored) != ids:
         raise SelectionError(
             _l("The dossiers changed since the proposal was saved: compute it again.")
         )
+    return selection, decisions
+
+
+def publish(call: Call, *, actor: User | None) -> dict[str, int]:
+    """Apply the call's draft to every dossier at once; return the counts per decision.
+
+    Locks the round's row (SELECT ... FOR UPDATE, so two publishers queue up) and checks
+    it is still a draft, then for each decision fires ``select``, ``place_on_reserve`` or
+    ``reject`` through apply_transition (one audit row each, note = the override's
+    justification if any, and the applicant's email and letter); marks the round
+    published by ``actor`` (None: the system) and announces ``selection_published`` with
+    the counts. Everything is flushed, not committed: a failure half-way leaves nothing
+    once the caller rolls back.
+
+    Raises NotPermitted (not a chair of the call), AlreadyPublished (the second publisher
+    finds it so), SelectionError (no draft, a draft out of date with the dossiers, more
+    selected than the quota, a chair in conflict with one of the dossiers).
+    """
+    _check(actor is None or may_decide_selection(actor, call))
+    selection, decisions = _publishable(call, actor)
+    counts = {str(decision): 0 for decision in DECISIONS}
     confirm_by = utcnow() + timedelta(days=call.confirmation_days)
     for decision in decisions:
-        application = decision.application
-        if decision.decision == "selected":
+        counts[decision.decision] += 1
+        if decision.decision == Decision.SELECTED:
             decision.confirm_by = confirm_by
         apply_transition(
-            application,
+            decision.application,
             TRIGGER_OF_DECISION[decision.decision],
             actor=actor,
             note=decision.override_justification or None,
-            email_context=_decision_context(decision),
+            email_context=decision_context(decision),
             flush=False,
         )
     flush_transitions()
-    selection.status = "published"
+    selection.status = RoundStatus.PUBLISHED
     selection.published_by_id = actor.id if actor is not None else None
     selection.published_at = utcnow()
     db.session.flush()
     if places_taken(call) > call.quota:
         raise SelectionError(_l("Publishing would select more dossiers than the quota."))
-    return counts
-
-
-def _decision_context(decision: SelectionDecision) -> dict:
-    """What the applicant's decision e-mail says beside the outcome."""
-    return {"rank": decision.rank, "reserve_position": decision.reserve_position}
-
-
-# After publication -----------------------------------------------------------------
-
-
-def confirm_place(application: Application, *, actor: User) -> None:
-    """The selected applicant (``actor``, the owner) confirms their place.
-
-    Fires ``confirm`` through apply_transition (audit row). Raises NotPermitted (not the
-    owner) and SelectionError (the application is not selected).
-    """
-    try:
-        apply_transition(application, "confirm", actor=actor)
-    except TransitionRefused as error:
-        raise SelectionError(_l("Only a selected application can be confirmed.")) from error
-
-
-def decline_place(application: Application, *, actor: User) -> list[Application]:
-    """The selected applicant (``actor``, the owner) declines their place; the reserve
-    fills it: returns the promoted applications (see :func:`promote_from_reserve`).
-
-    Fires ``decline`` through apply_transition (audit row), which refills the place.
-    Raises NotPermitted (not the owner) and SelectionError (the application is not
-    selected).
-    """
-    waiting = _on_reserve(application.call)
-    try:
-        apply_transition(application, Trigger.DECLINE, actor=actor)
-    except TransitionRefused as error:
-        raise SelectionError(_l("Only a selected application can be declined.")) from error
-    return [a for a in waiting if a.status == ApplicationStatus.SELECTED]
-
-
-def _on_reserve(call: Call) -> list[Application]:
-    """The call's dossiers waiting on the reserve list, best position first."""
-    return list(
-        db.session.scalars(
-            select(Application)
-            .join(SelectionDecision, SelectionDecision.application_id == Application.id)
-            .join(SelectionRound, SelectionRound.id == SelectionDecision.round_id)
-            .where(
-                SelectionRound.call_id == call.id, Application.status == ApplicationStatus.RESERVE
-            )
-            .order_by(SelectionDecision.reserve_position, SelectionDecision.rank)
-        )
+    announce(
+        Event.SELECTION_PUBLISHED, actor=actor, subject=selection, call_id=call.id, data=counts
     )
-
-
-def promote_from_reserve(call: Call, *, actor: User | None = None) -> list[Application]:
-    """Fill the call's free places from the reserve, best reserve position first.
-
-    While fewer than ``call.quota`` dossiers hold a place (:data:`PLACE_HOLDERS`), fires
-    ``promote`` on the next dossier of the published round still in state ``reserve``
-    (an audit row each, ``actor`` None for the system) and queues its own
-    ``selection_decision`` email; stops when the quota is filled or the reserve empty.
-    Locks the round's row so that two promotions cannot fill one place twice. Returns the
-    promoted applications, in order; nothing happens before publication.
-    """
-    selection = current_round(call, lock=True)
-    if selection is None or selection.status != "published":
-        return []
-    free = call.quota - places_taken(call)
-    if free <= 0:
-        return []
-    waiting = db.session.execute(
-        select(SelectionDecision, Application)
-        .join(Application, Application.id == SelectionDecision.application_id)
-        .where(
-            SelectionDecision.round_id == selection.id,
-            SelectionDecision.decision == "reserve",
-            Application.status == "reserve",
-        )
-        .order_by(SelectionDecision.reserve_position, SelectionDecision.rank)
-        .limit(free)
-    ).all()
-    promoted = []
-    confirm_by = utcnow() + timedelta(days=call.confirmation_days)
-    for decision, application in waiting:
-        decision.confirm_by = confirm_by
-        apply_transition(
-            application,
-            Trigger.PROMOTE,
-            actor=actor,
-            note=f"Promoted from reserve position {decision.reserve_position}.",
-            email_context=_decision_context(decision),
-        )
-        promoted.append(application)
-    return promoted
-
-
-def expire_confirmations(call: Call, *, now: datetime | None = None) -> list[Application]:
-    """Free the places of selected applicants whose confirmation deadline has passed.
-
-    Fires ``lapse`` (by the system, audited) on each ``selected`` dossier of the call's
-    published round whose ``confirm_by`` is before ``now``; each freed place is refilled
-    from the reserve by apply_transition. Returns the lapsed applications.
-    """
-    now = now or utcnow()
-    late = db.session.scalars(
-        select(Application)
-        .join(SelectionDecision, SelectionDecision.application_id == Application.id)
-        .join(SelectionRound, SelectionRound.id == SelectionDecision.round_id)
-        .where(
-            SelectionRound.call_id == call.id,
-            SelectionRound.status == "published",
-            Application.status == "selected",
-            SelectionDecision.confirm_by < now,
-        )
-        .order_by(SelectionDecision.rank)
-    ).all()
-    for application in late:
-        apply_transition(application, "lapse", actor=None, note="The confirmation deadline passed.")
-    return late
-
-
-def expire_all_confirmations(*, now: datetime | None = None) -> int:
-    """:func:`expire_confirmations` for every call with a published selection; the count."""
-    calls = db.session.scalars(
-        select(Call)
-        .join(SelectionRound, SelectionRound.call_id == Call.id)
-        .where(SelectionRound.status == "published")
-    ).all()
-    return sum(len(expire_confirmations(call, now=now)) for call in calls)
+    return counts

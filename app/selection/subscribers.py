@@ -1,7 +1,7 @@
 """What the selection does when a dossier changes state (see app.events)."""
 
 from app.events import transitioned
-from app.selection.services import promote_from_reserve
+from app.selection.reserve import promote_from_reserve
 from workflows.application import PLACE_STATES
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.extensions import db
-from app.jury.models import ConflictOfInterest, JuryMember
+from app.jury.models import JuryMember
 from app.selection.models import SelectionDecision, SelectionRound
 from app.selection.services import publish, refresh_draft
 from tests.helpers import QueryCounter, outbox_messages
@@ -106,16 +106,6 @@ def test_staff_see_the_proposal_but_only_the_chair_decides(client, login_as, cha
     assert "Publish…" not in html and "Move…" not in html
     assert client.post(f"/calls/{call.id}/selection/compute").status_code == 404
     assert client.get(f"/calls/{call.id}/selection/publish").status_code == 404
-
-
-def test_a_chair_in_conflict_does_not_see_who_the_dossier_is(client, login_as, chaired):
-    call, (a, *_), chair = chaired()
-    db.session.add(ConflictOfInterest(application_id=a.id, juror_id=chair.id, kind="family"))
-    refresh_draft(call, actor=None)
-    db.session.commit()
-    login_as(chair)
-    status, html = page(client, f"/calls/{call.id}/selection")
-    assert a.reference not in html and "Hidden: you declared a conflict of interest" in html
 
 
 def test_a_chair_of_another_call_gets_404(client, login_as, chaired):

@@ -15,14 +15,9 @@ from app.common.clock import utcnow
 from app.extensions import db
 from app.selection.explanation import explain
 from app.selection.models import SelectionDecision, SelectionRound
-from app.selection.services import (
-    compute_proposal,
-    current_round,
-    expire_all_confirmations,
-    expire_confirmations,
-    publish,
-    refresh_draft,
-)
+from app.selection.proposing import compute_proposal
+from app.selection.reserve import expire_all_confirmations, expire_confirmations
+from app.selection.services import current_round, publish, refresh_draft
 from tests.helpers import outbox_messages
 
 

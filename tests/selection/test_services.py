@@ -10,20 +10,11 @@ from app.applications.models import Application
 from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.extensions import db
+from app.selection.errors import AlreadyPublished, SelectionError
 from app.selection.models import SelectionDecision, SelectionRound
-from app.selection.services import (
-    AlreadyPublished,
-    SelectionError,
-    compute_proposal,
-    confirm_place,
-    decline_place,
-    override,
-    promote_from_reserve,
-    publish,
-    refresh_draft,
-    save_draft_round,
-    selection_stability,
-)
+from app.selection.proposing import compute_proposal, selection_stability
+from app.selection.reserve import confirm_place, decline_place, promote_from_reserve
+from app.selection.services import override, publish, refresh_draft, save_draft_round
 from tests.helpers import audit_count, outbox_messages, race
 
 
@@ -106,8 +97,8 @@ def test_stability_far_above_and_far_below_the_cut_off(make_scored_call):
 
 def test_save_draft_replaces_the_former_draft(make_scored_call):
     call, apps = make_scored_call([[8], [9], [5]])
-    save_draft_round(call, compute_proposal(call), actor=None)
-    save_draft_round(call, compute_proposal(call), actor=None)
+    save_draft_round(call, compute_proposal(call), by=None)
+    save_draft_round(call, compute_proposal(call), by=None)
     db.session.commit()
     rows = db.session.scalars(select(SelectionDecision)).all()
     assert len(rows) == 3
@@ -161,14 +152,31 @@ def test_publication_applies_every_decision_with_one_email_each(make_scored_call
     assert counts == {"selected": 2, "reserve": 1, "not_selected": 1}
     assert statuses(apps) == ["selected", "selected", "not_selected", "reserve"]
     assert emails_per_application() == {a.id: 1 for a in apps}
-    entry = db.session.scalar(select(AuditEvent).where(AuditEvent.application_id == apps[2].id))
-    assert (entry.event, entry.actor_id, entry.note) == (
+    moved, rejected = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.application_id == apps[2].id).order_by(AuditEvent.id)
+    )
+    assert (moved.event, moved.actor_id, moved.note) == (
+        "selection_moved",
+        None,
+        "Conflict found late.",
+    )
+    assert (moved.data["previous"], moved.data["decision"]) == ("reserve", "not_selected")
+    assert (rejected.event, rejected.actor_id, rejected.note) == (
         "reject",
         chair.id,
         "Conflict found late.",
     )
     selection = db.session.scalar(select(SelectionRound))
     assert (selection.status, selection.published_by_id) == ("published", chair.id)
+    published = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.event == "selection_published")
+    )
+    assert (published.actor_id, published.call_id, published.application_id) == (
+        chair.id,
+        call.id,
+        None,
+    )
+    assert published.data == counts
 
 
 def test_publishing_twice_changes_nothing(make_scored_call):
@@ -190,6 +198,7 @@ def test_a_failure_half_way_leaves_nothing(make_scored_call, monkeypatch):
     call, apps = make_scored_call([[8], [9], [5], [4]])
     refresh_draft(call, actor=None)
     db.session.commit()
+    before = audit_count()
     real = services.apply_transition
     calls = []
 
@@ -204,7 +213,7 @@ def test_a_failure_half_way_leaves_nothing(make_scored_call, monkeypatch):
         publish(call, actor=None)
     db.session.rollback()
     assert statuses(apps) == ["scored"] * 4
-    assert outbox_messages() == [] and audit_count() == 0
+    assert outbox_messages() == [] and audit_count() == before
     assert db.session.scalar(select(SelectionRound.status)) == "draft"
 
 
