@@ -135,8 +135,8 @@ def main() -> None:
 
     from app import create_app
     from app.extensions import db
+    from app.letters.pool import generate_call
     from app.letters.rendering import harfbuzz_subset_available
-    from app.letters.services import generate_call
 
     app = create_app()
     with app.app_context():

@@ -261,8 +261,16 @@ def triggers_for(user: User, application: Application) -> list[str]:
 
 
 def may_read_letter(user: User, letter: Letter) -> bool:
-    """A decision letter: its applicant (once it is theirs to read) and staff."""
-    return bool(standing(user, letter.application) & {OWNER, STAFF})
+    """A decision letter: its applicant once it is released to them (generated, and an
+    ineligibility once the call's eligibility decisions are published), and staff (not
+    in conflict)."""
+    kinds = standing(user, letter.application)
+    return STAFF in kinds or (OWNER in kinds and letter.released)
+
+
+def may_list_own_letters(user: User, application: Application) -> bool:
+    """The applicant's page of their dossier's letters: its owner."""
+    return OWNER in standing(user, application)
 
 
 def may_manage_letters(user: User, application: Application) -> bool:

@@ -167,3 +167,18 @@ def visible_audit(user: User, call: Call | None = None) -> Select:
     if is_staff(user) or (call is not None and chairs(user, call.id)):
         return query.where(or_(AuditEvent.application_id.is_(None), _not_conflicted(user)))
     return query.where(Application.applicant_id == user.id, AuditEvent.event.in_(APPLICANT_EVENTS))
+
+
+# Letters ------------------------------------------------------------------------------
+
+
+def own_letters(user: User) -> Select:
+    """Every decision letter of ``user``'s own dossiers, in every call: what their
+    personal-data download holds and their erasure removes."""
+    if not user.is_authenticated:
+        return select(Letter).where(false())
+    return (
+        select(Letter)
+        .join(Application, Application.id == Letter.application_id)
+        .where(Application.applicant_id == user.id)
+    )

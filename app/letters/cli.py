@@ -6,8 +6,14 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from sqlalchemy import select
 
+from app.calls.models import Call
 from app.extensions import db
+from app.letters.fonts import build_fonts
+from app.letters.health import FAIL, run_checks
+from app.letters.pool import generate_call
+from app.letters.services import missing_ids, progress
 
 
 def register_letters_cli(app: Flask) -> None:
@@ -28,11 +34,6 @@ def register_letters_cli(app: Flask) -> None:
     )
     def letters_generate(reference: str, workers: int) -> None:
         """Generate every missing letter of a call now, in the foreground."""
-        from sqlalchemy import select
-
-        from app.calls.models import Call
-        from app.letters.services import generate_call, missing_ids, progress
-
         call = db.session.scalar(select(Call).where(Call.reference == reference))
         if call is None:
             raise click.ClickException(f"No call with reference {reference!r}.")
@@ -62,8 +63,6 @@ def register_letters_cli(app: Flask) -> None:
     )
     def letters_fonts(source: Path | None) -> None:
         """Rebuild the letters' font (DejaVu Sans cut down to Latin and Arabic)."""
-        from app.letters.fonts import build_fonts
-
         try:
             built = build_fonts(source)
         except FileNotFoundError as error:
@@ -74,12 +73,10 @@ def register_letters_cli(app: Flask) -> None:
     @app.cli.command("doctor")
     def doctor() -> None:
         """Check what Impulse needs: Pango, HarfBuzz-Subset, fonts, database, job queue."""
-        from app.letters.health import run_checks
-
         hard_failure = False
         for check in run_checks():
             mark = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}[check.level]
             click.echo(f"[{mark}] {check.name}: {check.detail}")
-            hard_failure = hard_failure or check.level == "fail"
+            hard_failure = hard_failure or check.level == FAIL
         if hard_failure:
             raise SystemExit(1)

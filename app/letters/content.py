@@ -9,6 +9,7 @@ can be rendered in any process (see app.letters.rendering).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -16,10 +17,18 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from app.common.access import external_url
+from app.applications.questions import QUESTIONS
 from app.common.clock import BRUSSELS, utcnow
+from app.common.urls import external_url
+from app.documents.wording import KIND_LABELS
+from app.eligibility.models import EligibilityDecision, RuleOutcome, open_request
+from app.eligibility.rules import FAIL, RULE_LABELS, RuleResult
+from app.extensions import db
 from app.i18n import text_direction
 from app.letters.models import Letter
+from app.selection.explanation import CriterionComparison, Explanation, explain
+from workflows.letters import LetterOutcome
+from workflows.selection import Decision
 
 #: The MBI demo call's letterhead, used by previews when no call is given.
 DEMO_PARTNERS = [
@@ -110,9 +119,9 @@ def letter_context(letter: Letter) -> dict:
         address=answers.get("address") or "",
     )
     with force_locale(locale):
-        if letter.outcome == "ineligible":
+        if letter.outcome == LetterOutcome.INELIGIBLE:
             context.update(_ineligibility(application))
-        elif letter.outcome == "information_requested":
+        elif letter.outcome == LetterOutcome.INFORMATION_REQUESTED:
             context["request"] = _information_request(application, locale)
         else:
             context["explanation"] = _explanation(application, locale)
@@ -120,10 +129,6 @@ def letter_context(letter: Letter) -> dict:
 
 
 def _ineligibility(application) -> dict:
-    from app.eligibility.models import EligibilityDecision, RuleOutcome
-    from app.eligibility.rules import FAIL, RULE_LABELS
-    from app.extensions import db
-
     decision = db.session.scalar(
         select(EligibilityDecision)
         .where(
@@ -150,10 +155,6 @@ def _ineligibility(application) -> dict:
 
 
 def _information_request(application, locale: str) -> dict:
-    from app.applications.questions import QUESTIONS
-    from app.documents.wording import KIND_LABELS
-    from app.eligibility.models import open_request
-
     request = open_request(application)
     if request is None:
         return {"asked": [], "message": "", "reply_by": None}
@@ -163,8 +164,6 @@ def _information_request(application, locale: str) -> dict:
 
 
 def _explanation(application, locale: str) -> dict:
-    from app.selection.explanation import explain
-
     found = explain(application)
     if found is None:
         raise LookupError(f"no published selection decision for application {application.id}")
@@ -201,10 +200,6 @@ def _explanation_dict(found, locale: str) -> dict:
 def demo_context(outcome: str, locale: str, call=None, *, code: str = "DEMO-0000-0000") -> dict:
     """A letter of ``outcome`` in ``locale`` filled with demo data (the call's letterhead
     when given, else the MBI demo's): what staff preview before any letter exists."""
-    from types import SimpleNamespace
-
-    from app.selection.explanation import CriterionComparison, Explanation
-
     if call is None:
         call = SimpleNamespace(
             name="Maghrib Belgium Impulse 2026",
@@ -231,9 +226,7 @@ def demo_context(outcome: str, locale: str, call=None, *, code: str = "DEMO-0000
         address="Rue de la Loi 42, 1040 Etterbeek, Belgique",
     )
     with force_locale(locale):
-        if outcome == "ineligible":
-            from app.eligibility.rules import RULE_LABELS, RuleResult
-
+        if outcome == LetterOutcome.INELIGIBLE:
             reason = RuleResult(
                 "minimum_age",
                 "fail",
@@ -244,10 +237,7 @@ def demo_context(outcome: str, locale: str, call=None, *, code: str = "DEMO-0000
                 {"label": str(RULE_LABELS.get("minimum_age", "minimum_age")), "reason": str(reason)}
             ]
             context["decision_reason"] = "The applicant is under 18 on the closing date."
-        elif outcome == "information_requested":
-            from app.applications.questions import QUESTIONS
-            from app.documents.wording import KIND_LABELS
-
+        elif outcome == LetterOutcome.INFORMATION_REQUESTED:
             context["request"] = {
                 "asked": [str(QUESTIONS["moroccan_ties"].label), str(KIND_LABELS["identity"])],
                 "message": "Please tell us about your ties with Morocco.",
@@ -261,15 +251,17 @@ def demo_context(outcome: str, locale: str, call=None, *, code: str = "DEMO-0000
                 ("Profitability", 25, 0, 10),
                 ("Overall", 15, 0, 10),
             ]
-            selected = outcome in ("selected", "promoted")
+            selected = outcome in (LetterOutcome.SELECTED, LetterOutcome.PROMOTED)
             found = Explanation(
-                decision="reserve" if outcome == "promoted" else outcome,
+                decision=Decision.RESERVE if outcome == LetterOutcome.PROMOTED else outcome,
                 rank=12 if selected else 35,
                 ranked=180,
                 score=74.5 if selected else 61.25,
                 cutoff=70.0,
                 quota=getattr(call, "quota", 30),
-                reserve_position=3 if outcome in ("reserve", "promoted") else None,
+                reserve_position=3
+                if outcome in (LetterOutcome.RESERVE, LetterOutcome.PROMOTED)
+                else None,
                 reserve_size=getattr(call, "reserve_size", 10),
                 confirm_by=now + timedelta(days=14) if selected else None,
                 justification="",

@@ -37,6 +37,8 @@ RANGES = (
 def build_fonts(source: Path | None = None, target: Path | None = None) -> list[Path]:
     """Write the letters' fonts (into :data:`FONTS` by default) from DejaVu Sans in
     ``source`` (:data:`SOURCE` by default); return their paths."""
+    # lazy: fontTools' subsetter is WeasyPrint's font machinery (a tenth of a second to
+    # load); only `flask letters fonts` needs it, never a web process (health imports us).
     from fontTools import subset
 
     source, target = source or SOURCE, target or FONTS

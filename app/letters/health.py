@@ -10,6 +10,12 @@ import logging
 import subprocess
 from dataclasses import dataclass
 
+from sqlalchemy import inspect, text
+
+from app.extensions import db
+from app.jobs import huey
+from app.letters import fonts, rendering
+
 log = logging.getLogger("impulse.letters")
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -24,9 +30,7 @@ class Check:
 
 def check_pango() -> Check:
     try:
-        from weasyprint.text.ffi import pango
-
-        number = pango.pango_version()
+        number = rendering.engine().pango_version()
         version = f"{number // 10000}.{number // 100 % 100}.{number % 100}"
         if number < 14400:
             return Check("Pango", FAIL, f"version {version}: WeasyPrint needs 1.44 or later")
@@ -36,9 +40,7 @@ def check_pango() -> Check:
 
 
 def check_harfbuzz_subset() -> Check:
-    from app.letters.rendering import harfbuzz_subset_available
-
-    if harfbuzz_subset_available():
+    if rendering.harfbuzz_subset_available():
         return Check("HarfBuzz-Subset", OK, "fonts are subset by HarfBuzz")
     return Check(
         "HarfBuzz-Subset",
@@ -70,28 +72,21 @@ def check_fonts() -> Check:
 
 def check_letter_font() -> Check:
     """The letters' own font (app/static/letters/fonts/), which keeps them fast."""
-    from app.letters.fonts import FACES, FONTS
-
-    missing = [name for name in FACES if not (FONTS / name).is_file()]
+    missing = [name for name in fonts.FACES if not (fonts.FONTS / name).is_file()]
     if missing:
         return Check(
             "Letters' font",
             FAIL,
-            f"missing in {FONTS}: {', '.join(missing)}. Rebuild it: flask --app wsgi letters fonts",
+            f"missing in {fonts.FONTS}: {', '.join(missing)}. "
+            "Rebuild it: flask --app wsgi letters fonts",
         )
-    size = sum((FONTS / name).stat().st_size for name in FACES) // 1024
+    size = sum((fonts.FONTS / name).stat().st_size for name in fonts.FACES) // 1024
     return Check("Letters' font", OK, f"DejaVu Sans cut down to Latin and Arabic ({size} KiB)")
 
 
 def check_database() -> Check:
-    from sqlalchemy import text
-
-    from app.extensions import db
-
     try:
         db.session.execute(text("SELECT 1"))
-        from sqlalchemy import inspect
-
         if not inspect(db.engine).has_table("letters"):
             return Check(
                 "Database", FAIL, "reachable, but not migrated: flask --app wsgi db upgrade"
@@ -103,8 +98,6 @@ def check_database() -> Check:
 
 
 def check_jobs() -> Check:
-    from app.jobs import huey
-
     try:
         size = huey.storage.queue_size()
     except Exception as error:  # noqa: BLE001 - any failure means "not usable"
@@ -125,9 +118,7 @@ def run_checks() -> list[Check]:
 
 def warn_if_slow() -> None:
     """Log a warning at start-up when HarfBuzz-Subset is missing."""
-    from app.letters.rendering import harfbuzz_subset_available
-
-    if not harfbuzz_subset_available(load=False):
+    if not rendering.harfbuzz_subset_available(load=False):
         log.warning(
             "HarfBuzz-Subset is missing: PDF letters render about 5x slower. "
             "Install libharfbuzz-subset0 (see `flask --app wsgi doctor`)."

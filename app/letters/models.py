@@ -79,6 +79,17 @@ class Letter(db.Model):
         return bool(self.current)
 
     @property
+    def released(self) -> bool:
+        """Whether its applicant may read it: generated and, for an ineligibility, once
+        the call's eligibility decisions are published (after the decision)."""
+        if self.status != LetterStatus.DONE:
+            return False
+        if self.outcome != LetterOutcome.INELIGIBLE:
+            return True
+        published = self.application.call.eligibility_published_at
+        return published is not None and published >= self.decided_at
+
+    @property
     def download_name(self) -> str:
         reference = self.application.reference or f"dossier-{self.application_id}"
         return f"{reference}-{self.outcome}-v{self.version}.pdf"

@@ -8,9 +8,7 @@ hold nothing personal, and the record of the decisions stays whole.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from app.applications.models import Application
+from app.access.scopes import own_letters
 from app.auth.models import User
 from app.documents.storage import remove_path_after_commit
 from app.extensions import db
@@ -22,14 +20,7 @@ ERASED_NOTE = "PDF erased at the person's request."
 
 
 def _letters(user: User) -> list[Letter]:
-    return list(
-        db.session.scalars(
-            select(Letter)
-            .join(Application, Application.id == Letter.application_id)
-            .where(Application.applicant_id == user.id)
-            .order_by(Letter.id)
-        )
-    )
+    return list(db.session.scalars(own_letters(user).order_by(Letter.id)))
 
 
 def letters(user: User) -> PersonalData | None:

@@ -1,26 +1,32 @@
-"""Generating letters in a pool of processes (``flask letters generate --workers N``).
+"""Generating a call's letters now, in the foreground (``flask letters generate``): in
+this process, or in a pool of processes (``--workers N``).
 
-Each process builds its own app from the parent's configuration and keeps its own
-renderer (one FontConfiguration and one parsed stylesheet per process); the
+Each process of the pool builds its own app from the parent's configuration and keeps
+its own renderer (one FontConfiguration and one parsed stylesheet per process); the
 database is read and written by each process on its own connection.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from flask import current_app
+
+from app import create_app
+from app.calls.models import Call
+from app.extensions import db
+from app.letters.models import DONE
+from app.letters.rendering import renderer
+from app.letters.services import generate_letter, missing_ids
 
 _app = None
 
 
 def _start(settings: dict) -> None:
     global _app
-    from app import create_app
-    from app.letters.rendering import renderer
-
     config = type("InheritedConfig", (), settings)
     _app = create_app(config)
     _app.app_context().push()
@@ -28,8 +34,6 @@ def _start(settings: dict) -> None:
 
 
 def _generate(ids: list[int]) -> list[str]:
-    from app.letters.services import generate_letter
-
     return [generate_letter(letter_id) for letter_id in ids]
 
 
@@ -44,3 +48,22 @@ def generate_in_pool(ids: list[int], *, workers: int, chunk: int = 10) -> Iterat
         futures = [pool.submit(_generate, part) for part in chunks]
         for future in as_completed(futures):
             yield from future.result()
+
+
+def generate_call(call: Call, *, workers: int = 1, on_done=None) -> tuple[int, float]:
+    """Generate every missing letter of ``call`` now (``workers`` processes when > 1);
+    ``on_done(n)`` is called as letters complete. Returns (letters generated, seconds)."""
+    ids = missing_ids(call)
+    db.session.commit()
+    started = time.perf_counter()
+    statuses = (
+        (generate_letter(letter_id) for letter_id in ids)
+        if workers <= 1 or len(ids) < 2
+        else generate_in_pool(ids, workers=workers)
+    )
+    done = 0
+    for status in statuses:
+        done += status == DONE
+        if on_done:
+            on_done(1)
+    return done, time.perf_counter() - started

@@ -6,28 +6,32 @@ pool, previews and the benchmark. Each process keeps one :class:`Renderer`: the
 parsed stylesheet, one FontConfiguration, the image cache and one Jinja environment
 per language, built once (WeasyPrint's costs are mostly per process, not per letter).
 
-Safety: letters are rendered with :class:`LetterFetcher`, which reads only files
-under ``app/static/letters/`` and refuses every other URL (other files, network,
-``data:``), and without following redirects. Applicant text reaches the page only
-through Jinja's autoescaping; the QR code is inline SVG made here.
+Safety: letters are rendered with a fetcher (app.letters.pdf_engine.LetterFetcher) that
+reads only files under ``app/static/letters/`` and refuses every other URL (other files,
+network, ``data:``), and without following redirects. Applicant text reaches the page
+only through Jinja's autoescaping; the QR code is a PNG made here, served from memory.
+
+WeasyPrint itself is set up in app.letters.pdf_engine, which this module loads on first
+use (:func:`engine`): a web process that renders no letter never loads it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import ctypes
+import ctypes.util
 import gettext
+import io
 import logging
 import os
 import re
 import signal
 import threading
-import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
+import segno
+from babel.messages.pofile import read_po
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -41,13 +45,6 @@ DOMAIN = "letters"
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-_ASSET_TYPES = {
-    ".css": "text/css",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".ttf": "font/ttf",
-}
-
 
 class RenderTimeout(Exception):
     """A letter took longer than its time limit to render."""
@@ -57,73 +54,19 @@ class RefusedURL(ValueError):
     """A letter tried to load something other than its own assets."""
 
 
-def _weasyprint():
-    import weasyprint
+def engine():
+    """The WeasyPrint side of the letters (app.letters.pdf_engine), loaded on first use."""
+    # lazy: WeasyPrint loads Pango, HarfBuzz and fontTools (half a second, tens of MB);
+    # a web process that renders no letter must not pay for it.
+    from app.letters import pdf_engine
 
-    return weasyprint
+    return pdf_engine
 
 
 def make_fetcher():
-    """A WeasyPrint URL fetcher that serves only files of ``app/static/letters/`` and the
-    QR codes registered for the letters being rendered (``qr:<code>``, from memory)."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class LetterFetcher(URLFetcher):
-        def __init__(self) -> None:
-            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
-            #: PNG images made by the renderer, by their ``qr:`` address.
-            self.generated: dict[str, bytes] = {}
-
-        def fetch(self, url, headers=None):
-            if url.startswith("qr:"):
-                image = self.generated.get(url)
-                if image is None:
-                    raise RefusedURL(f"unknown QR code {url[:40]!r}")
-                return URLFetcherResponse(url, image, {"Content-Type": "image/png"})
-            parts = urlsplit(url)
-            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-                raise RefusedURL(f"letters load only their own assets, not {url[:80]!r}")
-            path = Path(url2pathname(parts.path)).resolve()
-            if not path.is_relative_to(ASSETS) or not path.is_file():
-                raise RefusedURL(f"not a letter asset: {url[:80]!r}")
-            content_type = _ASSET_TYPES.get(path.suffix)
-            if content_type is None:
-                raise RefusedURL(f"not a letter asset type: {url[:80]!r}")
-            return URLFetcherResponse(
-                path.as_uri(), path.read_bytes(), {"Content-Type": content_type}
-            )
-
-    return LetterFetcher()
-
-
-#: zlib level of the streams in letters. pydyf, which writes WeasyPrint's PDFs,
-#: compresses every stream at level 9, which cost about 5 % of a letter; level 1
-#: makes the letter a few percent larger.
-COMPRESSION_LEVEL = 1
-
-
-class _ZlibAtLevel:
-    """The zlib module as pydyf sees it in a process that renders letters: the same,
-    except that it compresses at :data:`COMPRESSION_LEVEL` whatever level is asked."""
-
-    def __init__(self, level: int) -> None:
-        self.level = level
-
-    def __getattr__(self, name):
-        return getattr(zlib, name)
-
-    def compressobj(self, level=-1, *args, **kwargs):
-        return zlib.compressobj(self.level, *args, **kwargs)
-
-    def compress(self, data, /, level=-1, **kwargs):
-        return zlib.compress(data, self.level, **kwargs)
-
-
-def _compress_faster() -> None:
-    import pydyf
-
-    if not isinstance(pydyf.zlib, _ZlibAtLevel):
-        pydyf.zlib = _ZlibAtLevel(COMPRESSION_LEVEL)
+    """A fetcher that serves only the letters' assets and the QR codes being rendered
+    (app.letters.pdf_engine.LetterFetcher)."""
+    return engine().LetterFetcher()
 
 
 #: Invisible control characters (C0 but tab and newlines, DEL, C1): pasted into a
@@ -161,8 +104,6 @@ class _Catalogue(gettext.NullTranslations):
 
 
 def load_catalogue(locale: str) -> _Catalogue:
-    from babel.messages.pofile import read_po
-
     path = CATALOGUES / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not path.exists():
         return _Catalogue({})
@@ -173,10 +114,6 @@ def load_catalogue(locale: str) -> _Catalogue:
 
 def qr_png(url: str) -> bytes:
     """The QR code of ``url`` as a PNG image (made here, in memory)."""
-    import io
-
-    import segno
-
     buffer = io.BytesIO()
     # A fixed mask: choosing the best of eight costs more than the whole PNG. Two pixels
     # a module, scaled without smoothing by the stylesheet: WeasyPrint decodes and
@@ -269,79 +206,8 @@ def renderer() -> Renderer:
     global _renderer
     with _lock:
         if _renderer is None or _renderer[0] != os.getpid():
-            weasyprint = _weasyprint()
-            from xml.etree import ElementTree
-
-            import cssselect2
-            from weasyprint.text.fonts import FontConfiguration
-
-            _compress_faster()
-
-            fetcher = make_fetcher()
-            font_config = FontConfiguration()
-            stylesheet = weasyprint.CSS(
-                filename=str(ASSETS / "letter.css"),
-                font_config=font_config,
-                url_fetcher=fetcher,
-            )
-            user_agent = weasyprint.CSS(
-                filename=str(ASSETS / "ua.css"), font_config=font_config, url_fetcher=fetcher
-            )
-
-            class LetterHTML(weasyprint.HTML):
-                """HTML with the few user-agent rules letters need (see ua.css), parsed
-                as XML when it is well-formed (see :meth:`from_markup`)."""
-
-                #: "xml" (the fast path) or "html" (WeasyPrint's HTML5 parser).
-                parsed_as = "html"
-
-                @classmethod
-                def from_markup(cls, markup: str, *, base_url: str, url_fetcher):
-                    """The document of ``markup``. Letters are written as well-formed
-                    XML and parsed by expat, in C, about twenty times faster than by
-                    WeasyPrint's HTML5 parser in Python (6 % of a letter); markup that
-                    is not XML (a template edited with an unclosed ``<br>``, say) is
-                    parsed as HTML5, as WeasyPrint would, only more slowly."""
-                    try:
-                        # Our own template's output: applicant text is escaped by
-                        # Jinja, so it declares no entity and no other document.
-                        root = ElementTree.fromstring(markup)  # noqa: S314  # nosec B314
-                    except ElementTree.ParseError:
-                        return cls(string=markup, base_url=base_url, url_fetcher=url_fetcher)
-                    document = cls.__new__(cls)
-                    document.parsed_as = "xml"
-                    document.base_url = base_url
-                    document.url_fetcher = url_fetcher
-                    document.media_type = "print"
-                    document.wrapper_element = cssselect2.ElementWrapper.from_html_root(
-                        root, content_language=None
-                    )
-                    document.etree_element = document.wrapper_element.etree_element
-                    return document
-
-                def _ua_stylesheets(self, forms=False):
-                    return [user_agent]
-
-                def _ph_stylesheets(self):
-                    return []
-
-            _renderer = (
-                os.getpid(),
-                Renderer(font_config, stylesheet, fetcher, LetterHTML, _srgb_profile()),
-            )
+            _renderer = (os.getpid(), engine().build_renderer())
         return _renderer[1]
-
-
-def _srgb_profile():
-    import io
-    from importlib.resources import files
-
-    from weasyprint.css import ColorProfile
-
-    data = (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
-    return ColorProfile(
-        io.BytesIO(data), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
-    )
 
 
 @contextlib.contextmanager
@@ -369,8 +235,6 @@ def time_limit(seconds: float | None):
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
         return
-
-    import ctypes
 
     target = threading.get_ident()
     state = {"finished": False, "fired": False}
@@ -402,12 +266,9 @@ def harfbuzz_subset_available(*, load: bool = True) -> bool:
     """Whether WeasyPrint can subset fonts with HarfBuzz (about 5x faster than fontTools).
 
     ``load=False`` only looks for the library (no WeasyPrint import: for start-up)."""
-    import ctypes.util
-
     if not load:
         return ctypes.util.find_library("harfbuzz-subset") is not None
     try:
-        from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+        return engine().harfbuzz_subset_loaded()
     except (ImportError, OSError):
         return False
-    return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))

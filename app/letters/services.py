@@ -9,30 +9,41 @@
   UPDATE (only if still pending or failed, and current), so a letter rendered twice
   (two workers, a retried job) is stored once. A failure marks the row ``failed``
   with the reason; it is retryable and never stops the batch.
-- :func:`regenerate` supersedes the current version with a new pending one.
-- :func:`verify_code` / :func:`matches` answer the public verification page.
+- :func:`regenerate` supersedes the current version with a new pending one;
+  :func:`retry_failed` queues a call's failed letters again.
+- the public verification page reads app.letters.verification.
+
+Each announces what happened (app.events): the worker ``letter_generated`` or
+``letter_failed`` (by the system), staff ``letter_regenerated`` and ``letters_retried``.
+Lists go through the access policy's scope (app.access.scopes.visible_letters).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import secrets
-import time
 from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, func, select, update
+from sqlalchemy import Select, event, func, select, update
 from sqlalchemy.orm import Session
 
+from app.access.policy import is_staff, may_manage_letters
+from app.access.scopes import visible_letters
 from app.applications.models import Application
 from app.audit.models import AuditEvent
+from app.auth.models import User
 from app.calls.models import Call
 from app.common.clock import utcnow
-from app.common.errors import Refusal
+from app.common.errors import NotPermitted, Refusal
+from app.events import Event, announce
 from app.extensions import db
+from app.jobs import generate_letters
+from app.letters import content, rendering
 from app.letters.models import DONE, FAILED, PENDING, Letter
+from app.letters.store import discard, store_pdf
+from app.letters.verification import new_code
 from workflows.letters import OUTCOME_OF_TRIGGER
 
 log = logging.getLogger("impulse.letters")
@@ -41,42 +52,23 @@ _NEW_IDS = "letters_new_ids"
 _DEFERRED = "letters_deferred"
 #: Letters handed to one job.
 CHUNK = 25
-#: Unambiguous characters (no 0/O, 1/I/L, U) for codes read from paper.
-_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 
 
 class LetterError(Refusal):
     """A refused letter operation; the message is shown to staff."""
 
 
-def new_code() -> str:
-    """A short verification code, e.g. ``K7QX-4M2P-9DHT`` (about 59 random bits)."""
-    raw = "".join(secrets.choice(_ALPHABET) for _ in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
-def normalise_code(code: str) -> str:
-    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())[:12]
-    return f"{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}" if len(cleaned) == 12 else ""
-
-
 # Requesting -------------------------------------------------------------------------
-
-
-def outcome_of(trigger: str) -> str | None:
-    return OUTCOME_OF_TRIGGER.get(trigger)
 
 
 def request_letter(application: Application, trigger: str, entry: AuditEvent) -> Letter | None:
     """Add the pending letter that the decision ``trigger`` calls for (None for other
     triggers). Called by app.letters.subscribers, in the decision's transaction."""
-    from app.letters.content import letter_locale
-
-    outcome = outcome_of(trigger)
+    outcome = OUTCOME_OF_TRIGGER.get(trigger)
     if outcome is None:
         return None
     with db.session.no_autoflush:  # the caller flushes (and reports a concurrent writer)
-        locale = letter_locale(application.applicant.locale)
+        locale = content.letter_locale(application.applicant.locale)
     letter = Letter(
         application=application,
         call_id=application.call_id,
@@ -126,8 +118,6 @@ def _forget_after_rollback(session: Session) -> None:
 
 def enqueue(ids: list[int]) -> None:
     """Hand ``ids`` to the job queue, in chunks."""
-    from app.jobs import generate_letters
-
     ids = sorted(set(ids))
     for start in range(0, len(ids), CHUNK):
         generate_letters(ids[start : start + CHUNK])
@@ -141,17 +131,24 @@ def queue_after_commit(ids: list[int]) -> None:
 # Generating -------------------------------------------------------------------------
 
 
+def _announce(event: Event, letter_id: int, application_id: int, call_id: int, data: dict) -> None:
+    announce(
+        event,
+        actor=None,
+        subject=("letter", letter_id),
+        call_id=call_id,
+        application_id=application_id,
+        data=data,
+    )
+
+
 def generate_letter(letter_id: int, *, time_limit: float | None = None) -> str:
     """Render and store one letter if it still needs it; commit; return its status.
 
     Skips a letter that is done or superseded. On any error the row is ``failed``
-    with the reason (and the error logged); nothing is raised.
+    with the reason (and the error logged); nothing is raised. Announces
+    ``letter_generated`` or ``letter_failed`` (by the system), in the same transaction.
     """
-    from app.letters.content import letter_context
-    from app.letters.rendering import renderer
-    from app.letters.rendering import time_limit as limit
-    from app.letters.store import discard, store_pdf
-
     if time_limit is None:
         time_limit = current_app.config["LETTER_TIME_LIMIT"]
     letter = db.session.get(Letter, letter_id)
@@ -159,10 +156,12 @@ def generate_letter(letter_id: int, *, time_limit: float | None = None) -> str:
         db.session.rollback()
         return "skipped"
     attempts = letter.attempts + 1
+    where = (letter_id, letter.application_id, letter.call_id)
+    facts = {"outcome": letter.outcome, "version": letter.version, "attempt": attempts}
     try:
-        with limit(time_limit):
-            context = letter_context(letter)
-            data, pages = renderer().pdf(
+        with rendering.time_limit(time_limit):
+            context = content.letter_context(letter)
+            data, pages = rendering.renderer().pdf(
                 context, variant=current_app.config["LETTER_PDF_VARIANT"] or None
             )
         digest = store_pdf(data)
@@ -175,6 +174,7 @@ def generate_letter(letter_id: int, *, time_limit: float | None = None) -> str:
             .where(Letter.id == letter_id, Letter.status != DONE)
             .values(status=FAILED, last_error=reason, attempts=attempts)
         )
+        _announce(Event.LETTER_FAILED, *where, {**facts, "reason": reason[:200]})
         db.session.commit()
         return FAILED
     stored = db.session.execute(
@@ -190,14 +190,16 @@ def generate_letter(letter_id: int, *, time_limit: float | None = None) -> str:
             last_error=None,
         )
     ).rowcount
-    db.session.commit()
-    if not stored:  # someone else stored it first: this copy is nobody's...
-        owned = db.session.scalar(select(Letter.id).where(Letter.sha256 == digest).limit(1))
-        db.session.rollback()
-        if owned is None:  # ... unless it is byte for byte the one they stored
-            discard(digest)
-        return "skipped"
-    return DONE
+    if stored:
+        _announce(Event.LETTER_GENERATED, *where, {**facts, "sha256": digest, "pages": pages})
+        db.session.commit()
+        return DONE
+    # Someone else stored it first: this copy is nobody's...
+    owned = db.session.scalar(select(Letter.id).where(Letter.sha256 == digest).limit(1))
+    db.session.rollback()
+    if owned is None:  # ... unless it is byte for byte the one they stored
+        discard(digest)
+    return "skipped"
 
 
 def generate_batch(ids: list[int]) -> dict[str, int]:
@@ -235,27 +237,43 @@ def pending_ids() -> list[int]:
     )
 
 
-def retry_failed(call: Call) -> int:
-    """Put the call's failed letters back in the queue (after the commit); the count."""
+def retry_failed(call: Call, *, actor: User | None) -> int:
+    """Put the call's failed letters (those ``actor`` may list; None: the system, all)
+    back in the queue, with those still pending, after the commit; the count. Announces
+    ``letters_retried`` when there was something to retry. Raises NotPermitted (not
+    staff)."""
+    if actor is not None and not is_staff(actor):
+        raise NotPermitted(_l("You cannot do this on these letters."))
+    current = _current_of_call(call, actor)
     ids = list(
-        db.session.scalars(
-            select(Letter.id).where(
-                Letter.call_id == call.id, Letter.current.is_(True), Letter.status == FAILED
-            )
-        )
+        db.session.scalars(current.where(Letter.status == FAILED).with_only_columns(Letter.id))
     )
     if ids:
         db.session.execute(update(Letter).where(Letter.id.in_(ids)).values(status=PENDING))
-        queue_after_commit(ids)
-    pending = [i for i in missing_ids(call) if i not in set(ids)]
-    queue_after_commit(pending)  # also nudge pending ones (e.g. left by the demo)
+    pending = list(
+        db.session.scalars(current.where(Letter.status == PENDING).with_only_columns(Letter.id))
+    )
+    pending = [i for i in pending if i not in set(ids)]  # also nudge pending ones (the demo's)
+    queue_after_commit(ids + pending)
+    if ids or pending:
+        announce(
+            Event.LETTERS_RETRIED,
+            actor=actor,
+            subject=call,
+            call_id=call.id,
+            data={"failed": len(ids), "pending": len(pending)},
+        )
     db.session.flush()
     return len(ids) + len(pending)
 
 
-def regenerate(letter: Letter, *, actor) -> Letter:
+def regenerate(letter: Letter, *, actor: User | None) -> Letter:
     """Supersede ``letter`` (a current one) by a new pending version, e.g. after a
-    correction of the dossier. The old version stays on record, marked superseded."""
+    correction of the dossier. The old version stays on record, marked superseded.
+    Announces ``letter_regenerated``. Raises NotPermitted (not staff, or in conflict with
+    the dossier) and LetterError (a superseded version)."""
+    if actor is not None and not may_manage_letters(actor, letter.application):
+        raise NotPermitted(_l("You cannot do this on these letters."))
     if not letter.current:
         raise LetterError(_l("Only the current version of a letter can be generated again."))
     letter.current = None
@@ -274,12 +292,13 @@ def regenerate(letter: Letter, *, actor) -> Letter:
     )
     db.session.add(newer)
     db.session.flush()
-    log.info(
-        "letter %s superseded by %s (v%s) by user %s",
-        letter.id,
-        newer.id,
-        newer.version,
-        getattr(actor, "id", None),
+    announce(
+        Event.LETTER_REGENERATED,
+        actor=actor,
+        subject=newer,
+        call_id=newer.call_id,
+        application_id=newer.application_id,
+        data={"outcome": newer.outcome, "version": newer.version, "superseded": letter.id},
     )
     return newer
 
@@ -287,11 +306,28 @@ def regenerate(letter: Letter, *, actor) -> Letter:
 # Reading ----------------------------------------------------------------------------
 
 
-def letters_of(application: Application) -> list[Letter]:
-    """Every letter of a dossier, every version, newest decision first."""
+def _of_call(call: Call, viewer: User | None) -> Select:
+    """The call's letters ``viewer`` may list (None: the system, every one), with their
+    dossiers joined."""
+    if viewer is not None:
+        return visible_letters(viewer, call)
+    return (
+        select(Letter)
+        .join(Application, Application.id == Letter.application_id)
+        .where(Letter.call_id == call.id)
+    )
+
+
+def _current_of_call(call: Call, viewer: User | None) -> Select:
+    return _of_call(call, viewer).where(Letter.current.is_(True))
+
+
+def letters_of(application: Application, viewer: User | None = None) -> list[Letter]:
+    """Every letter of a dossier that ``viewer`` may list (None: every one), every
+    version, newest decision first."""
     return list(
         db.session.scalars(
-            select(Letter)
+            _of_call(application.call, viewer)
             .where(Letter.application_id == application.id)
             .order_by(Letter.decided_at.desc(), Letter.audit_event_id.desc(), Letter.version.desc())
         )
@@ -299,37 +335,8 @@ def letters_of(application: Application) -> list[Letter]:
 
 
 def applicant_letters(application: Application) -> list[Letter]:
-    """The letters the applicant may download: generated, and (ineligibility) once the
-    eligibility decisions are published."""
-    published = application.call.eligibility_published_at
-    return [
-        letter
-        for letter in letters_of(application)
-        if letter.status == DONE
-        and (
-            letter.outcome != "ineligible"
-            or (published is not None and published >= letter.decided_at)
-        )
-    ]
-
-
-def verify_code(code: str) -> Letter | None:
-    code = normalise_code(code)
-    if not code:
-        return None
-    return db.session.scalar(select(Letter).where(Letter.verification_code == code))
-
-
-def matches(letter: Letter, *, data: bytes | None = None, sha256: str | None = None) -> bool:
-    """Whether a PDF (its bytes, or its SHA-256 as hex) is exactly the stored letter."""
-    from app.letters.store import sha256_of
-
-    if letter.status != DONE or not letter.sha256:
-        return False
-    if data is not None:
-        return secrets.compare_digest(sha256_of(data), letter.sha256)
-    candidate = (sha256 or "").strip().lower()
-    return len(candidate) == 64 and secrets.compare_digest(candidate, letter.sha256)
+    """The letters the applicant may download (:attr:`Letter.released`)."""
+    return [letter for letter in letters_of(application) if letter.released]
 
 
 @dataclass
@@ -355,14 +362,17 @@ class Progress:
         }
 
 
-def progress(call: Call, *, failures: int = 50) -> Progress:
-    """Current letters of ``call`` per status, and the latest failures with reasons."""
-    rows = db.session.execute(
-        select(Letter.status, func.count(Letter.id))
-        .where(Letter.call_id == call.id, Letter.current.is_(True))
-        .group_by(Letter.status)
-    ).all()
-    counts = dict(rows)
+def progress(call: Call, viewer: User | None = None, *, failures: int = 50) -> Progress:
+    """The current letters of ``call`` that ``viewer`` may list (None: every one) per
+    status, and the latest failures with their reasons."""
+    current = _current_of_call(call, viewer)
+    counts = dict(
+        db.session.execute(
+            select(Letter.status, func.count(Letter.id))
+            .where(Letter.id.in_(current.with_only_columns(Letter.id)))
+            .group_by(Letter.status)
+        ).all()
+    )
     result = Progress(
         total=sum(counts.values()),
         done=counts.get(DONE, 0),
@@ -372,48 +382,17 @@ def progress(call: Call, *, failures: int = 50) -> Progress:
     if result.failed:
         result.failures = [
             {
-                "letter": letter_id,
+                "letter": letter.id,
                 "reference": reference,
-                "outcome": outcome,
-                "reason": error or "",
-                "attempts": attempts,
+                "outcome": letter.outcome,
+                "reason": letter.last_error or "",
+                "attempts": letter.attempts,
             }
-            for letter_id, reference, outcome, error, attempts in db.session.execute(
-                select(
-                    Letter.id,
-                    Application.reference,
-                    Letter.outcome,
-                    Letter.last_error,
-                    Letter.attempts,
-                )
-                .join(Application, Application.id == Letter.application_id)
-                .where(Letter.call_id == call.id, Letter.current.is_(True), Letter.status == FAILED)
+            for letter, reference in db.session.execute(
+                current.add_columns(Application.reference)
+                .where(Letter.status == FAILED)
                 .order_by(Letter.id)
                 .limit(failures)
             )
         ]
     return result
-
-
-def generate_call(call: Call, *, workers: int = 1, on_done=None) -> tuple[int, float]:
-    """Generate every missing letter of ``call`` now (``workers`` processes when > 1);
-    ``on_done(n)`` is called as letters complete. Returns (letters generated, seconds)."""
-    ids = missing_ids(call)
-    db.session.commit()
-    started = time.perf_counter()
-    done = 0
-    if workers <= 1 or len(ids) < 2:
-        for letter_id in ids:
-            if generate_letter(letter_id) == DONE:
-                done += 1
-            if on_done:
-                on_done(1)
-    else:
-        from app.letters.pool import generate_in_pool
-
-        for status in generate_in_pool(ids, workers=workers):
-            if status == DONE:
-                done += 1
-            if on_done:
-                on_done(1)
-    return done, time.perf_counter() - started

@@ -2,17 +2,19 @@
 
 from flask_babel import lazy_gettext as _l
 
+from workflows.letters import LetterOutcome, LetterStatus
+
 OUTCOME_LABELS = {
-    "ineligible": _l("Not eligible"),
-    "information_requested": _l("Information requested"),
-    "not_selected": _l("Not selected"),
-    "reserve": _l("Reserve list"),
-    "selected": _l("Selected"),
-    "promoted": _l("Selected from the reserve list"),
+    LetterOutcome.INELIGIBLE: _l("Not eligible"),
+    LetterOutcome.INFORMATION_REQUESTED: _l("Information requested"),
+    LetterOutcome.NOT_SELECTED: _l("Not selected"),
+    LetterOutcome.RESERVE: _l("Reserve list"),
+    LetterOutcome.SELECTED: _l("Selected"),
+    LetterOutcome.PROMOTED: _l("Selected from the reserve list"),
 }
 
 STATUS_LABELS = {
-    "pending": _l("Being generated"),
-    "done": _l("Ready"),
-    "failed": _l("Failed"),
+    LetterStatus.PENDING: _l("Being generated"),
+    LetterStatus.DONE: _l("Ready"),
+    LetterStatus.FAILED: _l("Failed"),
 }

@@ -126,6 +126,7 @@ def test_information_requested_then_completed_then_eligible(
     assert triggers == [
         "submit",
         "request_information",
+        "letter_generated",  # the request's letter, by the worker after the commit
         "answers_saved",
         "resubmit",
         "declare_eligible",

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.letters import services
 from app.letters.models import DONE, PENDING, Letter
+from app.letters.pool import generate_call
 
 
 def _statuses() -> dict[str, int]:
@@ -103,7 +104,7 @@ def test_the_decided_demo_leaves_the_letters_to_be_generated(app, monkeypatch):
     counts = _statuses()
     assert set(counts) == {PENDING} and counts[PENDING] > 10
     call = db.session.scalar(select(Call))
-    generated, _seconds = services.generate_call(call)
+    generated, _seconds = generate_call(call)
     assert generated == counts[PENDING] and _statuses() == {DONE: generated}
 
 

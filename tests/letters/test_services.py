@@ -19,6 +19,7 @@ from app.extensions import db
 from app.letters import services
 from app.letters.models import DONE, FAILED, PENDING, Letter
 from app.letters.store import path_of, sha256_of
+from app.letters.verification import new_code
 from tests.helpers import outbox_messages
 from tests.letters.conftest import pdf_text, stored_pdf
 
@@ -107,7 +108,8 @@ def test_an_information_request_letter_says_what_is_missing_and_by_when(
 
 
 def test_publishing_the_selection_gives_each_dossier_its_letter(make_scored_call, make_chair):
-    from app.selection.services import decline_place, publish, refresh_draft
+    from app.selection.reserve import decline_place
+    from app.selection.services import publish, refresh_draft
 
     call, apps = make_scored_call([[8], [9], [5], [4]], quota=2, reserve_size=1)
     refresh_draft(call, actor=None)
@@ -194,7 +196,7 @@ def test_only_one_current_letter_per_decision(make_application, make_user):
             audit_event_id=letter.audit_event_id,
             outcome=letter.outcome,
             version=2,
-            verification_code=services.new_code(),
+            verification_code=new_code(),
         )
     )
     with pytest.raises(IntegrityError):
@@ -462,3 +464,42 @@ def test_the_data_download_holds_the_letters_and_erasure_removes_their_files(
     assert not path_of(letter.sha256).exists()
     db.session.expire_all()
     assert db.session.get(Letter, letter.id).verification_code  # the record stays
+
+
+def test_a_staff_member_in_conflict_with_a_dossier_reads_none_of_its_letters(
+    client, login_as, make_scored_call, make_user, monkeypatch
+):
+    from app.jury.models import ConflictOfInterest
+    from app.letters import content
+    from app.selection.services import publish, refresh_draft
+
+    real = content.letter_context
+    broken = set()
+
+    def flaky(letter):
+        if letter.application_id in broken:
+            raise ValueError("the address of Salma is unreadable")
+        return real(letter)
+
+    monkeypatch.setattr(content, "letter_context", flaky)
+    call, (a, b, c) = make_scored_call([[8], [9], [5]], quota=1, reserve_size=1)
+    broken.add(a.id)
+    refresh_draft(call, actor=None)
+    publish(call, actor=None)
+    db.session.commit()
+    staff = make_user(Role.STAFF)
+    db.session.add(ConflictOfInterest(application_id=a.id, juror_id=staff.id, kind="family"))
+    db.session.add(ConflictOfInterest(application_id=b.id, juror_id=staff.id, kind="family"))
+    db.session.commit()
+    (letter,) = _letters(b)
+    login_as(staff)
+    assert client.get(f"/staff/applications/{b.id}/letters").status_code == 404
+    assert client.get(f"/letters/{letter.id}.pdf").status_code == 404
+    assert client.post(f"/staff/letters/{letter.id}/regenerate").status_code == 404
+    page = client.get(f"/staff/calls/{call.id}/letters").get_data(as_text=True)
+    assert a.reference not in page and "Salma" not in page  # its failure is not listed
+    state = client.get(f"/staff/calls/{call.id}/letters/progress.json").get_json()
+    assert (state["total"], state["done"], state["failed"]) == (1, 1, 0)  # c's letter only
+    (own,) = _letters(c)
+    assert client.get(f"/letters/{own.id}.pdf").status_code == 200
+    assert client.get(f"/staff/applications/{c.id}/letters").status_code == 200
