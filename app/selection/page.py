@@ -169,7 +169,7 @@ def _states(selection: SelectionRound) -> dict[str, int]:
 def load(call: Call, viewer: User, *, everything: bool = False) -> SelectionPage:
     """The call's round as ``viewer`` may see it: by default the rows down to the reserve
     plus :data:`MARGIN`, and every dossier the balance rules or the chair moved;
-    ``everything`` gives every row. At most seven queries."""
+    ``everything`` gives every row. Eight queries at most, whatever the size of the call."""
     selection = db.session.scalar(select(SelectionRound).where(SelectionRound.call_id == call.id))
     waiting = db.session.scalar(
         select(func.count())
