@@ -224,6 +224,41 @@ def may_read_others_reviews(user: User, own: Review | None, application: Applica
     )
 
 
+def may_read_review(user: User, review: Review) -> bool:
+    """One review with its juror: its own juror, staff and the call's chairs, and the
+    other jurors of the dossier once blind reading is over (none in conflict)."""
+    application = review.assignment.application
+    if review.assignment.juror_id == user.id:
+        return JUROR in standing(user, application)
+    if may_read_reviews(user, application):
+        return True
+    own = next(
+        (a.review for a in _assignments_of(user, application.id)),
+        None,
+    )
+    return review.status == "submitted" and may_read_others_reviews(user, own, application)
+
+
+def _assignments_of(user: User, application_id: int) -> list[JuryAssignment]:
+    return list(
+        db.session.scalars(
+            select(JuryAssignment).where(
+                JuryAssignment.application_id == application_id,
+                JuryAssignment.juror_id == user.id,
+            )
+        )
+    )
+
+
+def may_read_conflict(user: User, conflict: ConflictOfInterest) -> bool:
+    """A declared conflict with its kind and note: the juror it names, staff and the
+    call's chairs, unless they are in conflict with that dossier themselves."""
+    if user.is_authenticated and conflict.juror_id == user.id:
+        return True
+    application = db.session.get(Application, conflict.application_id)
+    return bool(standing(user, application) & {STAFF, CHAIR})
+
+
 def may_score(user: User, assignment: JuryAssignment) -> bool:
     """A juror scores their own assignment, unless in conflict with its dossier."""
     return (
@@ -290,6 +325,15 @@ def may_follow_as_entrepreneur(user: User, application: Application) -> bool:
 def may_coach(user: User, application: Application) -> bool:
     """Log sessions and add items: a coach following a project in coaching."""
     return COACH in standing(user, application) and application.status == ApplicationStatus.COACHING
+
+
+def may_read_session(user: User, session: CoachingSession) -> bool:
+    """A coaching session's shared part (date, topics, summary): those who read the
+    coaching file, and the entrepreneur."""
+    application = session.application
+    return may_read_coaching_file(user, application) or may_follow_as_entrepreneur(
+        user, application
+    )
 
 
 def may_read_private_notes(user: User, session: CoachingSession) -> bool:

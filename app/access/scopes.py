@@ -164,6 +164,6 @@ def visible_audit(user: User, call: Call | None = None) -> Select:
         query = query.where(AuditEvent.call_id == call.id)
     if not user.is_authenticated:
         return query.where(false())
-    if is_staff(user):
+    if is_staff(user) or (call is not None and chairs(user, call.id)):
         return query.where(or_(AuditEvent.application_id.is_(None), _not_conflicted(user)))
     return query.where(Application.applicant_id == user.id, AuditEvent.event.in_(APPLICANT_EVENTS))
