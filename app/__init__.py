@@ -118,7 +118,7 @@ AREAS = (
 
 
 #: The areas that react to other areas' events (app.events), in their subscribers.py.
-SUBSCRIBERS = ("eligibility", "letters", "outbox", "selection")
+SUBSCRIBERS = ("eligibility", "letters", "outbox", "privacy", "selection")
 
 
 def _register_blueprints(app: Flask) -> None:

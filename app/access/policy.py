@@ -32,6 +32,7 @@ from app.documents.models import Document
 from app.extensions import db, login_manager
 from app.jury.models import ConflictOfInterest, JuryAssignment, JuryMember, Review
 from app.letters.models import Letter
+from app.privacy.models import ErasureRequest
 from workflows import application as lifecycle
 from workflows.application import COACHING_STATES, ApplicationStatus
 
@@ -343,6 +344,17 @@ def may_read_private_notes(user: User, session: CoachingSession) -> bool:
 
 
 # Personal data -------------------------------------------------------------------------------
+
+
+def may_decide_erasure(user: User, erasure: ErasureRequest) -> bool:
+    """Approve or refuse a request to be erased: staff, unless in conflict with one of the
+    person's dossiers (they would read it, and erase it)."""
+    if not is_staff(user):
+        return False
+    dossiers = db.session.scalars(
+        select(Application.id).where(Application.applicant_id == erasure.user_id)
+    )
+    return not conflicted_among(user, dossiers)
 
 
 # The audit log ------------------------------------------------------------------------------

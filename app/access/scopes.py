@@ -20,6 +20,7 @@ from app.coaching.models import CoachAssignment, CoachingSession
 from app.documents.models import Document
 from app.jury.models import ConflictOfInterest, JuryAssignment, Review
 from app.letters.models import Letter
+from app.privacy.models import DocumentAccess, ErasureRequest
 from workflows.application import Trigger
 
 
@@ -167,3 +168,43 @@ def visible_audit(user: User, call: Call | None = None) -> Select:
     if is_staff(user) or (call is not None and chairs(user, call.id)):
         return query.where(or_(AuditEvent.application_id.is_(None), _not_conflicted(user)))
     return query.where(Application.applicant_id == user.id, AuditEvent.event.in_(APPLICANT_EVENTS))
+
+
+# Personal data (privacy) ------------------------------------------------------------------
+
+
+def own_dossiers(user: User) -> Select:
+    """The dossiers ``user`` applied with, oldest first: what their personal-data
+    download holds and what an erasure reduces (a deactivated account's too)."""
+    if user.is_anonymous:
+        return select(Application).where(false())
+    return select(Application).where(Application.applicant_id == user.id).order_by(Application.id)
+
+
+def visible_document_reads(user: User) -> Select:
+    """The log of reads of sensitive documents ``user`` may see: the reads of their own
+    dossiers' documents, newest first. The reader is shown by role, never by name
+    (app.privacy); nobody else lists this log."""
+    query = (
+        select(DocumentAccess)
+        .join(Application, Application.id == DocumentAccess.application_id)
+        .order_by(DocumentAccess.at.desc(), DocumentAccess.id.desc())
+    )
+    if user.is_anonymous:
+        return query.where(false())
+    return query.where(Application.applicant_id == user.id)
+
+
+def visible_erasure_requests(user: User) -> Select:
+    """Requests to be erased ``user`` may see: for staff every one but those of a person
+    with a dossier they are in conflict with (the set version of
+    :func:`~app.access.policy.may_decide_erasure`); anyone else their own."""
+    query = select(ErasureRequest)
+    if user.is_anonymous:
+        return query.where(false())
+    if is_staff(user):
+        conflicted_people = select(Application.applicant_id).where(
+            Application.id.in_(conflicted_dossiers(user))
+        )
+        return query.where(ErasureRequest.user_id.not_in(conflicted_people))
+    return query.where(ErasureRequest.user_id == user.id)
