@@ -21,6 +21,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.calls.forms import LANGUAGE_CHOICES
+from app.coaching.models import ItemOwner
 from app.coaching.vocabulary import (
     FACT_LABELS,
     LOCATION_LABELS,
@@ -32,6 +33,7 @@ from app.coaching.vocabulary import (
     STANDARD_MILESTONES,
     STANDARD_TOPICS,
 )
+from workflows.coaching import CoachingOutcome, CoachRole
 
 TOO_LONG = _l("At most %(max)d characters.")
 
@@ -55,7 +57,7 @@ class AssignForm(FlaskForm):
     coach_id = SelectField(
         _l("Coach"), coerce=int, validators=[InputRequired(_l("Please choose a coach."))]
     )
-    role = SelectField(_l("As"), choices=_choices(ROLE_LABELS), default="primary")
+    role = SelectField(_l("As"), choices=_choices(ROLE_LABELS), default=CoachRole.PRIMARY)
 
 
 class ProfileForm(FlaskForm):
@@ -66,6 +68,14 @@ class ProfileForm(FlaskForm):
         default=8,
         validators=[InputRequired(_l("Give a number between 1 and 100."))],
     )
+
+    def data_for_service(self, languages: tuple[str, ...]) -> dict:
+        """The profile, keeping only the ``languages`` the programme works in."""
+        return {
+            "languages": [code for code in self.languages.data or [] if code in languages],
+            "location": self.location.data,
+            "capacity": self.capacity.data,
+        }
 
 
 class SettingsForm(FlaskForm):
@@ -90,6 +100,16 @@ class SettingsForm(FlaskForm):
         validators=[InputRequired(_l("Give a number of days."))],
     )
 
+    def data_for_service(self) -> dict:
+        """Standard topics and milestones chosen, the programme's own one per line."""
+        return {
+            "topics": [key for key in self.topics.data or [] if key in STANDARD_TOPICS],
+            "custom_topics": (self.custom_topics.data or "").splitlines(),
+            "milestones": [key for key in self.milestones.data or [] if key in STANDARD_MILESTONES],
+            "custom_milestones": (self.custom_milestones.data or "").splitlines(),
+            "stall_days": self.stall_days.data,
+        }
+
 
 class ItemForm(Form):
     """One action item; a row without text is ignored."""
@@ -97,7 +117,9 @@ class ItemForm(Form):
     text = StringField(
         _l("Action item"), validators=[Optional(), Length(max=500, message=TOO_LONG)]
     )
-    owner = SelectField(_l("Who does it"), choices=_choices(OWNER_LABELS), default="entrepreneur")
+    owner = SelectField(
+        _l("Who does it"), choices=_choices(OWNER_LABELS), default=ItemOwner.ENTREPRENEUR
+    )
     due_on = DateField(_l("Due on"), validators=[Optional()], render_kw={"type": "date"})
 
 
@@ -163,7 +185,9 @@ class NewItemForm(FlaskForm):
             Length(max=500, message=TOO_LONG),
         ],
     )
-    owner = SelectField(_l("Who does it"), choices=_choices(OWNER_LABELS), default="entrepreneur")
+    owner = SelectField(
+        _l("Who does it"), choices=_choices(OWNER_LABELS), default=ItemOwner.ENTREPRENEUR
+    )
     due_on = DateField(_l("Due on"), validators=[Optional()], render_kw={"type": "date"})
 
 
@@ -207,7 +231,9 @@ class MilestoneForm(FlaskForm):
 
 
 class CloseForm(FlaskForm):
-    outcome = RadioField(_l("Coaching ends"), choices=_choices(OUTCOME_LABELS), default="completed")
+    outcome = RadioField(
+        _l("Coaching ends"), choices=_choices(OUTCOME_LABELS), default=CoachingOutcome.COMPLETED
+    )
     text = TextAreaField(
         _l("Closing report, or the reason for dropping out"),
         validators=[

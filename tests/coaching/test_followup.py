@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.coaching import services as coaching
 from app.coaching.models import ActionItem
+from app.coaching.overview import coach_projects
 from app.common.clock import BRUSSELS
 from app.extensions import db
 from app.outbox.models import OutboxMessage
@@ -75,8 +76,6 @@ def test_an_overdue_action_item_stalls_a_project_with_recent_sessions(
 def test_a_project_without_any_session_stalls_counted_from_the_assignment(
     staff, coach, make_project
 ):
-    from app.coaching.overview import coach_projects
-
     with time_machine.travel(NOW - timedelta(days=30), tick=False):
         make_project(selected_days_ago=40)
     with time_machine.travel(NOW, tick=False):
@@ -85,8 +84,6 @@ def test_a_project_without_any_session_stalls_counted_from_the_assignment(
 
 
 def test_the_threshold_is_configurable_per_call(frozen, staff, coach, make_project):
-    from app.coaching.overview import coach_projects
-
     project = make_project(selected_days_ago=120)
     _log(project, coach, 10)
     assert not coach_projects(coach)[0].stalled
