@@ -53,6 +53,14 @@ def _checkboxes(label, choices=None, **kw) -> SelectMultipleField:
     )
 
 
+def _one_per_line(label) -> TextAreaField:
+    return TextAreaField(
+        label,
+        description=_l("One per line."),
+        validators=[Optional(), Length(max=2000, message=TOO_LONG)],
+    )
+
+
 class AssignForm(FlaskForm):
     coach_id = SelectField(
         _l("Coach"), coerce=int, validators=[InputRequired(_l("Please choose a coach."))]
@@ -80,20 +88,12 @@ class ProfileForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     topics = _checkboxes(_l("Standard topics"), _choices(STANDARD_TOPICS))
-    custom_topics = TextAreaField(
-        _l("The programme's own topics"),
-        description=_l("One per line."),
-        validators=[Optional(), Length(max=2000, message=TOO_LONG)],
-    )
+    custom_topics = _one_per_line(_l("The programme's own topics"))
     milestones = _checkboxes(
         _l("Standard milestones"),
         [SelectChoice(key, entry["label"]) for key, entry in STANDARD_MILESTONES.items()],
     )
-    custom_milestones = TextAreaField(
-        _l("The programme's own milestones"),
-        description=_l("One per line."),
-        validators=[Optional(), Length(max=2000, message=TOO_LONG)],
-    )
+    custom_milestones = _one_per_line(_l("The programme's own milestones"))
     stall_days = IntegerField(
         _l("A project without a session for more than this many days is stalled"),
         default=21,
@@ -121,6 +121,9 @@ class ItemForm(Form):
         _l("Who does it"), choices=_choices(OWNER_LABELS), default=ItemOwner.ENTREPRENEUR
     )
     due_on = DateField(_l("Due on"), validators=[Optional()], render_kw={"type": "date"})
+
+    def data_for_service(self) -> dict:
+        return {"text": self.text.data, "owner": self.owner.data, "due_on": self.due_on.data}
 
 
 class SessionForm(FlaskForm):
@@ -166,10 +169,7 @@ class SessionForm(FlaskForm):
             "summary": self.summary.data,
             "private_notes": self.private_notes.data,
             "next_session_on": self.next_session_on.data,
-            "items": [
-                {"text": row.text.data, "owner": row.owner.data, "due_on": row.due_on.data}
-                for row in (self.items or [])
-            ],
+            "items": [row.form.data_for_service() for row in (self.items or [])],
         }
 
 
@@ -177,7 +177,9 @@ class EditSessionForm(SessionForm):
     items = None
 
 
-class NewItemForm(FlaskForm):
+class NewItemForm(FlaskForm, ItemForm):
+    """One action item added on its own: its text is required."""
+
     text = StringField(
         _l("Action item"),
         validators=[
@@ -185,10 +187,6 @@ class NewItemForm(FlaskForm):
             Length(max=500, message=TOO_LONG),
         ],
     )
-    owner = SelectField(
-        _l("Who does it"), choices=_choices(OWNER_LABELS), default=ItemOwner.ENTREPRENEUR
-    )
-    due_on = DateField(_l("Due on"), validators=[Optional()], render_kw={"type": "date"})
 
 
 class CommentForm(FlaskForm):

@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
-from app.access.scopes import followed_projects, visible_coaching_files
+from app.access.scopes import followed_projects, visible_coaching_files, visible_coaching_sessions
 from app.applications.models import Application
 from app.auth.models import Role, RoleGrant, User
 from app.calls.models import Call
@@ -61,6 +61,29 @@ def current_assignments(application: Application) -> dict[str, CoachAssignment]:
         )
     ).all()
     return {row.role: row for row in rows}
+
+
+#: The columns of a session the entrepreneur reads: never its private notes.
+SHARED_COLUMNS = (
+    CoachingSession.id,
+    CoachingSession.held_on,
+    CoachingSession.duration_minutes,
+    CoachingSession.mode,
+    CoachingSession.place,
+    CoachingSession.topics,
+    CoachingSession.summary,
+    CoachingSession.next_session_on,
+)
+
+
+def shared_sessions(viewer: User, application: Application):
+    """The project's sessions ``viewer`` may read (app.access.scopes), as rows of their
+    shared columns only: the private notes never leave the database."""
+    return (
+        visible_coaching_sessions(viewer, application.call)
+        .with_only_columns(*SHARED_COLUMNS)
+        .where(CoachingSession.application_id == application.id)
+    )
 
 
 def coach_roles_of(application: Application) -> dict[int, CoachRole]:

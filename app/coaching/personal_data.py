@@ -16,7 +16,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.access.scopes import visible_action_items, visible_coaching_sessions, visible_milestones
+from app.access.scopes import visible_action_items, visible_milestones
 from app.applications.models import Application
 from app.auth.models import User
 from app.coaching.models import (
@@ -26,7 +26,7 @@ from app.coaching.models import (
     CoachingSession,
     MilestoneProgress,
 )
-from app.coaching.overview import coach_roles_of
+from app.coaching.overview import coach_roles_of, shared_sessions
 from app.coaching.vocabulary import party_for_entrepreneur
 from app.documents import storage
 from app.extensions import db
@@ -48,20 +48,8 @@ def _projects(user: User) -> list[Application]:
 
 
 def _sessions(user: User, application: Application) -> list[dict]:
-    # Only the shared columns are read: the private notes never leave the database here.
     rows = db.session.execute(
-        visible_coaching_sessions(user, application.call)
-        .with_only_columns(
-            CoachingSession.held_on,
-            CoachingSession.duration_minutes,
-            CoachingSession.mode,
-            CoachingSession.place,
-            CoachingSession.topics,
-            CoachingSession.summary,
-            CoachingSession.next_session_on,
-        )
-        .where(CoachingSession.application_id == application.id)
-        .order_by(CoachingSession.held_on, CoachingSession.id)
+        shared_sessions(user, application).order_by(CoachingSession.held_on, CoachingSession.id)
     )
     return [{"application_id": application.id, **row._asdict()} for row in rows]
 

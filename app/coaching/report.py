@@ -26,43 +26,37 @@ from workflows.application import COACHING_STATES
 from workflows.coaching import CoachRole
 
 
-@dataclass
-class ProjectRow:
-    application: Application
-    coach: str = ""
+@dataclass(kw_only=True)
+class Tally:
+    """Sessions and their minutes, counted for a project, a coach or a month."""
+
     sessions: int = 0
     minutes: int = 0
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+
+@dataclass
+class ProjectRow(Tally):
+    application: Application
+    coach: str = ""
     last_session_on: date | None = None
     milestones_reached: int = 0
     jobs: int = 0
 
-    @property
-    def hours(self) -> float:
-        return round(self.minutes / 60, 1)
-
 
 @dataclass
-class CoachRow:
+class CoachRow(Tally):
     name: str
     projects: set = field(default_factory=set)
-    sessions: int = 0
-    minutes: int = 0
-
-    @property
-    def hours(self) -> float:
-        return round(self.minutes / 60, 1)
 
 
 @dataclass
-class MonthRow:
+class MonthRow(Tally):
     month: str
-    sessions: int = 0
-    minutes: int = 0
     milestones: int = 0
-
-    @property
-    def hours(self) -> float:
-        return round(self.minutes / 60, 1)
 
 
 @dataclass

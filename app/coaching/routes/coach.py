@@ -51,7 +51,9 @@ from app.coaching.overview import coach_projects, project_lines, settings_for, t
 from app.coaching.routes.common import (
     coach_choices,
     file_url,
+    permitted_or_404,
     project_or_404,
+    run_posted,
     session_or_404,
     topic_choices,
 )
@@ -158,24 +160,29 @@ def _session_page(application, form, *, session=None, error=None):
     )
 
 
+def _save_session(change, record, form, application, *, done, session=None):
+    """Run ``change`` (log or edit) with the posted session; on to the file when done,
+    the form again with the message when refused."""
+    return run_service(
+        change,
+        record,
+        form.data_for_service(),
+        done=done,
+        then=file_url(application),
+        refused=lambda message: _session_page(application, form, session=session, error=message),
+    )
+
+
 @bp.route("/projects/<int:project_id>/sessions/new", methods=["GET", "POST"])
 @role_required(Role.COACH)
 def new_session(project_id):
     """Log a session with the entrepreneur, with its action items."""
-    application = project_or_404(project_id)
-    if not may_coach(current_user, application):
-        abort(404)
+    application = permitted_or_404(Application, project_id, may_coach)
     form = SessionForm()
     form.topics.choices = topic_choices(settings_for(application.call))
     if form.validate_on_submit():
-        return run_service(
-            coaching.log_session,
-            application,
-            form.data_for_service(),
-            done=_("Session logged."),
-            then=file_url(application),
-            refused=lambda message: _session_page(application, form, error=message),
-        )
+        done = _("Session logged.")
+        return _save_session(coaching.log_session, application, form, application, done=done)
     if request.method == "GET":
         form.held_on.data = today()
         form.duration_minutes.data = 60
@@ -193,15 +200,9 @@ def edit_session(log_id):
     if request.method == "GET":
         form.tags.data = ", ".join(session.tags or [])
     if form.validate_on_submit():
-        return run_service(
-            coaching.edit_session,
-            session,
-            form.data_for_service(),
-            done=_("Session saved."),
-            then=file_url(application),
-            refused=lambda message: _session_page(
-                application, form, session=session, error=message
-            ),
+        done = _("Session saved.")
+        return _save_session(
+            coaching.edit_session, session, form, application, done=done, session=session
         )
     return _session_page(application, form, session=session, error=_why_not_editable(session))
 
@@ -300,10 +301,8 @@ def close(project_id):
     """End coaching: completed with a closing report, or dropped out with a reason."""
     application = project_or_404(project_id)
     form = CloseForm()
-    if not form.validate_on_submit():
-        flash(form_errors(form), "error")
-        return redirect(file_url(application))
-    return run_service(
+    return run_posted(
+        form,
         coaching.close_coaching,
         application,
         form.outcome.data,

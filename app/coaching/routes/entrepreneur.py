@@ -6,7 +6,7 @@ them and who wrote or ticked something by role ("your coach", "programme staff",
 "you"), never by name.
 """
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
@@ -17,48 +17,34 @@ from app.access.policy import (
     may_tick_item,
     role_required,
 )
-from app.access.scopes import visible_action_items, visible_coaching_sessions, visible_milestones
+from app.access.scopes import visible_action_items, visible_milestones
 from app.applications.models import Application
 from app.auth.models import Role
 from app.coaching import bp
 from app.coaching import services as coaching
 from app.coaching.forms import CommentForm
 from app.coaching.models import ActionItem, CoachingSession, MilestoneProgress
-from app.coaching.overview import coach_roles_of, project_lines, settings_for, today
-from app.coaching.routes.common import file_url, item_or_404
+from app.coaching.overview import (
+    coach_roles_of,
+    project_lines,
+    settings_for,
+    shared_sessions,
+    today,
+)
+from app.coaching.routes.common import file_url, item_or_404, permitted_or_404, run_posted
 from app.coaching.vocabulary import followed_by, party_for_entrepreneur
-from app.common.views import form_errors, run_service
+from app.common.views import run_service
 from app.documents.storage import path_of
 from app.extensions import db
 
-#: The columns of a session the entrepreneur reads: never its private notes.
-SHARED_COLUMNS = (
-    CoachingSession.id,
-    CoachingSession.held_on,
-    CoachingSession.duration_minutes,
-    CoachingSession.mode,
-    CoachingSession.place,
-    CoachingSession.topics,
-    CoachingSession.summary,
-    CoachingSession.next_session_on,
-)
-
-
-def _own_project_or_404(project_id: int) -> Application:
-    application = db.session.get(Application, project_id)
-    if application is None or not may_follow_as_entrepreneur(current_user, application):
-        abort(404)
-    return application
-
 
 def _page_records(application: Application) -> dict:
-    """What the page lists, each through its scope (the sessions' shared columns only)."""
+    """What the page lists, each through its scope (of the sessions, their shared columns)."""
     return {
         "sessions": db.session.execute(
-            visible_coaching_sessions(current_user, application.call)
-            .with_only_columns(*SHARED_COLUMNS)
-            .where(CoachingSession.application_id == application.id)
-            .order_by(CoachingSession.held_on.desc(), CoachingSession.id.desc())
+            shared_sessions(current_user, application).order_by(
+                CoachingSession.held_on.desc(), CoachingSession.id.desc()
+            )
         ).all(),
         "items": db.session.scalars(
             visible_action_items(current_user, application)
@@ -76,7 +62,7 @@ def _page_records(application: Application) -> dict:
 @role_required(Role.APPLICANT)
 def mine(project_id):
     """The project holder's view of their coaching."""
-    application = _own_project_or_404(project_id)
+    application = permitted_or_404(Application, project_id, may_follow_as_entrepreneur)
     records = _page_records(application)
     line = project_lines([application])[0]
     coach_roles = coach_roles_of(application)
@@ -123,11 +109,13 @@ def comment_item(item_id):
     """Comment on an action item."""
     item = item_or_404(item_id)
     form = CommentForm()
-    if not form.validate_on_submit():
-        flash(form_errors(form), "error")
-        return redirect(_item_home(item))
-    return run_service(
-        coaching.comment_item, item, form.body.data, done=_("Comment added."), back=_item_home(item)
+    return run_posted(
+        form,
+        coaching.comment_item,
+        item,
+        form.body.data,
+        done=_("Comment added."),
+        back=_item_home(item),
     )
 
 
@@ -135,9 +123,7 @@ def comment_item(item_id):
 @role_required(Role.COACH, Role.STAFF, Role.APPLICANT)
 def evidence(project_id, key):
     """Download a milestone's evidence file (coaches, staff and the entrepreneur)."""
-    application = db.session.get(Application, project_id)
-    if application is None or not may_read_milestones(current_user, application):
-        abort(404)
+    application = permitted_or_404(Application, project_id, may_read_milestones)
     progress = db.session.scalar(
         visible_milestones(current_user, application).where(MilestoneProgress.key == key)
     )

@@ -4,14 +4,13 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access.policy import may_manage_coaching, role_required
+from app.access.policy import role_required
 from app.auth.models import Role
-from app.calls.models import Call
 from app.charts import bar_chart, column_chart
 from app.coaching import bp
 from app.coaching.report import build_report, cumulative, tables
+from app.coaching.routes.common import call_or_404
 from app.common.exports import TABLE_FORMATS, table_response
-from app.extensions import db
 from app.i18n import current_locale, text_direction
 
 
@@ -53,18 +52,11 @@ def _charts(report, rtl: bool) -> dict:
     }
 
 
-def _call_or_404(call_id: int) -> Call:
-    call = db.get_or_404(Call, call_id)
-    if not may_manage_coaching(current_user):
-        abort(404)
-    return call
-
-
 @bp.route("/staff/calls/<int:call_id>/report")
 @role_required(Role.STAFF)
 def report(call_id):
     """What the selection led to: sessions, hours, milestones, jobs, regions, sectors."""
-    call = _call_or_404(call_id)
+    call = call_or_404(call_id)
     data = build_report(call, current_user)
     rtl = text_direction(str(current_locale())) == "rtl"
     return render_template(
@@ -76,7 +68,7 @@ def report(call_id):
 @role_required(Role.STAFF)
 def report_export(call_id, table, fmt):
     """One table of the report as CSV or XLSX (never any private note)."""
-    call = _call_or_404(call_id)
+    call = call_or_404(call_id)
     all_tables = tables(build_report(call, current_user))
     if fmt not in TABLE_FORMATS or table not in all_tables:
         abort(404)

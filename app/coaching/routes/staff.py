@@ -5,10 +5,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access.policy import may_manage_coaching, role_required
+from app.access.policy import role_required
 from app.applications.models import Application
 from app.auth.models import Role, User
-from app.calls.models import Call
 from app.coaching import bp
 from app.coaching import services as coaching
 from app.coaching.forms import AssignForm, ProfileForm, SettingsForm
@@ -19,7 +18,13 @@ from app.coaching.overview import (
     stalled_lines,
     waiting_for_a_coach,
 )
-from app.coaching.routes.common import coach_choices, file_url, session_or_404
+from app.coaching.routes.common import (
+    call_or_404,
+    coach_choices,
+    file_url,
+    run_posted,
+    session_or_404,
+)
 from app.coaching.vocabulary import STANDARD_MILESTONES, STANDARD_TOPICS
 from app.common.views import form_errors, run_service
 from app.extensions import db
@@ -28,19 +33,12 @@ from workflows.application import COACHING_STATES
 LANGUAGES = ("fr", "nl", "ar", "en")
 
 
-def _call_or_404(call_id: int) -> Call:
-    call = db.get_or_404(Call, call_id)
-    if not may_manage_coaching(current_user):
-        abort(404)
-    return call
-
-
 @bp.route("/staff/calls/<int:call_id>")
 @role_required(Role.STAFF)
 def staff_call(call_id):
     """A call's coaching: the stalled panel, the projects waiting for a coach, those in
     coaching, and the coaches with their loads."""
-    call = _call_or_404(call_id)
+    call = call_or_404(call_id)
     lines = call_projects(call, current_user)
     form = AssignForm()
     form.coach_id.choices = coach_choices()
@@ -136,7 +134,7 @@ def _settings_form(settings) -> SettingsForm:
 @role_required(Role.STAFF)
 def staff_settings(call_id):
     """The call's coaching topics, milestones and stall threshold."""
-    call = _call_or_404(call_id)
+    call = call_or_404(call_id)
     form = _settings_form(settings_for(call))
 
     def page(error=None):
@@ -173,15 +171,12 @@ def staff_profile(coach_id):
     coach = db.session.get(User, coach_id)
     if coach is None or not coach.has_role(Role.COACH):
         abort(404)
-    back = url_for("coaching.staff_coaches")
     form = ProfileForm(prefix=f"c{coach.id}")
-    if not form.validate_on_submit():
-        flash(form_errors(form), "error")
-        return redirect(back)
-    return run_service(
+    return run_posted(
+        form,
         coaching.save_profile,
         coach,
         form.data_for_service(LANGUAGES),
         done=_("Profile of %(name)s saved.", name=coach.full_name),
-        back=back,
+        back=url_for("coaching.staff_coaches"),
     )

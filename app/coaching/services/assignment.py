@@ -11,9 +11,9 @@ from app.applications.services import apply_transition, flush_transitions
 from app.auth.models import Role, User
 from app.coaching.models import CoachAssignment
 from app.coaching.overview import current_assignments
-from app.coaching.services.common import CoachingError, CoachingNotPermitted
+from app.coaching.services.common import CoachingError, CoachingNotPermitted, announce_on
 from app.common.clock import utcnow
-from app.events import Event, announce
+from app.events import Event
 from app.extensions import db
 from workflows.application import ApplicationStatus, Trigger
 from workflows.coaching import CoachRole
@@ -70,7 +70,8 @@ def assign_coach(
         return assignment
     db.session.flush()
     replaced = {"replaces": previous.coach_id} if previous is not None else {}
-    _announce(Event.COACH_ASSIGNED, assignment, actor, {**facts, **replaced})
+    data = {**facts, **replaced}
+    announce_on(application, Event.COACH_ASSIGNED, assignment, actor=actor, data=data)
     # Bump the application's version: of two staff members reassigning at once, the
     # second one is refused (ConcurrentUpdate) instead of adding a second coach.
     application.updated_at = now
@@ -89,16 +90,5 @@ def end_morocco_coach(application: Application, *, actor: User) -> None:
     assignment.ended_by_id = actor.id
     forget_standing()
     facts = {"coach": assignment.coach_id, "role": str(CoachRole.MOROCCO)}
-    _announce(Event.COACH_ENDED, assignment, actor, facts)
+    announce_on(application, Event.COACH_ENDED, assignment, actor=actor, data=facts)
     db.session.flush()
-
-
-def _announce(event: Event, assignment: CoachAssignment, actor: User, data: dict) -> None:
-    announce(
-        event,
-        actor=actor,
-        subject=assignment,
-        call_id=assignment.application.call_id,
-        application_id=assignment.application_id,
-        data=data,
-    )

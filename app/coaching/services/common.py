@@ -11,6 +11,7 @@ from app.access.policy import may_coach, may_manage_coaching
 from app.applications.models import Application
 from app.auth.models import User
 from app.common.errors import NotPermitted, Refusal
+from app.events import Event, announce
 from workflows.application import ApplicationStatus
 
 #: Longest free text (a summary, private notes, a closing report), in characters.
@@ -57,3 +58,16 @@ def changes(before: dict, after: dict, *, words: tuple[str, ...] = ()) -> dict:
         if old != value:
             found[name] = CHANGED if name in words else [plain(old), plain(value)]
     return found
+
+
+def announce_on(application: Application, event: Event, subject, *, actor: User, data: dict):
+    """Announce ``event`` about ``subject``, a record of ``application``'s coaching: one
+    audit row, found by the call's audit viewer and the project's history."""
+    return announce(
+        event,
+        actor=actor,
+        subject=subject,
+        call_id=application.call_id,
+        application_id=application.id,
+        data=data,
+    )

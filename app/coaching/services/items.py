@@ -14,11 +14,12 @@ from app.coaching.models import ITEM_OWNERS, ActionComment, ActionItem
 from app.coaching.services.common import (
     CoachingError,
     CoachingNotPermitted,
+    announce_on,
     plain,
     require_coach_of,
 )
 from app.common.clock import utcnow
-from app.events import Event, announce
+from app.events import Event
 from app.extensions import db
 from workflows.application import ApplicationStatus
 
@@ -42,17 +43,6 @@ def clean_item(data: dict) -> dict:
     return {"text": text, "owner": data["owner"], "due_on": due_on}
 
 
-def _announce(event: Event, item: ActionItem, actor: User, data: dict, *, subject=None) -> None:
-    announce(
-        event,
-        actor=actor,
-        subject=subject or item,
-        call_id=item.application.call_id,
-        application_id=item.application_id,
-        data=data,
-    )
-
-
 def add_item(application: Application, data: dict, *, actor: User) -> ActionItem:
     """A coach adds an action item to a project they follow; announced as
     ``action_item_added`` (who does it, and by when)."""
@@ -61,7 +51,7 @@ def add_item(application: Application, data: dict, *, actor: User) -> ActionItem
     db.session.add(item)
     db.session.flush()
     facts = {"owner": str(item.owner), "due_on": plain(item.due_on)}
-    _announce(Event.ACTION_ITEM_ADDED, item, actor, facts)
+    announce_on(application, Event.ACTION_ITEM_ADDED, item, actor=actor, data=facts)
     db.session.flush()
     return item
 
@@ -80,7 +70,7 @@ def set_item_done(item: ActionItem, done: bool, *, actor: User) -> None:
     item.done_at = utcnow() if done else None
     item.done_by_id = actor.id if done else None
     event = Event.ACTION_ITEM_DONE if done else Event.ACTION_ITEM_REOPENED
-    _announce(event, item, actor, {})
+    announce_on(item.application, event, item, actor=actor, data={})
     db.session.flush()
 
 
@@ -97,6 +87,7 @@ def comment_item(item: ActionItem, body: str, *, actor: User) -> ActionComment:
     comment = ActionComment(item=item, author_id=actor.id, body=body)
     db.session.add(comment)
     db.session.flush()
-    _announce(Event.ACTION_ITEM_COMMENTED, item, actor, {"item": item.id}, subject=comment)
+    data = {"item": item.id}
+    announce_on(item.application, Event.ACTION_ITEM_COMMENTED, comment, actor=actor, data=data)
     db.session.flush()
     return comment

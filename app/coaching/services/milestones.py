@@ -11,15 +11,11 @@ from app.applications.models import Application
 from app.auth.models import User
 from app.coaching.models import MilestoneProgress
 from app.coaching.overview import settings_for, today
-from app.coaching.services.common import (
-    CoachingError,
-    changes,
-    require_coach_of,
-)
+from app.coaching.services.common import CoachingError, announce_on, changes, require_coach_of
 from app.coaching.vocabulary import milestone_facts
 from app.common.clock import utcnow
 from app.documents import storage
-from app.events import Event, announce
+from app.events import Event
 from app.extensions import db
 
 #: Largest evidence file accepted.
@@ -95,14 +91,8 @@ def save_milestone(
         _store_evidence(progress, *evidence)
     after = {name: getattr(progress, name) for name in FIELDS}
     db.session.flush()
-    announce(
-        Event.MILESTONE_SAVED,
-        actor=actor,
-        subject=progress,
-        call_id=application.call_id,
-        application_id=application.id,
-        data={"key": key, **changes(before, after, words=WORDS)},
-    )
+    data = {"key": key, **changes(before, after, words=WORDS)}
+    announce_on(application, Event.MILESTONE_SAVED, progress, actor=actor, data=data)
     db.session.flush()
     return progress
 

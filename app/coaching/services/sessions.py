@@ -18,12 +18,13 @@ from app.coaching.services.common import (
     TEXT_MAX,
     CoachingError,
     CoachingNotPermitted,
+    announce_on,
     changes,
     require_coach_of,
 )
 from app.coaching.services.items import clean_item
 from app.common.clock import BRUSSELS, utcnow
-from app.events import Event, announce
+from app.events import Event
 from app.extensions import db
 from workflows.application import ApplicationStatus
 
@@ -105,17 +106,6 @@ def _tags(values) -> list[str]:
     return tags[:20]
 
 
-def _announce(event: Event, session: CoachingSession, actor: User, data: dict) -> None:
-    announce(
-        event,
-        actor=actor,
-        subject=session,
-        call_id=session.application.call_id,
-        application_id=session.application_id,
-        data=data,
-    )
-
-
 def log_session(application: Application, data: dict, *, actor: User) -> CoachingSession:
     """Log a session of ``actor`` with the entrepreneur, with its action items; announced
     as ``coaching_session_logged`` (its date and how many items came out of it)."""
@@ -139,7 +129,7 @@ def log_session(application: Application, data: dict, *, actor: User) -> Coachin
             )
         )
     facts = {"held_on": fields["held_on"].isoformat(), "items": len(items)}
-    _announce(Event.COACHING_SESSION_LOGGED, session, actor, facts)
+    announce_on(application, Event.COACHING_SESSION_LOGGED, session, actor=actor, data=facts)
     db.session.flush()
     return session
 
@@ -167,7 +157,8 @@ def edit_session(session: CoachingSession, data: dict, *, actor: User) -> Coachi
         for name in changed:
             setattr(session, name, fields[name])
         session.updated_at = utcnow()
-        _announce(Event.COACHING_SESSION_EDITED, session, actor, changed)
+        event = Event.COACHING_SESSION_EDITED
+        announce_on(application, event, session, actor=actor, data=changed)
     db.session.flush()
     return session
 
@@ -181,5 +172,8 @@ def unlock_session(session: CoachingSession, *, actor: User) -> None:
         raise CoachingError(_l("This session is not locked."))
     session.unlocked_at = utcnow()
     session.unlocked_by_id = actor.id
-    _announce(Event.COACHING_SESSION_UNLOCKED, session, actor, {"coach": session.coach_id})
+    data = {"coach": session.coach_id}
+    announce_on(
+        session.application, Event.COACHING_SESSION_UNLOCKED, session, actor=actor, data=data
+    )
     db.session.flush()

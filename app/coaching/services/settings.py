@@ -21,6 +21,17 @@ def _fields(record, names: tuple[str, ...]) -> dict:
     return {name: getattr(record, name) for name in names} if record is not None else {}
 
 
+def _stored(model, key: dict, names: tuple[str, ...]):
+    """The row of ``model`` with the primary ``key`` (a new one, added, when there is
+    none) and its ``names`` fields as they were before the change."""
+    record = db.session.get(model, tuple(key.values()))
+    before = _fields(record, names)
+    if record is None:
+        record = model(**key)
+        db.session.add(record)
+    return record, before
+
+
 def save_settings(call: Call, data: dict, *, actor: User) -> CoachingSettings:
     """Store the call's topics and milestones (standard keys chosen, plus typed labels)
     and the stall threshold; announced as ``coaching_settings_saved`` with what changed."""
@@ -31,11 +42,7 @@ def save_settings(call: Call, data: dict, *, actor: User) -> CoachingSettings:
     milestones = _entries(data.get("milestones", []), data.get("custom_milestones", []))
     if not milestones:
         raise CoachingError(_l("Keep at least one milestone."))
-    settings = db.session.get(CoachingSettings, call.id)
-    before = _fields(settings, SETTINGS_FIELDS)
-    if settings is None:
-        settings = CoachingSettings(call_id=call.id)
-        db.session.add(settings)
+    settings, before = _stored(CoachingSettings, {"call_id": call.id}, SETTINGS_FIELDS)
     settings.topics = _entries(data.get("topics", []), data.get("custom_topics", []))
     settings.milestones = milestones
     settings.stall_days = stall_days
@@ -77,11 +84,7 @@ def save_profile(coach: User, data: dict, *, actor: User) -> CoachProfile:
     capacity = data.get("capacity")
     if not isinstance(capacity, int) or not 1 <= capacity <= 100:
         raise CoachingError(_l("The capacity is between 1 and 100 entrepreneurs."))
-    profile = db.session.get(CoachProfile, coach.id)
-    before = _fields(profile, PROFILE_FIELDS)
-    if profile is None:
-        profile = CoachProfile(user_id=coach.id)
-        db.session.add(profile)
+    profile, before = _stored(CoachProfile, {"user_id": coach.id}, PROFILE_FIELDS)
     profile.languages = ",".join(
         code for code in dict.fromkeys(data.get("languages") or []) if code
     )[:40]
