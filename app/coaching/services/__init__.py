@@ -13,7 +13,12 @@ from app.coaching.services.closing import close_coaching
 from app.coaching.services.common import CoachingError, CoachingNotPermitted
 from app.coaching.services.items import add_item, comment_item, set_item_done
 from app.coaching.services.milestones import EVIDENCE_LIMIT, save_milestone
-from app.coaching.services.sessions import edit_session, log_session, unlock_session
+from app.coaching.services.sessions import (
+    edit_session,
+    log_session,
+    selection_date,
+    unlock_session,
+)
 from app.coaching.services.settings import save_profile, save_settings
 
 __all__ = [
@@ -30,6 +35,7 @@ __all__ = [
     "save_milestone",
     "save_profile",
     "save_settings",
+    "selection_date",
     "set_item_done",
     "unlock_session",
 ]
