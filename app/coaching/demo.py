@@ -54,12 +54,12 @@ NOTES = [
     "",
 ]
 ITEMS = [
-    ("Send the updated financial plan", "entrepreneur"),
-    ("Ask two banks for a loan offer", "entrepreneur"),
-    ("Book the appointment at the CRI", "entrepreneur"),
-    ("Introduce to the CGEM contact in the region", "coach"),
-    ("Share the template of the employment contract", "coach"),
-    ("Collect three quotes for the works", "entrepreneur"),
+    ("Send the updated financial plan", ItemOwner.ENTREPRENEUR),
+    ("Ask two banks for a loan offer", ItemOwner.ENTREPRENEUR),
+    ("Book the appointment at the CRI", ItemOwner.ENTREPRENEUR),
+    ("Introduce to the CGEM contact in the region", ItemOwner.COACH),
+    ("Share the template of the employment contract", ItemOwner.COACH),
+    ("Collect three quotes for the works", ItemOwner.ENTREPRENEUR),
 ]
 SOURCES = ["Bank of Africa", "CIH Bank", "Own funds and family", "Tamwilcom guarantee"]
 TAGS = ["bank", "notary", "pricing", "export", "customs", "hiring", "premises"]

@@ -13,6 +13,7 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 
 from app.coaching.models import ItemOwner
+from app.events import Event
 from workflows.coaching import CoachingOutcome, CoachRole
 
 #: The standard milestones and the facts each records beside its dates and evidence.
@@ -105,3 +106,20 @@ def followed_by(roles) -> str:
     if roles:
         return str(_l("Your coach follows your project."))
     return str(_l("Your coach will be assigned soon."))
+
+
+#: Audit events of coaching whose data are the fields an edit changed: {field: [old,
+#: new]}, or "changed" for words typed (app.coaching.services.common.changes).
+EDITS = (Event.COACHING_SESSION_EDITED, Event.MILESTONE_SAVED)
+
+
+def changed_fields(entry) -> list[tuple[str, list | None]]:
+    """What an edit (an audit row of EDITS) changed: (field, [old, new]), or (field,
+    None) for words that only say that they changed. Nothing for other events."""
+    if entry.event not in EDITS:
+        return []
+    return [
+        (name, change if isinstance(change, list) else None)
+        for name, change in (entry.data or {}).items()
+        if name != "key"
+    ]

@@ -5,14 +5,13 @@ A coach sees only the projects they follow now; anyone else gets 404. Staff see 
 project from its confirmed place on.
 """
 
-from flask import abort, flash, redirect, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.access.policy import (
-    follows_project,
     may_assign_coaches,
     may_coach,
     may_edit_session,
@@ -58,7 +57,7 @@ from app.coaching.routes.common import (
     topic_choices,
 )
 from app.coaching.vocabulary import milestone_facts
-from app.common.views import form_errors, run_service
+from app.common.views import run_service
 from app.documents.storage import read_capped
 from app.extensions import db
 from workflows.application import ApplicationStatus
@@ -138,7 +137,6 @@ def _file_context(application: Application) -> dict:
         "may_assign": may_assign
         and application.status in (ApplicationStatus.CONFIRMED, ApplicationStatus.COACHING),
         "may_end_morocco": may_assign and in_coaching and CoachRole.MOROCCO in line.coaches,
-        "is_coach": follows_project(current_user, application),
         "is_staff": may_assign,
         "coach_choices": coach_choices() if may_assign else [],
         "comment_by": lambda comment: comment.author.full_name,
@@ -220,14 +218,14 @@ def _why_not_editable(session: CoachingSession) -> str | None:
 def add_item(project_id):
     """A coach adds an action item."""
     application = project_or_404(project_id)
-    back = file_url(application, "#items")
     form = NewItemForm()
-    if not form.validate_on_submit():
-        flash(form_errors(form), "error")
-        return redirect(back)
-    data = {"text": form.text.data, "owner": form.owner.data, "due_on": form.due_on.data}
-    return run_service(
-        coaching.add_item, application, data, done=_("Action item added."), back=back
+    return run_posted(
+        form,
+        coaching.add_item,
+        application,
+        form.data_for_service(),
+        done=_("Action item added."),
+        back=file_url(application, "#items"),
     )
 
 

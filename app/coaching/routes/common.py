@@ -39,6 +39,7 @@ def vocabulary():
         "fact_labels": words.FACT_LABELS,
         "milestone_label": words.milestone_label,
         "topic_label": words.topic_label,
+        "changed_fields": words.changed_fields,
         "money": lambda value: format_currency(value, "EUR"),
     }
 
