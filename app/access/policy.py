@@ -27,7 +27,7 @@ from sqlalchemy import Select, exists, select
 from app.applications.models import Application
 from app.auth.models import Role, User
 from app.calls.models import Call
-from app.coaching.models import CoachAssignment, CoachingSession
+from app.coaching.models import ActionItem, CoachAssignment, CoachingSession, ItemOwner
 from app.documents.models import Document
 from app.extensions import db, login_manager
 from app.jury.models import ConflictOfInterest, JuryAssignment, JuryMember, Review
@@ -341,6 +341,87 @@ def may_read_private_notes(user: User, session: CoachingSession) -> bool:
     """A session's private notes: coaches following the project and staff, never the
     entrepreneur."""
     return bool(standing(user, session.application) & {STAFF, COACH})
+
+
+def follows_project(user: User, application: Application) -> bool:
+    """A coach following the project now, whatever its state."""
+    return COACH in standing(user, application)
+
+
+def may_manage_coaching(user: User) -> bool:
+    """A call's coaching pages, its topics and milestones, the coaches' profiles and the
+    programme report: staff."""
+    return is_staff(user)
+
+
+def may_assign_coaches(user: User, application: Application) -> bool:
+    """Assign, replace or end the project's coaches: staff, not in conflict (the service
+    says when the project's state does not allow it)."""
+    return STAFF in standing(user, application)
+
+
+def may_update_coaching(user: User, application: Application) -> bool:
+    """Record milestones and end coaching: staff (not in conflict), and the coaches
+    following the project while it is in coaching."""
+    return STAFF in standing(user, application) or may_coach(user, application)
+
+
+def may_edit_session(user: User, session: CoachingSession) -> bool:
+    """Change a session: its author, still coaching the project, before the session locks
+    (EDIT_DAYS after logging it, or after a staff unlock)."""
+    return (
+        user.is_authenticated
+        and session.coach_id == user.id
+        and may_coach(user, session.application)
+        and not session.locked
+    )
+
+
+def may_unlock_session(user: User, session: CoachingSession) -> bool:
+    """Reopen a session for its author: staff, not in conflict, while the project is in
+    coaching (the service refuses a session that is not locked)."""
+    application = session.application
+    return STAFF in standing(user, application) and application.status == ApplicationStatus.COACHING
+
+
+def may_read_milestones(user: User, application: Application) -> bool:
+    """The project's milestones and their evidence files: who reads its coaching file,
+    and the entrepreneur."""
+    return may_read_coaching_file(user, application) or may_follow_as_entrepreneur(
+        user, application
+    )
+
+
+#: How a person takes part in a project's action items (:func:`coaching_party`).
+ENTREPRENEUR = "entrepreneur"
+
+
+def coaching_party(user: User, application: Application) -> str | None:
+    """How ``user`` takes part in the project's action items: ``entrepreneur`` (its holder,
+    while its coaching file exists), ``staff`` (not in conflict), ``coach`` (following it
+    while it is in coaching), or None."""
+    kinds = standing(user, application)
+    if OWNER in kinds and application.status in COACHING_STATES:
+        return ENTREPRENEUR
+    if STAFF in kinds:
+        return STAFF
+    if may_coach(user, application):
+        return COACH
+    return None
+
+
+def may_see_item(user: User, item: ActionItem) -> bool:
+    """Read an action item and comment on it: anyone taking part (:func:`coaching_party`)."""
+    return coaching_party(user, item.application) is not None
+
+
+def may_tick_item(user: User, item: ActionItem) -> bool:
+    """Mark an action item done or open again, while the project is in coaching: its coaches
+    and staff, and the entrepreneur their own items (not the coach's)."""
+    party = coaching_party(user, item.application)
+    if party is None or item.application.status != ApplicationStatus.COACHING:
+        return False
+    return party != ENTREPRENEUR or item.owner == ItemOwner.ENTREPRENEUR
 
 
 # Personal data -------------------------------------------------------------------------------
