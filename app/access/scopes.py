@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 
-from app.access.policy import chairs, conflicted_dossiers, is_staff, may_read_documents
+from app.access.policy import (
+    chairs,
+    conflicted_dossiers,
+    is_staff,
+    may_read_documents,
+    sits_on_jury,
+)
 from app.applications.models import Application
 from app.audit.models import AuditEvent
 from app.auth.models import Role, User
@@ -20,7 +26,7 @@ from app.coaching.models import CoachAssignment, CoachingSession
 from app.documents.models import Document
 from app.jury.models import ConflictOfInterest, JuryAssignment, Review
 from app.letters.models import Letter
-from workflows.application import Trigger
+from workflows.application import JURY_STATES, Trigger
 
 
 def _not_conflicted(user: User) -> ColumnElement[bool]:
@@ -95,15 +101,16 @@ def visible_assignments(user: User, call: Call) -> Select:
 
 
 def visible_conflicts(user: User, call: Call) -> Select:
-    """Conflicts declared on the call's dossiers: all for staff and the call's chairs but
-    those on a dossier they are in conflict with themselves; a juror's own otherwise."""
+    """Conflicts declared on the call's dossiers: everyone sees their own; staff and the
+    call's chairs see the others' too, but those on a dossier they are in conflict with
+    themselves."""
     query = (
         select(ConflictOfInterest)
         .join(Application, Application.id == ConflictOfInterest.application_id)
         .where(Application.call_id == call.id)
     )
     if is_staff(user) or chairs(user, call.id):
-        return query.where(_not_conflicted(user))
+        return query.where(or_(ConflictOfInterest.juror_id == user.id, _not_conflicted(user)))
     if not user.is_authenticated:
         return query.where(false())
     return query.where(ConflictOfInterest.juror_id == user.id)
@@ -164,6 +171,19 @@ def visible_audit(user: User, call: Call | None = None) -> Select:
         query = query.where(AuditEvent.call_id == call.id)
     if not user.is_authenticated:
         return query.where(false())
-    if is_staff(user):
+    if is_staff(user) or (call is not None and chairs(user, call.id)):
         return query.where(or_(AuditEvent.application_id.is_(None), _not_conflicted(user)))
     return query.where(Application.applicant_id == user.id, AuditEvent.event.in_(APPLICANT_EVENTS))
+
+
+# Jury ----------------------------------------------------------------------------------------
+
+
+def dossiers_to_declare(user: User, call: Call) -> Select:
+    """The call's dossiers before the jury, for a member of its jury to declare conflicts
+    on before any assignment (the page shows the applicant's name, the project and the
+    region only); none for anyone else."""
+    query = select(Application).where(
+        Application.call_id == call.id, Application.status.in_(JURY_STATES)
+    )
+    return query.where(true() if sits_on_jury(user, call.id) else false())
