@@ -223,7 +223,9 @@ def dossiers_for_declaration(viewer: User, call: Call) -> list[DeclarationRow]:
     mine = {
         conflict.application_id: conflict
         for conflict in db.session.scalars(
-            visible_conflicts(viewer, call).where(ConflictOfInterest.juror_id == viewer.id)
+            visible_conflicts(viewer, call).where(
+                ConflictOfInterest.juror_id == viewer.id, Application.status.in_(JURY_STATES)
+            )
         )
     }
     declared = [DeclarationRow(dossier_id, conflict) for dossier_id, conflict in mine.items()]
