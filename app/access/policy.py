@@ -126,6 +126,12 @@ def may_steer_jury(user: User, call: Call) -> bool:
     return is_staff(user) or chairs(user, call.id)
 
 
+def may_reopen_review(user: User, review: Review) -> bool:
+    """Only a chair of the call, not in conflict with the dossier, reopens a submitted
+    review."""
+    return CHAIR in standing(user, review.assignment.application)
+
+
 def may_decide_selection(user: User, call: Call) -> bool:
     """Only a chair of the call computes, moves and publishes the selection."""
     return chairs(user, call.id)

@@ -19,6 +19,7 @@ from app.access.policy import (
     may_read_coaching_file,
     may_read_documents,
     may_read_milestones,
+    sits_on_jury,
 )
 from app.applications.models import Application
 from app.audit.models import AuditEvent
@@ -30,7 +31,7 @@ from app.events import Event
 from app.jury.models import ConflictOfInterest, JuryAssignment, Review
 from app.letters.models import Letter
 from app.privacy.models import DocumentAccess, ErasureRequest
-from workflows.application import COACHING_STATES, ApplicationStatus, Trigger
+from workflows.application import COACHING_STATES, JURY_STATES, ApplicationStatus, Trigger
 
 
 def _not_conflicted(user: User) -> ColumnElement[bool]:
@@ -105,15 +106,16 @@ def visible_assignments(user: User, call: Call) -> Select:
 
 
 def visible_conflicts(user: User, call: Call) -> Select:
-    """Conflicts declared on the call's dossiers: all for staff and the call's chairs but
-    those on a dossier they are in conflict with themselves; a juror's own otherwise."""
+    """Conflicts declared on the call's dossiers: everyone sees their own; staff and the
+    call's chairs see the others' too, but those on a dossier they are in conflict with
+    themselves."""
     query = (
         select(ConflictOfInterest)
         .join(Application, Application.id == ConflictOfInterest.application_id)
         .where(Application.call_id == call.id)
     )
     if is_staff(user) or chairs(user, call.id):
-        return query.where(_not_conflicted(user))
+        return query.where(or_(ConflictOfInterest.juror_id == user.id, _not_conflicted(user)))
     if not user.is_authenticated:
         return query.where(false())
     return query.where(ConflictOfInterest.juror_id == user.id)
@@ -299,3 +301,16 @@ def visible_coaching_history(user: User, application: Application) -> Select:
         AuditEvent.event.in_([str(name) for name in COACHING_EVENTS]),
         allowed,
     )
+
+
+# Jury ----------------------------------------------------------------------------------------
+
+
+def dossiers_to_declare(user: User, call: Call) -> Select:
+    """The call's dossiers before the jury, for a member of its jury to declare conflicts
+    on before any assignment (the page shows the applicant's name, the project and the
+    region only); none for anyone else."""
+    query = select(Application).where(
+        Application.call_id == call.id, Application.status.in_(JURY_STATES)
+    )
+    return query.where(true() if sits_on_jury(user, call.id) else false())
