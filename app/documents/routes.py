@@ -35,8 +35,8 @@ from app.documents.services import (
     store_document,
 )
 from app.documents.wording import ACCEPTED_TYPES, KIND_HELP, KIND_LABELS, size_label
+from app.events import document_read
 from app.extensions import db
-from app.privacy.services import record_access
 
 log = logging.getLogger("impulse.documents")
 
@@ -125,8 +125,8 @@ def download_document(document_id):
     if not path.is_file():
         log.error("document %s: file %s is missing from the store", document.id, path.name)
         abort(404)
-    if record_access(document, current_user) is not None:
-        db.session.commit()  # the read is on record before the file leaves
+    document_read.send(document, reader=current_user)
+    db.session.commit()  # the read is on record before the file leaves
     response = send_file(
         path,
         mimetype=document.content_type,

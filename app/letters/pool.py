@@ -15,7 +15,6 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from flask import current_app
 
-from app import create_app
 from app.calls.models import Call
 from app.extensions import db
 from app.letters.models import DONE
@@ -27,6 +26,9 @@ _app = None
 
 def _start(settings: dict) -> None:
     global _app
+    # cycle: the factory registers the commands, and `letters generate` runs this pool
+    from app import create_app
+
     config = type("InheritedConfig", (), settings)
     _app = create_app(config)
     _app.app_context().push()

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from app.access.policy import conflicted_among
+from app.access.policy import conflicted_among, conflicted_dossiers
 from app.access.scopes import visible_audit, visible_conflicts
 from app.applications.models import Application
 from app.audit.models import AuditEvent
@@ -248,6 +248,7 @@ def load_record(call: Call, viewer: User) -> Record:
     rows = page.rows
     conflicts = db.session.execute(
         visible_conflicts(viewer, call)
+        .where(Application.id.not_in(conflicted_dossiers(viewer)))  # not even one's own
         .join(User, User.id == ConflictOfInterest.juror_id)
         .add_columns(Application.reference, User.full_name)
         .order_by(Application.reference)
