@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from inspect import signature
 from pathlib import Path
 
 import click
@@ -162,10 +163,18 @@ def register_cli(app: Flask) -> None:
         """CSV exports to standard output (each area adds its own in app/<area>/exports.py)."""
 
     for name, build in discover_exports().items():
+        command = _export_command(build)
+        if _takes_viewer(build):
+            command = click.option(
+                "--as",
+                "viewer_email",
+                required=True,
+                help="E-mail of the account the export is made for: it holds what they may read.",
+            )(command)
         export.command(name, help=build.__doc__)(
             click.option(
                 "--call", "reference", required=True, help="Call reference, e.g. MBI-2026."
-            )(_export_command(build))
+            )(command)
         )
 
     @app.cli.group("i18n")
@@ -259,19 +268,31 @@ def discover_exports() -> dict:
     return found
 
 
+def _takes_viewer(build) -> bool:
+    """Whether the export lists records through a scope of app.access.scopes, for a viewer."""
+    return "viewer" in signature(build).parameters
+
+
 def _export_command(build):
-    def command(reference: str) -> None:
+    def command(reference: str, viewer_email: str | None = None) -> None:
         import sys
 
         from sqlalchemy import select
 
+        from app.auth.models import User
         from app.calls.models import Call
         from app.common.exports import csv_text
 
         call = db.session.scalar(select(Call).where(Call.reference == reference))
         if call is None:
             raise click.ClickException(f"No call with reference {reference!r}.")
-        header, rows = build(call)
+        if viewer_email is None:
+            header, rows = build(call)
+        else:
+            viewer = db.session.scalar(select(User).where(User.email == viewer_email.lower()))
+            if viewer is None:
+                raise click.ClickException(f"No account with e-mail {viewer_email!r}.")
+            header, rows = build(call, viewer=viewer)
         sys.stdout.write(csv_text(header, rows))
 
     command.__name__ = build.__name__

@@ -257,6 +257,25 @@ def triggers_for(user: User, application: Application) -> list[str]:
     ]
 
 
+# Dossiers: a call's list, documents, eligibility (dossiers area) ---------------------------
+
+
+def may_list_applications(user: User, call: Call) -> bool:
+    """A call's list of dossiers, its filters and exports: staff and the call's chairs
+    (each sees the dossiers of :func:`app.access.scopes.visible_applications`)."""
+    return is_staff(user) or chairs(user, call.id)
+
+
+def may_change_documents(user: User, application: Application) -> bool:
+    """Upload, replace or delete the dossier's documents: its owner, while it is editable."""
+    return OWNER in standing(user, application) and application.status in lifecycle.EDITABLE
+
+
+def may_check_eligibility(user: User, application: Application) -> bool:
+    """Review a dossier's eligibility and decide on it: staff, not in conflict."""
+    return STAFF in standing(user, application)
+
+
 # Letters ------------------------------------------------------------------------------------
 
 

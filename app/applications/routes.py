@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.access.policy import may_view_application, triggers_for
+from app.access.policy import may_list_applications, may_view_application, triggers_for
 from app.applications import bp
 from app.applications.filters import FILTER_CHOICES, ApplicationFilters
 from app.applications.forms import TransitionForm, step_form_class, to_form_data, valid_answers
@@ -236,11 +236,13 @@ def fire_action(application_id, trigger):
 @bp.route("/staff/calls/<int:call_id>/applications")
 @role_required(Role.STAFF, Role.CHAIR)
 def list_applications(call_id):
-    """A call's applications: filters, search by reference or name, sorting, pagination."""
+    """The call's dossiers the viewer may read: filters, search, sorting, pages."""
     call = db.get_or_404(Call, call_id)
+    if not may_list_applications(current_user, call):
+        abort(404)
     filters = ApplicationFilters.from_args(request.args)
     page = db.paginate(
-        filters.query(call).options(joinedload(Application.applicant)),
+        filters.query(call, current_user).options(joinedload(Application.applicant)),
         page=wants_page(),
         per_page=25,
         error_out=False,
