@@ -266,6 +266,11 @@ def may_list_applications(user: User, call: Call) -> bool:
     return is_staff(user) or chairs(user, call.id)
 
 
+def owns_dossier(user: User, application: Application) -> bool:
+    """The applicant's own pages of the dossier (its steps, its documents page)."""
+    return OWNER in standing(user, application)
+
+
 def may_change_documents(user: User, application: Application) -> bool:
     """Upload, replace or delete the dossier's documents: its owner, while it is editable."""
     return OWNER in standing(user, application) and application.status in lifecycle.EDITABLE

@@ -10,7 +10,7 @@ from app.applications.questions import QUESTIONS, STEPS
 from app.auth.models import Role
 from app.common.access import role_required
 from app.common.views import form_errors, run_service
-from app.documents.models import DOCUMENT_KINDS
+from app.documents.requirements import DOCUMENT_KINDS
 from app.documents.wording import KIND_LABELS
 from app.eligibility import bp
 from app.eligibility.decision_forms import EligibleForm, IneligibleForm, ProposalForm, RequestForm
