@@ -145,7 +145,7 @@ def register_cli(app: Flask) -> None:
         from sqlalchemy import select
 
         from app.calls.models import Call
-        from app.eligibility.services import check_call
+        from app.eligibility.checks import check_call
 
         call = db.session.scalar(select(Call).where(Call.reference == reference))
         if call is None:

@@ -32,7 +32,13 @@ from app.eligibility.models import open_request
 from app.eligibility.services import published_decision
 from app.extensions import db
 from app.selection.explanation import DECIDED, confirmation_deadlines, explain
-from workflows.application import STATES
+from workflows.application import COACHING_STATES, STATES, ApplicationStatus
+
+
+@bp.app_context_processor
+def lifecycle_names() -> dict:
+    """The lifecycle's names for every template: ``Status.SUBMITTED``, ``coaching_states``."""
+    return {"Status": ApplicationStatus, "coaching_states": COACHING_STATES}
 
 
 def _load_visible(application_id: int) -> Application:
@@ -134,7 +140,7 @@ def edit_step(application_id, slug):
         return redirect(url_for("applications.show_application", application_id=application.id))
     form_class = step_form_class(step)
     asked = open_request(application)
-    if application.status == "info_requested" and not (
+    if application.status == ApplicationStatus.INFO_REQUESTED and not (
         asked and {q.name for q in step.questions} & set(asked.fields)
     ):
         return redirect(url_for("applications.show_application", application_id=application.id))
@@ -167,7 +173,11 @@ def _after_saving(application, step, form):
 
 def _render_step(application, step, form):
     missing = application.missing_items()
-    asked = open_request(application) if application.status == "info_requested" else None
+    asked = (
+        open_request(application)
+        if application.status == ApplicationStatus.INFO_REQUESTED
+        else None
+    )
     shown = [q for q in step.questions if asked is None or q.name in asked.fields]
     return render_template(
         "applications/step.html",

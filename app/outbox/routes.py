@@ -1,6 +1,7 @@
 """Staff's view of the outbox: every email the application sent or tries to send."""
 
 from flask import render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.models import Role
@@ -8,6 +9,12 @@ from app.common.access import role_required, wants_page
 from app.extensions import db
 from app.outbox import bp
 from app.outbox.models import MessageStatus, OutboxMessage
+
+STATUS_LABELS = {
+    MessageStatus.QUEUED: _l("Queued"),
+    MessageStatus.SENT: _l("Sent"),
+    MessageStatus.FAILED: _l("Failed"),
+}
 
 
 @bp.route("/")
@@ -22,7 +29,11 @@ def list_messages():
         query.order_by(OutboxMessage.id.desc()), page=wants_page(), per_page=50, error_out=False
     )
     return render_template(
-        "outbox/list.html", page=page, status=status, statuses=list(MessageStatus)
+        "outbox/list.html",
+        page=page,
+        status=status,
+        statuses=list(MessageStatus),
+        status_labels=STATUS_LABELS,
     )
 
 

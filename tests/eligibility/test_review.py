@@ -220,7 +220,7 @@ def test_four_eyes_needs_a_second_staff_member(
 def test_bulk_confirm_names_the_dossiers_then_confirms_them(
     client, make_call, make_application, staff, login_as
 ):
-    from app.eligibility.services import check_call
+    from app.eligibility.checks import check_call
 
     call = make_call("MBI-2026")
     good = [make_application("submitted", call=call) for _ in range(3)]
@@ -276,7 +276,7 @@ def test_overdue_requests_are_flagged(client, make_application, staff, login_as)
 def test_the_queue_costs_the_same_queries_for_1_and_60_dossiers(
     client, make_call, make_application, staff, login_as
 ):
-    from app.eligibility.services import check_call
+    from app.eligibility.checks import check_call
 
     one, many = make_call("ONE-2026"), make_call("MANY-2026")
     make_application("submitted", call=one)

@@ -2,9 +2,11 @@
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.access.policy import may_check_eligibility
 from app.applications.models import Application
 from app.applications.questions import QUESTIONS, STEPS
 from app.auth.models import Role
@@ -13,15 +15,15 @@ from app.common.views import form_errors, run_service
 from app.documents.requirements import DOCUMENT_KINDS
 from app.documents.wording import KIND_LABELS
 from app.eligibility import bp
+from app.eligibility.checks import outcomes_of
 from app.eligibility.decision_forms import EligibleForm, IneligibleForm, ProposalForm, RequestForm
-from app.eligibility.models import EligibilityDecision, InformationRequest
-from app.eligibility.rules import RULE_LABELS
+from app.eligibility.models import DecisionStatus, EligibilityDecision, last_request
+from app.eligibility.rules import FAIL, RULE_LABELS
 from app.eligibility.services import (
     cancel_proposal,
     confirm_ineligibility,
     declare_eligible,
     declare_ineligible,
-    outcomes_of,
     pending_proposal,
     request_information,
 )
@@ -41,13 +43,13 @@ def _load(application_id: int) -> Application:
             selectinload(Application.documents),
         )
     )
-    if application is None:
+    if application is None or not may_check_eligibility(current_user, application):
         abort(404)
     return application
 
 
 def _forms(application, outcomes):
-    failing = [o.rule for o in outcomes if o.outcome == "fail"]
+    failing = [o.rule for o in outcomes if o.outcome == FAIL]
     ineligible = IneligibleForm(
         data={"version": application.version, "failed_rules": failing}, prefix="no"
     )
@@ -70,26 +72,15 @@ def review(application_id):
     """One dossier: rule results beside its documents and answers; the decisions."""
     application = _load(application_id)
     outcomes = outcomes_of(application)
-    last_request = db.session.scalar(
-        select(InformationRequest)
-        .where(InformationRequest.application_id == application.id)
-        .order_by(InformationRequest.id.desc())
-    )
-    changed = set()
-    if last_request is not None and last_request.answered_at is not None:
-        changed = {
-            name
-            for name in set(application.answers) | set(last_request.answers_before)
-            if application.answers.get(name) != last_request.answers_before.get(name)
-        }
+    asked = last_request(application)
     return render_template(
         "eligibility/review.html",
         application=application,
         outcomes=outcomes,
         rule_labels=RULE_LABELS,
         steps=STEPS,
-        last_request=last_request,
-        changed=changed,
+        last_request=asked,
+        changed=asked.changed_answers() if asked is not None else set(),
         proposal=pending_proposal(application),
         question_labels=dict(FIELD_CHOICES),
         document_labels=KIND_LABELS,
@@ -147,7 +138,7 @@ def decide_ineligible(application_id):
             failed_rules=form.failed_rules.data or [],
             expected_version=int(form.version.data or -1),
         )
-        if decision.status == "proposed":
+        if decision.status == DecisionStatus.PROPOSED:
             return _("Ineligibility proposed: another staff member must confirm it.")
         return _("%(reference)s declared ineligible.", reference=application.reference)
 
@@ -177,7 +168,7 @@ def ask_information(application_id):
 
 def _proposal(decision_id) -> EligibilityDecision:
     decision = db.get_or_404(EligibilityDecision, decision_id)
-    if decision.status != "proposed":
+    if decision.status != DecisionStatus.PROPOSED:
         abort(404)
     return decision
 
