@@ -6,13 +6,13 @@ from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.access.policy import role_required
 from app.applications.models import Application
 from app.auth.models import Role
 from app.calls import bp
 from app.calls.forms import CallForm, fill_per_language
 from app.calls.models import DEFAULT_ELIGIBILITY, Call
 from app.calls.services import create_call, update_call
-from app.common.access import role_required
 from app.common.clock import from_brussels_naive, to_brussels, utcnow
 from app.common.views import run_service
 from app.documents.wording import KIND_LABELS

@@ -6,12 +6,11 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.access import policy
-from app.access.policy import may_change_documents, owns_dossier
+from app.access.policy import may_change_documents, owns_dossier, role_required
 from app.applications.models import Application
 from app.applications.progress import step_progress, step_url
 from app.applications.questions import STEP_BY_SLUG
 from app.auth.models import Role
-from app.common.access import role_required
 from app.common.views import run_service
 from app.documents import bp
 from app.documents.forms import UploadForm

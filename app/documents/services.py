@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
-from app.access.policy import may_download
+from app.access.policy import may_download, owns_dossier
 from app.applications.models import Application
 from app.auth.models import User
 from app.common.errors import NotPermitted, Refusal
@@ -205,7 +205,7 @@ def _check_kind(kind: str) -> None:
 
 
 def _check_may_change(application: Application, actor: User, kind: str | None = None) -> None:
-    if actor is None or actor.id != application.applicant_id:
+    if actor is None or not owns_dossier(actor, application):
         raise DocumentError(_l("You cannot change the documents of this application."))
     if application.status == ApplicationStatus.INFO_REQUESTED and kind is not None:
         request = open_request(application)

@@ -3,12 +3,13 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.access.policy import role_required
 from app.auth.models import Role
 from app.calls.models import Call
-from app.common.access import role_required, safe_next_url
 from app.common.clock import from_brussels_naive, to_brussels
 from app.common.exports import csv_response
 from app.common.limits import SESSION_REGISTRATION_LIMIT, rate_limit
+from app.common.urls import safe_next_url
 from app.common.views import flash_form_errors, run_service, without_actor
 from app.extensions import db
 from app.i18n import current_locale

@@ -4,8 +4,9 @@ from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.access.policy import role_required
 from app.auth.models import Role
-from app.common.access import role_required, wants_page
+from app.common.urls import wants_page
 from app.extensions import db
 from app.outbox import bp
 from app.outbox.models import MessageStatus, OutboxMessage

@@ -5,9 +5,10 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.access.policy import role_required
 from app.auth.models import Role
 from app.calls.models import Call
-from app.common.access import role_required, wants_page
+from app.common.urls import wants_page
 from app.common.views import run_service
 from app.eligibility import bp
 from app.eligibility.checks import check_call

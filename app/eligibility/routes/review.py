@@ -6,11 +6,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.access.policy import may_check_eligibility
+from app.access.policy import may_check_eligibility, role_required
 from app.applications.models import Application
 from app.applications.questions import QUESTIONS, STEPS
 from app.auth.models import Role
-from app.common.access import role_required
 from app.common.views import form_errors, run_service
 from app.documents.requirements import DOCUMENT_KINDS
 from app.documents.wording import KIND_LABELS
