@@ -1,6 +1,6 @@
 """The eligibility pages, one module per audience: the public self-check (``public``),
-staff's queue of a call (``queue``) and staff's review of one dossier (``review``)."""
+and staff's queue of a call and review of one dossier (``staff``)."""
 
-from app.eligibility.routes import public, queue, review
+from app.eligibility.routes import public, staff
 
-__all__ = ["public", "queue", "review"]
+__all__ = ["public", "staff"]
