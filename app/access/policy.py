@@ -32,6 +32,7 @@ from app.documents.models import Document
 from app.extensions import db, login_manager
 from app.jury.models import ConflictOfInterest, JuryAssignment, JuryMember, Review
 from app.letters.models import Letter
+from app.outbox.models import OutboxMessage
 from workflows import application as lifecycle
 from workflows.application import COACHING_STATES, ApplicationStatus
 
@@ -279,6 +280,14 @@ def may_change_documents(user: User, application: Application) -> bool:
 def may_check_eligibility(user: User, application: Application) -> bool:
     """Review a dossier's eligibility and decide on it: staff, not in conflict."""
     return STAFF in standing(user, application)
+
+
+def may_read_message(user: User, message: OutboxMessage) -> bool:
+    """One e-mail of the outbox: staff, unless it is about a dossier they are in
+    conflict with."""
+    if not is_staff(user):
+        return False
+    return message.application_id is None or not in_conflict(user, message.application_id)
 
 
 # Letters ------------------------------------------------------------------------------------

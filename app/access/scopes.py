@@ -20,6 +20,7 @@ from app.coaching.models import CoachAssignment, CoachingSession
 from app.documents.models import Document
 from app.jury.models import ConflictOfInterest, JuryAssignment, Review
 from app.letters.models import Letter
+from app.outbox.models import OutboxMessage
 from workflows.application import Trigger
 
 
@@ -167,3 +168,19 @@ def visible_audit(user: User, call: Call | None = None) -> Select:
     if is_staff(user):
         return query.where(or_(AuditEvent.application_id.is_(None), _not_conflicted(user)))
     return query.where(Application.applicant_id == user.id, AuditEvent.event.in_(APPLICANT_EVENTS))
+
+
+# Dossiers area: the outbox ------------------------------------------------------------------
+
+
+def visible_messages(user: User) -> Select:
+    """The outbox ``user`` may read: every e-mail for staff, but those about a dossier
+    they are in conflict with; nothing for anyone else."""
+    if not is_staff(user):
+        return select(OutboxMessage).where(false())
+    return select(OutboxMessage).where(
+        or_(
+            OutboxMessage.application_id.is_(None),
+            OutboxMessage.application_id.not_in(conflicted_dossiers(user)),
+        )
+    )
