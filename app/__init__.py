@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 
+from babel.dates import format_skeleton
 from flask import Flask, Response, has_request_context, render_template, request
+from flask.globals import request_ctx
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import models  # noqa: F401 - registers every table before anything queries
+from app.access.policy import triggers_for
+from app.applications.questions import parse_iso_date
+from app.applications.wording import (
+    APPLICANT_STATUS,
+    STATE_LABELS,
+    TRIGGER_LABELS,
+    audit_note,
+    status_for_applicant,
+)
+from app.audit.wording import event_label, event_summary
+from app.auth.forms import ROLE_LABELS
+from app.auth.models import User
+from app.cli import register_cli
+from app.common.clock import to_brussels
 from app.common.errors import ConcurrentUpdate, Refusal
 from app.common.headers import init_security_headers
 from app.common.request_log import init_request_log
@@ -17,6 +38,8 @@ from app.common.views import refusal_response
 from app.config import PROJECT_ROOT, Config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.i18n import current_locale, localized, money, number, percent, text_direction
+from app.jobs import configure_jobs
+from app.letters.health import warn_if_slow
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -31,16 +54,12 @@ def create_app(config: Config | None = None) -> Flask:
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
     if app.config.get("PROXY_COUNT", 0) > 0:
         # Believe exactly PROXY_COUNT proxies: a client cannot forge its address.
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("transitions").setLevel(logging.WARNING)
-
-    from app import models  # noqa: F401 - registers every table before anything queries
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -49,8 +68,6 @@ def create_app(config: Config | None = None) -> Flask:
     babel.init_app(app, locale_selector=current_locale)
     _init_login(app)
 
-    from app.jobs import configure_jobs
-
     configure_jobs(app)
     _register_blueprints(app)
     _register_errors(app)
@@ -58,20 +75,12 @@ def create_app(config: Config | None = None) -> Flask:
     init_request_log(app)
     _register_template_helpers(app)
 
-    from app.cli import register_cli
-
     register_cli(app)
-    from app.letters.health import warn_if_slow
-
     warn_if_slow()
     return app
 
 
 def _init_login(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
-    from app.auth.models import User
-
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -109,12 +118,10 @@ AREAS = (
 
 
 #: The areas that react to other areas' events (app.events), in their subscribers.py.
-SUBSCRIBERS = ("eligibility", "letters", "outbox", "selection")
+SUBSCRIBERS = ("eligibility", "letters", "outbox", "privacy", "selection")
 
 
 def _register_blueprints(app: Flask) -> None:
-    import importlib
-
     for area in AREAS:
         importlib.import_module(f"app.{area}.routes")  # attaches the views to the blueprint
     for area in AREAS:
@@ -124,12 +131,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_errors(app: Flask) -> None:
-    from flask_babel import gettext as _
-
     def page(status: int, title: str, message: str):
         db.session.rollback()
-        from flask.globals import request_ctx
-
         if request_ctx.url_adapter is None:  # a Host outside TRUSTED_HOSTS: no links to build
             return Response(f"{title}\n{message}\n", status, mimetype="text/plain")
         return render_template(
@@ -206,8 +209,6 @@ _DATE_PATTERNS = {
 
 def local_moment(moment, format: str) -> str:
     """``moment`` (already in local time) written for the current language."""
-    from babel.dates import format_skeleton
-
     if format not in _DATE_PATTERNS:
         return format_datetime(moment, format)
     locale = get_locale()
@@ -226,18 +227,6 @@ def local_moment(moment, format: str) -> str:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from app.access.policy import triggers_for
-    from app.applications.wording import (
-        APPLICANT_STATUS,
-        STATE_LABELS,
-        TRIGGER_LABELS,
-        audit_note,
-        status_for_applicant,
-    )
-    from app.audit.wording import event_label, event_summary
-    from app.auth.forms import ROLE_LABELS
-    from app.common.clock import to_brussels
-
     app.add_template_filter(audit_note, "audit_note")
     app.add_template_global(event_label, "event_label")
     app.add_template_global(event_summary, "event_summary")
@@ -262,8 +251,6 @@ def _register_template_helpers(app: Flask) -> None:
     @app.template_filter("iso_date")
     def iso_date(value, format="medium"):
         """An ISO date string (as stored in answers) written for the page's language."""
-        from app.applications.questions import parse_iso_date
-
         parsed = parse_iso_date(value)
         return format_date(parsed, format) if parsed else (value or "—")
 

@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import sys
 from inspect import signature
 from pathlib import Path
 
 import click
-from flask import Flask
-from sqlalchemy import inspect
+from babel.messages.pofile import read_po, write_po
+from flask import Flask, current_app
+from huey.consumer import Consumer
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
 
+import app as package
+from app.auth.models import Role, User
+from app.auth.services import AccountError, create_user
+from app.calls.models import Call
+from app.coaching.cli import register_coaching_cli
+from app.common.exports import csv_text
 from app.config import PROJECT_ROOT
+from app.demo.services import DemoError, load_demo
+from app.eligibility.checks import check_call
 from app.extensions import db
+from app.i18n_fill import FillError, fill_catalogues
+from app.jobs import huey, use_app
+from app.jury.cli import register_jury_cli
+from app.letters.cli import register_letters_cli
+from app.outbox.services import deliver_queued
+from app.privacy.cli import register_privacy_cli
+from app.selection.cli import register_selection_cli
+from workflows.application import mermaid_diagram
 
 WORKFLOW_DOC = PROJECT_ROOT / "docs" / "workflow.md"
 README = PROJECT_ROOT / "README.md"
@@ -18,8 +40,6 @@ README_MARKERS = ("<!-- workflow:start -->\n", "<!-- workflow:end -->")
 
 
 def render_workflow_doc() -> str:
-    from workflows.application import mermaid_diagram
-
     return (
         "# The application lifecycle\n\n"
         "Generated from `workflows/application.py` by "
@@ -30,8 +50,6 @@ def render_workflow_doc() -> str:
 
 def readme_with_diagram(readme: str) -> str:
     """``readme`` with the diagram between its workflow markers regenerated."""
-    from workflows.application import mermaid_diagram
-
     start, end = README_MARKERS
     head, _, rest = readme.partition(start)
     _, _, tail = rest.partition(end)
@@ -39,12 +57,6 @@ def readme_with_diagram(readme: str) -> str:
 
 
 def register_cli(app: Flask) -> None:
-    from app.coaching.cli import register_coaching_cli
-    from app.jury.cli import register_jury_cli
-    from app.letters.cli import register_letters_cli
-    from app.privacy.cli import register_privacy_cli
-    from app.selection.cli import register_selection_cli
-
     register_jury_cli(app)
     register_selection_cli(app)
     register_coaching_cli(app)
@@ -77,8 +89,6 @@ def register_cli(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database holds a call.")
     def demo(applications: int, seed: int, stage: str, if_empty: bool) -> None:
         """Load the demo: call MBI-2026, its people and synthetic applications."""
-        from app.demo.services import DemoError, load_demo
-
         if if_empty and _has_data():
             click.echo("The database already holds data: demo not loaded.")
             return
@@ -110,10 +120,6 @@ def register_cli(app: Flask) -> None:
     @outbox.command("send")
     def outbox_send() -> None:
         """Deliver every queued or failed email now."""
-        from sqlalchemy.orm import Session
-
-        from app.outbox.services import deliver_queued
-
         with Session(db.engine) as session:
             count = deliver_queued(session)
         click.echo(f"{count} message(s) delivered or attempted.")
@@ -126,11 +132,6 @@ def register_cli(app: Flask) -> None:
     @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32))
     def jobs_worker(workers: int) -> None:
         """Run the background worker (Huey consumer) until interrupted."""
-        from flask import current_app
-        from huey.consumer import Consumer
-
-        from app.jobs import huey, use_app
-
         use_app(current_app._get_current_object())  # built once, before the threads start
         Consumer(huey, workers=workers, worker_type="thread").run()
 
@@ -142,11 +143,6 @@ def register_cli(app: Flask) -> None:
     @click.option("--call", "reference", required=True, help="Call reference, e.g. MBI-2026.")
     def eligibility_check(reference: str) -> None:
         """Run the eligibility rules on every dossier waiting for a decision."""
-        from sqlalchemy import select
-
-        from app.calls.models import Call
-        from app.eligibility.checks import check_call
-
         call = db.session.scalar(select(Call).where(Call.reference == reference))
         if call is None:
             raise click.ClickException(f"No call with reference {reference!r}.")
@@ -186,8 +182,6 @@ def register_cli(app: Flask) -> None:
     @click.option("--domain", default="messages", show_default=True, help="messages or letters")
     def i18n_fill_source(locale: str, domain: str) -> None:
         """Make the catalogue of the source language (English) complete: msgstr = msgid."""
-        from babel.messages.pofile import read_po, write_po
-
         path = PROJECT_ROOT / "app" / "translations" / locale / "LC_MESSAGES" / f"{domain}.po"
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=locale)
@@ -212,8 +206,6 @@ def register_cli(app: Flask) -> None:
     @click.option("--locale", "locales", multiple=True, help="Only these languages.")
     def i18n_fill(sources: tuple, locales: tuple) -> None:
         """Fill catalogues from JSON translations; list what each still lacks."""
-        from app.i18n_fill import FillError, fill_catalogues
-
         try:
             report = fill_catalogues([Path(source) for source in sources], locales or None)
         except FillError as error:
@@ -233,9 +225,6 @@ def register_cli(app: Flask) -> None:
     @click.password_option()
     def create_staff(email: str, full_name: str, password: str) -> None:
         """Create the first staff account of a new installation."""
-        from app.auth.models import Role
-        from app.auth.services import AccountError, create_user
-
         if len(password) < 10:
             raise click.ClickException("The password needs at least 10 characters.")
         try:
@@ -249,11 +238,6 @@ def register_cli(app: Flask) -> None:
 def discover_exports() -> dict:
     """Every area's exports: ``EXPORTS = {name: build(call) -> (header, rows)}`` in
     ``app/<area>/exports.py``."""
-    import importlib
-    import pkgutil
-
-    import app as package
-
     found = {}
     for area in pkgutil.iter_modules(package.__path__):
         if not area.ispkg or area.name == "common":  # common/exports.py is the CSV writer
@@ -275,14 +259,6 @@ def _takes_viewer(build) -> bool:
 
 def _export_command(build):
     def command(reference: str, viewer_email: str | None = None) -> None:
-        import sys
-
-        from sqlalchemy import select
-
-        from app.auth.models import User
-        from app.calls.models import Call
-        from app.common.exports import csv_text
-
         call = db.session.scalar(select(Call).where(Call.reference == reference))
         if call is None:
             raise click.ClickException(f"No call with reference {reference!r}.")
@@ -300,10 +276,6 @@ def _export_command(build):
 
 
 def _has_data() -> bool:
-    from sqlalchemy import select
-
-    from app.auth.models import User
-
     if not inspect(db.engine).has_table("users"):
         return False
     return db.session.scalar(select(User.id).limit(1)) is not None

@@ -1,8 +1,12 @@
 """Choosing the language of a request, and its writing direction."""
 
 import re
+from decimal import Decimal, InvalidOperation
 
+from babel import Locale
+from babel.numbers import format_currency, format_decimal, format_percent
 from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 
@@ -36,8 +40,6 @@ def text_direction(locale) -> str:
 def page_locale() -> str:
     """The language of what is being rendered (a request, an email or a letter in
     ``force_locale``), as a code such as ``"ar"``."""
-    from flask_babel import get_locale
-
     locale = get_locale() if current_app else None
     return str(locale) if locale else "fr"
 
@@ -64,11 +66,6 @@ def money(amount, currency: str = "EUR", locale: str | None = None) -> str:
     """An amount of money for the reader's language: ``250 000 MAD`` (fr), ``€250,000`` (en).
 
     Whole amounts are written without decimals; ``None`` gives a dash."""
-    from decimal import Decimal, InvalidOperation
-
-    from babel import Locale
-    from babel.numbers import format_currency
-
     if amount is None or amount == "":
         return "—"
     try:
@@ -89,8 +86,6 @@ def money(amount, currency: str = "EUR", locale: str | None = None) -> str:
 def number(value, digits: int | None = None, locale: str | None = None) -> str:
     """A number for the reader's language (``1 234,5`` in French); ``digits`` fixes the
     decimals shown. ``None`` gives a dash."""
-    from babel.numbers import format_decimal
-
     if value is None or value == "":
         return "—"
     pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
@@ -99,8 +94,6 @@ def number(value, digits: int | None = None, locale: str | None = None) -> str:
 
 def percent(value, locale: str | None = None) -> str:
     """A percentage given as 0-100 (``25`` gives ``25 %`` in French, ``25%`` in English)."""
-    from babel.numbers import format_percent
-
     if value is None or value == "":
         return "—"
     try:

@@ -27,12 +27,13 @@ from sqlalchemy import Select, exists, select
 from app.applications.models import Application
 from app.auth.models import Role, User
 from app.calls.models import Call
-from app.coaching.models import CoachAssignment, CoachingSession
+from app.coaching.models import ActionItem, CoachAssignment, CoachingSession, ItemOwner
 from app.documents.models import Document
 from app.extensions import db, login_manager
 from app.jury.models import ConflictOfInterest, JuryAssignment, JuryMember, Review
 from app.letters.models import Letter
 from app.outbox.models import OutboxMessage
+from app.privacy.models import ErasureRequest
 from workflows import application as lifecycle
 from workflows.application import COACHING_STATES, ApplicationStatus
 
@@ -124,6 +125,12 @@ def may_steer_jury(user: User, call: Call) -> bool:
     """Staff, or a chair of the call: the board, scoring open or closed, the selection
     pages and the call's jury exports."""
     return is_staff(user) or chairs(user, call.id)
+
+
+def may_reopen_review(user: User, review: Review) -> bool:
+    """Only a chair of the call, not in conflict with the dossier, reopens a submitted
+    review."""
+    return CHAIR in standing(user, review.assignment.application)
 
 
 def may_decide_selection(user: User, call: Call) -> bool:
@@ -223,6 +230,41 @@ def may_read_others_reviews(user: User, own: Review | None, application: Applica
         and own.status == "submitted"
         and application.call.jurors_see_others
     )
+
+
+def may_read_review(user: User, review: Review) -> bool:
+    """One review with its juror: its own juror, staff and the call's chairs, and the
+    other jurors of the dossier once blind reading is over (none in conflict)."""
+    application = review.assignment.application
+    if review.assignment.juror_id == user.id:
+        return JUROR in standing(user, application)
+    if may_read_reviews(user, application):
+        return True
+    own = next(
+        (a.review for a in _assignments_of(user, application.id)),
+        None,
+    )
+    return review.status == "submitted" and may_read_others_reviews(user, own, application)
+
+
+def _assignments_of(user: User, application_id: int) -> list[JuryAssignment]:
+    return list(
+        db.session.scalars(
+            select(JuryAssignment).where(
+                JuryAssignment.application_id == application_id,
+                JuryAssignment.juror_id == user.id,
+            )
+        )
+    )
+
+
+def may_read_conflict(user: User, conflict: ConflictOfInterest) -> bool:
+    """A declared conflict with its kind and note: the juror it names, staff and the
+    call's chairs, unless they are in conflict with that dossier themselves."""
+    if user.is_authenticated and conflict.juror_id == user.id:
+        return True
+    application = db.session.get(Application, conflict.application_id)
+    return bool(standing(user, application) & {STAFF, CHAIR})
 
 
 def may_score(user: User, assignment: JuryAssignment) -> bool:
@@ -325,13 +367,114 @@ def may_coach(user: User, application: Application) -> bool:
     return COACH in standing(user, application) and application.status == ApplicationStatus.COACHING
 
 
+def may_read_session(user: User, session: CoachingSession) -> bool:
+    """A coaching session's shared part (date, topics, summary): those who read the
+    coaching file, and the entrepreneur."""
+    application = session.application
+    return may_read_coaching_file(user, application) or may_follow_as_entrepreneur(
+        user, application
+    )
+
+
 def may_read_private_notes(user: User, session: CoachingSession) -> bool:
     """A session's private notes: coaches following the project and staff, never the
     entrepreneur."""
     return bool(standing(user, session.application) & {STAFF, COACH})
 
 
+def follows_project(user: User, application: Application) -> bool:
+    """A coach following the project now, whatever its state."""
+    return COACH in standing(user, application)
+
+
+def may_manage_coaching(user: User) -> bool:
+    """A call's coaching pages, its topics and milestones, the coaches' profiles and the
+    programme report: staff."""
+    return is_staff(user)
+
+
+def may_assign_coaches(user: User, application: Application) -> bool:
+    """Assign, replace or end the project's coaches: staff, not in conflict (the service
+    says when the project's state does not allow it)."""
+    return STAFF in standing(user, application)
+
+
+def may_update_coaching(user: User, application: Application) -> bool:
+    """Record milestones and end coaching: staff (not in conflict), and the coaches
+    following the project while it is in coaching."""
+    return STAFF in standing(user, application) or may_coach(user, application)
+
+
+def may_edit_session(user: User, session: CoachingSession) -> bool:
+    """Change a session: its author, still coaching the project, before the session locks
+    (EDIT_DAYS after logging it, or after a staff unlock)."""
+    return (
+        user.is_authenticated
+        and session.coach_id == user.id
+        and may_coach(user, session.application)
+        and not session.locked
+    )
+
+
+def may_unlock_session(user: User, session: CoachingSession) -> bool:
+    """Reopen a session for its author: staff, not in conflict, while the project is in
+    coaching (the service refuses a session that is not locked)."""
+    application = session.application
+    return STAFF in standing(user, application) and application.status == ApplicationStatus.COACHING
+
+
+def may_read_milestones(user: User, application: Application) -> bool:
+    """The project's milestones and their evidence files: who reads its coaching file,
+    and the entrepreneur."""
+    return may_read_coaching_file(user, application) or may_follow_as_entrepreneur(
+        user, application
+    )
+
+
+#: How a person takes part in a project's action items (:func:`coaching_party`).
+ENTREPRENEUR = "entrepreneur"
+
+
+def coaching_party(user: User, application: Application) -> str | None:
+    """How ``user`` takes part in the project's action items: ``entrepreneur`` (its holder,
+    while its coaching file exists), ``staff`` (not in conflict), ``coach`` (following it
+    while it is in coaching), or None."""
+    kinds = standing(user, application)
+    if OWNER in kinds and application.status in COACHING_STATES:
+        return ENTREPRENEUR
+    if STAFF in kinds:
+        return STAFF
+    if may_coach(user, application):
+        return COACH
+    return None
+
+
+def may_see_item(user: User, item: ActionItem) -> bool:
+    """Read an action item and comment on it: anyone taking part (:func:`coaching_party`)."""
+    return coaching_party(user, item.application) is not None
+
+
+def may_tick_item(user: User, item: ActionItem) -> bool:
+    """Mark an action item done or open again, while the project is in coaching: its coaches
+    and staff, and the entrepreneur their own items (not the coach's)."""
+    party = coaching_party(user, item.application)
+    if party is None or item.application.status != ApplicationStatus.COACHING:
+        return False
+    return party != ENTREPRENEUR or item.owner == ItemOwner.ENTREPRENEUR
+
+
 # Personal data -------------------------------------------------------------------------------
+
+
+def may_decide_erasure(user: User, erasure: ErasureRequest) -> bool:
+    """Approve or refuse a request to be erased: staff, unless in conflict with one of the
+    person's dossiers (they would read it, and erase it)."""
+    if not is_staff(user):
+        return False
+    dossiers = db.session.scalars(
+        select(Application.id).where(Application.applicant_id == erasure.user_id)
+    )
+    return not conflicted_among(user, dossiers)
 
 
 # The audit log ------------------------------------------------------------------------------

@@ -11,17 +11,28 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 
-from app.access.policy import chairs, conflicted_dossiers, is_staff, may_read_documents
+from app.access.policy import (
+    chairs,
+    coaching_party,
+    conflicted_dossiers,
+    is_staff,
+    may_read_coaching_file,
+    may_read_documents,
+    may_read_milestones,
+    sits_on_jury,
+)
 from app.applications.models import Application
 from app.audit.models import AuditEvent
 from app.auth.models import Role, User
 from app.calls.models import Call
-from app.coaching.models import CoachAssignment, CoachingSession
+from app.coaching.models import ActionItem, CoachAssignment, CoachingSession, MilestoneProgress
 from app.documents.models import Document
+from app.events import Event
 from app.jury.models import ConflictOfInterest, JuryAssignment, Review
 from app.letters.models import Letter
 from app.outbox.models import OutboxMessage
-from workflows.application import Trigger
+from app.privacy.models import DocumentAccess, ErasureRequest
+from workflows.application import COACHING_STATES, JURY_STATES, ApplicationStatus, Trigger
 
 
 def _not_conflicted(user: User) -> ColumnElement[bool]:
@@ -96,15 +107,16 @@ def visible_assignments(user: User, call: Call) -> Select:
 
 
 def visible_conflicts(user: User, call: Call) -> Select:
-    """Conflicts declared on the call's dossiers: all for staff and the call's chairs but
-    those on a dossier they are in conflict with themselves; a juror's own otherwise."""
+    """Conflicts declared on the call's dossiers: everyone sees their own; staff and the
+    call's chairs see the others' too, but those on a dossier they are in conflict with
+    themselves."""
     query = (
         select(ConflictOfInterest)
         .join(Application, Application.id == ConflictOfInterest.application_id)
         .where(Application.call_id == call.id)
     )
     if is_staff(user) or chairs(user, call.id):
-        return query.where(_not_conflicted(user))
+        return query.where(or_(ConflictOfInterest.juror_id == user.id, _not_conflicted(user)))
     if not user.is_authenticated:
         return query.where(false())
     return query.where(ConflictOfInterest.juror_id == user.id)
@@ -165,9 +177,144 @@ def visible_audit(user: User, call: Call | None = None) -> Select:
         query = query.where(AuditEvent.call_id == call.id)
     if not user.is_authenticated:
         return query.where(false())
-    if is_staff(user):
+    if is_staff(user) or (call is not None and chairs(user, call.id)):
         return query.where(or_(AuditEvent.application_id.is_(None), _not_conflicted(user)))
     return query.where(Application.applicant_id == user.id, AuditEvent.event.in_(APPLICANT_EVENTS))
+
+
+# Personal data (privacy) ------------------------------------------------------------------
+
+
+def own_dossiers(user: User) -> Select:
+    """The dossiers ``user`` applied with, oldest first: what their personal-data
+    download holds and what an erasure reduces (a deactivated account's too)."""
+    if user.is_anonymous:
+        return select(Application).where(false())
+    return select(Application).where(Application.applicant_id == user.id).order_by(Application.id)
+
+
+def visible_document_reads(user: User) -> Select:
+    """The log of reads of sensitive documents ``user`` may see: the reads of their own
+    dossiers' documents, newest first. The reader is shown by role, never by name
+    (app.privacy); nobody else lists this log."""
+    query = (
+        select(DocumentAccess)
+        .join(Application, Application.id == DocumentAccess.application_id)
+        .order_by(DocumentAccess.at.desc(), DocumentAccess.id.desc())
+    )
+    if user.is_anonymous:
+        return query.where(false())
+    return query.where(Application.applicant_id == user.id)
+
+
+def visible_erasure_requests(user: User) -> Select:
+    """Requests to be erased ``user`` may see: for staff every one but those of a person
+    with a dossier they are in conflict with (the set version of
+    :func:`~app.access.policy.may_decide_erasure`); anyone else their own."""
+    query = select(ErasureRequest)
+    if user.is_anonymous:
+        return query.where(false())
+    if is_staff(user):
+        conflicted_people = select(Application.applicant_id).where(
+            Application.id.in_(conflicted_dossiers(user))
+        )
+        return query.where(ErasureRequest.user_id.not_in(conflicted_people))
+    return query.where(ErasureRequest.user_id == user.id)
+
+
+# Coaching ---------------------------------------------------------------------------------
+
+
+def visible_coaching_files(user: User, call: Call | None = None) -> Select:
+    """Projects (``Application`` rows) whose coaching file ``user`` may read, as
+    :func:`~app.access.policy.may_read_coaching_file`: for staff every project from the
+    confirmed place on, for a coach the projects they follow while their coaching exists;
+    none in conflict. Of ``call`` when given."""
+    query = select(Application)
+    if call is not None:
+        query = query.where(Application.call_id == call.id)
+    if not user.is_authenticated:
+        return query.where(false())
+    allowed = []
+    if is_staff(user):
+        allowed.append(Application.status.in_((ApplicationStatus.CONFIRMED, *COACHING_STATES)))
+    if user.has_role(Role.COACH):
+        allowed.append(and_(Application.status.in_(COACHING_STATES), _followed_by(user)))
+    if not allowed:
+        return query.where(false())
+    return query.where(or_(*allowed), _not_conflicted(user))
+
+
+def followed_projects(user: User) -> Select:
+    """The projects ``user`` coaches now (:func:`~app.access.policy.may_coach`): followed
+    by them, in coaching, not in conflict."""
+    query = select(Application)
+    if not user.is_authenticated or not user.has_role(Role.COACH):
+        return query.where(false())
+    return query.where(
+        Application.status == ApplicationStatus.COACHING,
+        _followed_by(user),
+        _not_conflicted(user),
+    )
+
+
+def visible_action_items(user: User, application: Application) -> Select:
+    """The project's action items, for anyone taking part in them
+    (:func:`~app.access.policy.coaching_party`)."""
+    allowed = true() if coaching_party(user, application) is not None else false()
+    return select(ActionItem).where(ActionItem.application_id == application.id, allowed)
+
+
+def visible_milestones(user: User, application: Application) -> Select:
+    """Where the project stands on its milestones
+    (:func:`~app.access.policy.may_read_milestones`)."""
+    allowed = true() if may_read_milestones(user, application) else false()
+    return select(MilestoneProgress).where(
+        MilestoneProgress.application_id == application.id, allowed
+    )
+
+
+#: A project's coaching history: the coaching's own events and the changes of state that
+#: start and end it.
+COACHING_EVENTS = (
+    Trigger.START_COACHING,
+    Trigger.COMPLETE_COACHING,
+    Trigger.DROP_OUT,
+    Event.COACH_ASSIGNED,
+    Event.COACH_ENDED,
+    Event.COACHING_SESSION_LOGGED,
+    Event.COACHING_SESSION_EDITED,
+    Event.COACHING_SESSION_UNLOCKED,
+    Event.ACTION_ITEM_ADDED,
+    Event.ACTION_ITEM_DONE,
+    Event.ACTION_ITEM_REOPENED,
+    Event.ACTION_ITEM_COMMENTED,
+    Event.MILESTONE_SAVED,
+)
+
+
+def visible_coaching_history(user: User, application: Application) -> Select:
+    """The project's coaching events (audit rows), for who reads its coaching file
+    (:func:`~app.access.policy.may_read_coaching_file`); nothing for anyone else."""
+    allowed = true() if may_read_coaching_file(user, application) else false()
+    return select(AuditEvent).where(
+        AuditEvent.application_id == application.id,
+        AuditEvent.event.in_([str(name) for name in COACHING_EVENTS]),
+        allowed,
+    )
+
+
+# Jury ----------------------------------------------------------------------------------------
+
+
+def dossiers_to_declare(user: User, call: Call) -> Select:
+    """The call's dossiers before the jury, for a member of its jury to declare conflicts
+    on before any assignment (the page shows the applicant's name, the project and the
+    region only); none for anyone else."""
+    query = select(Application).where(
+        Application.call_id == call.id, Application.status.in_(JURY_STATES)
+    )
+    return query.where(true() if sits_on_jury(user, call.id) else false())
 
 
 # Dossiers area: the outbox ------------------------------------------------------------------

@@ -2,10 +2,14 @@
 searchable, as the reader may see it (app.access.scopes.visible_audit).
 
 Filters come from the query string (so a search can be bookmarked, paginated and
-exported with the same filters): ``reference`` (part of a dossier reference),
-``user`` (part of the name or email of who did it), ``system=1`` (only what nobody
-did: deadlines, automatic promotions), ``event`` (one kind of event),
-``from``/``to`` (days in Brussels time, both included).
+exported with the same filters): ``reference`` (part of a dossier reference, or
+``#id`` for a draft), ``user`` (part of the name or email of a person: who did it, or
+whom it was about, such as the juror of a conflict), ``system=1`` (only what nobody
+did: deadlines, automatic promotions, the retention job), ``event`` (one kind of
+event), ``from``/``to`` (days in Brussels time, both included).
+
+Each row reads in words (:func:`audit_lines`): the event's label, whom it concerned,
+and its facts (a change of state, a note, ``{field: [old, new]}`` edits, counts).
 """
 
 from __future__ import annotations
@@ -14,19 +18,35 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager
 
 from app.access.scopes import visible_audit
 from app.applications.models import Application
+from app.applications.wording import TRIGGER_LABELS
 from app.audit.models import AuditEvent
-from app.audit.wording import event_label, event_summary
+from app.audit.wording import EVENT_LABELS, event_label, event_summary
 from app.auth.models import User
 from app.calls.models import Call
 from app.common.clock import from_brussels_naive
 from app.events import EVENT_NAMES
+from app.extensions import db
 
 PER_PAGE = 50
+
+#: Keys of an event's data that name the person it is about (besides who did it).
+PERSON_KEYS = ("juror_id", "user_id", "coach_id")
+#: Keys the page says otherwise (the change of state and its note, the person, the
+#: dossiers) or never (an e-mail address).
+SAID_ELSEWHERE = frozenset({"from", "to", "note", "juror", "applications", *PERSON_KEYS})
+#: Keys whose list names several things (not an edit's ``[old, new]``).
+LIST_KEYS = frozenset({"fields"})
+
+#: The event filter's choices, in two groups.
+EVENT_GROUPS = (
+    (_l("Changes of state"), TRIGGER_LABELS),
+    (_l("Other events"), EVENT_LABELS),
+)
 
 
 def _day(text: str) -> date | None:
@@ -96,21 +116,11 @@ class AuditFilters:
             .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
         )
         if self.reference:
-            query = query.where(
-                func.lower(Application.reference).like(
-                    f"%{_escape(self.reference.lower())}%", escape="\\"
-                )
-            )
+            query = query.where(_dossier_matches(self.reference))
         if self.system:
             query = query.where(AuditEvent.actor_id.is_(None))
         elif self.user:
-            pattern = f"%{_escape(self.user.lower())}%"
-            query = query.where(
-                or_(
-                    func.lower(User.full_name).like(pattern, escape="\\"),
-                    func.lower(User.email).like(pattern, escape="\\"),
-                )
-            )
+            query = query.where(_person_matches(self.user))
         if self.event:
             query = query.where(AuditEvent.event == self.event)
         if self.date_from:
@@ -129,6 +139,96 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _dossier_matches(text: str) -> ColumnElement[bool]:
+    """Rows of a dossier whose reference holds ``text``; ``#12`` is the draft of id 12."""
+    if text.startswith("#") and text[1:].isdigit():
+        return AuditEvent.application_id == int(text[1:])
+    pattern = f"%{_escape(text.lower())}%"
+    return func.lower(Application.reference).like(pattern, escape="\\")
+
+
+def _person_matches(text: str) -> ColumnElement[bool]:
+    """Rows done by, or about, a person whose name or e-mail holds ``text``."""
+    person = aliased(User)
+    pattern = f"%{_escape(text.lower())}%"
+    people = select(person.id).where(
+        or_(
+            func.lower(person.full_name).like(pattern, escape="\\"),
+            func.lower(person.email).like(pattern, escape="\\"),
+        )
+    )
+    return or_(
+        AuditEvent.actor_id.in_(people),
+        and_(AuditEvent.subject_kind == "user", AuditEvent.subject_id.in_(people)),
+        *(AuditEvent.data[key].as_integer().in_(people) for key in PERSON_KEYS),
+    )
+
+
+# Reading a row ---------------------------------------------------------------------------
+
+
+def _person_id(entry: AuditEvent) -> int | None:
+    """The person ``entry`` is about, if it names one besides who did it."""
+    data = entry.data or {}
+    for key in PERSON_KEYS:
+        if isinstance(data.get(key), int):
+            found = data[key]
+            break
+    else:
+        found = entry.subject_id if entry.subject_kind == "user" else None
+    return None if found == entry.actor_id else found
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):
+        return str(_l("Yes") if value else _l("No"))
+    if isinstance(value, dict):
+        return ", ".join(f"{key.replace('_', ' ')} {_value(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(_value(item) for item in value) if value else "—"
+    return "—" if value is None else str(value)
+
+
+def facts(entry: AuditEvent) -> str:
+    """The facts of ``entry`` in one line: its change of state and note
+    (:func:`~app.audit.wording.event_summary`), then its other data, an edit as
+    "field: old → new"."""
+    summary = event_summary(entry)
+    parts = [summary] if summary else []
+    for key, value in (entry.data or {}).items():
+        if key in SAID_ELSEWHERE or value in (None, "", [], {}):
+            continue
+        name = key.replace("_", " ")
+        if isinstance(value, list) and len(value) == 2 and key not in LIST_KEYS:
+            parts.append(f"{name}: {_value(value[0])} → {_value(value[1])}")
+        else:
+            parts.append(f"{name}: {_value(value)}")
+    return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One row as the viewer reads it."""
+
+    entry: AuditEvent
+    #: The person the event is about (a juror, an account), by name; "" if none.
+    concerning: str
+    #: :func:`facts`.
+    details: str
+
+
+def audit_lines(entries) -> list[AuditLine]:
+    """``entries`` in words, the people they concern read in one query."""
+    entries = list(entries)
+    ids = {found for found in map(_person_id, entries) if found is not None}
+    names = (
+        dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+        if ids
+        else {}
+    )
+    return [AuditLine(entry, names.get(_person_id(entry), ""), facts(entry)) for entry in entries]
+
+
 def export_table(entries) -> tuple[list, object]:
     """Header and rows of an export of ``entries`` (machine-readable values)."""
     header = [
@@ -140,22 +240,24 @@ def export_table(entries) -> tuple[list, object]:
         _l("To"),
         _l("By"),
         _l("Email address"),
+        _l("Concerning"),
         _l("Details"),
         _l("Request"),
     ]
     rows = (
         [
-            entry.created_at,
-            entry.application.reference or "" if entry.application else "",
-            event_label(entry.event),
-            entry.event,
-            entry.from_state or "",
-            entry.to_state or "",
-            entry.actor.full_name if entry.actor else str(_l("System")),
-            entry.actor.email if entry.actor else "",
-            event_summary(entry),
-            entry.request_id or "",
+            line.entry.created_at,
+            line.entry.application.reference or "" if line.entry.application else "",
+            event_label(line.entry.event),
+            line.entry.event,
+            line.entry.from_state or "",
+            line.entry.to_state or "",
+            line.entry.actor.full_name if line.entry.actor else str(_l("System")),
+            line.entry.actor.email if line.entry.actor else "",
+            line.concerning,
+            line.details,
+            line.entry.request_id or "",
         ]
-        for entry in entries
+        for line in audit_lines(entries)
     )
     return header, rows

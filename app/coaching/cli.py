@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from app.coaching.followup import send_digests
 from app.extensions import db
 
 
@@ -19,8 +20,6 @@ def register_coaching_cli(app: Flask) -> None:
     def coaching_digest() -> None:
         """Mail each coach the stalled projects they follow (no session for too long,
         or an overdue action item)."""
-        from app.coaching.followup import send_digests
-
         count = send_digests()
         db.session.commit()
         click.echo(f"{count} digest(s) queued.")

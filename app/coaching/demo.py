@@ -6,19 +6,25 @@ completed and one dropped out."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select, update
 
+from app.access.policy import follows_project
 from app.applications.models import Application
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.calls.models import Call
 from app.coaching import services as coaching
-from app.coaching.models import CoachAssignment, CoachingAudit
+from app.coaching.models import CoachAssignment, ItemOwner
+from app.coaching.overview import today
 from app.common.clock import BRUSSELS
+from app.events import Event
 from app.extensions import db
 from app.selection.models import SelectionDecision, SelectionRound
+from app.selection.services import confirm_place
+from workflows.application import ApplicationStatus, Trigger
+from workflows.coaching import CoachingOutcome, CoachRole
 
 #: How far back the selection is moved, so that coaching has months of history.
 MONTHS_BACK = timedelta(days=170)
@@ -48,12 +54,12 @@ NOTES = [
     "",
 ]
 ITEMS = [
-    ("Send the updated financial plan", "entrepreneur"),
-    ("Ask two banks for a loan offer", "entrepreneur"),
-    ("Book the appointment at the CRI", "entrepreneur"),
-    ("Introduce to the CGEM contact in the region", "coach"),
-    ("Share the template of the employment contract", "coach"),
-    ("Collect three quotes for the works", "entrepreneur"),
+    ("Send the updated financial plan", ItemOwner.ENTREPRENEUR),
+    ("Ask two banks for a loan offer", ItemOwner.ENTREPRENEUR),
+    ("Book the appointment at the CRI", ItemOwner.ENTREPRENEUR),
+    ("Introduce to the CGEM contact in the region", ItemOwner.COACH),
+    ("Share the template of the employment contract", ItemOwner.COACH),
+    ("Collect three quotes for the works", ItemOwner.ENTREPRENEUR),
 ]
 SOURCES = ["Bank of Africa", "CIH Bank", "Own funds and family", "Tamwilcom guarantee"]
 TAGS = ["bank", "notary", "pricing", "export", "customs", "hiring", "premises"]
@@ -72,29 +78,28 @@ def add_demo_coaching(call: Call, rng: random.Random) -> str:
             {"languages": languages.split(","), "location": location, "capacity": capacity},
             actor=staff,
         )
-    from app.selection.services import confirm_place
-
-    for application in _in_state(call, "selected"):
+    for application in _in_state(call, ApplicationStatus.SELECTED):
         confirm_place(application, actor=application.applicant)
     _move_into_the_past(call)
 
-    today = coaching.today()
-    confirmed = _in_state(call, "confirmed")
+    now = today()
+    confirmed = _in_state(call, ApplicationStatus.CONFIRMED)
     waiting = confirmed[-2:] if len(confirmed) > 4 else []
     tally = {"sessions": 0, "items": 0, "milestones": 0}
     for index, application in enumerate(confirmed):
         if application in waiting:
             continue  # staff still have to assign a coach: the page shows them
         coach = coaches[index % len(coaches)]
-        coaching.assign_coach(application, coach, "primary", actor=staff)
+        coaching.assign_coach(application, coach, CoachRole.PRIMARY, actor=staff)
         if coach in coaches[:2] and rng.random() < 0.4:
-            coaching.assign_coach(application, coaches[2 + index % 2], "morocco", actor=staff)
-        started = today - MONTHS_BACK + timedelta(days=21 + rng.randint(0, 10))
+            second = coaches[2 + index % 2]
+            coaching.assign_coach(application, second, CoachRole.MOROCCO, actor=staff)
+        started = now - MONTHS_BACK + timedelta(days=21 + rng.randint(0, 10))
         _backdate_assignments(application, started)
         stalled = index % 7 == 3
         last_gap = rng.randint(25, 40) if stalled else rng.randint(1, 12)
         first_day = started + timedelta(days=rng.randint(2, 8))
-        last_day = today - timedelta(days=last_gap)
+        last_day = now - timedelta(days=last_gap)
         days, day = [], last_day
         while day >= first_day:  # every 10 to 21 days, back from the last one
             days.append(day)
@@ -102,7 +107,7 @@ def add_demo_coaching(call: Call, rng: random.Random) -> str:
         for day in reversed(days):
             tally["sessions"] += 1
             tally["items"] += _demo_session(application, coach, day, last_day, rng, stalled)
-        tally["milestones"] += _demo_milestones(application, coach, started, today, rng)
+        tally["milestones"] += _demo_milestones(application, coach, started, now, rng)
     _close_two(call, coaches, rng)
     db.session.flush()
     return (
@@ -144,8 +149,7 @@ def _move_into_the_past(call: Call) -> None:
 
 
 def _backdate_assignments(application: Application, started) -> None:
-    from datetime import datetime, time
-
+    """The project's coaches, and the audit rows of their assignment, from ``started``."""
     moment = datetime.combine(started, time(10), tzinfo=BRUSSELS)
     for assignment in db.session.scalars(
         select(CoachAssignment).where(CoachAssignment.application_id == application.id)
@@ -153,19 +157,14 @@ def _backdate_assignments(application: Application, started) -> None:
         assignment.started_at = moment
     for entry in db.session.scalars(
         select(AuditEvent).where(
-            AuditEvent.application_id == application.id, AuditEvent.event == "start_coaching"
+            AuditEvent.application_id == application.id,
+            AuditEvent.event.in_([Trigger.START_COACHING, Event.COACH_ASSIGNED]),
         )
     ):
         entry.created_at = moment
-    for row in db.session.scalars(
-        select(CoachingAudit).where(CoachingAudit.application_id == application.id)
-    ):
-        row.created_at = moment
 
 
 def _demo_session(application, coach, day, last_day, rng, stalled: bool) -> int:
-    from datetime import datetime, time
-
     topics = rng.sample(
         ["business_plan", "financing", "legal", "marketing", "operations", "hiring", "network"],
         k=rng.randint(1, 3),
@@ -198,14 +197,15 @@ def _demo_session(application, coach, day, last_day, rng, stalled: bool) -> int:
         item.created_at = moment
         # Items past their date are done, except on stalled projects and a rare few
         # elsewhere (overdue); the others are still open.
-        if item.due_on < coaching.today() and not stalled and rng.random() < 0.98:
+        if item.due_on < today() and not stalled and rng.random() < 0.98:
             item.done_at = moment + timedelta(days=rng.randint(3, 12))
-            item.done_by_id = application.applicant_id if item.owner == "entrepreneur" else coach.id
+            mine = item.owner == ItemOwner.ENTREPRENEUR
+            item.done_by_id = application.applicant_id if mine else coach.id
     db.session.flush()
     return len(items)
 
 
-def _demo_milestones(application, coach, started, today, rng) -> int:
+def _demo_milestones(application, coach, started, now, rng) -> int:
     plan = [
         ("company_registered", 30, {"register_number": f"RC {rng.randint(100000, 999999)}"}),
         ("bank_account", 45, {}),
@@ -214,9 +214,7 @@ def _demo_milestones(application, coach, started, today, rng) -> int:
             70,
             {
                 "amount_eur": float(rng.choice([15000, 30000, 50000, 80000])),
-                "source": rng.choice(
-                    ["Bank of Africa", "CIH Bank", "Own funds and family", "Tamwilcom guarantee"]
-                ),
+                "source": rng.choice(SOURCES),
             },
         ),
         ("premises_found", 90, {}),
@@ -229,10 +227,10 @@ def _demo_milestones(application, coach, started, today, rng) -> int:
     for key, days, facts in plan:
         target = started + timedelta(days=days)
         actual = started + timedelta(days=int(days * pace))
-        data = {"target_on": target, "reached_on": actual if actual <= today else None, **facts}
+        data = {"target_on": target, "reached_on": actual if actual <= now else None, **facts}
         if data["reached_on"] is None and key == "jobs_created":
             data.pop("jobs")
-        if data["reached_on"] is None and target > today + timedelta(days=60):
+        if data["reached_on"] is None and target > now + timedelta(days=60):
             continue
         data["evidence_note"] = "Copy received by email." if data["reached_on"] else ""
         coaching.save_milestone(application, key, data, actor=coach)
@@ -242,21 +240,21 @@ def _demo_milestones(application, coach, started, today, rng) -> int:
 
 def _close_two(call: Call, coaches, rng) -> None:
     """One project completed, one dropped out, so that the report shows both."""
-    in_coaching = _in_state(call, "coaching")
+    in_coaching = _in_state(call, ApplicationStatus.COACHING)
     if len(in_coaching) < 6:
         return
     completed, dropped = in_coaching[0], in_coaching[1]
     for application, outcome, text in (
         (
             completed,
-            "completed",
+            CoachingOutcome.COMPLETED,
             "Company running since the spring, first export to Belgium done, four jobs.",
         ),
         (
             dropped,
-            "dropped_out",
+            CoachingOutcome.DROPPED_OUT,
             "Went back to a full-time job in Belgium; the project is on hold.",
         ),
     ):
-        coach = next(c for c in coaches if coaching.follows(c, application))
+        coach = next(c for c in coaches if follows_project(c, application))
         coaching.close_coaching(application, outcome, text, actor=coach)

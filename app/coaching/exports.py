@@ -1,6 +1,8 @@
 """Exports of coaching (``flask --app wsgi export <name> --call REF``).
 
-Shared summaries only: a private note never leaves the coaches' and staff pages.
+Shared summaries only: a private note never leaves the coaches' and staff pages. They
+list every project of the call: whoever runs the command runs the server (no scope to
+apply, as for the report's ``viewer=None``).
 """
 
 from sqlalchemy import select
@@ -54,12 +56,12 @@ def coaching_sessions(call: Call):
 
 def coaching_projects(call: Call):
     """Each project in coaching: coach, sessions, hours, milestones reached, jobs created."""
-    return tables(build_report(call))["projects"]
+    return tables(build_report(call, viewer=None))["projects"]
 
 
 def coaching_months(call: Call):
     """Sessions, hours and milestones reached per month."""
-    return tables(build_report(call))["months"]
+    return tables(build_report(call, viewer=None))["months"]
 
 
 EXPORTS = {

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.coaching.overview import stalled_by_coach
-from app.common.access import external_url
+from app.coaching.overview import coach_projects, coaches_with_load, stalled_lines
+from app.common.urls import external_url
 from app.outbox.services import queue_email
 
 
 def send_digests() -> int:
-    """Queue one digest per coach who follows a stalled project; return how many."""
+    """Queue one digest per active coach who follows a stalled project; return how many.
+
+    Each digest lists only the projects the coach may see now (the scope
+    app.access.scopes.followed_projects: followed, in coaching, not in conflict)."""
     sent = 0
-    for coach, lines in sorted(stalled_by_coach().items(), key=lambda pair: pair[0].id):
-        if not coach.active:
+    for coach, _profile, _load in sorted(coaches_with_load(), key=lambda row: row[0].id):
+        lines = stalled_lines(coach_projects(coach))
+        if not lines:
             continue
         queue_email(
             coach.email,

@@ -21,6 +21,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.calls.forms import LANGUAGE_CHOICES
+from app.coaching.models import ItemOwner
 from app.coaching.vocabulary import (
     FACT_LABELS,
     LOCATION_LABELS,
@@ -32,6 +33,7 @@ from app.coaching.vocabulary import (
     STANDARD_MILESTONES,
     STANDARD_TOPICS,
 )
+from workflows.coaching import CoachingOutcome, CoachRole
 
 TOO_LONG = _l("At most %(max)d characters.")
 
@@ -51,11 +53,19 @@ def _checkboxes(label, choices=None, **kw) -> SelectMultipleField:
     )
 
 
+def _one_per_line(label) -> TextAreaField:
+    return TextAreaField(
+        label,
+        description=_l("One per line."),
+        validators=[Optional(), Length(max=2000, message=TOO_LONG)],
+    )
+
+
 class AssignForm(FlaskForm):
     coach_id = SelectField(
         _l("Coach"), coerce=int, validators=[InputRequired(_l("Please choose a coach."))]
     )
-    role = SelectField(_l("As"), choices=_choices(ROLE_LABELS), default="primary")
+    role = SelectField(_l("As"), choices=_choices(ROLE_LABELS), default=CoachRole.PRIMARY)
 
 
 class ProfileForm(FlaskForm):
@@ -67,28 +77,38 @@ class ProfileForm(FlaskForm):
         validators=[InputRequired(_l("Give a number between 1 and 100."))],
     )
 
+    def data_for_service(self, languages: tuple[str, ...]) -> dict:
+        """The profile, keeping only the ``languages`` the programme works in."""
+        return {
+            "languages": [code for code in self.languages.data or [] if code in languages],
+            "location": self.location.data,
+            "capacity": self.capacity.data,
+        }
+
 
 class SettingsForm(FlaskForm):
     topics = _checkboxes(_l("Standard topics"), _choices(STANDARD_TOPICS))
-    custom_topics = TextAreaField(
-        _l("The programme's own topics"),
-        description=_l("One per line."),
-        validators=[Optional(), Length(max=2000, message=TOO_LONG)],
-    )
+    custom_topics = _one_per_line(_l("The programme's own topics"))
     milestones = _checkboxes(
         _l("Standard milestones"),
         [SelectChoice(key, entry["label"]) for key, entry in STANDARD_MILESTONES.items()],
     )
-    custom_milestones = TextAreaField(
-        _l("The programme's own milestones"),
-        description=_l("One per line."),
-        validators=[Optional(), Length(max=2000, message=TOO_LONG)],
-    )
+    custom_milestones = _one_per_line(_l("The programme's own milestones"))
     stall_days = IntegerField(
         _l("A project without a session for more than this many days is stalled"),
         default=21,
         validators=[InputRequired(_l("Give a number of days."))],
     )
+
+    def data_for_service(self) -> dict:
+        """Standard topics and milestones chosen, the programme's own one per line."""
+        return {
+            "topics": [key for key in self.topics.data or [] if key in STANDARD_TOPICS],
+            "custom_topics": (self.custom_topics.data or "").splitlines(),
+            "milestones": [key for key in self.milestones.data or [] if key in STANDARD_MILESTONES],
+            "custom_milestones": (self.custom_milestones.data or "").splitlines(),
+            "stall_days": self.stall_days.data,
+        }
 
 
 class ItemForm(Form):
@@ -97,8 +117,13 @@ class ItemForm(Form):
     text = StringField(
         _l("Action item"), validators=[Optional(), Length(max=500, message=TOO_LONG)]
     )
-    owner = SelectField(_l("Who does it"), choices=_choices(OWNER_LABELS), default="entrepreneur")
+    owner = SelectField(
+        _l("Who does it"), choices=_choices(OWNER_LABELS), default=ItemOwner.ENTREPRENEUR
+    )
     due_on = DateField(_l("Due on"), validators=[Optional()], render_kw={"type": "date"})
+
+    def data_for_service(self) -> dict:
+        return {"text": self.text.data, "owner": self.owner.data, "due_on": self.due_on.data}
 
 
 class SessionForm(FlaskForm):
@@ -144,10 +169,7 @@ class SessionForm(FlaskForm):
             "summary": self.summary.data,
             "private_notes": self.private_notes.data,
             "next_session_on": self.next_session_on.data,
-            "items": [
-                {"text": row.text.data, "owner": row.owner.data, "due_on": row.due_on.data}
-                for row in (self.items or [])
-            ],
+            "items": [row.form.data_for_service() for row in (self.items or [])],
         }
 
 
@@ -155,7 +177,9 @@ class EditSessionForm(SessionForm):
     items = None
 
 
-class NewItemForm(FlaskForm):
+class NewItemForm(FlaskForm, ItemForm):
+    """One action item added on its own: its text is required."""
+
     text = StringField(
         _l("Action item"),
         validators=[
@@ -163,8 +187,6 @@ class NewItemForm(FlaskForm):
             Length(max=500, message=TOO_LONG),
         ],
     )
-    owner = SelectField(_l("Who does it"), choices=_choices(OWNER_LABELS), default="entrepreneur")
-    due_on = DateField(_l("Due on"), validators=[Optional()], render_kw={"type": "date"})
 
 
 class CommentForm(FlaskForm):
@@ -207,7 +229,9 @@ class MilestoneForm(FlaskForm):
 
 
 class CloseForm(FlaskForm):
-    outcome = RadioField(_l("Coaching ends"), choices=_choices(OUTCOME_LABELS), default="completed")
+    outcome = RadioField(
+        _l("Coaching ends"), choices=_choices(OUTCOME_LABELS), default=CoachingOutcome.COMPLETED
+    )
     text = TextAreaField(
         _l("Closing report, or the reason for dropping out"),
         validators=[

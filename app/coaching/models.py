@@ -2,12 +2,14 @@
 
 Everything hangs on the application (the dossier), so that the programme can show
 what the selection led to. Private notes of a session live in their own column and
-are read only by the coaches' and staff pages, never by the entrepreneur's.
+are read only by the coaches' and staff pages, never by the entrepreneur's. Every
+change is a domain event in the one audit log (app.events.announce).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -26,26 +28,39 @@ from app.auth.models import User
 from app.common.clock import utcnow
 from app.common.types import UTCDateTime
 from app.extensions import db
+from workflows.coaching import CoachingOutcome, CoachRole
+
+
+class ItemOwner(StrEnum):
+    """Who must do an action item."""
+
+    ENTREPRENEUR = "entrepreneur"
+    COACH = "coach"
+
 
 #: Where a coach works.
 LOCATIONS = ("belgium", "morocco")
-#: The roles of an assignment: the main coach, and an optional second coach in Morocco.
-ASSIGNMENT_ROLES = ("primary", "morocco")
 #: How a session was held.
 MODES = ("in_person", "video", "phone")
 #: Where a session was held.
 PLACES = ("belgium", "morocco", "online")
 #: Who must do an action item.
-ITEM_OWNERS = ("entrepreneur", "coach")
-#: How coaching ends.
-OUTCOMES = ("completed", "dropped_out")
+ITEM_OWNERS = tuple(ItemOwner)
+#: Days during which the author may still edit a session (again after a staff unlock).
+EDIT_DAYS = 7
+
+
+def _one_of(column: str, values) -> CheckConstraint:
+    """The check that ``column`` holds one of ``values``, named ``<column>_known``."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=f"{column}_known")
 
 
 class CoachProfile(db.Model):
     """What staff need to know to assign a coach: languages and where they work."""
 
     __tablename__ = "coach_profiles"
-    __table_args__ = (CheckConstraint("location IN ('belgium', 'morocco')", name="location_known"),)
+    __table_args__ = (_one_of("location", LOCATIONS),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     #: Language codes, comma-separated (``fr,ar,nl``).
@@ -83,7 +98,7 @@ class CoachAssignment(db.Model):
 
     __tablename__ = "coach_assignments"
     __table_args__ = (
-        CheckConstraint("role IN ('primary', 'morocco')", name="role_known"),
+        _one_of("role", tuple(CoachRole)),
         Index("ix_coach_assignments_coach_open", "coach_id", "ended_at"),
     )
 
@@ -91,7 +106,7 @@ class CoachAssignment(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     coach_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     #: primary (the main coach) or morocco (a second coach on the ground).
-    role: Mapped[str] = mapped_column(String(10), default="primary")
+    role: Mapped[str] = mapped_column(String(10), default=CoachRole.PRIMARY)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: None while the coach follows the project.
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -111,8 +126,8 @@ class CoachingSession(db.Model):
     __tablename__ = "coaching_sessions"
     __table_args__ = (
         CheckConstraint("duration_minutes > 0", name="duration_positive"),
-        CheckConstraint("mode IN ('in_person', 'video', 'phone')", name="mode_known"),
-        CheckConstraint("place IN ('belgium', 'morocco', 'online')", name="place_known"),
+        _one_of("mode", MODES),
+        _one_of("place", PLACES),
         Index("ix_coaching_sessions_application_held", "application_id", "held_on"),
     )
 
@@ -145,13 +160,25 @@ class CoachingSession(db.Model):
         back_populates="session", order_by="ActionItem.id"
     )
 
+    @property
+    def edit_deadline(self) -> datetime:
+        """Until when the author may edit the session: EDIT_DAYS after logging it, or
+        after staff last unlocked it."""
+        start = max(self.created_at, self.unlocked_at or self.created_at)
+        return start + timedelta(days=EDIT_DAYS)
+
+    @property
+    def locked(self) -> bool:
+        """Past its edit deadline: only a staff unlock lets its author change it again."""
+        return utcnow() >= self.edit_deadline
+
 
 class ActionItem(db.Model):
     """Something to do before a date, by the entrepreneur or by the coach."""
 
     __tablename__ = "action_items"
     __table_args__ = (
-        CheckConstraint("owner IN ('entrepreneur', 'coach')", name="owner_known"),
+        _one_of("owner", ITEM_OWNERS),
         Index("ix_action_items_application_done", "application_id", "done_at"),
     )
 
@@ -160,7 +187,7 @@ class ActionItem(db.Model):
     #: The session it came out of, if any.
     session_id: Mapped[int | None] = mapped_column(ForeignKey("coaching_sessions.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
-    #: entrepreneur or coach.
+    #: An ItemOwner: entrepreneur or coach.
     owner: Mapped[str] = mapped_column(String(12))
     due_on: Mapped[date | None] = mapped_column(Date)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -223,7 +250,7 @@ class CoachingClosure(db.Model):
     __tablename__ = "coaching_closures"
     __table_args__ = (
         UniqueConstraint("application_id"),
-        CheckConstraint("outcome IN ('completed', 'dropped_out')", name="outcome_known"),
+        _one_of("outcome", tuple(CoachingOutcome)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -237,8 +264,10 @@ class CoachingClosure(db.Model):
     closed_by: Mapped[User] = relationship()
 
 
+# removed by the audit-log migration (lead): nothing writes or reads it any more; every
+# change of coaching is a row of app.audit.models.AuditEvent.
 class CoachingAudit(db.Model):
-    """One change in a project's coaching: who did what, and the fields it changed."""
+    """One change in a project's coaching (the former audit table of coaching)."""
 
     __tablename__ = "coaching_audit"
 

@@ -1,5 +1,7 @@
-"""Read-only views of many projects at once: a coach's entrepreneurs, the staff page,
-stalled follow-up. A fixed number of queries, whatever the number of sessions."""
+"""Read-only views of coaching: the programme's day and settings, who follows whom, and
+the lines of many projects at once (a coach's entrepreneurs, the staff page, stalled
+follow-up) in a fixed number of queries, whatever the number of sessions. Lists go
+through the scopes of app.access.scopes."""
 
 from __future__ import annotations
 
@@ -9,19 +11,113 @@ from datetime import date
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
+from app.access.scopes import followed_projects, visible_coaching_files, visible_coaching_sessions
 from app.applications.models import Application
-from app.auth.models import User
+from app.auth.models import Role, RoleGrant, User
 from app.calls.models import Call
 from app.coaching.models import (
     ActionItem,
     CoachAssignment,
     CoachingSession,
     CoachingSettings,
+    CoachProfile,
     MilestoneProgress,
 )
-from app.coaching.services import today
-from app.common.clock import BRUSSELS
+from app.coaching.vocabulary import DEFAULT_MILESTONES, DEFAULT_TOPICS
+from app.common.clock import BRUSSELS, utcnow
 from app.extensions import db
+from workflows.application import COACHING_STATES, ApplicationStatus
+from workflows.coaching import CoachRole
+
+#: Days without a session after which a project is stalled, until staff say otherwise.
+STALL_DAYS = 21
+
+
+def today() -> date:
+    """Today in Brussels, where the programme runs."""
+    return utcnow().astimezone(BRUSSELS).date()
+
+
+def _standard_settings(call_id: int) -> CoachingSettings:
+    return CoachingSettings(
+        call_id=call_id,
+        topics=list(DEFAULT_TOPICS),
+        milestones=list(DEFAULT_MILESTONES),
+        stall_days=STALL_DAYS,
+    )
+
+
+def settings_for(call: Call) -> CoachingSettings:
+    """The call's coaching settings; the standard ones (not stored) until staff save theirs."""
+    return db.session.get(CoachingSettings, call.id) or _standard_settings(call.id)
+
+
+def current_assignments(application: Application) -> dict[str, CoachAssignment]:
+    """The coaches following ``application`` now, by role."""
+    rows = db.session.scalars(
+        select(CoachAssignment).where(
+            CoachAssignment.application_id == application.id,
+            CoachAssignment.ended_at.is_(None),
+        )
+    ).all()
+    return {row.role: row for row in rows}
+
+
+#: The columns of a session the entrepreneur reads: never its private notes.
+SHARED_COLUMNS = (
+    CoachingSession.id,
+    CoachingSession.held_on,
+    CoachingSession.duration_minutes,
+    CoachingSession.mode,
+    CoachingSession.place,
+    CoachingSession.topics,
+    CoachingSession.summary,
+    CoachingSession.next_session_on,
+)
+
+
+def shared_sessions(viewer: User, application: Application):
+    """The project's sessions ``viewer`` may read (app.access.scopes), as rows of their
+    shared columns only: the private notes never leave the database."""
+    return (
+        visible_coaching_sessions(viewer, application.call)
+        .with_only_columns(*SHARED_COLUMNS)
+        .where(CoachingSession.application_id == application.id)
+    )
+
+
+def coach_roles_of(application: Application) -> dict[int, CoachRole]:
+    """Every coach who followed ``application``, with their latest role on it: how the
+    entrepreneur is told who wrote or ticked something."""
+    rows = db.session.execute(
+        select(CoachAssignment.coach_id, CoachAssignment.role)
+        .where(CoachAssignment.application_id == application.id)
+        .order_by(CoachAssignment.started_at, CoachAssignment.id)
+    ).all()
+    return {coach_id: CoachRole(role) for coach_id, role in rows}
+
+
+def coaches_with_load() -> list[tuple[User, CoachProfile | None, int]]:
+    """Every active coach, their profile and how many projects they follow now (one query)."""
+    load = (
+        select(CoachAssignment.coach_id, func.count().label("load"))
+        .join(Application, Application.id == CoachAssignment.application_id)
+        .where(
+            CoachAssignment.ended_at.is_(None),
+            Application.status == ApplicationStatus.COACHING,
+        )
+        .group_by(CoachAssignment.coach_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(User, CoachProfile, func.coalesce(load.c.load, 0))
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .outerjoin(CoachProfile, CoachProfile.user_id == User.id)
+        .outerjoin(load, load.c.coach_id == User.id)
+        .where(RoleGrant.role == str(Role.COACH), User.active.is_(True))
+        .order_by(User.full_name)
+    ).all()
+    return [(user, profile, count) for user, profile, count in rows]
 
 
 @dataclass
@@ -38,7 +134,7 @@ class ProjectLine:
     overdue_items: int = 0
     milestones_reached: int = 0
     milestones_total: int = 0
-    stall_days: int = 21
+    stall_days: int = STALL_DAYS
 
     @property
     def days_without_session(self) -> int | None:
@@ -52,13 +148,13 @@ class ProjectLine:
 
     @property
     def stalled(self) -> bool:
-        return self.application.status == "coaching" and (
+        return self.application.status == ApplicationStatus.COACHING and (
             self.no_recent_session or self.overdue_items > 0
         )
 
 
 def project_lines(applications: list[Application]) -> list[ProjectLine]:
-    """The lines of ``applications`` (their call loaded), in five queries."""
+    """The lines of ``applications`` (their call loaded), in six queries."""
     if not applications:
         return []
     ids = [application.id for application in applications]
@@ -132,62 +228,38 @@ def _settings_by_call(calls: set[Call]) -> dict[int, CoachingSettings]:
             select(CoachingSettings).where(CoachingSettings.call_id.in_([c.id for c in calls]))
         )
     }
-    return {call.id: stored.get(call.id) or _default(call) for call in calls}
+    return {call.id: stored.get(call.id) or _standard_settings(call.id) for call in calls}
 
 
-def _default(call: Call) -> CoachingSettings:
-    from app.coaching.vocabulary import DEFAULT_MILESTONES, DEFAULT_TOPICS
-
-    return CoachingSettings(
-        call_id=call.id,
-        topics=list(DEFAULT_TOPICS),
-        milestones=list(DEFAULT_MILESTONES),
-        stall_days=21,
-    )
+def _listed(query) -> list[Application]:
+    return db.session.scalars(
+        query.options(joinedload(Application.applicant), joinedload(Application.call)).order_by(
+            Application.reference
+        )
+    ).all()
 
 
 def coach_projects(coach: User) -> list[ProjectLine]:
     """The projects ``coach`` follows now, the most neglected first."""
-    applications = db.session.scalars(
-        select(Application)
-        .join(CoachAssignment, CoachAssignment.application_id == Application.id)
-        .where(
-            CoachAssignment.coach_id == coach.id,
-            CoachAssignment.ended_at.is_(None),
-            Application.status == "coaching",
-        )
-        .options(joinedload(Application.applicant), joinedload(Application.call))
-        .order_by(Application.reference)
-    ).all()
-    lines = project_lines(list(dict.fromkeys(applications)))
+    lines = project_lines(_listed(followed_projects(coach)))
     return sorted(lines, key=lambda line: (not line.stalled, line.last_session_on or date.min))
 
 
-def call_projects(call: Call, states=("coaching", "completed", "dropped_out")) -> list[ProjectLine]:
-    """The call's projects in (or past) coaching."""
-    applications = db.session.scalars(
-        select(Application)
-        .where(Application.call_id == call.id, Application.status.in_(states))
-        .options(joinedload(Application.applicant), joinedload(Application.call))
-        .order_by(Application.reference)
-    ).all()
-    return project_lines(applications)
+def call_projects(call: Call, viewer: User) -> list[ProjectLine]:
+    """The call's projects in (or past) coaching whose file ``viewer`` may read."""
+    return project_lines(
+        _listed(visible_coaching_files(viewer, call).where(Application.status.in_(COACHING_STATES)))
+    )
+
+
+def waiting_for_a_coach(call: Call, viewer: User) -> list[Application]:
+    """The call's confirmed project holders, whose coaching starts with their first coach."""
+    return _listed(
+        visible_coaching_files(viewer, call).where(
+            Application.status == ApplicationStatus.CONFIRMED
+        )
+    )
 
 
 def stalled_lines(lines: list[ProjectLine]) -> list[ProjectLine]:
     return [line for line in lines if line.stalled]
-
-
-def stalled_by_coach() -> dict[User, list[ProjectLine]]:
-    """Every stalled project in coaching, grouped by each coach following it."""
-    applications = db.session.scalars(
-        select(Application)
-        .where(Application.status == "coaching")
-        .options(joinedload(Application.applicant), joinedload(Application.call))
-        .order_by(Application.reference)
-    ).all()
-    grouped: dict[User, list[ProjectLine]] = {}
-    for line in stalled_lines(project_lines(applications)):
-        for coach in line.coaches.values():
-            grouped.setdefault(coach, []).append(line)
-    return grouped

@@ -1,61 +1,100 @@
 """What coaching holds about an entrepreneur, for their data download and for erasure
 (see app.privacy.registry).
 
-The download holds what the entrepreneur may see on their coaching page: sessions with
-their shared summaries (never the coaches' private notes, which stay the programme's
-working notes), action items and comments, milestones with their evidence files, and how
-coaching ended. Erasure keeps what the programme report counts (dates, durations,
-modes, places, milestones reached and their figures) and removes the words and files.
+The download holds what the entrepreneur may see on their coaching page, read through
+the scopes of app.access.scopes: sessions with their shared summaries (never the
+coaches' private notes, which stay the programme's working notes), action items and
+comments, milestones with their evidence files, and how coaching ended. Who wrote a
+comment or ticked an item is said by role ("you", "your coach", "your coach in
+Morocco", "programme staff"), never by name. Erasure keeps what the programme report
+counts (dates, durations, modes, places, milestones reached and their figures) and
+removes the words and files; the audit log holds none of them (app.coaching.services).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from app.access.scopes import visible_action_items, visible_milestones
 from app.applications.models import Application
 from app.auth.models import User
 from app.coaching.models import (
     ActionComment,
     ActionItem,
-    CoachingAudit,
     CoachingClosure,
     CoachingSession,
     MilestoneProgress,
 )
+from app.coaching.overview import coach_roles_of, shared_sessions
+from app.coaching.vocabulary import party_for_entrepreneur
 from app.documents import storage
 from app.extensions import db
 from app.privacy.registry import PersonalData
+from workflows.application import COACHING_STATES
 
 #: What an erased text reads.
 ERASED = "—"
 
 
-def _project_ids(user: User) -> list[int]:
+def _projects(user: User) -> list[Application]:
     return list(
-        db.session.scalars(select(Application.id).where(Application.applicant_id == user.id))
+        db.session.scalars(
+            select(Application)
+            .where(Application.applicant_id == user.id, Application.status.in_(COACHING_STATES))
+            .order_by(Application.id)
+        )
+    )
+
+
+def _sessions(user: User, application: Application) -> list[dict]:
+    rows = db.session.execute(
+        shared_sessions(user, application).order_by(CoachingSession.held_on, CoachingSession.id)
+    )
+    return [{"application_id": application.id, **row._asdict()} for row in rows]
+
+
+def _items(user: User, application: Application, coach_roles: dict) -> list[dict]:
+    def who(person_id):
+        return party_for_entrepreneur(person_id, user.id, coach_roles)
+
+    items = db.session.scalars(
+        visible_action_items(user, application)
+        .options(selectinload(ActionItem.comments))
+        .order_by(ActionItem.id)
+    )
+    return [
+        {
+            "application_id": application.id,
+            "text": item.text,
+            "owner": item.owner,
+            "due_on": item.due_on,
+            "done_at": item.done_at,
+            "done_by": who(item.done_by_id) if item.done_at else None,
+            "comments": [
+                {"at": comment.created_at, "by": who(comment.author_id), "text": comment.body}
+                for comment in item.comments
+            ],
+        }
+        for item in items
+    ]
+
+
+def _milestones(user: User, application: Application) -> list[MilestoneProgress]:
+    return list(
+        db.session.scalars(visible_milestones(user, application).order_by(MilestoneProgress.id))
     )
 
 
 def coaching(user: User) -> PersonalData | None:
-    projects = _project_ids(user)
-    if not projects:
-        return None
-    sessions = db.session.scalars(
-        select(CoachingSession)
-        .where(CoachingSession.application_id.in_(projects))
-        .order_by(CoachingSession.held_on)
-    ).all()
-    items = db.session.scalars(
-        select(ActionItem).where(ActionItem.application_id.in_(projects)).order_by(ActionItem.id)
-    ).all()
-    milestones = db.session.scalars(
-        select(MilestoneProgress)
-        .where(MilestoneProgress.application_id.in_(projects))
-        .order_by(MilestoneProgress.id)
-    ).all()
-    closures = db.session.scalars(
-        select(CoachingClosure).where(CoachingClosure.application_id.in_(projects))
-    ).all()
+    sessions, items, milestones, closures = [], [], [], []
+    for application in _projects(user):
+        sessions += _sessions(user, application)
+        items += _items(user, application, coach_roles_of(application))
+        milestones += _milestones(user, application)
+        closures += db.session.scalars(
+            select(CoachingClosure).where(CoachingClosure.application_id == application.id)
+        ).all()
     if not (sessions or items or milestones or closures):
         return None
     files = [
@@ -65,33 +104,8 @@ def coaching(user: User) -> PersonalData | None:
     ]
     return PersonalData(
         {
-            "sessions": [
-                {
-                    "application_id": s.application_id,
-                    "held_on": s.held_on,
-                    "duration_minutes": s.duration_minutes,
-                    "mode": s.mode,
-                    "place": s.place,
-                    "topics": s.topics,
-                    "summary": s.summary,
-                    "next_session_on": s.next_session_on,
-                }
-                for s in sessions
-            ],
-            "action_items": [
-                {
-                    "application_id": i.application_id,
-                    "text": i.text,
-                    "owner": i.owner,
-                    "due_on": i.due_on,
-                    "done_at": i.done_at,
-                    "comments": [
-                        {"at": c.created_at, "by": c.author.full_name, "text": c.body}
-                        for c in i.comments
-                    ],
-                }
-                for i in items
-            ],
+            "sessions": sessions,
+            "action_items": items,
             "milestones": [
                 {
                     "application_id": m.application_id,
@@ -110,6 +124,12 @@ def coaching(user: User) -> PersonalData | None:
             ],
         },
         files,
+    )
+
+
+def _project_ids(user: User) -> list[int]:
+    return list(
+        db.session.scalars(select(Application.id).where(Application.applicant_id == user.id))
     )
 
 
@@ -149,10 +169,6 @@ def erase_coaching(user: User, actor: User | None) -> dict:
         select(CoachingClosure).where(CoachingClosure.application_id.in_(projects))
     ):
         closure.text = ERASED
-    for entry in db.session.scalars(
-        select(CoachingAudit).where(CoachingAudit.application_id.in_(projects))
-    ):
-        entry.changes = {field: ERASED for field in entry.changes or {}}
     db.session.flush()
     return counts
 

@@ -14,52 +14,49 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.access.scopes import visible_coaching_files
 from app.applications.models import Application
 from app.auth.models import User
 from app.calls.models import Call
 from app.coaching.models import CoachAssignment, CoachingSession, MilestoneProgress
-from app.coaching.services import COACHING_STATES, settings_for
+from app.coaching.overview import settings_for
 from app.coaching.vocabulary import milestone_label
 from app.extensions import db
+from workflows.application import COACHING_STATES
+from workflows.coaching import CoachRole
+
+
+@dataclass(kw_only=True)
+class Tally:
+    """Sessions and their minutes, counted for a project, a coach or a month."""
+
+    sessions: int = 0
+    minutes: int = 0
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
 
 
 @dataclass
-class ProjectRow:
+class ProjectRow(Tally):
     application: Application
     coach: str = ""
-    sessions: int = 0
-    minutes: int = 0
     last_session_on: date | None = None
     milestones_reached: int = 0
     jobs: int = 0
 
-    @property
-    def hours(self) -> float:
-        return round(self.minutes / 60, 1)
-
 
 @dataclass
-class CoachRow:
+class CoachRow(Tally):
     name: str
     projects: set = field(default_factory=set)
-    sessions: int = 0
-    minutes: int = 0
-
-    @property
-    def hours(self) -> float:
-        return round(self.minutes / 60, 1)
 
 
 @dataclass
-class MonthRow:
+class MonthRow(Tally):
     month: str
-    sessions: int = 0
-    minutes: int = 0
     milestones: int = 0
-
-    @property
-    def hours(self) -> float:
-        return round(self.minutes / 60, 1)
 
 
 @dataclass
@@ -94,11 +91,16 @@ def _month(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def build_report(call: Call) -> Report:
-    """The report of ``call``'s projects in coaching or past it."""
+def build_report(call: Call, viewer: User | None) -> Report:
+    """The report of ``call``'s projects in coaching or past it: those whose coaching
+    file ``viewer`` may read (app.access.scopes.visible_coaching_files), or every one for
+    ``viewer=None``, the command line's exports run by whoever runs the server."""
+    if viewer is None:
+        projects_query = select(Application).where(Application.call_id == call.id)
+    else:
+        projects_query = visible_coaching_files(viewer, call)
     applications = db.session.scalars(
-        select(Application)
-        .where(Application.call_id == call.id, Application.status.in_(COACHING_STATES))
+        projects_query.where(Application.status.in_(COACHING_STATES))
         .options(joinedload(Application.applicant))
         .order_by(Application.reference)
     ).all()
@@ -115,7 +117,7 @@ def build_report(call: Call) -> Report:
         select(CoachAssignment.application_id, CoachAssignment.coach_id)
         .where(
             CoachAssignment.application_id.in_(ids),
-            CoachAssignment.role == "primary",
+            CoachAssignment.role == CoachRole.PRIMARY,
         )
         .order_by(CoachAssignment.started_at)
     ):

@@ -12,6 +12,10 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 
+from app.coaching.models import ItemOwner
+from app.events import Event
+from workflows.coaching import CoachingOutcome, CoachRole
+
 #: The standard milestones and the facts each records beside its dates and evidence.
 STANDARD_MILESTONES = {
     "company_registered": {
@@ -47,22 +51,18 @@ STANDARD_TOPICS = {
 MODE_LABELS = {"in_person": _l("In person"), "video": _l("Video call"), "phone": _l("Phone")}
 PLACE_LABELS = {"belgium": _l("Belgium"), "morocco": _l("Morocco"), "online": _l("Online")}
 LOCATION_LABELS = {"belgium": _l("Belgium"), "morocco": _l("Morocco")}
-ROLE_LABELS = {"primary": _l("Main coach"), "morocco": _l("Coach in Morocco")}
-OWNER_LABELS = {"entrepreneur": _l("Entrepreneur"), "coach": _l("Coach")}
-OUTCOME_LABELS = {"completed": _l("Completed"), "dropped_out": _l("Dropped out")}
-AUDIT_LABELS = {
-    "coach_assigned": _l("Coach assigned"),
-    "coach_ended": _l("Coach's assignment ended"),
-    "session_logged": _l("Session logged"),
-    "session_edited": _l("Session changed"),
-    "session_unlocked": _l("Session unlocked"),
-    "item_added": _l("Action item added"),
-    "item_done": _l("Action item done"),
-    "item_reopened": _l("Action item open again"),
-    "item_commented": _l("Action item commented"),
-    "milestone_saved": _l("Milestone updated"),
-    "coaching_closed": _l("Coaching ended"),
+ROLE_LABELS = {CoachRole.PRIMARY: _l("Main coach"), CoachRole.MOROCCO: _l("Coach in Morocco")}
+OWNER_LABELS = {ItemOwner.ENTREPRENEUR: _l("Entrepreneur"), ItemOwner.COACH: _l("Coach")}
+OUTCOME_LABELS = {
+    CoachingOutcome.COMPLETED: _l("Completed"),
+    CoachingOutcome.DROPPED_OUT: _l("Dropped out"),
 }
+
+#: How the entrepreneur is told who follows them and who wrote or ticked something: by
+#: role, never by name.
+YOUR_COACH = {CoachRole.PRIMARY: _l("your coach"), CoachRole.MOROCCO: _l("your coach in Morocco")}
+YOU = _l("you")
+PROGRAMME_STAFF = _l("programme staff")
 
 DEFAULT_MILESTONES = [{"key": key} for key in STANDARD_MILESTONES]
 DEFAULT_TOPICS = [{"key": key} for key in STANDARD_TOPICS]
@@ -87,3 +87,39 @@ def milestone_facts(key: str) -> tuple[str, ...]:
 def topic_label(entry: dict) -> str:
     standard = STANDARD_TOPICS.get(entry["key"])
     return str(standard) if standard else entry.get("label") or entry["key"]
+
+
+def party_for_entrepreneur(person_id: int | None, reader_id: int, coach_roles: dict) -> str:
+    """Who ``person_id`` is, as the entrepreneur ``reader_id`` is told: "you", "your
+    coach", "your coach in Morocco" (``coach_roles``: coach id -> their role on the
+    project), otherwise "programme staff". Never a name."""
+    if person_id == reader_id:
+        return str(YOU)
+    role = coach_roles.get(person_id)
+    return str(YOUR_COACH[role]) if role is not None else str(PROGRAMME_STAFF)
+
+
+def followed_by(roles) -> str:
+    """Who follows the entrepreneur's project, as they are told: by role, never by name."""
+    if CoachRole.MOROCCO in roles:
+        return str(_l("Your coach and your coach in Morocco follow your project."))
+    if roles:
+        return str(_l("Your coach follows your project."))
+    return str(_l("Your coach will be assigned soon."))
+
+
+#: Audit events of coaching whose data are the fields an edit changed: {field: [old,
+#: new]}, or "changed" for words typed (app.coaching.services.common.changes).
+EDITS = (Event.COACHING_SESSION_EDITED, Event.MILESTONE_SAVED)
+
+
+def changed_fields(entry) -> list[tuple[str, list | None]]:
+    """What an edit (an audit row of EDITS) changed: (field, [old, new]), or (field,
+    None) for words that only say that they changed. Nothing for other events."""
+    if entry.event not in EDITS:
+        return []
+    return [
+        (name, change if isinstance(change, list) else None)
+        for name, change in (entry.data or {}).items()
+        if name != "key"
+    ]

@@ -42,6 +42,13 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from flask import Response
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from app.common.clock import to_brussels
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -130,11 +137,6 @@ def sheet_title(name: object, taken: set[str] | None = None) -> str:
 
 
 def _xlsx_cell(sheet, value: object):
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    from app.common.clock import to_brussels
-
     if isinstance(value, bool):
         return WriteOnlyCell(sheet, value=value)
     if isinstance(value, int | float | Decimal):
@@ -158,10 +160,6 @@ def _xlsx_cell(sheet, value: object):
 
 def xlsx_bytes(sheets: Iterable[tuple[object, Sequence, Iterable[Sequence]]]) -> bytes:
     """A workbook with one sheet per ``(title, header, rows)``."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     book = Workbook(write_only=True)
     taken: set[str] = set()
     bold = Font(bold=True)

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.applications.questions import CHANNEL_LABELS, GENDERS, QUESTIONS
 from app.applications.wording import STATE_LABELS
+from app.auth.models import User
 from app.calls.models import Call
 from app.charts import Chart, bar_chart, column_chart, histogram, line_chart, spread_chart
 from app.common.clock import to_brussels
@@ -69,19 +70,21 @@ def _rtl() -> bool:
 
 
 class Reports:
-    """Every report of ``call``; ``jury_only`` for a chair (no applicant data)."""
+    """Every report of ``call`` as ``viewer`` may see it (its numbers count only what the
+    scopes let them read); ``jury_only`` for a chair (no applicant data)."""
 
-    def __init__(self, call: Call, *, jury_only: bool = False) -> None:
+    def __init__(self, call: Call, viewer: User, *, jury_only: bool = False) -> None:
         self.call = call
+        self.viewer = viewer
         self.jury_only = jury_only
 
     @cached_property
     def applications(self):
-        return application_stats(self.call)
+        return application_stats(self.call, self.viewer)
 
     @cached_property
     def jury(self):
-        return jury_stats(self.call)
+        return jury_stats(self.call, self.viewer)
 
     # Names ------------------------------------------------------------------------
     def criterion_names(self) -> list[str]:
@@ -171,7 +174,7 @@ class Reports:
         )
 
     def coaching(self) -> Chart:
-        return coaching_chart(coaching_sessions_per_month(self.call), rtl=_rtl())
+        return coaching_chart(coaching_sessions_per_month(self.call, self.viewer), rtl=_rtl())
 
     # Jury reports --------------------------------------------------------------------
     def criterion(self, position: int) -> Chart | None:

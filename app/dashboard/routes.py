@@ -1,35 +1,47 @@
 """A call's dashboard (staff; the call's jury chair sees the jury part), its charts as
-SVG files, its reports and the applications list as CSV/XLSX, and the audit trail."""
+SVG files, its reports and the applications list as CSV/XLSX, and the audit trail.
+
+Who reaches what is the policy's to say (app.access.policy); what each page counts or
+lists goes through the scopes (app.access.scopes), so a person in conflict with a
+dossier finds nothing of it here.
+"""
 
 from flask import abort, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from app.access.policy import is_staff, may_read_audit, may_steer_jury, role_required
+from app.access.scopes import visible_applications
 from app.applications.filters import FILTER_CHOICES, ApplicationFilters
 from app.applications.models import Application
-from app.applications.wording import STATE_LABELS
-from app.audit.filters import PER_PAGE, AuditFilters, export_table
-from app.audit.wording import all_event_labels
+from app.audit.filters import EVENT_GROUPS, PER_PAGE, AuditFilters, audit_lines, export_table
 from app.auth.models import Role
 from app.calls.models import Call
 from app.charts import svg_response
-from app.common.access import role_required, wants_page
 from app.common.exports import TABLE_FORMATS, table_response, xlsx_sheets_response
+from app.common.urls import wants_page
 from app.dashboard import bp
 from app.dashboard.reports import PROFILES, Reports
+from app.dashboard.tables import applications_table
 from app.extensions import db
-from app.jury.scoring import may_steer
 
 
 def _reports(call_id: int) -> Reports:
     """The call's reports as the current user may see them; 404 for anyone else."""
     call = db.get_or_404(Call, call_id)
-    if current_user.has_role(Role.STAFF):
-        return Reports(call)
-    if may_steer(call, current_user):
-        return Reports(call, jury_only=True)
+    if is_staff(current_user):
+        return Reports(call, current_user)
+    if may_steer_jury(current_user, call):
+        return Reports(call, current_user, jury_only=True)
     abort(404)
+
+
+def _audited_call(call_id: int) -> Call:
+    """The call whose audit trail the current user may read; 404 otherwise."""
+    call = db.get_or_404(Call, call_id)
+    if not may_read_audit(current_user, call):
+        abort(404)
+    return call
 
 
 @bp.route("/calls/<int:call_id>")
@@ -85,54 +97,37 @@ def export_workbook(call_id):
 @bp.route("/calls/<int:call_id>/applications.<fmt>")
 @role_required(Role.STAFF)
 def export_applications(call_id, fmt):
-    """The staff applications list as CSV or XLSX, with the list's filters and order."""
+    """The staff applications list as CSV or XLSX, with the list's filters and order:
+    the dossiers the user may read only."""
     call = db.get_or_404(Call, call_id)
     if fmt not in TABLE_FORMATS:
         abort(404)
-    filters = ApplicationFilters.from_args(request.args)
+    visible = visible_applications(current_user, call).with_only_columns(Application.id)
+    query = ApplicationFilters.from_args(request.args).query(call)
     applications = db.session.scalars(
-        filters.query(call).options(joinedload(Application.applicant))
+        query.where(Application.id.in_(visible.correlate(None))).options(
+            joinedload(Application.applicant)
+        )
     )
-    header = [
-        _("Reference"),
-        _("Status"),
-        _("Status code"),
-        _("Applicant"),
-        _("Email address"),
-        _("Project"),
-        _("Sector"),
-        _("Region in Morocco"),
-        _("Channel"),
-        _("Submitted"),
-    ]
-    rows = (
-        [
-            application.reference or "",
-            str(STATE_LABELS.get(application.status, application.status)),
-            application.status,
-            application.applicant.full_name,
-            application.applicant.email,
-            application.title,
-            application.answers.get("sector") or "",
-            application.answers.get("moroccan_region") or "",
-            application.answers.get("channel") or "",
-            application.submitted_at,
-        ]
-        for application in applications
-    )
+    header, rows = applications_table(applications)
     return table_response(fmt, f"{call.reference}-applications", header, rows)
 
 
 @bp.route("/calls/<int:call_id>/audit")
 @role_required(Role.STAFF)
 def audit(call_id):
-    """The audit trail of a call: search by dossier, user, action and period."""
-    call = db.get_or_404(Call, call_id)
+    """The audit trail of a call: search by dossier, person, event and period."""
+    call = _audited_call(call_id)
     filters = AuditFilters.from_args(request.args)
     query = filters.query(call, current_user)
     page = db.paginate(query, page=wants_page(), per_page=PER_PAGE, error_out=False)
     return render_template(
-        "dashboard/audit.html", call=call, filters=filters, page=page, events=all_event_labels()
+        "dashboard/audit.html",
+        call=call,
+        filters=filters,
+        page=page,
+        lines=audit_lines(page.items),
+        event_groups=EVENT_GROUPS,
     )
 
 
@@ -140,7 +135,7 @@ def audit(call_id):
 @role_required(Role.STAFF)
 def export_audit(call_id, fmt):
     """The audit trail, with the same filters, as CSV or XLSX."""
-    call = db.get_or_404(Call, call_id)
+    call = _audited_call(call_id)
     if fmt not in TABLE_FORMATS:
         abort(404)
     filters = AuditFilters.from_args(request.args)

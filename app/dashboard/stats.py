@@ -1,11 +1,14 @@
-"""The numbers of a call's dashboard, read in a bounded number of queries.
+"""The numbers of a call's dashboard, as its viewer may see them, read in a bounded
+number of queries.
 
-:func:`application_stats` reads one row per application of the call (status,
-submission time and the five answers the charts count) in ONE statement;
-:func:`jury_stats` reads the submitted reviews pivoted per criterion
-(:func:`app.jury.board.submitted_reviews`, one statement) and the jurors' names
-(one statement). The counting is done in Python and NumPy; nothing grows with the
-number of dossiers but the rows of these statements.
+Every count goes through a scope of app.access.scopes, so a person in conflict with a
+dossier finds nothing of it here either: :func:`application_stats` reads one row per
+dossier the viewer may read (status, submission time and the five answers the charts
+count) in ONE statement; :func:`jury_stats` reads the submitted reviews the viewer may
+read (:func:`~app.access.scopes.visible_reviews`) pivoted per criterion (one
+statement) and the jurors' names (one statement); :func:`coaching_sessions_per_month`
+the dates of the coaching sessions they may read. The counting is done in Python and
+NumPy; nothing grows with the number of dossiers but the rows of these statements.
 """
 
 from __future__ import annotations
@@ -16,16 +19,19 @@ from datetime import date, timedelta
 from functools import cached_property
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
+from app.access.scopes import visible_applications, visible_coaching_sessions, visible_reviews
 from app.applications.models import Application
 from app.auth.models import User
 from app.calls.models import Call
 from app.charts import summarise
+from app.coaching.models import CoachingSession
 from app.common.clock import to_brussels
 from app.extensions import db
-from app.jury.board import submitted_reviews
+from app.jury.models import CriterionScore, JuryAssignment, Review
 from workflows.application import STATES
+from workflows.jury import ReviewStatus
 
 #: Answers of the application form counted by the dashboard (app/applications/questions.py).
 PROFILE_ANSWERS = ("moroccan_region", "sector", "channel", "gender")
@@ -72,16 +78,17 @@ def age_band(birth_date: object, on: date) -> str:
     return label
 
 
-def application_stats(call: Call) -> ApplicationStats:
-    """Counts by state, submissions per day and the applicants' profile, in one query."""
+def application_stats(call: Call, viewer: User) -> ApplicationStats:
+    """Counts by state, submissions per day and the applicants' profile of the dossiers
+    ``viewer`` may read, in one query."""
     answer = Application.answers
     rows = db.session.execute(
-        select(
+        visible_applications(viewer, call).with_only_columns(
             Application.status,
             Application.submitted_at,
             *(answer[name].as_string() for name in PROFILE_ANSWERS),
             answer["birth_date"].as_string(),
-        ).where(Application.call_id == call.id)
+        )
     )
     by_state = dict.fromkeys(STATES, 0)
     per_day: Counter = Counter()
@@ -140,10 +147,30 @@ class JuryStats:
         return ""
 
 
-def jury_stats(call: Call) -> JuryStats:
-    """Scores per criterion and review totals per juror (two queries)."""
+def submitted_scores(call: Call, viewer: User) -> tuple[np.ndarray, np.ndarray]:
+    """The submitted reviews ``viewer`` may read, one row each with its criteria's scores
+    pivoted into columns in SQL: (juror ids, scores matrix)."""
     criteria = list(call.criteria)
-    _dossiers, jurors, matrix = submitted_reviews(call)
+    columns = [
+        func.max(case((CriterionScore.criterion_id == c.id, CriterionScore.score)))
+        for c in criteria
+    ]
+    rows = db.session.execute(
+        visible_reviews(viewer, call)
+        .join(CriterionScore, CriterionScore.review_id == Review.id)
+        .where(Review.status == ReviewStatus.SUBMITTED)
+        .with_only_columns(JuryAssignment.juror_id, *columns)
+        .group_by(Review.id, JuryAssignment.juror_id)
+    )
+    table = np.array([tuple(row) for row in rows], dtype=float).reshape(-1, 1 + len(criteria))
+    return table[:, 0].astype(int), table[:, 1:]
+
+
+def jury_stats(call: Call, viewer: User) -> JuryStats:
+    """Scores per criterion and review totals per juror, of the submitted reviews
+    ``viewer`` may read (two queries)."""
+    criteria = list(call.criteria)
+    jurors, matrix = submitted_scores(call, viewer)
     per_criterion = []
     for k, criterion in enumerate(criteria):
         column = matrix[:, k]
@@ -180,17 +207,13 @@ def jury_stats(call: Call) -> JuryStats:
     )
 
 
-def coaching_sessions_per_month(call: Call) -> list[tuple[date, int]]:
-    """Coaching sessions held per month for the call's projects: ``[(first day of the
-    month, count)]`` in order, months without a session included between the first and
-    the last. One query (the session dates; counted here, the same on SQLite and
-    PostgreSQL)."""
-    from app.coaching.models import CoachingSession
-
+def coaching_sessions_per_month(call: Call, viewer: User) -> list[tuple[date, int]]:
+    """Coaching sessions held per month for the call's projects, those ``viewer`` may
+    read: ``[(first day of the month, count)]`` in order, months without a session
+    included between the first and the last. One query (the session dates; counted
+    here, the same on SQLite and PostgreSQL)."""
     days = db.session.scalars(
-        select(CoachingSession.held_on)
-        .join(Application, Application.id == CoachingSession.application_id)
-        .where(Application.call_id == call.id)
+        visible_coaching_sessions(viewer, call).with_only_columns(CoachingSession.held_on)
     ).all()
     if not days:
         return []

@@ -1,6 +1,9 @@
 """Reading what the automatic assignment needs, and what a run did: no writes here.
 
 The counting rule is the one of :mod:`app.jury.services` and :mod:`app.jury.assignment`.
+The dossiers it serves are those awaiting the jury (eligible, or in review with a gap:
+``workflows.application.AWAITING_JURY``); the conflict pairs of the call are an input
+of the plan, never a question of who may see what.
 """
 
 from __future__ import annotations
@@ -16,15 +19,14 @@ from app.calls.models import Call
 from app.extensions import db
 from app.jury import assignment as algorithm
 from app.jury.models import ConflictOfInterest, JuryAssignment, JuryMember, Review
-
-#: Dossiers the assignment serves: waiting for jurors, or in review with a gap.
-ASSIGNABLE_STATES = ("eligible", "in_review")
+from workflows.application import AWAITING_JURY, ApplicationStatus
+from workflows.jury import ReviewStatus
 
 
 def loads_per_juror(call: Call) -> list[tuple[JuryMember, int, int]]:
     """Each member of the jury (chairs first, then by name) with their number of
     assignments and of submitted reviews, in one query."""
-    submitted = func.count(Review.id).filter(Review.status == "submitted")
+    submitted = func.count(Review.id).filter(Review.status == ReviewStatus.SUBMITTED)
     rows = db.session.execute(
         select(JuryMember, func.count(JuryAssignment.id), submitted)
         .join(User, User.id == JuryMember.user_id)
@@ -57,6 +59,16 @@ class AssignmentSummary:
     balanced: bool = True
     #: (reference, problem) for every dossier that cannot get its jurors.
     problems: list[tuple[str, algorithm.Problem]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """What the run did, as the facts of its audit row."""
+        return {
+            "dossiers": self.dossiers,
+            "jurors": self.jurors,
+            "made": self.made,
+            "released": self.released,
+            "started_review": self.started_review,
+        }
 
     def lines(self) -> list[str]:
         """The summary in plain words (CLI and flash messages)."""
@@ -101,7 +113,7 @@ def _load_inputs(call: Call):
     rows = db.session.execute(
         select(
             Application.id, Application.reference, Application.status, Application.answers
-        ).where(Application.call_id == call.id, Application.status.in_(ASSIGNABLE_STATES))
+        ).where(Application.call_id == call.id, Application.status.in_(AWAITING_JURY))
     ).all()
     dossiers = [
         algorithm.Dossier(row.id, frozenset((row.answers or {}).get("languages") or ()))
@@ -153,5 +165,5 @@ def load_plan(call: Call, prefer_language: bool):
         balanced=plan.balanced,
         problems=[(references[p.dossier_id], p) for p in plan.problems],
     )
-    waiting = [row.id for row in rows if row.status == "eligible"]
+    waiting = [row.id for row in rows if row.status == ApplicationStatus.ELIGIBLE]
     return plan, summary, existing, waiting

@@ -2,9 +2,10 @@
 
 :func:`load_board` sends five SQL statements whatever the number of dossiers
 (dossiers, assignments with their reviews, criterion scores of submitted reviews,
-jurors, the viewer's conflicts), selects plain columns rather than ORM objects (the
-board of a large call has thousands of dossiers and tens of thousands of scores),
-and leaves the arithmetic to app.jury.ranking.
+jurors, the viewer's conflicts through app.access.policy.conflicted_among), selects
+plain columns rather than ORM objects (the board of a large call has thousands of
+dossiers and tens of thousands of scores), and leaves the arithmetic to
+app.jury.ranking.
 """
 
 from __future__ import annotations
@@ -15,18 +16,18 @@ from types import SimpleNamespace
 import numpy as np
 from sqlalchemy import case, func, or_, select
 
+from app.access.policy import conflicted_among
 from app.applications.models import Application
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.calls.models import Call
 from app.extensions import db
-from app.jury.models import ConflictOfInterest, CriterionScore, JuryAssignment, JuryMember, Review
-from app.jury.ranking import CriterionScale, DossierResult, aggregate_arrays
+from app.jury.models import CriterionScore, JuryAssignment, JuryMember, Review
+from app.jury.ranking import RANKING_METHODS, CriterionScale, DossierResult, aggregate_arrays
+from workflows.application import JURY_STATES
+from workflows.jury import ReviewStatus
 
 #: Lines of the ranking per page of the board.
 PER_PAGE = 250
-
-#: Application states in which a dossier belongs to the jury phase.
-JURY_STATES = ("eligible", "in_review", "scored")
 
 
 @dataclass(slots=True)
@@ -47,7 +48,6 @@ class BoardLine:
 class JurorProgress:
     juror_id: int
     name: str
-    email: str
     is_chair: bool
     assigned: int = 0
     submitted: int = 0
@@ -132,7 +132,7 @@ def submitted_reviews(call: Call) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         .join(Review, Review.id == CriterionScore.review_id)
         .join(JuryAssignment, JuryAssignment.id == Review.assignment_id)
         .join(Application, Application.id == JuryAssignment.application_id)
-        .where(Application.call_id == call.id, Review.status == "submitted")
+        .where(Application.call_id == call.id, Review.status == ReviewStatus.SUBMITTED)
         .group_by(CriterionScore.review_id, JuryAssignment.application_id, JuryAssignment.juror_id)
     )
     table = np.array([tuple(row) for row in rows], dtype=float).reshape(-1, 2 + len(call.criteria))
@@ -147,26 +147,12 @@ def _jurors(call: Call) -> dict[int, JurorProgress]:
         .where(Application.call_id == call.id)
     )
     rows = db.session.execute(
-        select(User.id, User.full_name, User.email, JuryMember.is_chair)
+        select(User.id, User.full_name, JuryMember.is_chair)
         .outerjoin(JuryMember, (JuryMember.user_id == User.id) & (JuryMember.call_id == call.id))
         .where(or_(User.id.in_(members), User.id.in_(assigned)))
         .order_by(User.full_name, User.id)
     )
-    return {row[0]: JurorProgress(row[0], row[1], row[2], bool(row[3])) for row in rows}
-
-
-def hidden_from(viewer: User) -> set[int]:
-    """The dossiers ``viewer`` may not see on a board: those they are in conflict with
-    (staff see every dossier)."""
-    if viewer.has_role(Role.STAFF):
-        return set()
-    return set(
-        db.session.scalars(
-            select(ConflictOfInterest.application_id).where(
-                ConflictOfInterest.juror_id == viewer.id
-            )
-        )
-    )
+    return {row[0]: JurorProgress(row[0], row[1], bool(row[2])) for row in rows}
 
 
 def load_board(call: Call, viewer: User, *, order: str | None = None) -> Board:
@@ -174,11 +160,12 @@ def load_board(call: Call, viewer: User, *, order: str | None = None) -> Board:
 
     Lines are in the order of ``order`` (default: the call's ranking method), the
     dossiers without a submitted review last. A dossier the viewer is in conflict with
-    is left out (its reviews still count in the jurors' normalisation).
+    is left out, of the ranking and of the reviews not submitted (its reviews still
+    count in the jurors' normalisation).
     """
-    order = order if order in ("raw", "normalised") else call.ranking_method
+    order = order if order in RANKING_METHODS else call.ranking_method
     dossiers = _dossiers(call)
-    hidden = hidden_from(viewer)
+    hidden = conflicted_among(viewer, dossiers)
     jurors = _jurors(call)
     lines = {
         key: BoardLine(key, row[1] or "", row[2] or "", row[3]) for key, row in dossiers.items()
@@ -190,9 +177,9 @@ def load_board(call: Call, viewer: User, *, order: str | None = None) -> Board:
             continue
         for progress in (line, juror):
             progress.assigned += 1
-            progress.submitted += status == "submitted"
-            progress.drafts += status == "draft"
-        if status != "submitted" and application_id not in hidden:
+            progress.submitted += status == ReviewStatus.SUBMITTED
+            progress.drafts += status == ReviewStatus.DRAFT
+        if status != ReviewStatus.SUBMITTED and application_id not in hidden:
             pending.append((line, juror, status))
     scales = [CriterionScale(c.id, c.weight, c.scale_min, c.scale_max) for c in call.criteria]
     results = aggregate_arrays(

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from sqlalchemy import select
 
+from app.calls.models import Call
+from app.common.errors import Refusal, message_of
 from app.extensions import db
+from app.jury.services import AssignmentImpossible, run_assignment
 
 
 def register_jury_cli(app: Flask) -> None:
@@ -22,22 +26,17 @@ def register_jury_cli(app: Flask) -> None:
     )
     def jury_assign(reference: str, ignore_language: bool) -> None:
         """Give every eligible dossier its jurors (as the staff button does); print a summary."""
-        from sqlalchemy import select
-
-        from app.calls.models import Call
-        from app.jury.services import JuryError, run_assignment
-
         call = db.session.scalar(select(Call).where(Call.reference == reference))
         if call is None:
             raise click.ClickException(f"No call with reference {reference!r}.")
         try:
             summary = run_assignment(call, actor=None, prefer_language=not ignore_language)
-        except JuryError as error:
+        except AssignmentImpossible as error:
             db.session.rollback()
-            raise click.ClickException(str(error)) from error
-        if summary.problems:
+            click.echo("\n".join(error.summary.lines()))
+            raise click.ClickException(message_of(error)) from error
+        except Refusal as error:
             db.session.rollback()
-            click.echo("\n".join(summary.lines()))
-            raise click.ClickException("Nothing was assigned: some dossiers cannot get jurors.")
+            raise click.ClickException(message_of(error)) from error
         db.session.commit()
         click.echo("\n".join(summary.lines()))

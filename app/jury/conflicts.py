@@ -1,91 +1,101 @@
-"""Conflicts of interest: declared by jurors, recorded by staff, always audited.
+"""Conflicts of interest: declared by jurors, recorded by staff, withdrawn; recusals.
 
-A conflict between a juror and a dossier means: the juror is never assigned the
-dossier, cannot open it nor its documents (``juror_may_read``), and does not count
-towards its k jurors. When a conflict appears on a dossier the juror is assigned to:
+A conflict between a person and a dossier means (the one rule, app.access.policy): they
+see nothing of the dossier, a juror is never assigned it and does not count towards its
+k jurors. When a conflict appears on a dossier the juror is assigned to:
 
 - review not submitted (none, or a draft): the assignment and the draft are deleted
   ("removed"), and the slot is free for the next assignment run;
 - review submitted: the review stays on record, but the assignment no longer counts,
   so the dossier is *flagged for reassignment* ("flagged"): the next run, or staff by
-  hand, gives it another juror. Whether a conflicted review enters the scores is the
-  scoring's decision (it should not).
+  hand, gives it another juror.
 
-Withdrawing a conflict does not restore a removed assignment. Every declaration,
-change and withdrawal is a line of the dossier's audit trail (trigger
-``declare_conflict``, ``change_conflict``, ``record_conflict``, ``withdraw_conflict``
-or ``recuse``), with the juror's email, the kind and the note.
+A *recusal* is a late conflict the assigned juror declares from the score page, with its
+reason: a conflict of kind "other" whose note is the reason. It is refused once the
+review is submitted (the chair reopens it first), so that a submitted score never
+disappears silently.
+
+Withdrawing a conflict does not restore a removed assignment. Each declaration, change,
+record by staff, withdrawal and recusal announces its event (``conflict_declared``,
+``conflict_changed``, ``conflict_recorded``, ``conflict_withdrawn``, ``recused``) with
+the juror, the kind and the note.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from app.access.policy import conflicted_dossiers, forget_standing, is_staff, sits_on_jury
+from app.access.scopes import dossiers_to_declare, visible_conflicts
 from app.applications.models import Application
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.calls.models import Call
+from app.common.errors import ConcurrentUpdate, NotPermitted
 from app.events import Event
 from app.extensions import db
-from app.jury.models import CONFLICT_KINDS, ConflictOfInterest, JuryAssignment
-from app.jury.services import JURY_STATES, JuryError, announce_jury_event, member_of
+from app.jury.models import CONFLICT_KINDS, OTHER_KIND, ConflictOfInterest, JuryAssignment
+from app.jury.services import JuryError, NotAssigned, announce_jury_event
+from workflows.application import JURY_STATES
+from workflows.jury import ReviewStatus
 
+#: What became of the juror's assignment to the dossier.
 REMOVED, FLAGGED, UNASSIGNED = "removed", "flagged", ""
-
-#: The audit event of each way a conflict is saved.
-EVENT_OF_TRIGGER = {
-    "declare_conflict": Event.CONFLICT_DECLARED,
-    "change_conflict": Event.CONFLICT_CHANGED,
-    "record_conflict": Event.CONFLICT_RECORDED,
-    "recuse": Event.RECUSED,
-}
 NOTE_MAX = 1000
 
 
-def _check(application: Application, juror: User, data: dict) -> tuple[str, str | None]:
-    if member_of(application.call_id, juror.id) is None:
-        raise JuryError(_l("%(name)s is not a member of this jury.", name=juror.full_name))
-    if application.status not in JURY_STATES:
-        raise JuryError(_l("This dossier is not before the jury."))
+def _checked(data: dict) -> tuple[str, str | None]:
+    """The kind and note of a declaration, or JuryError."""
     kind = data.get("kind")
     note = (data.get("note") or "").strip() or None
     if kind not in CONFLICT_KINDS:
         raise JuryError(_l("Please choose the kind of conflict."))
-    if kind == "other" and not note:
+    if kind == OTHER_KIND and not note:
         raise JuryError(_l("Please describe the conflict."))
     if note and len(note) > NOTE_MAX:
         raise JuryError(_l("At most %(max)d characters.", max=NOTE_MAX))
     return kind, note
 
 
-def find_conflict(application_id: int, juror_id: int) -> ConflictOfInterest | None:
-    return db.session.scalar(
+def _check_before_jury(application: Application, juror: User) -> None:
+    if not sits_on_jury(juror, application.call_id):
+        raise JuryError(_l("%(name)s is not a member of this jury.", name=juror.full_name))
+    if application.status not in JURY_STATES:
+        raise JuryError(_l("This dossier is not before the jury."))
+
+
+def _save(
+    application: Application, juror: User, declared: tuple, *, actor: User, event: Event
+) -> str:
+    """Create or change the conflict, release the assignment, announce ``event``."""
+    kind, note = declared
+    conflict = db.session.scalar(
         select(ConflictOfInterest).where(
-            ConflictOfInterest.application_id == application_id,
-            ConflictOfInterest.juror_id == juror_id,
+            ConflictOfInterest.application_id == application.id,
+            ConflictOfInterest.juror_id == juror.id,
         )
     )
-
-
-def _save(application: Application, juror: User, data: dict, *, actor: User, trigger: str) -> str:
-    kind, note = _check(application, juror, data)
-    conflict = find_conflict(application.id, juror.id)
     if conflict is None:
         conflict = ConflictOfInterest(
             application_id=application.id, juror_id=juror.id, declared_by_id=actor.id
         )
         db.session.add(conflict)
-    elif trigger == "declare_conflict":
-        trigger = "change_conflict"
+    elif event == Event.CONFLICT_DECLARED:
+        event = Event.CONFLICT_CHANGED
     conflict.kind, conflict.note = kind, note
     try:
         db.session.flush()
     except IntegrityError as error:  # the same conflict, declared at the same moment
-        raise JuryError(_l("This conflict was declared meanwhile: reload the page.")) from error
+        raise ConcurrentUpdate(
+            _l("This conflict was declared meanwhile: reload the page.")
+        ) from error
     outcome = _release_assignment(application.id, juror.id)
     announce_jury_event(
-        EVENT_OF_TRIGGER[trigger],
+        event,
         application,
         juror,
         actor=actor,
@@ -95,6 +105,7 @@ def _save(application: Application, juror: User, data: dict, *, actor: User, tri
         assignment=outcome or None,
     )
     db.session.flush()
+    forget_standing()
     return outcome
 
 
@@ -107,7 +118,7 @@ def _release_assignment(application_id: int, juror_id: int) -> str:
     if assignment is None:
         return UNASSIGNED
     review = assignment.review
-    if review is not None and review.status == "submitted":
+    if review is not None and review.status == ReviewStatus.SUBMITTED:
         return FLAGGED
     if review is not None:
         db.session.delete(review)
@@ -115,39 +126,64 @@ def _release_assignment(application_id: int, juror_id: int) -> str:
     return REMOVED
 
 
-def declare_conflict(
-    application: Application, data: dict, *, actor: User, trigger: str = "declare_conflict"
-) -> str:
-    """The juror ``actor`` declares (or changes) their conflict with ``application``.
+def declare_conflict(application: Application, data: dict, *, actor: User) -> str:
+    """The juror ``actor`` declares (or changes) their conflict with ``application``;
+    announces ``conflict_declared`` (``conflict_changed`` for a change).
 
     ``data``: ``kind`` (one of CONFLICT_KINDS), ``note`` (required for "other").
     Side effects: the juror's assignment to the dossier is removed or the dossier
-    flagged (see the module docstring); one audit line. Returns "removed", "flagged"
-    or "" (the juror was not assigned). Raises JuryError when ``actor`` is not on
-    the jury of the dossier's call, the dossier is not before the jury, or the data
-    is invalid.
+    flagged (see the module docstring). Returns "removed", "flagged" or "" (the juror
+    was not assigned). Raises JuryError when ``actor`` is not on the jury of the
+    dossier's call, the dossier is not before the jury, or the data is invalid.
     """
-    return _save(application, actor, data, actor=actor, trigger=trigger)
+    declared = _checked(data)
+    _check_before_jury(application, actor)
+    return _save(application, actor, declared, actor=actor, event=Event.CONFLICT_DECLARED)
 
 
 def record_conflict_by_staff(
     application: Application, juror: User, data: dict, *, actor: User
 ) -> str:
-    """Staff record a conflict they know of between ``juror`` and ``application``.
+    """Staff record a conflict they know of between ``juror`` and ``application``;
+    announces ``conflict_recorded``.
 
     Same data, effects, result and refusals as :func:`declare_conflict`.
     """
-    return _save(application, juror, data, actor=actor, trigger="record_conflict")
+    declared = _checked(data)
+    _check_before_jury(application, juror)
+    return _save(application, juror, declared, actor=actor, event=Event.CONFLICT_RECORDED)
+
+
+def recuse(assignment: JuryAssignment, reason: str, *, actor: User) -> str:
+    """The assigned juror ``actor`` steps back from the dossier, giving ``reason``;
+    announces ``recused`` (with the reason as its note).
+
+    Recorded as a conflict of kind "other" whose note is the reason; the assignment and
+    its draft review are deleted, so that the assignment can fill the gap (returns
+    "removed"). Raises NotAssigned (the assignment is gone), NotPermitted (not the
+    actor's), JuryError (no reason, or the review is submitted: the chair must reopen
+    it first).
+    """
+    if not (reason or "").strip():
+        raise JuryError(_l("Please give the reason of your recusal."))
+    declared = _checked({"kind": OTHER_KIND, "note": reason})
+    if not db.session.scalar(select(exists().where(JuryAssignment.id == assignment.id))):
+        raise NotAssigned()
+    if actor.id != assignment.juror_id:
+        raise NotPermitted(_l("This dossier is not assigned to you."))
+    if assignment.review is not None and assignment.review.status == ReviewStatus.SUBMITTED:
+        raise JuryError(_l("Your review is submitted: ask the chair to reopen it before recusing."))
+    return _save(assignment.application, actor, declared, actor=actor, event=Event.RECUSED)
 
 
 def withdraw_conflict(conflict: ConflictOfInterest, *, actor: User) -> None:
-    """Delete a conflict (audited). A juror may withdraw only their own declaration;
-    staff may withdraw any. A removed assignment is not restored.
+    """Delete a conflict (announces ``conflict_withdrawn``). A juror may withdraw only
+    their own declaration; staff may withdraw any. A removed assignment is not restored.
 
     Raises JuryError when ``actor`` may not withdraw it.
     """
     own = conflict.declared_by_id == actor.id == conflict.juror_id
-    if not own and not actor.has_role(Role.STAFF):
+    if not own and not is_staff(actor):
         raise JuryError(_l("This conflict was recorded by staff: ask them to withdraw it."))
     juror = db.session.get(User, conflict.juror_id)
     application = db.session.get(Application, conflict.application_id)
@@ -161,41 +197,67 @@ def withdraw_conflict(conflict: ConflictOfInterest, *, actor: User) -> None:
     )
     db.session.delete(conflict)
     db.session.flush()
+    forget_standing()
 
 
 # Reading ----------------------------------------------------------------------------
 
 
-def dossiers_for_declaration(call_id: int, juror_id: int):
-    """The call's dossiers before the jury, as a juror may see them before any
-    assignment (applicant's name, project title, region), each with the juror's
-    conflict or None, in two queries."""
-    rows = db.session.execute(
-        select(Application, User.full_name)
-        .join(User, User.id == Application.applicant_id)
-        .where(Application.call_id == call_id, Application.status.in_(JURY_STATES))
-        .order_by(User.full_name, Application.id)
-    ).all()
+@dataclass(frozen=True)
+class DeclarationRow:
+    """One dossier of the declaration page. A dossier the reader declared a conflict with
+    shows only their declaration: no applicant, project nor region (they see nothing of
+    it), so that they can still change or withdraw it."""
+
+    dossier_id: int
+    conflict: ConflictOfInterest | None
+    applicant: str = ""
+    title: str = ""
+    region: str = ""
+
+
+def dossiers_for_declaration(viewer: User, call: Call) -> list[DeclarationRow]:
+    """The call's dossiers before the jury as a member of its jury may see them before
+    any assignment (applicant's name, project title, region), those the viewer declared
+    a conflict with first and without them, in two queries."""
     mine = {
         conflict.application_id: conflict
         for conflict in db.session.scalars(
-            select(ConflictOfInterest).where(
-                ConflictOfInterest.juror_id == juror_id,
-                ConflictOfInterest.application_id.in_([row[0].id for row in rows]),
+            visible_conflicts(viewer, call).where(
+                ConflictOfInterest.juror_id == viewer.id, Application.status.in_(JURY_STATES)
             )
         )
     }
-    return [(application, name, mine.get(application.id)) for application, name in rows]
+    declared = [DeclarationRow(dossier_id, conflict) for dossier_id, conflict in mine.items()]
+    rows = db.session.execute(
+        dossiers_to_declare(viewer, call)
+        .add_columns(User.full_name)
+        .join(User, User.id == Application.applicant_id)
+        .where(Application.id.not_in(list(mine)))
+        .order_by(User.full_name, Application.id)
+    ).all()
+    return sorted(declared, key=lambda row: row.dossier_id) + [
+        DeclarationRow(
+            application.id,
+            None,
+            name,
+            application.title,
+            (application.answers or {}).get("moroccan_region", ""),
+        )
+        for application, name in rows
+    ]
 
 
-def conflicts_of_call(call_id: int):
-    """Every conflict on the call's dossiers: (conflict, dossier, juror, declared by)."""
+def conflicts_of_call(viewer: User, call: Call):
+    """The conflicts on the call's dossiers ``viewer`` may see, but those on a dossier
+    they are in conflict with themselves (the staff's list names the dossiers): (conflict,
+    dossier, juror, declared by)."""
     juror, declarer = aliased(User), aliased(User)
     return db.session.execute(
-        select(ConflictOfInterest, Application, juror, declarer)
-        .join(Application, Application.id == ConflictOfInterest.application_id)
+        visible_conflicts(viewer, call)
+        .where(Application.id.not_in(conflicted_dossiers(viewer)))
+        .add_columns(Application, juror, declarer)
         .join(juror, juror.id == ConflictOfInterest.juror_id)
         .outerjoin(declarer, declarer.id == ConflictOfInterest.declared_by_id)
-        .where(Application.call_id == call_id)
         .order_by(Application.number, juror.full_name)
     ).all()

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    CheckConstraint,
-    ForeignKey,
-    Numeric,
-    String,
-    Text,
-    UniqueConstraint,
-    exists,
-    select,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.applications.models import Application
@@ -22,9 +13,12 @@ from app.calls.models import Call, Criterion
 from app.common.clock import utcnow
 from app.common.types import UTCDateTime
 from app.extensions import db
+from workflows.jury import ReviewStatus
 
 #: Kinds of conflict a juror (or staff) may declare.
 CONFLICT_KINDS = ("family", "business_partner", "employer", "investor", "other")
+#: The kind of a conflict described in its note only (a recusal is one).
+OTHER_KIND = "other"
 
 
 class JuryMember(db.Model):
@@ -46,6 +40,9 @@ class JuryMember(db.Model):
 
 
 class ConflictOfInterest(db.Model):
+    """A person (juror, chair, staff) in conflict with a dossier: they see nothing of it
+    (the one rule is app.access.policy's). Declared by the person, or recorded by staff."""
+
     __tablename__ = "conflicts_of_interest"
     __table_args__ = (UniqueConstraint("application_id", "juror_id"),)
 
@@ -84,13 +81,17 @@ class Review(db.Model):
     __tablename__ = "reviews"
     __table_args__ = (
         UniqueConstraint("assignment_id"),
-        CheckConstraint("status IN ('draft', 'submitted')", name="status_known"),
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{status}'" for status in ReviewStatus) + ")",
+            name="status_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("jury_assignments.id"))
-    #: draft or submitted; a submitted review is locked until the chair reopens it.
-    status: Mapped[str] = mapped_column(String(10), default="draft")
+    #: A :class:`~workflows.jury.ReviewStatus`; a submitted review is locked until the
+    #: chair reopens it.
+    status: Mapped[str] = mapped_column(String(10), default=ReviewStatus.DRAFT)
     overall_comment: Mapped[str] = mapped_column(Text, default="")
     #: Notes for the jury only, never shown to the applicant.
     private_notes: Mapped[str] = mapped_column(Text, default="")
@@ -108,6 +109,11 @@ class Review(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def is_submitted(self) -> bool:
+        """Submitted: locked, and counted in the ranking."""
+        return self.status == ReviewStatus.SUBMITTED
+
 
 class CriterionScore(db.Model):
     __tablename__ = "criterion_scores"
@@ -124,8 +130,10 @@ class CriterionScore(db.Model):
     criterion: Mapped[Criterion] = relationship()
 
 
+# removed by the audit-log migration (lead): reopenings are REVIEW_REOPENED rows of the
+# audit log now; nothing writes or reads this table any more.
 class ReviewReopening(db.Model):
-    """The chair reopened a submitted review, and why (kept for the audit)."""
+    """The chair reopened a submitted review, and why (the former audit of reopenings)."""
 
     __tablename__ = "review_reopenings"
 
@@ -137,23 +145,11 @@ class ReviewReopening(db.Model):
 
 
 def juror_may_read(application_id: int, juror_id: int) -> bool:
-    """Assigned to the dossier and not in conflict with it."""
-    assigned = db.session.scalar(
-        select(
-            exists().where(
-                JuryAssignment.application_id == application_id,
-                JuryAssignment.juror_id == juror_id,
-            )
-        )
-    )
-    if not assigned:
-        return False
-    conflicted = db.session.scalar(
-        select(
-            exists().where(
-                ConflictOfInterest.application_id == application_id,
-                ConflictOfInterest.juror_id == juror_id,
-            )
-        )
-    )
-    return not conflicted
+    """Deprecated alias of :func:`app.access.policy.may_read_documents`, kept only for
+    app/documents/services.py until that area asks the policy itself; remove it then."""
+    # cycle: app.access.policy imports the models of this module
+    from app.access.policy import may_read_documents
+
+    user = db.session.get(User, juror_id)
+    application = db.session.get(Application, application_id)
+    return user is not None and application is not None and may_read_documents(user, application)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from app.calls.models import Criterion
 from app.jury.models import Review
@@ -120,4 +120,8 @@ class ReasonForm(FlaskForm):
 class ScoringPhaseForm(FlaskForm):
     """Open ("1") or close ("0") the scoring phase."""
 
-    open = HiddenField()
+    open = HiddenField(
+        validators=[
+            AnyOf(("0", "1"), message=_l("The form was incomplete. Reload the page and try again."))
+        ]
+    )

@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from app.common.clock import to_brussels
 from app.extensions import db
+from app.operations import OperationError, backup, restore
+from app.privacy.services import apply_retention, retention_due
 
 
 def retention_report(items, *, months: int, dry_run: bool) -> str:
-    from app.common.clock import to_brussels
-
     verb = "would delete" if dry_run else "deleted"
     lines = [
         f"{item.application.reference or item.application.id}  {item.application.status:<12}"
@@ -44,8 +45,6 @@ def register_privacy_cli(app: Flask) -> None:
     def retention(dry_run: bool, months: int | None) -> None:
         """Delete the documents of applications not selected, RETENTION_MONTHS after the
         decision (not_selected, ineligible, withdrawn, declined)."""
-        from app.privacy.services import apply_retention, retention_due
-
         months = months or current_app.config["RETENTION_MONTHS"]
         if dry_run:
             items = retention_due(months)
@@ -59,8 +58,6 @@ def register_privacy_cli(app: Flask) -> None:
     @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
     def backup_command(out: Path) -> None:
         """Snapshot the database and the document and letter stores into one tar.gz."""
-        from app.operations import OperationError, backup
-
         try:
             manifest = backup(out)
         except OperationError as error:
@@ -75,8 +72,6 @@ def register_privacy_cli(app: Flask) -> None:
     @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def restore_command(archive: Path) -> None:
         """Restore a backup into an empty instance (refuses a database that holds data)."""
-        from app.operations import OperationError, restore
-
         try:
             manifest = restore(archive)
         except OperationError as error:

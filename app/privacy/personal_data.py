@@ -1,23 +1,31 @@
 """The personal data of the core areas: account, applications and documents, information
-sessions, emails, eligibility requests, selection decisions, and this area's own records."""
+sessions, emails, eligibility requests, selection decisions, and this area's own records.
+
+Records are listed through the scopes (app.access.scopes): the person's own dossiers,
+their history as they may read it (changes of state only), the reads of their sensitive
+documents. Another person of the programme appears by role, never by name or address.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
+from app.access.scopes import own_dossiers, visible_document_reads
 from app.applications.models import Application
 from app.audit.history import dossier_history
-from app.audit.wording import actor_role
+from app.audit.wording import actor_role, event_label
 from app.auth.models import AccountToken, User
+from app.common.clock import utcnow
 from app.documents import storage
 from app.eligibility.models import InformationRequest
 from app.extensions import db
 from app.info_sessions.models import SessionRegistration
 from app.outbox.models import OutboxMessage
-from app.privacy.models import DocumentDisposal, ErasureRequest
-from app.privacy.registry import PersonalData
+from app.privacy.models import DocumentAccess, DocumentDisposal, ErasureRequest
+from app.privacy.registry import PersonalData, told_by_role
 from app.selection.models import SelectionDecision
 
 #: Answers kept after an erasure, for the call's statistics (nobody is found by them).
@@ -52,9 +60,23 @@ def statistical_answers(answers: dict, on: date) -> dict:
 
 
 def _applications(user: User) -> list[Application]:
-    return db.session.scalars(
-        select(Application).where(Application.applicant_id == user.id).order_by(Application.id)
-    ).all()
+    return db.session.scalars(own_dossiers(user)).all()
+
+
+def _history(user: User, application: Application) -> list[dict]:
+    """The dossier's changes of state, each actor by role ("you", "programme staff")."""
+    return [
+        {
+            "at": entry.created_at,
+            "event": entry.event,
+            "what": event_label(entry.event),
+            "from": entry.from_state,
+            "to": entry.to_state,
+            "by": actor_role(entry, user),
+            "note": entry.note,
+        }
+        for entry in dossier_history(user, application)
+    ]
 
 
 # What Impulse holds ------------------------------------------------------------------
@@ -108,17 +130,7 @@ def applications(user: User) -> PersonalData | None:
                 "submitted_at": application.submitted_at,
                 "answers": application.answers,
                 "documents": documents,
-                "history": [
-                    {
-                        "at": entry.created_at,
-                        "event": entry.event,
-                        "from": entry.from_state,
-                        "to": entry.to_state,
-                        "by": actor_role(entry, user),
-                        "note": entry.note,
-                    }
-                    for entry in dossier_history(user, application)
-                ],
+                "history": _history(user, application),
                 "information_requests": [
                     {
                         "at": request.created_at,
@@ -198,9 +210,10 @@ def emails(user: User) -> PersonalData | None:
 
 
 def document_accesses(user: User) -> PersonalData | None:
-    from app.privacy.services import accesses_to_documents_of
-
-    rows = accesses_to_documents_of(user)
+    """Who opened the person's identity document and criminal record: by role and date."""
+    rows = db.session.scalars(
+        visible_document_reads(user).options(joinedload(DocumentAccess.user))
+    ).all()
     if not rows:
         return None
     return PersonalData(
@@ -209,8 +222,7 @@ def document_accesses(user: User) -> PersonalData | None:
                 "at": row.at,
                 "document": row.kind,
                 "application_id": row.application_id,
-                "read_by": row.user.full_name,
-                "read_by_roles": sorted(row.user.roles),
+                "read_by": told_by_role(row.user, user),
             }
             for row in rows
         ]
@@ -269,8 +281,6 @@ def dispose_document(document, *, reason: str, actor: User | None) -> None:
 def erase_applications(user: User, actor: User | None) -> dict:
     """Answers reduced to their statistical fields; documents deleted; audit rows and
     decisions kept (their notes are the programme's, about the decision)."""
-    from app.common.clock import utcnow
-
     today = utcnow().date()
     counts = {"applications": 0, "documents": 0}
     for application in _applications(user):

@@ -17,6 +17,10 @@ An area adds ``app/<area>/personal_data.py`` with either or both of:
 
 Letters and coaching plug in this way; this package's own ``personal_data.py``
 covers the account, applications, documents, sessions, emails and decisions.
+
+What a person downloads never names another person of the programme (a juror, a
+coach, a member of staff) nor gives their address: whoever did something is told by
+role with :func:`told_by_role`.
 """
 
 from __future__ import annotations
@@ -27,7 +31,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
+
+import app as package
+from app.audit.wording import actor_role
 
 
 @dataclass
@@ -40,10 +48,18 @@ Provider = Callable[..., PersonalData | None]
 Eraser = Callable[..., dict]
 
 
+def told_by_role(person, reader) -> str:
+    """Who ``person`` (a user, or None for the system) is, as ``reader`` is told in their
+    own data: "you", "programme staff", "a member of the jury"... never a name (the
+    wording of :func:`app.audit.wording.actor_role`)."""
+    did = SimpleNamespace(actor_id=person.id if person is not None else None, actor=person)
+    return actor_role(did, reader)
+
+
 @cache
 def _modules() -> tuple:
-    import app as package
-
+    """Every area's ``personal_data`` module. Found by name at the first use, not
+    imported here: this is how an area plugs in without the registry knowing it."""
     found = []
     for area in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
         if not area.ispkg:

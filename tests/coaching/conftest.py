@@ -10,6 +10,7 @@ from flask_babel import force_locale
 
 from app.auth.models import Role
 from app.coaching import services as coaching
+from app.coaching.overview import today
 from app.common.clock import utcnow
 from app.extensions import db
 from tests.helpers import transition_row
@@ -84,7 +85,7 @@ def project(make_project):
 def session_data(**overrides) -> dict:
     """What a coach fills in for a session held yesterday."""
     data = {
-        "held_on": coaching.today() - timedelta(days=1),
+        "held_on": today() - timedelta(days=1),
         "duration_minutes": 90,
         "mode": "in_person",
         "place": "belgium",
@@ -92,7 +93,7 @@ def session_data(**overrides) -> dict:
         "tags": ["Bank ", "bank", "loan"],
         "summary": "We reviewed the financing plan.",
         "private_notes": "SECRET-NOTE: seems tired, check on motivation.",
-        "next_session_on": coaching.today() + timedelta(days=14),
+        "next_session_on": today() + timedelta(days=14),
         "items": [
             {"text": "Ask two banks for an offer", "owner": "entrepreneur", "due_on": None},
             {"text": "Introduce to the CGEM contact", "owner": "coach", "due_on": None},
@@ -105,7 +106,7 @@ def session_data(**overrides) -> dict:
 def session_form(**overrides) -> dict:
     """What a browser posts to log a session."""
     form = {
-        "held_on": (coaching.today() - timedelta(days=1)).isoformat(),
+        "held_on": (today() - timedelta(days=1)).isoformat(),
         "duration_minutes": "90",
         "mode": "video",
         "place": "online",
@@ -113,10 +114,10 @@ def session_form(**overrides) -> dict:
         "tags": "bank, loan",
         "summary": "We reviewed the financing plan.",
         "private_notes": "SECRET-NOTE: worried about the partner.",
-        "next_session_on": (coaching.today() + timedelta(days=14)).isoformat(),
+        "next_session_on": (today() + timedelta(days=14)).isoformat(),
         "items-0-text": "Ask two banks for an offer",
         "items-0-owner": "entrepreneur",
-        "items-0-due_on": (coaching.today() + timedelta(days=7)).isoformat(),
+        "items-0-due_on": (today() + timedelta(days=7)).isoformat(),
         "items-1-text": "",
         "items-1-owner": "coach",
         "items-1-due_on": "",

@@ -5,7 +5,8 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.coaching import services as coaching
-from app.coaching.models import CoachAssignment, CoachingAudit, CoachProfile
+from app.coaching.models import CoachAssignment, CoachProfile
+from app.coaching.overview import current_assignments
 from app.coaching.services import CoachingError
 from app.extensions import db
 
@@ -28,7 +29,8 @@ def test_assigning_a_coach_starts_coaching_through_the_state_machine(
         )
     ).one()
     assert entry.actor_id == staff.id and entry.from_state == "confirmed"
-    assert coaching.current_assignments(application)["primary"].coach_id == coach.id
+    assert entry.data["coach"] == coach.id and entry.data["role"] == "primary"
+    assert current_assignments(application)["primary"].coach_id == coach.id
 
 
 def test_staff_see_each_coach_load_languages_and_location(
@@ -66,10 +68,13 @@ def test_reassigning_keeps_the_history_and_the_old_coach_loses_the_project(
     login_as(coach)
     assert client.get(f"/coaching/projects/{project.id}").status_code == 404
     assert project.applicant.full_name not in client.get("/coaching/").get_data(as_text=True)
-    actions = db.session.scalars(
-        select(CoachingAudit.action).where(CoachingAudit.application_id == project.id)
-    ).all()
-    assert actions.count("coach_assigned") == 2 and "coach_ended" in actions
+    entry = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.application_id == project.id, AuditEvent.event == "coach_assigned"
+        )
+    ).one()
+    assert entry.actor_id == staff.id
+    assert entry.data == {"coach": other_coach.id, "role": "primary", "replaces": coach.id}
 
 
 def test_a_second_coach_in_morocco_follows_the_project_too(
@@ -137,4 +142,4 @@ def test_staff_open_a_confirmed_project_and_assign_its_coaches_from_its_page(
     response = client.post(f"/coaching/staff/projects/{application.id}/end-morocco")
     assert response.status_code == 302
     db.session.expire_all()
-    assert set(coaching.current_assignments(application)) == {"primary"}
+    assert set(current_assignments(application)) == {"primary"}

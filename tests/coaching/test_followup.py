@@ -7,9 +7,12 @@ import time_machine
 from sqlalchemy import func, select
 
 from app.coaching import services as coaching
+from app.coaching.followup import send_digests
 from app.coaching.models import ActionItem
+from app.coaching.overview import coach_projects
 from app.common.clock import BRUSSELS
 from app.extensions import db
+from app.jury.models import ConflictOfInterest
 from app.outbox.models import OutboxMessage
 from tests.coaching.conftest import session_data
 from tests.helpers import outbox_messages
@@ -75,8 +78,6 @@ def test_an_overdue_action_item_stalls_a_project_with_recent_sessions(
 def test_a_project_without_any_session_stalls_counted_from_the_assignment(
     staff, coach, make_project
 ):
-    from app.coaching.overview import coach_projects
-
     with time_machine.travel(NOW - timedelta(days=30), tick=False):
         make_project(selected_days_ago=40)
     with time_machine.travel(NOW, tick=False):
@@ -85,8 +86,6 @@ def test_a_project_without_any_session_stalls_counted_from_the_assignment(
 
 
 def test_the_threshold_is_configurable_per_call(frozen, staff, coach, make_project):
-    from app.coaching.overview import coach_projects
-
     project = make_project(selected_days_ago=120)
     _log(project, coach, 10)
     assert not coach_projects(coach)[0].stalled
@@ -122,3 +121,21 @@ def test_the_periodic_task_sends_the_digest(frozen, coach, make_project):
     _log(project, coach, 25)
     coaching_digest_task.call_local()
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_the_digest_lists_only_what_the_coach_may_see(frozen, coach, make_project):
+    """A project the coach still follows but is in conflict with (recorded by staff) stays
+    out of their digest, as it is out of their pages."""
+    seen = make_project(selected_days_ago=120)
+    conflicted = make_project(selected_days_ago=120)
+    _log(seen, coach, 30)
+    _log(conflicted, coach, 30)
+    db.session.add(
+        ConflictOfInterest(application_id=conflicted.id, juror_id=coach.id, kind="family")
+    )
+    db.session.commit()
+    assert send_digests() == 1
+    (message,) = outbox_messages()
+    assert seen.reference in message.body_text
+    assert conflicted.reference not in message.body_text
+    assert conflicted.applicant.full_name not in message.body_text

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.coaching import services as coaching
 from app.coaching.models import ActionComment, ActionItem
+from app.coaching.overview import today
 from app.extensions import db
 from tests.coaching.conftest import session_data
 
@@ -59,7 +60,7 @@ def test_another_applicant_cannot_reach_the_items(client, login_as, make_user, p
 def test_a_coach_adds_an_item_only_for_an_entrepreneur_they_follow(
     client, login_as, coach, other_coach, project
 ):
-    due = (coaching.today() + timedelta(days=5)).isoformat()
+    due = (today() + timedelta(days=5)).isoformat()
     login_as(other_coach)
     response = client.post(
         f"/coaching/projects/{project.id}/items",

@@ -8,13 +8,14 @@ from sqlalchemy import select
 
 from app.coaching import services as coaching
 from app.coaching.models import MilestoneProgress
+from app.coaching.overview import settings_for, today
 from app.documents.demo import sample_pdf
 from app.extensions import db
 
 
 def test_a_coach_records_the_company_registration_with_evidence(client, login_as, coach, project):
     login_as(coach)
-    reached = (coaching.today() - timedelta(days=3)).isoformat()
+    reached = (today() - timedelta(days=3)).isoformat()
     response = client.post(
         f"/coaching/projects/{project.id}/milestones/company_registered",
         data={
@@ -43,11 +44,11 @@ def test_financing_and_jobs_keep_their_numbers(coach, project):
     coaching.save_milestone(
         project,
         "financing_secured",
-        {"reached_on": coaching.today(), "amount_eur": 45000.0, "source": "Bank of Africa"},
+        {"reached_on": today(), "amount_eur": 45000.0, "source": "Bank of Africa"},
         actor=coach,
     )
     coaching.save_milestone(
-        project, "jobs_created", {"reached_on": coaching.today(), "jobs": 4}, actor=coach
+        project, "jobs_created", {"reached_on": today(), "jobs": 4}, actor=coach
     )
     db.session.commit()
     facts = dict(db.session.execute(select(MilestoneProgress.key, MilestoneProgress.facts)).all())
@@ -68,9 +69,9 @@ def test_financing_and_jobs_keep_their_numbers(coach, project):
 )
 def test_bad_milestones_are_refused(coach, project, key, data, message):
     if data.get("reached_on") == "future":
-        data["reached_on"] = coaching.today() + timedelta(days=1)
+        data["reached_on"] = today() + timedelta(days=1)
     elif data.get("reached_on") == "today":
-        data["reached_on"] = coaching.today()
+        data["reached_on"] = today()
     with pytest.raises(coaching.CoachingError, match=message):
         coaching.save_milestone(project, key, data, actor=coach)
     db.session.rollback()
@@ -102,7 +103,7 @@ def test_the_call_configures_its_milestones_and_topics(client, login_as, staff, 
         },
     )
     assert response.status_code == 302
-    settings = coaching.settings_for(project.call)
+    settings = settings_for(project.call)
     assert [entry["key"] for entry in settings.milestones] == [
         "company_registered",
         "first_sale",
@@ -128,4 +129,4 @@ def test_settings_refuse_a_bad_threshold_and_an_empty_milestone_list(staff, proj
     with pytest.raises(coaching.CoachingError, match="at least one milestone"):
         coaching.save_settings(project.call, {"stall_days": 21}, actor=staff)
     db.session.rollback()
-    assert coaching.settings_for(project.call).stall_days == 21
+    assert settings_for(project.call).stall_days == 21

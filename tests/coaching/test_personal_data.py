@@ -7,8 +7,9 @@ import zipfile
 
 from sqlalchemy import select
 
+from app.audit.models import AuditEvent
 from app.coaching import services as coaching
-from app.coaching.models import ActionComment, ActionItem, CoachingAudit, CoachingSession
+from app.coaching.models import ActionComment, ActionItem, CoachingSession
 from app.extensions import db
 from app.privacy.services import erase_person, export_personal_data
 from tests.coaching.conftest import session_data
@@ -46,5 +47,6 @@ def test_erasure_removes_the_words_and_keeps_what_the_report_counts(project, coa
     assert (session.duration_minutes, session.mode, session.place) == (90, "in_person", "belgium")
     assert {i.text for i in db.session.scalars(select(ActionItem))} == {"—"}
     assert {c.body for c in db.session.scalars(select(ActionComment))} == {"—"}
-    for entry in db.session.scalars(select(CoachingAudit)):
-        assert "SECRET-NOTE" not in json.dumps(entry.changes)
+    for entry in db.session.scalars(select(AuditEvent)):
+        assert "SECRET-NOTE" not in json.dumps(entry.data)
+        assert "Offer from the first bank" not in json.dumps(entry.data)

@@ -6,8 +6,11 @@ from collections import deque
 from datetime import timedelta
 
 from app.coaching import services as coaching
+from app.coaching.followup import send_digests
+from app.coaching.overview import today
 from app.extensions import db
 from tests.coaching.conftest import session_data
+from tests.helpers import outbox_messages
 
 SECRET = "SECRET-NOTE"
 
@@ -18,7 +21,7 @@ def _notes_everywhere(coach, staff, project):
     coaching.save_milestone(
         project,
         "first_sale",
-        {"reached_on": coaching.today(), "evidence_note": "Invoice 1"},
+        {"reached_on": today(), "evidence_note": "Invoice 1"},
         actor=coach,
     )
     db.session.commit()
@@ -92,13 +95,10 @@ def test_no_export_carries_private_notes(client, login_as, runner, coach, staff,
 
 
 def test_the_digest_never_quotes_private_notes(app, coach, staff, make_project):
-    from app.coaching.followup import send_digests
-    from tests.helpers import outbox_messages
-
     project = make_project(selected_days_ago=100)
     coaching.log_session(
         project,
-        session_data(held_on=coaching.today() - timedelta(days=40), next_session_on=None),
+        session_data(held_on=today() - timedelta(days=40), next_session_on=None),
         actor=coach,
     )
     db.session.commit()

@@ -7,6 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from app.coaching import services as coaching
+from app.coaching.overview import today
+from app.coaching.report import build_report
 from app.extensions import db
 from tests.coaching.conftest import session_data
 from tests.helpers import QueryCounter
@@ -17,7 +19,7 @@ def _sessions(project, coach, count):
         coaching.log_session(
             project,
             session_data(
-                held_on=coaching.today() - timedelta(days=number % 60),
+                held_on=today() - timedelta(days=number % 60),
                 duration_minutes=60 + number % 3 * 30,
                 next_session_on=None,
             ),
@@ -33,14 +35,10 @@ def test_the_report_counts_sessions_hours_milestones_and_jobs(
     second = make_project(by=other_coach)
     _sessions(first, coach, 3)  # 60 + 90 + 120 minutes
     _sessions(second, other_coach, 1)
-    coaching.save_milestone(
-        first, "jobs_created", {"reached_on": coaching.today(), "jobs": 4}, actor=coach
-    )
-    coaching.save_milestone(first, "first_sale", {"reached_on": coaching.today()}, actor=coach)
+    coaching.save_milestone(first, "jobs_created", {"reached_on": today(), "jobs": 4}, actor=coach)
+    coaching.save_milestone(first, "first_sale", {"reached_on": today()}, actor=coach)
     db.session.commit()
-    from app.coaching.report import build_report
-
-    report = build_report(first.call)
+    report = build_report(first.call, staff)
     assert (report.sessions, report.hours, report.jobs, report.milestones_reached) == (
         4,
         5.5,

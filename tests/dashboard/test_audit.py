@@ -1,12 +1,17 @@
 """The audit trail of a call: search by dossier, person, event and period; pages; exports."""
 
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
+from markupsafe import escape
 from openpyxl import load_workbook
 
+from app.audit.models import AuditEvent
+from app.audit.wording import event_label
 from app.auth.models import Role
+from app.events import EVENT_NAMES, Event
 from app.extensions import db
 from tests.dashboard.conftest import add_audit, add_dossier
 
@@ -34,8 +39,6 @@ def trail(make_call, make_user):
 
 
 def notes_and_references(html):
-    import re
-
     return re.findall(r">(AUD-2026-\d{4})</a>", html)
 
 
@@ -110,3 +113,88 @@ def test_exports_keep_the_filters(client, make_user, login_as, trail):
     assert csv_text.count("\n") == 2 and "start_review" in csv_text
     page = search(client, call, "?user=nadia")
     assert f"/dashboard/calls/{call.id}/audit.xlsx?user=nadia" in page
+
+
+def _row(dossier, event, *, actor=None, when=None, **data) -> AuditEvent:
+    entry = AuditEvent(
+        event=str(event),
+        actor_id=actor.id if actor is not None else None,
+        subject_kind="application",
+        subject_id=dossier.id,
+        call_id=dossier.call_id,
+        application_id=dossier.id,
+        data=data,
+        created_at=when or datetime(2026, 3, 2, 10, tzinfo=UTC),
+    )
+    db.session.add(entry)
+    return entry
+
+
+def test_every_kind_of_event_is_found_by_its_filter_and_reads_in_words(
+    client, make_user, make_call, login_as
+):
+    call = make_call("EVERY-2026")
+    dossier = add_dossier(call)
+    nadia = make_user(Role.STAFF, full_name="Nadia Bennani")
+    for name in EVENT_NAMES:
+        _row(dossier, name, actor=nadia)
+    db.session.commit()
+    login_as(make_user(Role.STAFF))
+    assert f"{len(EVENT_NAMES)} events" in search(client, call)
+    for name in EVENT_NAMES:
+        html = search(client, call, f"?event={name}&reference={dossier.reference}&user=nadia")
+        assert "1 event" in html, name
+        assert f"<td>{escape(event_label(name))}</td>" in html, name
+        assert "<td>Nadia Bennani</td>" in html
+    export = client.get(f"/dashboard/calls/{call.id}/audit.csv?event=person_erased")
+    assert export.get_data(as_text=True).count("\n") == 2
+
+
+def test_the_person_filter_finds_what_was_done_about_someone_and_says_so(
+    client, make_user, make_call, login_as
+):
+    call = make_call("ABOUT-2026")
+    dossier = add_dossier(call)
+    nadia = make_user(Role.STAFF, full_name="Nadia Bennani")
+    jamal = make_user(Role.JUROR, full_name="Jamal Alaoui", email="jamal@jury.example")
+    _row(
+        dossier,
+        Event.CONFLICT_RECORDED,
+        actor=nadia,
+        juror_id=jamal.id,
+        juror=jamal.email,
+        kind="family",
+    )
+    _row(dossier, Event.CALL_EDITED, actor=nadia, capacity=[20, 30], fields=["a", "b"])
+    db.session.commit()
+    login_as(make_user(Role.STAFF))
+    about = search(client, call, "?user=jamal@jury")
+    assert "1 event" in about
+    assert "<td>Nadia Bennani</td>" in about and "<td>Jamal Alaoui</td>" in about
+    assert "kind: family" in about and "jamal@jury.example" not in about
+    edited = search(client, call, "?event=call_edited")
+    assert "capacity: 20 → 30" in edited and "fields: a, b" in edited
+    rows = client.get(f"/dashboard/calls/{call.id}/audit.csv?user=jamal").get_data(as_text=True)
+    assert "Jamal Alaoui" in rows and "kind: family" in rows
+
+
+def test_a_draft_is_found_by_its_number(client, make_user, make_call, login_as):
+    call = make_call("DRAFT-2026")
+    draft = add_dossier(call, "draft")
+    _row(draft, Event.ANSWERS_SAVED, fields=["title"])
+    db.session.commit()
+    login_as(make_user(Role.STAFF))
+    html = search(client, call, f"?reference=%23{draft.id}")
+    assert "1 event" in html and f"draft #{draft.id}" in html
+
+
+def test_the_empty_trail_says_what_will_appear_and_a_fruitless_search_how_to_widen_it(
+    client, make_user, make_call, login_as, trail
+):
+    login_as(make_user(Role.STAFF))
+    empty = search(client, make_call("QUIET-2026"))
+    assert "Nothing recorded yet" in empty and "who did what" in empty
+    call, _first, _second = trail
+    fruitless = search(client, call, "?event=selection_published")
+    assert "No event matches" in fruitless and "Widen the period" in fruitless
+    assert f'href="/dashboard/calls/{call.id}/audit"' in fruitless

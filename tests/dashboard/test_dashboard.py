@@ -2,13 +2,16 @@
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 
+from app.applications.models import Application
 from app.auth.models import Role
+from app.coaching.models import CoachingSession
 from app.dashboard.reports import Reports
-from app.dashboard.stats import age_band
+from app.dashboard.stats import age_band, coaching_sessions_per_month
 from app.extensions import db
 from app.jury.models import JuryMember
 from tests.dashboard.conftest import add_dossier, add_review
@@ -42,6 +45,12 @@ def staff(make_user, login_as):
 
 
 @pytest.fixture
+def viewer(make_user):
+    """A member of staff, not logged in: whose eyes the reports count with."""
+    return make_user(Role.STAFF)
+
+
+@pytest.fixture
 def full_call(make_call, make_user):
     """A call with dossiers in every listed state, answers, and reviews by three jurors."""
     call = make_call("FULL-2026")
@@ -59,10 +68,6 @@ def full_call(make_call, make_user):
 
 
 def call_applications(call):
-    from sqlalchemy import select
-
-    from app.applications.models import Application
-
     return db.session.scalars(select(Application).where(Application.call_id == call.id)).all()
 
 
@@ -86,14 +91,14 @@ def test_funnel_counts_every_state_and_links_to_the_filtered_list(client, staff,
     assert "2 applications" in listed.get_data(as_text=True)
 
 
-def test_profile_counts_submitted_dossiers_only(app, full_call):
+def test_profile_counts_submitted_dossiers_only(app, full_call, viewer):
     add_dossier(full_call, "draft", answers={"moroccan_region": "Oriental"})
     other = dict(COMPLETE_ANSWERS, moroccan_region="Oriental", birth_date="2003-01-01")
     add_dossier(full_call, "submitted", answers=other)
     add_dossier(full_call, "submitted", answers={})
     db.session.commit()
     with app.test_request_context():
-        reports = Reports(full_call)
+        reports = Reports(full_call, viewer)
         region = {label: n for _, label, n in reports.profile_rows("region")}
         assert region == {"Souss-Massa": 17, "Oriental": 1, "Not answered": 1}
         ages = dict((label, n) for _, label, n in reports.profile_rows("age"))
@@ -103,8 +108,6 @@ def test_profile_counts_submitted_dossiers_only(app, full_call):
 
 
 def test_age_band_on_the_closing_day():
-    from datetime import date
-
     closing = date(2026, 4, 30)
     assert age_band("2001-05-01", closing) == "< 25"  # 24, 25 the next day
     assert age_band("2001-04-30", closing) == "25–34"
@@ -112,7 +115,7 @@ def test_age_band_on_the_closing_day():
     assert age_band("not a date", closing) == "" and age_band(None, closing) == ""
 
 
-def test_submissions_are_counted_per_brussels_day(app, make_call):
+def test_submissions_are_counted_per_brussels_day(app, make_call, viewer):
     call = make_call("DAYS-2026")
     late_evening = datetime(2026, 1, 14, 23, 30, tzinfo=UTC)  # 15 January in Brussels
     add_dossier(call, answers={}, submitted_at=late_evening)
@@ -120,7 +123,7 @@ def test_submissions_are_counted_per_brussels_day(app, make_call):
     add_dossier(call, answers={}, submitted_at=datetime(2026, 1, 17, 9, 0, tzinfo=UTC))
     db.session.commit()
     with app.test_request_context():
-        chart = Reports(call).per_day()
+        chart = Reports(call, viewer).per_day()
     rows = {row[0].isoformat(): (row[1], row[2]) for row in chart.rows}
     assert rows["2026-01-15"] == (2, 2)
     assert rows["2026-01-16"] == (0, 2)
@@ -129,9 +132,9 @@ def test_submissions_are_counted_per_brussels_day(app, make_call):
     assert closing in rows  # the axis runs to the closing date
 
 
-def test_jurors_spread_spots_the_strict_and_the_lenient(app, full_call):
+def test_jurors_spread_spots_the_strict_and_the_lenient(app, full_call, viewer):
     with app.test_request_context():
-        jury = Reports(full_call).jury
+        jury = Reports(full_call, viewer).jury
     by_name = {spread.name: spread for spread in jury.jurors}
     assert jury.leaning(by_name["Amal"]) == "strict"
     assert jury.leaning(by_name["Bram"]) == "lenient"
@@ -143,9 +146,9 @@ def test_jurors_spread_spots_the_strict_and_the_lenient(app, full_call):
     )
 
 
-def test_criterion_histogram_counts_the_scores_given(app, full_call):
+def test_criterion_histogram_counts_the_scores_given(app, full_call, viewer):
     with app.test_request_context():
-        chart = Reports(full_call).build("criterion-1")
+        chart = Reports(full_call, viewer).build("criterion-1")
     counts = dict(chart.rows)
     assert counts["2"] == 3 and counts["8"] == 3 and counts["5"] == 3
     assert sum(counts.values()) == 9 and len(chart.rows) == 11  # every score 0..10
@@ -224,13 +227,6 @@ def test_the_chair_sees_the_jury_part_of_their_call_only(
 def test_the_coaching_chart_counts_sessions_per_month_gaps_included(
     client, staff, make_call, make_application, make_user
 ):
-    from datetime import date
-
-    from app.auth.models import Role
-    from app.coaching.models import CoachingSession
-    from app.dashboard.stats import coaching_sessions_per_month
-    from app.extensions import db
-
     call = make_call("COACHED-2026")
     project = make_application("coaching", call=call)
     coach = make_user(Role.COACH)
@@ -246,7 +242,7 @@ def test_the_coaching_chart_counts_sessions_per_month_gaps_included(
             )
         )
     db.session.commit()
-    assert coaching_sessions_per_month(call) == [
+    assert coaching_sessions_per_month(call, staff) == [
         (date(2026, 3, 1), 2),
         (date(2026, 4, 1), 0),
         (date(2026, 5, 1), 1),

@@ -6,7 +6,6 @@ factory may attach to a complete application, they start with none.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from pathlib import Path
 
@@ -16,9 +15,7 @@ from sqlalchemy import func, select
 
 from app.documents.demo import sample_pdf
 from app.documents.models import Document
-from app.events import document_read
 from app.extensions import db
-from app.privacy.services import record_access
 
 PDF = sample_pdf("Curriculum vitae", ["Youssef El Amrani", "Bruxelles"])
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + bytes(300) + b"\xff\xd9"
@@ -63,15 +60,3 @@ def store_fixture(app, tmp_path):
     app.config["DOCUMENT_STORE"] = tmp_path / "documents"
     yield app.config["DOCUMENT_STORE"]
     app.config["DOCUMENT_STORE"] = previous
-
-
-# TEMPORARY (dossiers branch): the document download sends app.events.document_read, and the
-# privacy area's subscriber (app/privacy/subscribers.py, privacy branch) logs the sensitive
-# reads. Until that subscriber exists, this receiver stands in for it so that the privacy
-# tests of the access log keep passing; it disconnects itself once the real one is there.
-# Remove it at merge.
-if importlib.util.find_spec("app.privacy.subscribers") is None:
-
-    @document_read.connect
-    def _log_sensitive_read_until_privacy_subscribes(document, *, reader, **_):
-        record_access(document, reader)

@@ -3,11 +3,12 @@
 import pytest
 from sqlalchemy import select
 
+from app.access.policy import may_read_documents
 from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.extensions import db
 from app.jury.conflicts import declare_conflict, record_conflict_by_staff, withdraw_conflict
-from app.jury.models import ConflictOfInterest, JuryAssignment, JuryMember, Review, juror_may_read
+from app.jury.models import ConflictOfInterest, JuryAssignment, JuryMember, Review
 from app.jury.services import JuryError
 
 
@@ -84,7 +85,7 @@ def test_a_conflict_after_submitting_keeps_the_review_and_flags_the_dossier(jury
     db.session.commit()
     assert outcome == "flagged"
     assert db.session.scalar(select(Review)).status == "submitted"
-    assert not juror_may_read(dossier.id, juror.id)
+    assert not may_read_documents(juror, dossier)
     assert _triggers(dossier) == ["conflict_recorded"]
 
 

@@ -6,28 +6,23 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from app.audit.models import AuditEvent
 from app.auth.models import Role
+from app.common.errors import NotPermitted
+from app.events import Event
 from app.extensions import db
-from app.jury.models import (
-    ConflictOfInterest,
-    CriterionScore,
-    JuryAssignment,
-    JuryMember,
-    Review,
-    ReviewReopening,
-)
-from app.jury.review_exports import reviews as reviews_export
+from app.jury.conflicts import recuse
+from app.jury.exports import reviews as reviews_export
+from app.jury.models import ConflictOfInterest, CriterionScore, JuryAssignment, JuryMember, Review
 from app.jury.scoring import (
     ConcurrentReview,
-    NotAssigned,
-    NotPermitted,
     ScoringError,
-    recuse_from_dossier,
     reopen_review,
     save_review_draft,
     set_scoring_open,
     submit_review,
 )
+from app.jury.services import JuryError, NotAssigned
 
 
 @pytest.fixture
@@ -171,7 +166,10 @@ def test_the_chair_reopens_with_a_reason(jury):
     reopen_review(review, actor=jury.chair, reason="Score 10 on team? Please check.")
     db.session.commit()
     assert (review.status, review.total, review.submitted_at) == ("draft", None, None)
-    assert db.session.scalar(select(ReviewReopening.reason)).startswith("Score 10")
+    reopened = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.event == Event.REVIEW_REOPENED)
+    )
+    assert reopened.note.startswith("Score 10") and reopened.actor_id == jury.chair.id
     with pytest.raises(ScoringError, match="not submitted"):
         reopen_review(review, actor=jury.chair, reason="Again")
 
@@ -195,9 +193,9 @@ def test_closing_lists_the_unsubmitted_reviews(jury):
 def test_recusal_records_a_conflict_and_frees_the_slot(jury):
     assignment, juror = first(jury), jury.jurors[0]
     save_review_draft(assignment, data_for(jury.call, [5] * 4), actor=juror, expected_version=0)
-    with pytest.raises(ScoringError, match="reason"):
-        recuse_from_dossier(assignment, " ", actor=juror)
-    recuse_from_dossier(assignment, "My cousin is a partner.", actor=juror)
+    with pytest.raises(JuryError, match="reason"):
+        recuse(assignment, " ", actor=juror)
+    recuse(assignment, "My cousin is a partner.", actor=juror)
     db.session.commit()
     conflict = db.session.scalar(select(ConflictOfInterest))
     assert (conflict.kind, conflict.note, conflict.juror_id) == (
@@ -214,8 +212,8 @@ def test_recusal_after_submission_asks_the_chair_first(jury):
     assignment, juror = first(jury), jury.jurors[0]
     submit_review(assignment, data_for(jury.call, [5] * 4), actor=juror, expected_version=0)
     db.session.commit()
-    with pytest.raises(ScoringError, match="reopen"):
-        recuse_from_dossier(assignment, "Late conflict", actor=juror)
+    with pytest.raises(JuryError, match="reopen"):
+        recuse(assignment, "Late conflict", actor=juror)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(ConflictOfInterest)) == 0
 
@@ -378,7 +376,7 @@ def test_the_score_page_counts_progress_and_finds_the_next_dossier_in_sql(
 def test_a_jurors_list_is_paginated_with_progress_over_all_pages(
     jury, client, login_as, make_application, monkeypatch
 ):
-    import app.jury.scoring_routes as routes
+    import app.jury.routes.juror as routes
 
     monkeypatch.setattr(routes, "MY_DOSSIERS_PAGE", 2)
     juror = jury.jurors[0]

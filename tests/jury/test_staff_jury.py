@@ -6,12 +6,12 @@ from sqlalchemy import func, select
 from app.applications.models import Application
 from app.auth.models import Role
 from app.extensions import db
+from app.jury.conflicts import declare_conflict
 from app.jury.models import ConflictOfInterest, JuryAssignment, JuryMember, Review
 from app.jury.services import (
     JuryError,
     add_member,
     assign_by_hand,
-    recuse,
     run_assignment,
     unassign_by_hand,
 )
@@ -70,8 +70,9 @@ def test_impossible_assignment_lists_the_dossier_and_writes_nothing(jury, client
     db.session.commit()
     login_as(staff)
     response = client.post(f"/jury/staff/calls/{call.id}/assignment", data={"confirm": "y"})
-    assert response.status_code == 200
-    assert dossiers[1].reference in response.get_data(as_text=True)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert dossiers[1].reference in page and "Nothing was assigned" in page
     assert _count(JuryAssignment) == 0
 
 
@@ -93,7 +94,8 @@ def test_a_gap_after_a_late_conflict_is_filled_without_moving_a_review(jury, mak
     first = db.session.scalars(select(JuryAssignment).order_by(JuryAssignment.id)).all()
     db.session.add(Review(assignment_id=first[0].id, status="submitted"))
     db.session.commit()
-    assert recuse(first[0], actor=first[0].juror, reason="My cousin") == "flagged"
+    late = {"kind": "other", "note": "My cousin"}
+    assert declare_conflict(first[0].application, late, actor=first[0].juror) == "flagged"
     summary = run_assignment(call, actor=staff)
     db.session.commit()
     assert summary.made == 1 and summary.problems == []

@@ -1,5 +1,7 @@
 """Who may reach each route of this area: see tests/test_access.py."""
 
+from app.extensions import db
+from app.privacy.models import ErasureRequest
 from tests.access_rules import APPLICANTS, SIGNED_IN, STAFF, only
 
 EXPECTED = {
@@ -12,9 +14,6 @@ EXPECTED = {
 
 
 def path_values(users, application):
-    from app.extensions import db
-    from app.privacy.models import ErasureRequest
-
     erasure = ErasureRequest(user_id=users["applicant"].id)
     db.session.add(erasure)
     db.session.commit()

@@ -1,0 +1,41 @@
+"""The table of the staff applications list export (CSV or XLSX)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.applications.wording import STATE_LABELS
+
+HEADER = (
+    _l("Reference"),
+    _l("Status"),
+    _l("Status code"),
+    _l("Applicant"),
+    _l("Email address"),
+    _l("Project"),
+    _l("Sector"),
+    _l("Region in Morocco"),
+    _l("Channel"),
+    _l("Submitted"),
+)
+
+
+def applications_table(applications) -> tuple[list, object]:
+    """Header (in the reader's language) and rows of ``applications`` (machine-readable
+    values: the status also as its code, the submission as a date-time)."""
+    rows = (
+        [
+            application.reference or "",
+            str(STATE_LABELS.get(application.status, application.status)),
+            application.status,
+            application.applicant.full_name,
+            application.applicant.email,
+            application.title,
+            application.answers.get("sector") or "",
+            application.answers.get("moroccan_region") or "",
+            application.answers.get("channel") or "",
+            application.submitted_at,
+        ]
+        for application in applications
+    )
+    return [str(label) for label in HEADER], rows

@@ -1,0 +1,124 @@
+"""The chair's pages (staff see them too): the board, one dossier's reviews, reopening a
+review, opening and closing scoring, and the reviews export."""
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access.policy import (
+    may_read_reviews,
+    may_reopen_review,
+    may_steer_jury,
+    role_required,
+)
+from app.applications.models import Application
+from app.auth.models import Role
+from app.calls.models import Call
+from app.common.exports import csv_response
+from app.common.urls import wants_page
+from app.common.views import flash_form_errors, run_service
+from app.extensions import db
+from app.jury import bp
+from app.jury.board import load_board
+from app.jury.exports import reviews as reviews_export
+from app.jury.models import Review
+from app.jury.queries import assignments_of, reopenings
+from app.jury.scoring import reopen_review, set_scoring_open
+from app.jury.scoring_forms import ReasonForm, ScoringPhaseForm
+
+
+def _steered_call(call_id: int) -> Call:
+    """The call, if the current user is staff or one of its chairs; 404 otherwise."""
+    call = db.get_or_404(Call, call_id)
+    if not may_steer_jury(current_user, call):
+        abort(404)
+    return call
+
+
+def _phase_message(opening: bool, pending: list) -> str:
+    if opening:
+        return _("Scoring is open: jurors can save and submit their reviews.")
+    return _("Scoring is closed. Reviews not submitted: %(count)d.", count=len(pending))
+
+
+@bp.route("/calls/<int:call_id>/board")
+@role_required(Role.STAFF, Role.CHAIR)
+def board(call_id):
+    """The chair's board: progress per juror and dossier, both rankings, flags."""
+    call = _steered_call(call_id)
+    data = load_board(call, current_user, order=request.args.get("order"))
+    return render_template(
+        "jury/board.html",
+        board=data,
+        page=data.page(wants_page()),
+        phase_form=ScoringPhaseForm(),
+        detail_url=url_for("jury.board_dossier", application_id=0)[:-1],
+    )
+
+
+@bp.route("/board/dossiers/<int:application_id>")
+@role_required(Role.STAFF, Role.CHAIR)
+def board_dossier(application_id):
+    """Every review of one dossier, with its juror, scores, comments and private notes."""
+    application = db.get_or_404(Application, application_id)
+    if not may_read_reviews(current_user, application):
+        abort(404)
+    call = application.call
+    return render_template(
+        "jury/board_dossier.html",
+        application=application,
+        call=call,
+        assignments=assignments_of(current_user, call, [application.id])[application.id],
+        reopenings=reopenings(current_user, application),
+        may_reopen=lambda review: may_reopen_review(current_user, review),
+    )
+
+
+@bp.route("/reviews/<int:review_id>/reopen", methods=["POST"])
+@role_required(Role.CHAIR)
+def reopen(review_id):
+    """Reopen a submitted review, with a reason (chair of the call only)."""
+    review = db.get_or_404(Review, review_id)
+    if not may_reopen_review(current_user, review):
+        abort(404)
+    back = url_for("jury.board_dossier", application_id=review.assignment.application_id)
+    form = ReasonForm()
+    if not form.validate():
+        flash_form_errors(form)
+        return redirect(back)
+    return run_service(
+        reopen_review,
+        review,
+        reason=form.reason.data,
+        done=_("The review is reopened: its juror can change and submit it again."),
+        back=back,
+    )
+
+
+@bp.route("/calls/<int:call_id>/scoring", methods=["POST"])
+@role_required(Role.STAFF, Role.CHAIR)
+def set_scoring(call_id):
+    """Open or close the scoring phase of a call; at closing, say what is unsubmitted."""
+    call = _steered_call(call_id)
+    back = url_for("jury.board", call_id=call.id)
+    form = ScoringPhaseForm()
+    if not form.validate():
+        flash_form_errors(form)
+        return redirect(back)
+    opening = form.open.data == "1"
+    return run_service(
+        set_scoring_open,
+        call,
+        opening,
+        done=lambda pending: _phase_message(opening, pending),
+        back=back,
+    )
+
+
+@bp.route("/calls/<int:call_id>/reviews.csv")
+@role_required(Role.STAFF, Role.CHAIR)
+def export_reviews(call_id):
+    """Every score of every submitted review of a call the reader may see, as CSV."""
+    call = _steered_call(call_id)
+    header, rows = reviews_export(call, current_user)
+    return csv_response(f"{call.reference}-reviews.csv", header, rows)
