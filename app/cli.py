@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
-from inspect import signature
+from inspect import Parameter, signature
 from pathlib import Path
 
 import click
@@ -160,11 +160,12 @@ def register_cli(app: Flask) -> None:
 
     for name, build in discover_exports().items():
         command = _export_command(build)
-        if _takes_viewer(build):
+        viewer = signature(build).parameters.get("viewer")
+        if viewer is not None:  # the export lists records through app.access.scopes
             command = click.option(
                 "--as",
                 "viewer_email",
-                required=True,
+                required=viewer.default is Parameter.empty,
                 help="E-mail of the account the export is made for: it holds what they may read.",
             )(command)
         export.command(name, help=build.__doc__)(
@@ -237,7 +238,9 @@ def register_cli(app: Flask) -> None:
 
 def discover_exports() -> dict:
     """Every area's exports: ``EXPORTS = {name: build(call) -> (header, rows)}`` in
-    ``app/<area>/exports.py``."""
+    ``app/<area>/exports.py``. A build with a ``viewer`` parameter lists what that
+    account may read; its command takes ``--as EMAIL`` (required unless ``viewer`` has
+    a default)."""
     found = {}
     for area in pkgutil.iter_modules(package.__path__):
         if not area.ispkg or area.name == "common":  # common/exports.py is the CSV writer
@@ -250,11 +253,6 @@ def discover_exports() -> dict:
             continue
         found.update(module.EXPORTS)
     return found
-
-
-def _takes_viewer(build) -> bool:
-    """Whether the export lists records through a scope of app.access.scopes, for a viewer."""
-    return "viewer" in signature(build).parameters
 
 
 def _export_command(build):
