@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+from inspect import Parameter, signature
 from pathlib import Path
 
 import click
@@ -22,7 +23,7 @@ from app.coaching.cli import register_coaching_cli
 from app.common.exports import csv_text
 from app.config import PROJECT_ROOT
 from app.demo.services import DemoError, load_demo
-from app.eligibility.services import check_call
+from app.eligibility.checks import check_call
 from app.extensions import db
 from app.i18n_fill import FillError, fill_catalogues
 from app.jobs import huey, use_app
@@ -158,10 +159,19 @@ def register_cli(app: Flask) -> None:
         """CSV exports to standard output (each area adds its own in app/<area>/exports.py)."""
 
     for name, build in discover_exports().items():
+        command = _export_command(build)
+        viewer = signature(build).parameters.get("viewer")
+        if viewer is not None:  # the export lists records through app.access.scopes
+            command = click.option(
+                "--as",
+                "viewer_email",
+                required=viewer.default is Parameter.empty,
+                help="E-mail of the account the export is made for: it holds what they may read.",
+            )(command)
         export.command(name, help=build.__doc__)(
             click.option(
                 "--call", "reference", required=True, help="Call reference, e.g. MBI-2026."
-            )(_export_command(build))
+            )(command)
         )
 
     @app.cli.group("i18n")
@@ -228,7 +238,9 @@ def register_cli(app: Flask) -> None:
 
 def discover_exports() -> dict:
     """Every area's exports: ``EXPORTS = {name: build(call) -> (header, rows)}`` in
-    ``app/<area>/exports.py``."""
+    ``app/<area>/exports.py``. A build with a ``viewer`` parameter lists what that
+    account may read; its command takes ``--as EMAIL`` (required unless ``viewer`` has
+    a default)."""
     found = {}
     for area in pkgutil.iter_modules(package.__path__):
         if not area.ispkg or area.name == "common":  # common/exports.py is the CSV writer
@@ -244,11 +256,17 @@ def discover_exports() -> dict:
 
 
 def _export_command(build):
-    def command(reference: str) -> None:
+    def command(reference: str, viewer_email: str | None = None) -> None:
         call = db.session.scalar(select(Call).where(Call.reference == reference))
         if call is None:
             raise click.ClickException(f"No call with reference {reference!r}.")
-        header, rows = build(call)
+        if viewer_email is None:
+            header, rows = build(call)
+        else:
+            viewer = db.session.scalar(select(User).where(User.email == viewer_email.lower()))
+            if viewer is None:
+                raise click.ClickException(f"No account with e-mail {viewer_email!r}.")
+            header, rows = build(call, viewer=viewer)
         sys.stdout.write(csv_text(header, rows))
 
     command.__name__ = build.__name__

@@ -65,6 +65,7 @@ class Event(StrEnum):
     INELIGIBILITY_PROPOSED = "ineligibility_proposed"
     INELIGIBILITY_PROPOSAL_CANCELLED = "ineligibility_proposal_cancelled"
     ELIGIBILITY_PUBLISHED = "eligibility_published"
+    ELIGIBLE_IN_BULK = "eligible_in_bulk"
     # Jury
     JURY_MEMBER_ADDED = "jury_member_added"
     JURY_MEMBER_REMOVED = "jury_member_removed"

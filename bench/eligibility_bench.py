@@ -4,7 +4,7 @@
 
 Builds a throw-away SQLite database with N submitted dossiers (answers from the
 demo generator, four documents each, inserted in bulk), then times
-``app.eligibility.services.check_call`` (what ``flask --app wsgi eligibility check``
+``app.eligibility.checks.check_call`` (what ``flask --app wsgi eligibility check``
 runs: read, evaluate every rule, replace the stored outcomes) several times and
 prints the median, the best and the number of rule outcomes written.
 """
@@ -40,7 +40,7 @@ def main() -> None:
     from app.demo.services import demo_answers
     from app.documents.models import Document
     from app.eligibility.models import RuleOutcome
-    from app.eligibility.services import check_call
+    from app.eligibility.checks import check_call
     from app.extensions import db
 
     with tempfile.TemporaryDirectory() as folder:

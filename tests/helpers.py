@@ -171,12 +171,13 @@ _TINY_PDF: list[bytes] = []
 def attach_required_documents(application) -> None:
     """Give ``application`` every document its call requires (small real PDFs)."""
     from app.documents.demo import sample_pdf
-    from app.documents.services import attach_document, required_kinds
+    from app.documents.requirements import required_kinds
+    from app.documents.services import attach_document
 
     if not _TINY_PDF:
         _TINY_PDF.append(sample_pdf("Test document", ["Impulse tests"]))
     for kind in required_kinds(application):
-        attach_document(application, kind, _TINY_PDF[0], f"{kind}.pdf", actor=None)
+        attach_document(application, kind, _TINY_PDF[0], f"{kind}.pdf")
 
 
 def upload_required_documents(client, application) -> None:
@@ -184,7 +185,7 @@ def upload_required_documents(client, application) -> None:
     import io
 
     from app.documents.demo import sample_pdf
-    from app.documents.services import required_kinds
+    from app.documents.requirements import required_kinds
 
     for kind in required_kinds(application):
         response = client.post(

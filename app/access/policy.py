@@ -32,6 +32,7 @@ from app.documents.models import Document
 from app.extensions import db, login_manager
 from app.jury.models import ConflictOfInterest, JuryAssignment, JuryMember, Review
 from app.letters.models import Letter
+from app.outbox.models import OutboxMessage
 from app.privacy.models import ErasureRequest
 from workflows import application as lifecycle
 from workflows.application import COACHING_STATES, ApplicationStatus
@@ -297,6 +298,38 @@ def triggers_for(user: User, application: Application) -> list[str]:
         for trigger in lifecycle.available_triggers(application.status)
         if may_fire(user, application, trigger)
     ]
+
+
+# Dossiers: a call's list, documents, eligibility (dossiers area) ---------------------------
+
+
+def may_list_applications(user: User, call: Call) -> bool:
+    """A call's list of dossiers, its filters and exports: staff and the call's chairs
+    (each sees the dossiers of :func:`app.access.scopes.visible_applications`)."""
+    return is_staff(user) or chairs(user, call.id)
+
+
+def owns_dossier(user: User, application: Application) -> bool:
+    """The applicant's own pages of the dossier (its steps, its documents page)."""
+    return OWNER in standing(user, application)
+
+
+def may_change_documents(user: User, application: Application) -> bool:
+    """Upload, replace or delete the dossier's documents: its owner, while it is editable."""
+    return OWNER in standing(user, application) and application.status in lifecycle.EDITABLE
+
+
+def may_check_eligibility(user: User, application: Application) -> bool:
+    """Review a dossier's eligibility and decide on it: staff, not in conflict."""
+    return STAFF in standing(user, application)
+
+
+def may_read_message(user: User, message: OutboxMessage) -> bool:
+    """One e-mail of the outbox: staff, unless it is about a dossier they are in
+    conflict with."""
+    if not is_staff(user):
+        return False
+    return message.application_id is None or not in_conflict(user, message.application_id)
 
 
 # Letters ------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from app.documents.models import Document
 from app.events import Event
 from app.jury.models import ConflictOfInterest, JuryAssignment, Review
 from app.letters.models import Letter
+from app.outbox.models import OutboxMessage
 from app.privacy.models import DocumentAccess, ErasureRequest
 from workflows.application import COACHING_STATES, JURY_STATES, ApplicationStatus, Trigger
 
@@ -328,4 +329,20 @@ def own_letters(user: User) -> Select:
         select(Letter)
         .join(Application, Application.id == Letter.application_id)
         .where(Application.applicant_id == user.id)
+    )
+
+
+# Dossiers area: the outbox ------------------------------------------------------------------
+
+
+def visible_messages(user: User) -> Select:
+    """The outbox ``user`` may read: every e-mail for staff, but those about a dossier
+    they are in conflict with; nothing for anyone else."""
+    if not is_staff(user):
+        return select(OutboxMessage).where(false())
+    return select(OutboxMessage).where(
+        or_(
+            OutboxMessage.application_id.is_(None),
+            OutboxMessage.application_id.not_in(conflicted_dossiers(user)),
+        )
     )

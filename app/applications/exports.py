@@ -1,15 +1,17 @@
-"""Exports of the applications area (``flask --app wsgi export <name> --call REF``)."""
+"""Exports of the applications area (``flask --app wsgi export <name> --call REF --as EMAIL``)."""
 
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.access.scopes import visible_applications
 from app.applications.models import Application
+from app.auth.models import User
 from app.calls.models import Call
 from app.extensions import db
 
 
-def applications(call: Call):
-    """Every application of the call: reference, status, applicant, sector, region, channel."""
+def applications(call: Call, *, viewer: User):
+    """The call's applications the account given by --as may read: reference, status,
+    applicant, sector, region, channel."""
     header = [
         "reference",
         "status",
@@ -32,8 +34,7 @@ def applications(call: Call):
             application.submitted_at,
         ]
         for application in db.session.scalars(
-            select(Application)
-            .where(Application.call_id == call.id)
+            visible_applications(viewer, call)
             .options(joinedload(Application.applicant))
             .order_by(Application.number.is_(None), Application.number, Application.id)
         )

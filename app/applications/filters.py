@@ -1,11 +1,17 @@
-"""Filtering, searching and sorting a call's applications (the staff list and its exports)."""
+"""Filtering, searching and sorting a call's applications (the staff list and its exports).
+
+The rows are always those the viewer may read (:func:`app.access.scopes.visible_applications`):
+a chair or staff member in conflict with a dossier finds nothing of it here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from sqlalchemy import Select, func, or_, select
+from flask_login import current_user
+from sqlalchemy import Select, func, or_
 
+from app.access.scopes import visible_applications
 from app.applications.models import Application
 from app.applications.questions import QUESTIONS
 from app.auth.models import User
@@ -56,11 +62,11 @@ class ApplicationFilters:
         order = "desc" if data.pop("descending") else ""
         return {key: value for key, value in (data | {"order": order}).items() if value}
 
-    def query(self, call: Call) -> Select:
-        """SELECT of the matching applications of ``call``, sorted."""
-        query = (
-            select(Application).join(Application.applicant).where(Application.call_id == call.id)
-        )
+    def query(self, call: Call, viewer: User | None = None) -> Select:
+        """SELECT of the applications of ``call`` that ``viewer`` (by default the person of
+        the request) may read and that match, sorted."""
+        viewer = current_user if viewer is None else viewer
+        query = visible_applications(viewer, call).join(Application.applicant)
         if self.status:
             query = query.where(Application.status == self.status)
         for name in FILTER_CHOICES:

@@ -7,10 +7,13 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.applications.questions import MissingItem, missing_answers
 from app.auth.models import User
 from app.calls.models import Call
 from app.common.clock import utcnow
 from app.common.types import UTCDateTime
+from app.documents.requirements import missing_documents
+from app.documents.wording import KIND_LABELS
 from app.extensions import db
 from workflows import application as lifecycle
 
@@ -63,10 +66,6 @@ class Application(db.Model):
 
     def missing_items(self) -> list:
         """What still prevents submission: answers, then documents (MissingItem each)."""
-        from app.applications.questions import MissingItem, missing_answers
-        from app.documents.services import missing_documents
-        from app.documents.wording import KIND_LABELS
-
         items = missing_answers(self.answers or {})
         for kind in missing_documents(self):
             items.append(MissingItem("documents", kind, KIND_LABELS[kind]))

@@ -7,7 +7,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.access.policy import may_view_application, triggers_for
+from app.access.policy import (
+    may_list_applications,
+    may_view_application,
+    owns_dossier,
+    role_required,
+    triggers_for,
+)
 from app.applications import bp
 from app.applications.filters import FILTER_CHOICES, ApplicationFilters
 from app.applications.forms import TransitionForm, step_form_class, to_form_data, valid_answers
@@ -24,15 +30,21 @@ from app.applications.wording import TRIGGER_LABELS, TRIGGERS_TO_CONFIRM, TRIGGE
 from app.audit.history import dossier_history
 from app.auth.models import Role
 from app.calls.models import Call
-from app.common.access import role_required, wants_page
 from app.common.clock import utcnow
 from app.common.errors import ConcurrentUpdate
+from app.common.urls import wants_page
 from app.common.views import refusal_response, run_service
 from app.eligibility.models import open_request
 from app.eligibility.services import published_decision
 from app.extensions import db
 from app.selection.explanation import confirmation_deadlines, explain
-from workflows.application import SELECTION_DECIDED, STATES
+from workflows.application import COACHING_STATES, SELECTION_DECIDED, STATES, ApplicationStatus
+
+
+@bp.app_context_processor
+def lifecycle_names() -> dict:
+    """The lifecycle's names for every template: ``Status.SUBMITTED``, ``coaching_states``."""
+    return {"Status": ApplicationStatus, "coaching_states": COACHING_STATES}
 
 
 def _load_visible(application_id: int) -> Application:
@@ -91,10 +103,10 @@ def apply(call_id):
     )
 
 
-def _load_own_editable(application_id: int) -> Application:
-    """The current user's own application, still editable; 404 otherwise."""
+def _load_own(application_id: int) -> Application:
+    """The current user's own application; 404 otherwise."""
     application = _load_visible(application_id)
-    if application.applicant_id != current_user.id:
+    if not owns_dossier(current_user, application):
         abort(404)
     return application
 
@@ -104,7 +116,7 @@ def _load_own_editable(application_id: int) -> Application:
 def show_application(application_id):
     """The applicant's application: progress, review of every answer, submit; or its status."""
     application = _load_visible(application_id)
-    if application.applicant_id != current_user.id:
+    if not owns_dossier(current_user, application):
         return redirect(url_for("applications.staff_dossier", application_id=application.id))
     missing = application.missing_items() if application.is_editable else []
     return render_template(
@@ -126,18 +138,13 @@ def show_application(application_id):
 @login_required
 def edit_step(application_id, slug):
     """One step of the application form; saving keeps every valid answer."""
-    application = _load_own_editable(application_id)
+    application = _load_own(application_id)
     step = STEP_BY_SLUG.get(slug)
     if step is None or not step.questions:
         abort(404)
-    if not application.is_editable:
+    if not _may_answer(application, step):
         return redirect(url_for("applications.show_application", application_id=application.id))
     form_class = step_form_class(step)
-    asked = open_request(application)
-    if application.status == "info_requested" and not (
-        asked and {q.name for q in step.questions} & set(asked.fields)
-    ):
-        return redirect(url_for("applications.show_application", application_id=application.id))
     if request.method == "GET":
         form = form_class(
             data={**to_form_data(step, application.answers), "version": application.version}
@@ -155,6 +162,17 @@ def edit_step(application_id, slug):
     )
 
 
+def _may_answer(application: Application, step) -> bool:
+    """Whether the step may be changed now: the dossier is editable and, when staff asked
+    for information, the step holds an answer they asked for."""
+    if not application.is_editable:
+        return False
+    if application.status != ApplicationStatus.INFO_REQUESTED:
+        return True
+    asked = open_request(application)
+    return asked is not None and bool({q.name for q in step.questions} & set(asked.fields))
+
+
 def _after_saving(application, step, form):
     """The form again with what is left to correct, or on to the next step."""
     if form.errors:
@@ -167,7 +185,11 @@ def _after_saving(application, step, form):
 
 def _render_step(application, step, form):
     missing = application.missing_items()
-    asked = open_request(application) if application.status == "info_requested" else None
+    asked = (
+        open_request(application)
+        if application.status == ApplicationStatus.INFO_REQUESTED
+        else None
+    )
     shown = [q for q in step.questions if asked is None or q.name in asked.fields]
     return render_template(
         "applications/step.html",
@@ -215,7 +237,7 @@ def fire_action(application_id, trigger):
         return refusal_response(
             ApplicationError(_l("Please write a note: it explains this decision."))
         )
-    own = application.applicant_id == current_user.id
+    own = owns_dossier(current_user, application)
     return run_service(
         apply_transition,
         application,
@@ -236,11 +258,13 @@ def fire_action(application_id, trigger):
 @bp.route("/staff/calls/<int:call_id>/applications")
 @role_required(Role.STAFF, Role.CHAIR)
 def list_applications(call_id):
-    """A call's applications: filters, search by reference or name, sorting, pagination."""
+    """The call's dossiers the viewer may read: filters, search, sorting, pages."""
     call = db.get_or_404(Call, call_id)
+    if not may_list_applications(current_user, call):
+        abort(404)
     filters = ApplicationFilters.from_args(request.args)
     page = db.paginate(
-        filters.query(call).options(joinedload(Application.applicant)),
+        filters.query(call, current_user).options(joinedload(Application.applicant)),
         page=wants_page(),
         per_page=25,
         error_out=False,

@@ -5,89 +5,91 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from app.common.errors import PARAMETER_WORDING
+from workflows.application import ApplicationStatus as S
+from workflows.application import Trigger as T
 
 #: What staff, jurors and coaches read for a state.
 STATE_LABELS = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "info_requested": _l("Information requested"),
-    "eligible": _l("Eligible"),
-    "ineligible": _l("Not eligible"),
-    "in_review": _l("In review"),
-    "scored": _l("Scored"),
-    "selected": _l("Selected"),
-    "reserve": _l("Reserve list"),
-    "not_selected": _l("Not selected"),
-    "confirmed": _l("Place confirmed"),
-    "declined": _l("Place declined"),
-    "coaching": _l("In coaching"),
-    "completed": _l("Coaching completed"),
-    "dropped_out": _l("Dropped out"),
-    "withdrawn": _l("Withdrawn"),
+    S.DRAFT: _l("Draft"),
+    S.SUBMITTED: _l("Submitted"),
+    S.INFO_REQUESTED: _l("Information requested"),
+    S.ELIGIBLE: _l("Eligible"),
+    S.INELIGIBLE: _l("Not eligible"),
+    S.IN_REVIEW: _l("In review"),
+    S.SCORED: _l("Scored"),
+    S.SELECTED: _l("Selected"),
+    S.RESERVE: _l("Reserve list"),
+    S.NOT_SELECTED: _l("Not selected"),
+    S.CONFIRMED: _l("Place confirmed"),
+    S.DECLINED: _l("Place declined"),
+    S.COACHING: _l("In coaching"),
+    S.COMPLETED: _l("Coaching completed"),
+    S.DROPPED_OUT: _l("Dropped out"),
+    S.WITHDRAWN: _l("Withdrawn"),
 }
 
 #: What an applicant reads: internal steps of the jury stay private until the decision.
 APPLICANT_STATUS = {
-    "draft": (_l("Draft"), _l("Complete every step, then submit before the closing date.")),
-    "submitted": (
+    S.DRAFT: (_l("Draft"), _l("Complete every step, then submit before the closing date.")),
+    S.SUBMITTED: (
         _l("Eligibility check in progress"),
         _l("The programme team is checking your eligibility."),
     ),
-    "info_requested": (
+    S.INFO_REQUESTED: (
         _l("Information requested"),
         _l("The programme team needs more information: see the email we sent you."),
     ),
-    "eligible": (_l("Under review"), _l("Your application is eligible and goes to the jury.")),
-    "ineligible": (
+    S.ELIGIBLE: (_l("Under review"), _l("Your application is eligible and goes to the jury.")),
+    S.INELIGIBLE: (
         _l("Decision available"),
         _l("Your application does not meet the conditions of the call."),
     ),
-    "in_review": (_l("Under review"), _l("The jury is reading your application.")),
-    "scored": (_l("Under review"), _l("The jury is reading your application.")),
-    "selected": (
+    S.IN_REVIEW: (_l("Under review"), _l("The jury is reading your application.")),
+    S.SCORED: (_l("Under review"), _l("The jury is reading your application.")),
+    S.SELECTED: (
         _l("Decision available"),
         _l("Congratulations, you are selected: confirm your place."),
     ),
-    "reserve": (
+    S.RESERVE: (
         _l("Decision available"),
         _l("You are on the reserve list; we will tell you if a place frees up."),
     ),
-    "not_selected": (_l("Decision available"), _l("Your project was not selected this time.")),
-    "confirmed": (_l("Place confirmed"), _l("A coach will be assigned to you soon.")),
-    "declined": (_l("Place declined"), _l("You declined your place.")),
-    "coaching": (_l("In coaching"), _l("You are working with your coach.")),
-    "completed": (_l("Coaching completed"), _l("Your coaching is complete.")),
-    "dropped_out": (_l("Coaching ended"), _l("Your coaching ended early.")),
-    "withdrawn": (_l("Withdrawn"), _l("You withdrew this application.")),
+    S.NOT_SELECTED: (_l("Decision available"), _l("Your project was not selected this time.")),
+    S.CONFIRMED: (_l("Place confirmed"), _l("A coach will be assigned to you soon.")),
+    S.DECLINED: (_l("Place declined"), _l("You declined your place.")),
+    S.COACHING: (_l("In coaching"), _l("You are working with your coach.")),
+    S.COMPLETED: (_l("Coaching completed"), _l("Your coaching is complete.")),
+    S.DROPPED_OUT: (_l("Coaching ended"), _l("Your coaching ended early.")),
+    S.WITHDRAWN: (_l("Withdrawn"), _l("You withdrew this application.")),
 }
 
 #: Button labels of the lifecycle's triggers.
 TRIGGER_LABELS = {
-    "submit": _l("Submit the application"),
-    "request_information": _l("Request information"),
-    "resubmit": _l("Submit again"),
-    "declare_eligible": _l("Declare eligible"),
-    "declare_ineligible": _l("Declare ineligible"),
-    "start_review": _l("Send to the jury"),
-    "complete_review": _l("Close the review"),
-    "select": _l("Select"),
-    "place_on_reserve": _l("Place on the reserve list"),
-    "reject": _l("Do not select"),
-    "promote": _l("Promote from the reserve"),
-    "confirm": _l("Confirm my place"),
-    "decline": _l("Decline my place"),
-    "lapse": _l("Free the place: not confirmed in time"),
-    "start_coaching": _l("Start coaching"),
-    "complete_coaching": _l("Complete coaching"),
-    "drop_out": _l("Record a drop-out"),
-    "withdraw": _l("Withdraw the application"),
+    T.SUBMIT: _l("Submit the application"),
+    T.REQUEST_INFORMATION: _l("Request information"),
+    T.RESUBMIT: _l("Submit again"),
+    T.DECLARE_ELIGIBLE: _l("Declare eligible"),
+    T.DECLARE_INELIGIBLE: _l("Declare ineligible"),
+    T.START_REVIEW: _l("Send to the jury"),
+    T.COMPLETE_REVIEW: _l("Close the review"),
+    T.SELECT: _l("Select"),
+    T.PLACE_ON_RESERVE: _l("Place on the reserve list"),
+    T.REJECT: _l("Do not select"),
+    T.PROMOTE: _l("Promote from the reserve"),
+    T.CONFIRM: _l("Confirm my place"),
+    T.DECLINE: _l("Decline my place"),
+    T.LAPSE: _l("Free the place: not confirmed in time"),
+    T.START_COACHING: _l("Start coaching"),
+    T.COMPLETE_COACHING: _l("Complete coaching"),
+    T.DROP_OUT: _l("Record a drop-out"),
+    T.WITHDRAW: _l("Withdraw the application"),
 }
 
 #: Triggers that ask for a written note (a justification or what is missing).
-TRIGGERS_WITH_NOTE = {"request_information", "declare_ineligible", "drop_out", "promote"}
+TRIGGERS_WITH_NOTE = {T.REQUEST_INFORMATION, T.DECLARE_INELIGIBLE, T.DROP_OUT, T.PROMOTE}
 
 #: Triggers that ask for confirmation on a page of their own before they happen.
-TRIGGERS_TO_CONFIRM = {"withdraw", "decline"}
+TRIGGERS_TO_CONFIRM = {T.WITHDRAW, T.DECLINE}
 
 PARAMETER_WORDING["state"] = STATE_LABELS
 
@@ -100,10 +102,10 @@ def status_for_applicant(application) -> tuple:
     """
     status = application.status
     published = application.call.eligibility_published_at is not None
-    if status == "ineligible" and not published:
-        status = "submitted"
-    if status in ("in_review", "scored"):
-        status = "eligible"
+    if status == S.INELIGIBLE and not published:
+        status = S.SUBMITTED
+    if status in (S.IN_REVIEW, S.SCORED):
+        status = S.ELIGIBLE
     label, next_step = APPLICANT_STATUS[status]
     return label, next_step, status
 

@@ -29,6 +29,7 @@ EVENT_LABELS = {
     Event.INELIGIBILITY_PROPOSED: _l("Ineligibility proposed (second opinion asked)"),
     Event.INELIGIBILITY_PROPOSAL_CANCELLED: _l("Proposal of ineligibility cancelled"),
     Event.ELIGIBILITY_PUBLISHED: _l("Eligibility outcomes published"),
+    Event.ELIGIBLE_IN_BULK: _l("Dossiers whose rules all pass declared eligible together"),
     Event.JURY_MEMBER_ADDED: _l("Jury member added"),
     Event.JURY_MEMBER_REMOVED: _l("Jury member removed"),
     Event.JURY_CHAIR_CHANGED: _l("Jury chair changed"),

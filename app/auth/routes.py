@@ -3,9 +3,11 @@
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
+from app.access.policy import role_required
 from app.auth import bp
+from app.auth.directory import TEAM, accounts, pending_invitations
 from app.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -15,12 +17,12 @@ from app.auth.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from app.auth.models import AccountToken, Role, RoleGrant, TokenPurpose, User
+from app.auth.models import AccountToken, Role, TokenPurpose, User
 from app.auth.services import (
-    AccountError,
     accept_invitation,
     authenticate,
     change_password,
+    end_sessions,
     find_usable_token,
     invite_user,
     register_applicant,
@@ -30,11 +32,31 @@ from app.auth.services import (
 from app.auth.services import (
     reset_password as use_reset_link,
 )
-from app.common.access import role_required, safe_next_url, wants_page
-from app.common.clock import utcnow
 from app.common.limits import LOGIN_LIMIT, PASSWORD_RESET_LIMIT, REGISTER_LIMIT, rate_limit
+from app.common.urls import safe_next_url, wants_page
+from app.common.views import flash_form_errors, run_service, without_actor
 from app.extensions import db
 from app.i18n import current_locale
+
+
+def _form_page(template: str, form, refusal: str | None = None, field=None, **context):
+    """The form (again), with the reason it was refused: under ``field``, or flashed."""
+    if refusal and field is not None:
+        field.errors.append(refusal)
+    elif refusal:
+        flash(refusal, "error")
+    return render_template(template, form=form, **context)
+
+
+def _enter(user: User, message: str | None = None, target: str | None = None):
+    """A fresh session for ``user``, in their language, then on to ``target`` (the page
+    asked for before logging in, or their home)."""
+    session.clear()
+    login_user(user)
+    session["locale"] = user.locale
+    if message:
+        flash(message, "success")
+    return redirect(target or safe_next_url(request.args.get("next")) or url_for("main.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -44,26 +66,22 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is None:
-            db.session.rollback()
-            flash(_("Email address or password not correct, or account deactivated."), "error")
-        else:
-            db.session.commit()
-            session.clear()
-            login_user(user)
-            session["locale"] = user.locale
-            return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
-    return render_template("auth/login.html", form=form)
+    if not form.validate_on_submit():
+        return _form_page("auth/login.html", form)
+    return run_service(
+        without_actor(authenticate),
+        form.email.data,
+        form.password.data,
+        then=_enter,
+        refused=lambda message: _form_page("auth/login.html", form, message),
+    )
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     """Log out, ending every session of this account."""
     if current_user.is_authenticated:
-        current_user.end_all_sessions()
-        db.session.commit()
+        run_service(without_actor(end_sessions), current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -77,21 +95,17 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
-    if form.validate_on_submit():
-        try:
-            user = register_applicant(
-                form.email.data, form.full_name.data, form.password.data, locale=form.locale.data
-            )
-        except AccountError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
-            login_user(user)
-            session["locale"] = user.locale
-            flash(_("Welcome! Your account is ready."), "success")
-            return redirect(url_for("main.home"))
-    return render_template("auth/register.html", form=form)
+    if not form.validate_on_submit():
+        return _form_page("auth/register.html", form)
+    return run_service(
+        without_actor(register_applicant),
+        form.email.data,
+        form.full_name.data,
+        form.password.data,
+        locale=form.locale.data,
+        then=lambda user: _enter(user, _("Welcome! Your account is ready."), url_for("main.home")),
+        refused=lambda message: _form_page("auth/register.html", form, message, form.email),
+    )
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -99,15 +113,20 @@ def register():
 def forgot_password():
     """Ask for a password reset link."""
     form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        request_password_reset(form.email.data)
-        db.session.commit()
-        flash(
-            _("If an account exists for this address, a reset link is on its way. It works once."),
-            "info",
-        )
-        return redirect(url_for("auth.login"))
-    return render_template("auth/forgot_password.html", form=form)
+    if not form.validate_on_submit():
+        return _form_page("auth/forgot_password.html", form)
+    return run_service(
+        without_actor(request_password_reset),
+        form.email.data,
+        done=_("If an account exists for this address, a reset link is on its way. It works once."),
+        then=url_for("auth.login"),
+    )
+
+
+def _to_login(_user) -> str:
+    """After a reset, nobody stays logged in: log in again with the new password."""
+    logout_user()
+    return url_for("auth.login")
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -118,18 +137,22 @@ def reset_password(token):
         flash(_("This link is invalid or has expired. Ask for a new one."), "error")
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            use_reset_link(token, form.password.data)
-        except AccountError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(url_for("auth.forgot_password"))
-        db.session.commit()
-        logout_user()
-        flash(_("Your password is changed. Log in with the new one."), "success")
-        return redirect(url_for("auth.login"))
-    return render_template("auth/reset_password.html", form=form)
+    if not form.validate_on_submit():
+        return _form_page("auth/reset_password.html", form)
+    return run_service(
+        without_actor(use_reset_link),
+        token,
+        form.password.data,
+        done=_("Your password is changed. Log in with the new one."),
+        back=url_for("auth.forgot_password"),
+        then=_to_login,
+    )
+
+
+def _stay_logged_in(_result) -> str:
+    """The password changed every session's token: this one carries the new one."""
+    login_user(current_user._get_current_object())
+    return url_for("main.home")
 
 
 @bp.route("/account/password", methods=["GET", "POST"], endpoint="change_password")
@@ -137,18 +160,25 @@ def reset_password(token):
 def change_password_view():
     """Change one's own password."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            change_password(current_user, form.current_password.data, form.password.data)
-        except AccountError as error:
-            db.session.rollback()
-            form.current_password.errors.append(str(error))
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # this session stays, others end
-            flash(_("Your password is changed. Your other sessions are logged out."), "success")
-            return redirect(url_for("main.home"))
-    return render_template("auth/change_password.html", form=form)
+    if not form.validate_on_submit():
+        return _form_page("auth/change_password.html", form)
+    return run_service(
+        without_actor(change_password),
+        current_user._get_current_object(),
+        form.current_password.data,
+        form.password.data,
+        done=_("Your password is changed. Your other sessions are logged out."),
+        then=_stay_logged_in,
+        refused=lambda message: _form_page(
+            "auth/change_password.html", form, message, form.current_password
+        ),
+    )
+
+
+def _has_account(invitation: AccountToken) -> bool:
+    return invitation.user_id is not None or bool(
+        db.session.scalar(select(User.id).where(User.email == invitation.email))
+    )
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"], endpoint="accept_invitation")
@@ -158,32 +188,21 @@ def accept_invitation_view(token):
     if invitation is None:
         flash(_("This invitation is invalid or has expired. Ask staff for a new one."), "error")
         return redirect(url_for("auth.login"))
-    has_account = invitation.user_id is not None or db.session.scalar(
-        select(User.id).where(User.email == invitation.email)
-    )
-    form = AcceptInvitationForm()
-    if request.method == "POST" and (has_account or form.validate_on_submit()):
-        if has_account and not current_user.is_authenticated:
-            flash(_("Log in with your account first, then open the invitation link again."), "info")
-            return redirect(url_for("auth.login", next=request.path))
-        try:
-            user = accept_invitation(
-                token,
-                full_name=form.full_name.data,
-                password=form.password.data,
-                current=current_user,
-                locale=current_locale(),
-            )
-        except AccountError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(url_for("main.home"))
-        db.session.commit()
-        login_user(user)
-        flash(_("Invitation accepted. Welcome!"), "success")
-        return redirect(url_for("main.home"))
-    return render_template(
-        "auth/accept_invitation.html", form=form, invitation=invitation, has_account=has_account
+    has_account, form = _has_account(invitation), AcceptInvitationForm()
+    if request.method == "GET" or not (has_account or form.validate_on_submit()):
+        page = {"invitation": invitation, "has_account": has_account}
+        return _form_page("auth/accept_invitation.html", form, **page)
+    if has_account and not current_user.is_authenticated:
+        flash(_("Log in with your account first, then open the invitation link again."), "info")
+        return redirect(url_for("auth.login", next=request.path))
+    return run_service(
+        accept_invitation,
+        token,
+        full_name=form.full_name.data,
+        password=form.password.data,
+        locale=current_locale(),
+        back=url_for("main.home"),
+        then=lambda user: _enter(user, _("Invitation accepted. Welcome!"), url_for("main.home")),
     )
 
 
@@ -194,32 +213,13 @@ def accept_invitation_view(token):
 @role_required(Role.STAFF)
 def people():
     """Accounts by role (searchable, paginated), pending invitations, the invitation form."""
-    role = request.args.get("role", "team")
+    role = request.args.get("role", TEAM)
     search = request.args.get("q", "").strip()[:100]
-    query = select(User)
-    if role == "team":
-        query = query.where(User.grants.any(RoleGrant.role != Role.APPLICANT))
-    elif role in set(Role):
-        query = query.where(User.grants.any(RoleGrant.role == role))
-    if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(
-            or_(func.lower(User.email).like(pattern), func.lower(User.full_name).like(pattern))
-        )
-    page = db.paginate(query.order_by(User.email), page=wants_page(), per_page=50, error_out=False)
-    invitations = db.session.scalars(
-        select(AccountToken)
-        .where(
-            AccountToken.purpose == TokenPurpose.INVITATION,
-            AccountToken.used_at.is_(None),
-            AccountToken.expires_at > utcnow(),
-        )
-        .order_by(AccountToken.created_at.desc())
-    ).all()
+    page = db.paginate(accounts(role, search), page=wants_page(), per_page=50, error_out=False)
     return render_template(
         "auth/people.html",
         page=page,
-        invitations=invitations,
+        invitations=pending_invitations(),
         form=InviteForm(),
         role=role,
         search=search,
@@ -232,20 +232,16 @@ def people():
 def invite():
     """Send an invitation email."""
     form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            invite_user(form.email.data, form.roles.data, actor=current_user)
-        except AccountError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("auth.people"))
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "error")
-    return redirect(url_for("auth.people"))
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("auth.people"))
+    return run_service(
+        invite_user,
+        form.email.data,
+        form.roles.data,
+        done=_("Invitation sent to %(email)s.", email=form.email.data),
+        back=url_for("auth.people"),
+    )
 
 
 @bp.route("/staff/people/<int:user_id>/active", methods=["POST"])
@@ -254,13 +250,10 @@ def set_user_active(user_id):
     """Deactivate or reactivate an account."""
     user = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
-    try:
-        set_active(user, active, actor=current_user)
-    except AccountError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        message = _("Account reactivated.") if active else _("Account deactivated.")
-        flash(message, "success")
-    return redirect(url_for("auth.people"))
+    return run_service(
+        set_active,
+        user,
+        active,
+        done=_("Account reactivated.") if active else _("Account deactivated."),
+        back=url_for("auth.people"),
+    )

@@ -1,6 +1,9 @@
 """Every write about accounts: registration, passwords, invitations, activation.
 
-Services flush; the caller (a view or a CLI command) commits once.
+Registrations, invitations, roles granted and (de)activations are announced (one audit
+row each, with no call). Logging in and out, passwords and the language of the pages
+are the person's own business: no audit row. Services flush; the caller (a view or a
+CLI command) commits once.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.auth.models import AccountToken, Role, RoleGrant, TokenPurpose, User
 from app.auth.passwords import (
@@ -20,9 +23,10 @@ from app.auth.passwords import (
     needs_rehash,
     verify_password,
 )
-from app.common.access import external_url
 from app.common.clock import utcnow
 from app.common.errors import Refusal
+from app.common.urls import external_url
+from app.events import Event, announce
 from app.extensions import db
 from app.outbox.services import queue_email
 
@@ -75,9 +79,16 @@ def create_user(
     return user
 
 
+def _announce(event: Event, user: User, actor: User, data: dict | None = None) -> None:
+    announce(event, actor=actor, subject=user, data=data)
+
+
 def register_applicant(email: str, full_name: str, password: str, *, locale: str) -> User:
-    """Self-registration of an applicant. Side effect: a welcome email is queued."""
+    """Self-registration of an applicant, announced as ``user_registered`` (by the new
+    account). Side effect: a welcome email is queued. Raises AccountError when the
+    address is taken."""
     user = create_user(email, full_name, password, [Role.APPLICANT], locale=locale)
+    _announce(Event.USER_REGISTERED, user, user, {"roles": [Role.APPLICANT.value]})
     queue_email(
         user.email,
         _l("Welcome to Impulse"),
@@ -89,14 +100,19 @@ def register_applicant(email: str, full_name: str, password: str, *, locale: str
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None. Upgrades old hashes on the fly."""
+def authenticate(email: str, password: str) -> User:
+    """The active user with these credentials; stamps the login and upgrades an old hash.
+
+    Raises AccountError, saying the same whether the address is unknown, the password
+    wrong or the account deactivated (nobody learns which accounts exist).
+    """
+    refused = AccountError(_l("Email address or password not correct, or account deactivated."))
     user = find_user_by_email(email)
     if user is None:
         burn_verification_time()
-        return None
+        raise refused
     if not verify_password(user.password_hash, password) or not user.active:
-        return None
+        raise refused
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
@@ -119,6 +135,18 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         locale=user.locale,
         user=user,
     )
+
+
+def end_sessions(user: User) -> None:
+    """Log ``user`` out everywhere (every session cookie issued so far stops working)."""
+    user.end_all_sessions()
+    db.session.flush()
+
+
+def remember_locale(user: User, locale: str) -> None:
+    """Keep ``locale`` as the language of ``user``'s pages, emails and letters."""
+    user.locale = locale
+    db.session.flush()
 
 
 def _set_password(user: User, new_password: str) -> None:
@@ -188,7 +216,8 @@ def reset_password(secret: str, new_password: str) -> User:
 
 
 def invite_user(email: str, roles: list[str], *, actor: User) -> AccountToken:
-    """Invite someone to hold ``roles`` (staff, juror, chair, coach).
+    """Invite someone to hold ``roles`` (staff, juror, chair, coach); announced as
+    ``user_invited`` (the invitation, its roles, the account if it exists).
 
     Side effect: an invitation email with a single-use link is queued. Raises
     AccountError when every role is already held by that account.
@@ -218,19 +247,29 @@ def invite_user(email: str, roles: list[str], *, actor: User) -> AccountToken:
         days=days,
         accept_url=external_url("auth.accept_invitation", token=secret),
     )
+    announce(
+        Event.USER_INVITED,
+        actor=actor,
+        subject=token,
+        data={"roles": token.role_list, "user_id": existing.id if existing else None},
+    )
+    db.session.flush()
     return token
 
 
 def accept_invitation(
     secret: str,
     *,
+    actor: User,
     full_name: str | None = None,
     password: str | None = None,
-    current: User | None = None,
     locale: str = "fr",
 ) -> User:
     """Use an invitation link: grant its roles, creating the account if needed.
 
+    ``actor`` is whoever opened the link (anonymous, or logged in as the invited
+    account). Announced as ``roles_changed`` by the invited account: the roles added,
+    who invited, whether the account was created for it.
     Raises AccountError for an unknown, used or expired link, or when a logged-in
     user accepts an invitation sent to another address.
     """
@@ -240,29 +279,37 @@ def accept_invitation(
             _l("This invitation is invalid or has expired. Ask staff for a new one.")
         )
     user = find_user_by_email(token.email)
-    if current is not None and current.is_authenticated and current != user:
+    if actor.is_authenticated and actor != user:
         raise AccountError(_l("This invitation was sent to another email address."))
-    if user is None:
+    created = user is None
+    if created:
         if not full_name or not password:
             raise AccountError(_l("Please give your name and a password."))
         user = create_user(token.email, full_name, password, [], locale=locale)
-    for role in token.role_list:
-        if role not in user.roles:
-            user.grants.append(RoleGrant(role=role, granted_by_id=token.created_by_id))
+    added = [role for role in token.role_list if role not in user.roles]
+    for role in added:
+        user.grants.append(RoleGrant(role=role, granted_by_id=token.created_by_id))
     token.used_at = utcnow()
+    _announce(
+        Event.ROLES_CHANGED,
+        user,
+        user,
+        {"added": added, "invited_by": token.created_by_id, "new_account": created},
+    )
     db.session.flush()
     return user
 
 
 def set_active(user: User, active: bool, *, actor: User) -> None:
-    """Deactivate (or reactivate) an account. Deactivation ends its sessions at once."""
+    """Deactivate (or reactivate) an account, announced as ``user_deactivated`` (or
+    ``user_reactivated``); asking for what already is changes nothing. Deactivation
+    ends its sessions at once. Raises AccountError for one's own account."""
     if user.id == actor.id and not active:
         raise AccountError(_l("You cannot deactivate your own account."))
+    if user.active == active:
+        return
     user.active = active
     if not active:
         user.end_all_sessions()
-
-
-def count_users_by_role() -> dict[str, int]:
-    rows = db.session.execute(select(RoleGrant.role, func.count()).group_by(RoleGrant.role))
-    return dict(rows.all())
+    _announce(Event.USER_REACTIVATED if active else Event.USER_DEACTIVATED, user, actor)
+    db.session.flush()

@@ -124,10 +124,6 @@ class Call(db.Model):
             return "open"
         return "closed"
 
-    @property
-    def total_weight(self) -> int:
-        return sum(criterion.weight for criterion in self.criteria)
-
 
 class Criterion(db.Model):
     __tablename__ = "criteria"

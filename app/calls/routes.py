@@ -2,22 +2,23 @@
 
 from babel import Locale
 from babel.lists import format_list
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import func, select
 
+from app.access.policy import role_required
 from app.applications.models import Application
 from app.auth.models import Role
 from app.calls import bp
 from app.calls.forms import CallForm, fill_per_language
 from app.calls.models import DEFAULT_ELIGIBILITY, Call
-from app.calls.services import CallError, create_call, update_call
-from app.common.access import role_required
+from app.calls.services import create_call, update_call
 from app.common.clock import from_brussels_naive, to_brussels, utcnow
+from app.common.views import run_service
 from app.documents.wording import KIND_LABELS
 from app.extensions import db
 from app.i18n import page_locale
+from app.info_sessions.services import public_sessions
 
 
 def _form_data(form: CallForm) -> dict:
@@ -95,17 +96,23 @@ def list_calls():
 def new_call():
     """Create a call."""
     form = CallForm()
-    if form.validate_on_submit():
-        try:
-            call = create_call(_form_data(form), actor=current_user)
-        except CallError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Call %(reference)s created.", reference=call.reference), "success")
-            return redirect(url_for("calls.show_call", call_id=call.id))
-    return render_template("calls/edit.html", form=form, call=None)
+    if not form.validate_on_submit():
+        return _edit_page(form, None)
+    return run_service(
+        create_call,
+        _form_data(form),
+        done=lambda call: _("Call %(reference)s created.", reference=call.reference),
+        then=lambda call: url_for("calls.show_call", call_id=call.id),
+        refused=lambda message: _edit_page(form, None, message),
+    )
+
+
+def _edit_page(form: CallForm, call: Call | None, refusal: str | None = None):
+    """The call's form (again), with the reason its change was refused, if any."""
+    if refusal:
+        flash(refusal, "error")
+    page = render_template("calls/edit.html", form=form, call=call)
+    return (page, 422) if refusal else page
 
 
 @bp.route("/staff/calls/<int:call_id>")
@@ -131,17 +138,16 @@ def edit_call(call_id):
     form = CallForm()
     if request.method == "GET":
         _fill_form(form, call)
-    elif form.validate_on_submit():
-        try:
-            update_call(call, _form_data(form), actor=current_user)
-        except CallError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Call %(reference)s saved.", reference=call.reference), "success")
-            return redirect(url_for("calls.show_call", call_id=call.id))
-    return render_template("calls/edit.html", form=form, call=call)
+    if not form.validate_on_submit():
+        return _edit_page(form, call)
+    return run_service(
+        update_call,
+        call,
+        _form_data(form),
+        done=lambda saved: _("Call %(reference)s saved.", reference=saved.reference),
+        then=url_for("calls.show_call", call_id=call.id),
+        refused=lambda message: _edit_page(form, call, message),
+    )
 
 
 # Public ------------------------------------------------------------------------------
@@ -150,8 +156,6 @@ def edit_call(call_id):
 @bp.route("/calls/<reference>")
 def public_call(reference):
     """The public page of a call: offer, conditions, criteria, timeline, documents, FAQ."""
-    from app.info_sessions.services import public_sessions
-
     call = db.session.scalar(select(Call).where(Call.reference == reference))
     if call is None:
         abort(404)
@@ -163,18 +167,15 @@ def public_call(reference):
         call=call,
         now=now,
         rules=rules,
-        # Countries and languages named in the reader's language (MA: Maroc, Marokko, المغرب).
-        nationalities=format_list(
-            [reader.territories.get(code, code) for code in rules["accepted_nationalities"]],
-            style="or",
-            locale=reader,
-        ),
-        spoken=format_list(
-            [reader.languages.get(code, code) for code in rules["accepted_languages"]],
-            style="or",
-            locale=reader,
-        ),
+        nationalities=_named(rules["accepted_nationalities"], reader.territories, reader),
+        spoken=_named(rules["accepted_languages"], reader.languages, reader),
         sessions=public_sessions(call, now=now),
         document_kinds=KIND_LABELS,
         remaining=call.closes_at - now,
     )
+
+
+def _named(codes: list[str], names: dict, reader: Locale) -> str:
+    """Countries or languages named in the reader's language ("Maroc ou Belgique";
+    MA: Maroc, Marokko, المغرب)."""
+    return format_list([names.get(code, code) for code in codes], style="or", locale=reader)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion
 from app.common.errors import Refusal
+from app.events import Event, announce
 from app.extensions import db
 
 #: Settings of how staff and the jury work on a call, optional in ``data``.
@@ -84,8 +85,33 @@ def _check_dates(opens_at: datetime, closes_at: datetime) -> None:
         raise CallError(_l("The call must close after it opens."))
 
 
+#: What an edit of a call records of each setting: its value, or for texts and lists
+#: that may be long, a short summary of them.
+SUMMARIES = {
+    "description": lambda call: len(call.description or ""),
+    "letter_partners": lambda call: len(call.letter_partners or ""),
+    "translations": lambda call: sorted(call.translations or {}),
+    "faq": lambda call: len(call.faq or []),
+    "criteria": lambda call: [f"{c.name} ({c.weight})" for c in call.criteria],
+}
+
+
+def _snapshot(call: Call) -> dict:
+    """The call's settings as JSON-ready facts, to say what an edit changed."""
+    facts = {name: summary(call) for name, summary in SUMMARIES.items()}
+    for name in ("reference", "name", "quota", "reserve_size", "jurors_per_dossier"):
+        facts[name] = getattr(call, name)
+    for name in JURY_SETTINGS + LETTER_SETTINGS:
+        if name not in SUMMARIES:
+            facts[name] = getattr(call, name)
+    facts["opens_at"], facts["closes_at"] = call.opens_at.isoformat(), call.closes_at.isoformat()
+    facts["eligibility"] = dict(call.eligibility or {})
+    return facts
+
+
 def create_call(data: dict, *, actor: User) -> Call:
-    """Create a call from validated form data (dates aware, in UTC).
+    """Create a call from validated form data (dates aware, in UTC); announced as
+    ``call_created``.
 
     Raises CallError when the reference is taken or the data is inconsistent.
     """
@@ -96,11 +122,20 @@ def create_call(data: dict, *, actor: User) -> Call:
     db.session.add(call)
     _apply(call, data)
     db.session.flush()
+    announce(
+        Event.CALL_CREATED,
+        actor=actor,
+        subject=call,
+        call_id=call.id,
+        data={"reference": call.reference, "name": call.name},
+    )
+    db.session.flush()
     return call
 
 
 def update_call(call: Call, data: dict, *, actor: User) -> Call:
-    """Change a call's settings and criteria. Raises CallError as :func:`create_call`."""
+    """Change a call's settings and criteria; announced as ``call_edited`` with each
+    changed setting as [before, after]. Raises CallError as :func:`create_call`."""
     _check_dates(data["opens_at"], data["closes_at"])
     clash = db.session.scalar(
         select(Call.id).where(Call.reference == data["reference"], Call.id != call.id)
@@ -109,6 +144,11 @@ def update_call(call: Call, data: dict, *, actor: User) -> Call:
         raise CallError(_l("Another call already has this reference."))
     if data["reference"] != call.reference and call.last_application_number:
         raise CallError(_l("The reference cannot change once applications have been numbered."))
+    before = _snapshot(call)
     _apply(call, data)
+    db.session.flush()
+    after = _snapshot(call)
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    announce(Event.CALL_EDITED, actor=actor, subject=call, call_id=call.id, data=changes)
     db.session.flush()
     return call

@@ -18,6 +18,7 @@ reach the error handlers of ``app/__init__.py``, which answer the same way.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request
@@ -99,6 +100,17 @@ def _same_site_referrer() -> str | None:
     if parts.netloc and parts.netloc != request.host:
         return None
     return parts.path + (f"?{parts.query}" if parts.query else "") if parts.path else None
+
+
+def without_actor(service: Callable) -> Callable:
+    """``service`` for :func:`run_service` when nobody identified acts (a visitor's
+    registration, a login, a password reset): it takes no ``actor``."""
+
+    @wraps(service)
+    def run(*args, actor, **kwargs):
+        return service(*args, **kwargs)
+
+    return run
 
 
 def form_errors(form) -> str:

@@ -385,13 +385,8 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
 
 def _eligibility_stage(call: Call, rng: random.Random, *, all_passing: bool = False) -> str:
     """Decide part of the queue as staff would: some eligible, some not, some asked."""
-    from app.eligibility.services import (
-        check_call,
-        declare_eligible,
-        declare_ineligible,
-        request_information,
-        verdicts,
-    )
+    from app.eligibility.checks import check_call, verdicts
+    from app.eligibility.services import declare_eligible, declare_ineligible, request_information
 
     staff = db.session.scalar(select(User).where(User.email == "staff@example.com"))
     check_call(call)

@@ -12,17 +12,6 @@ from app.common.clock import utcnow
 from app.common.types import UTCDateTime
 from app.extensions import db
 
-#: Every kind of document a call may ask for, in display order.
-DOCUMENT_KINDS = (
-    "identity",
-    "cv",
-    "business_plan",
-    "criminal_record",
-    "trade_register_certificate",
-    "statutes",
-    "balance_sheets",
-)
-
 
 class Document(db.Model):
     """One current file per application and kind; replacing a file deletes the old one."""
@@ -34,7 +23,7 @@ class Document(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
-    #: One of DOCUMENT_KINDS.
+    #: One of app.documents.requirements.DOCUMENT_KINDS.
     kind: Mapped[str] = mapped_column(String(40))
     #: The file name the applicant's device gave, cleaned, for display and download.
     original_name: Mapped[str] = mapped_column(String(255))

@@ -1,70 +1,45 @@
-"""Every write about documents, and who may read them.
+"""Every write about documents, and the download of one.
 
 Files are judged by their content (PDF, JPEG or PNG magic bytes), never by their
 name or the type the browser declares. They are stored under generated names in
 ``DOCUMENT_STORE`` (see app/documents/storage.py), together with their row or not at all.
+Who may read or change them is the access policy's to say (app.access.policy).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
+from app.access.policy import may_download, owns_dossier
 from app.applications.models import Application
-from app.auth.models import Role, User
-from app.calls.models import DEFAULT_ELIGIBILITY
-from app.common.errors import Refusal
+from app.auth.models import User
+from app.common.errors import NotPermitted, Refusal
 from app.documents import storage
-from app.documents.models import DOCUMENT_KINDS, Document
+from app.documents.models import Document
+from app.documents.requirements import DOCUMENT_KINDS
 from app.documents.wording import ACCEPTED_TYPES, KIND_LABELS, size_label
+from app.eligibility.models import open_request
+from app.events import Event, announce, document_read
 from app.extensions import db
-from app.jury.models import juror_may_read
+from workflows.application import EDITABLE, ApplicationStatus
 
-#: States in which the applicant may still change the documents of an application.
-EDITABLE_STATES = frozenset({"draft", "info_requested"})
+log = logging.getLogger("impulse.documents")
 
 
 class DocumentError(Refusal):
     """A refused document operation; the message is shown to the user."""
 
 
-def required_kinds(application: Application) -> list[str]:
-    """The kinds of document the call asks of this applicant, in DOCUMENT_KINDS order.
-
-    Everyone owes the call's ``required_documents["all"]``; an applicant whose answers
-    say ``stage == "company"`` also owes ``required_documents["company"]``. A call
-    without the parameter asks what DEFAULT_ELIGIBILITY asks.
-    """
-    rules = {**DEFAULT_ELIGIBILITY, **(application.call.eligibility or {})}
-    required = rules.get("required_documents") or {}
-    wanted = set(required.get("all", []))
-    if (application.answers or {}).get("stage") == "company":
-        wanted |= set(required.get("company", []))
-    return [kind for kind in DOCUMENT_KINDS if kind in wanted]
-
-
-def missing_documents(application: Application) -> list[str]:
-    """The required kinds (see :func:`required_kinds`) without a current document."""
-    present = {document.kind for document in application.documents}
-    return [kind for kind in required_kinds(application) if kind not in present]
-
-
 def current_document(application: Application, kind: str) -> Document | None:
     """The document of ``kind`` the application holds now, if any."""
     return next((doc for doc in application.documents if doc.kind == kind), None)
-
-
-def may_change_documents(application: Application, user: User) -> bool:
-    """The owner, while the application is a draft or waits for information."""
-    return (
-        user.is_authenticated
-        and user.id == application.applicant_id
-        and (application.status in EDITABLE_STATES)
-    )
 
 
 def store_document(
@@ -78,6 +53,7 @@ def store_document(
     commit); a document of the same kind is replaced (its row deleted now, its file
     after the commit).
 
+    Announced as ``document_uploaded`` (the kind, and whether it replaced a file).
     Raises DocumentError when ``actor`` is not the owner, the application is neither
     a draft nor waiting for information, the kind is unknown, no file was sent, or
     the file is refused (see :func:`attach_document`).
@@ -89,7 +65,17 @@ def store_document(
     content = storage.read_capped(upload.stream, current_app.config["MAX_DOCUMENT_BYTES"] + 1)
     if not content and not upload.filename:
         raise DocumentError(_l("Choose a file to upload."))
-    return attach_document(application, kind, content, upload.filename, actor=actor)
+    replaced = current_document(application, kind) is not None
+    document = attach_document(application, kind, content, upload.filename, uploaded_by=actor)
+    announce(
+        Event.DOCUMENT_UPLOADED,
+        actor=actor,
+        subject=document,
+        call_id=application.call_id,
+        application_id=application.id,
+        data={"kind": kind, "size": document.size, "replaced": replaced},
+    )
+    return document
 
 
 def attach_document(
@@ -98,14 +84,15 @@ def attach_document(
     content: bytes,
     filename: str | None,
     *,
-    actor: User | None,
+    uploaded_by: User | None = None,
 ) -> Document:
     """Make ``content`` the application's document of ``kind``, whatever its status.
 
-    For :func:`store_document` and the demo loader: it does not check who acts or
-    the application's status. Cleans ``filename`` for display, computes the
-    SHA-256, writes the file under a random name, replaces the current document of
-    that kind (its file is removed after the commit) and flushes.
+    For :func:`store_document` and the demo loader: it does not check who acts nor
+    the application's status, and writes no audit row (the upload does). Cleans
+    ``filename`` for display, computes the SHA-256, writes the file under a random
+    name, replaces the current document of that kind (its file is removed after the
+    commit) and flushes.
 
     Raises DocumentError for an unknown kind, an empty file, a file larger than
     MAX_DOCUMENT_BYTES, content that is not PDF, JPEG or PNG, or a concurrent upload
@@ -145,7 +132,7 @@ def attach_document(
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         storage_name=storage.write_file(db.session(), content),
-        uploaded_by_id=actor.id if actor is not None else None,
+        uploaded_by_id=uploaded_by.id if uploaded_by is not None else None,
     )
     try:
         _replace(application, document)
@@ -166,31 +153,40 @@ def attach_document(
 def delete_document(document: Document, *, actor: User) -> None:
     """Delete a document: its row now, its file once the transaction commits.
 
-    Raises DocumentError when ``actor`` is not the owner or the application is
-    neither a draft nor waiting for information.
+    Announced as ``document_removed`` (the kind). Raises DocumentError when ``actor``
+    is not the owner or the application is neither a draft nor waiting for information.
     """
     application = document.application
     _check_may_change(application, actor, document.kind)
+    announce(
+        Event.DOCUMENT_REMOVED,
+        actor=actor,
+        subject=document,
+        call_id=application.call_id,
+        application_id=application.id,
+        data={"kind": document.kind},
+    )
     application.documents.remove(document)
     db.session.flush()
     storage.remove_after_commit(db.session(), document.storage_name)
 
 
-def can_read_documents(user: User, application: Application) -> bool:
-    """Whether ``user`` may download the documents of ``application``: its applicant,
-    staff, or a juror (or chair) assigned to it and not in conflict with it."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.id == application.applicant_id or user.has_role(Role.STAFF):
-        return True
-    if user.has_any_role(Role.JUROR, Role.CHAIR):
-        return juror_may_read(application.id, user.id)
-    return False
+def open_document(document: Document, *, actor: User) -> Path:
+    """The stored file of ``document``, for ``actor`` to download.
 
-
-def can_download(user: User, document: Document) -> bool:
-    """Whether ``user`` may download ``document`` (see :func:`can_read_documents`)."""
-    return can_read_documents(user, document.application)
+    Sends :data:`app.events.document_read` (the privacy area logs the read of a
+    sensitive document, in this transaction: the read is on record before the file
+    leaves). A read changes nothing: no audit row. Raises NotPermitted when ``actor``
+    may not download it, or its file is missing from the store.
+    """
+    if not may_download(actor, document):
+        raise NotPermitted()
+    path = storage.path_of(document.storage_name)
+    if not path.is_file():
+        log.error("document %s: file %s is missing from the store", document.id, path.name)
+        raise NotPermitted()
+    document_read.send(document, reader=actor)
+    return path
 
 
 def _replace(application: Application, document: Document) -> None:
@@ -209,17 +205,15 @@ def _check_kind(kind: str) -> None:
 
 
 def _check_may_change(application: Application, actor: User, kind: str | None = None) -> None:
-    if actor is None or actor.id != application.applicant_id:
+    if actor is None or not owns_dossier(actor, application):
         raise DocumentError(_l("You cannot change the documents of this application."))
-    if application.status == "info_requested" and kind is not None:
-        from app.eligibility.models import open_request
-
+    if application.status == ApplicationStatus.INFO_REQUESTED and kind is not None:
         request = open_request(application)
         if request is None or kind not in request.documents:
             raise DocumentError(
                 _l("The programme team did not ask for this document: it cannot be changed.")
             )
-    if application.status not in EDITABLE_STATES:
+    if application.status not in EDITABLE:
         raise DocumentError(
             _l(
                 "This application was submitted: its documents can no longer be changed. "
@@ -231,10 +225,8 @@ def _check_may_change(application: Application, actor: User, kind: str | None = 
 __all__ = [
     "DocumentError",
     "attach_document",
-    "can_download",
-    "can_read_documents",
+    "current_document",
     "delete_document",
-    "missing_documents",
-    "required_kinds",
+    "open_document",
     "store_document",
 ]

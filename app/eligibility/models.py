@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,7 +12,18 @@ from app.applications.models import Application
 from app.auth.models import User
 from app.common.clock import utcnow
 from app.common.types import UTCDateTime
+from app.eligibility.rules import RuleResult
 from app.extensions import db
+from workflows.application import ApplicationStatus
+
+
+class DecisionStatus(StrEnum):
+    """Where staff's eligibility decision stands. With four eyes, an ineligibility is
+    proposed, then confirmed (final) or cancelled by another staff member."""
+
+    PROPOSED = "proposed"
+    FINAL = "final"
+    CANCELLED = "cancelled"
 
 
 class RuleOutcome(db.Model):
@@ -24,7 +36,7 @@ class RuleOutcome(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     #: Name of the rule (app.eligibility.rules).
     rule: Mapped[str] = mapped_column(String(40))
-    #: pass, fail or needs_information.
+    #: An :class:`app.eligibility.rules.Outcome`: pass, fail or needs_information.
     outcome: Mapped[str] = mapped_column(String(20))
     #: The reason's message (msgid) and the values it cites: shown in any language.
     template: Mapped[str] = mapped_column(Text)
@@ -33,8 +45,6 @@ class RuleOutcome(db.Model):
 
     @property
     def reason(self):
-        from app.eligibility.rules import RuleResult
-
         return RuleResult(self.rule, self.outcome, self.template, self.values).reason
 
 
@@ -62,6 +72,13 @@ class InformationRequest(db.Model):
     application: Mapped[Application] = relationship()
     requested_by: Mapped[User] = relationship()
 
+    def changed_answers(self) -> set[str]:
+        """Once answered, the names of the answers that differ from those asked about."""
+        if self.answered_at is None:
+            return set()
+        now, before = self.application.answers or {}, self.answers_before or {}
+        return {name for name in set(now) | set(before) if now.get(name) != before.get(name)}
+
 
 class EligibilityDecision(db.Model):
     """Staff's decision on a dossier. With four eyes, an ineligibility waits for a second
@@ -71,10 +88,11 @@ class EligibilityDecision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
-    #: eligible or ineligible.
+    #: The state it leads the dossier to: ApplicationStatus.ELIGIBLE or INELIGIBLE.
     outcome: Mapped[str] = mapped_column(String(20))
-    #: proposed (waiting for a second staff member), final, or cancelled.
-    status: Mapped[str] = mapped_column(String(20), default="final")
+    #: A :class:`DecisionStatus`: proposed (waiting for a second staff member), final,
+    #: or cancelled.
+    status: Mapped[str] = mapped_column(String(20), default=DecisionStatus.FINAL.value)
     #: For the applicant (ineligible): why, in words they will read in their letter.
     reason: Mapped[str] = mapped_column(Text, default="")
     #: Rules that failed, as staff confirmed them.
@@ -90,6 +108,14 @@ class EligibilityDecision(db.Model):
     decided_by: Mapped[User] = relationship(foreign_keys=[decided_by_id])
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
 
+    @property
+    def is_eligible(self) -> bool:
+        return self.outcome == ApplicationStatus.ELIGIBLE
+
+    @property
+    def is_ineligible(self) -> bool:
+        return self.outcome == ApplicationStatus.INELIGIBLE
+
 
 def open_request(application: Application) -> InformationRequest | None:
     """The information request the applicant has not answered yet, if any."""
@@ -99,5 +125,14 @@ def open_request(application: Application) -> InformationRequest | None:
             InformationRequest.application_id == application.id,
             InformationRequest.answered_at.is_(None),
         )
+        .order_by(InformationRequest.id.desc())
+    )
+
+
+def last_request(application: Application) -> InformationRequest | None:
+    """The latest information request of the dossier, answered or not."""
+    return db.session.scalar(
+        select(InformationRequest)
+        .where(InformationRequest.application_id == application.id)
         .order_by(InformationRequest.id.desc())
     )

@@ -19,13 +19,25 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from flask_babel import LazyString, format_date, gettext
 from flask_babel import lazy_gettext as _l
 
 from app.applications.questions import parse_iso_date
 
-PASS, FAIL, NEEDS_INFORMATION = "pass", "fail", "needs_information"
+
+class Outcome(StrEnum):
+    """What a rule says of a dossier; the worst of them is the dossier's verdict."""
+
+    PASS = "pass"  # noqa: S105 - a rule's outcome, not a credential
+    NEEDS_INFORMATION = "needs_information"
+    FAIL = "fail"
+
+
+PASS, FAIL, NEEDS_INFORMATION = Outcome.PASS, Outcome.FAIL, Outcome.NEEDS_INFORMATION
+#: How bad each outcome is, for sorting and filtering the queue (0: every rule passes).
+SEVERITY = {PASS: 0, NEEDS_INFORMATION: 1, FAIL: 2}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

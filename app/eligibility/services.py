@@ -1,179 +1,59 @@
-"""Running the eligibility rules on dossiers, and staff's decisions on them.
+"""Staff's eligibility decisions on dossiers, and their publication to applicants.
 
-Services flush; the caller commits. Every state change goes through
-app.applications.services.apply_transition (audit row, emails).
+Running the rules is app.eligibility.checks; every change of state goes through
+app.applications.services.apply_transition (one audit row, the applicant's email and
+letter through its subscribers). Services flush; the caller commits.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 
 from app.applications.models import Application
+from app.applications.questions import QUESTIONS
 from app.applications.services import ApplicationError, ConcurrentUpdate, apply_transition
 from app.auth.models import User
 from app.calls.models import Call
-from app.common.access import external_url
 from app.common.clock import BRUSSELS, utcnow
-from app.documents.models import Document
-from app.eligibility.models import EligibilityDecision, InformationRequest, RuleOutcome
-from app.eligibility.rules import FAIL, NEEDS_INFORMATION, PASS, Context, evaluate, verdict
+from app.common.urls import external_url
+from app.documents.wording import KIND_LABELS
+from app.eligibility.checks import check_application
+from app.eligibility.models import DecisionStatus, EligibilityDecision, InformationRequest
+from app.eligibility.rules import PASS
+from app.events import Event, announce
 from app.extensions import db
 from app.outbox.services import queue_email
-
-#: Dossiers waiting for staff's eligibility decision.
-TO_CHECK = ("submitted", "info_requested")
+from workflows.application import ApplicationStatus, Trigger
 
 
 class EligibilityError(ApplicationError):
     """A refused eligibility decision; the message is shown to staff."""
 
 
-@dataclass(frozen=True)
-class CheckSummary:
-    dossiers: int
-    passed: int
-    failed: int
-    needs_information: int
-    seconds: float
-
-
-def _context(call: Call, application: Application) -> Context:
-    applied = application.submitted_at or utcnow()
-    return Context(
-        closing_date=call.closes_at.astimezone(BRUSSELS).date(),
-        application_date=applied.astimezone(BRUSSELS).date(),
-    )
-
-
-def _facts(application: Application, kinds: list[str]) -> dict:
-    return {**(application.answers or {}), "documents": kinds}
-
-
-def check_application(application: Application) -> str:
-    """Run every rule on one dossier and store the outcomes (replacing earlier ones).
-
-    Returns the verdict. Idempotent: the same dossier gives the same rows.
-    """
-    kinds = [document.kind for document in application.documents]
-    results = evaluate(
-        _facts(application, kinds),
-        application.call.eligibility,
-        _context(application.call, application),
-    )
-    _store(application.id, results)
-    return verdict(results)
-
-
-def _store(application_id: int, results) -> None:
-    db.session.execute(delete(RuleOutcome).where(RuleOutcome.application_id == application_id))
-    now = utcnow()
-    db.session.add_all(
-        RuleOutcome(
-            application_id=application_id,
-            rule=r.rule,
-            outcome=r.outcome,
-            template=r.template,
-            values=r.values,
-            checked_at=now,
-        )
-        for r in results
-    )
-    db.session.flush()
-
-
-def check_call(call: Call) -> CheckSummary:
-    """Run the rules on every dossier of ``call`` waiting for a decision, in bulk.
-
-    Reads the dossiers and their document kinds in two queries, replaces their rule
-    outcomes with one DELETE and one multi-row INSERT. Idempotent.
-    """
-    started = time.perf_counter()
-    applications = db.session.execute(
-        select(Application.id, Application.answers, Application.submitted_at).where(
-            Application.call_id == call.id, Application.status.in_(TO_CHECK)
-        )
-    ).all()
-    ids = [row.id for row in applications]
-    kinds: dict[int, list[str]] = {}
-    for application_id, kind in db.session.execute(
-        select(Document.application_id, Document.kind)
-        .join(Application)
-        .where(Application.call_id == call.id, Application.status.in_(TO_CHECK))
-    ):
-        kinds.setdefault(application_id, []).append(kind)
-    closing = call.closes_at.astimezone(BRUSSELS).date()
-    params, now, rows, tally = (
-        call.eligibility,
-        utcnow(),
-        [],
-        {PASS: 0, FAIL: 0, NEEDS_INFORMATION: 0},
-    )
-    for row in applications:
-        applied = (row.submitted_at or now).astimezone(BRUSSELS).date()
-        results = evaluate(
-            {**(row.answers or {}), "documents": kinds.get(row.id, [])},
-            params,
-            Context(closing, applied),
-        )
-        tally[verdict(results)] += 1
-        rows.extend(
-            {
-                "application_id": row.id,
-                "rule": r.rule,
-                "outcome": r.outcome,
-                "template": r.template,
-                "values": r.values,
-                "checked_at": now,
-            }
-            for r in results
-        )
-    if ids:
-        db.session.execute(delete(RuleOutcome).where(RuleOutcome.application_id.in_(ids)))
-    if rows:
-        db.session.execute(insert(RuleOutcome), rows)
-    return CheckSummary(
-        len(ids), tally[PASS], tally[FAIL], tally[NEEDS_INFORMATION], time.perf_counter() - started
-    )
-
-
-def verdicts(application_ids: list[int]) -> dict[int, str]:
-    """The stored verdict of each dossier (None when never checked), in one query."""
-    outcomes: dict[int, set[str]] = {}
-    for application_id, outcome in db.session.execute(
-        select(RuleOutcome.application_id, RuleOutcome.outcome).where(
-            RuleOutcome.application_id.in_(application_ids)
-        )
-    ):
-        outcomes.setdefault(application_id, set()).add(outcome)
-    return {
-        application_id: (
-            FAIL if FAIL in found else NEEDS_INFORMATION if NEEDS_INFORMATION in found else PASS
-        )
-        for application_id, found in outcomes.items()
-    }
-
-
-def outcomes_of(application: Application) -> list[RuleOutcome]:
-    from app.eligibility.rules import RULES
-
-    order = {rule.__name__: index for index, rule in enumerate(RULES)}
-    rows = db.session.scalars(
-        select(RuleOutcome).where(RuleOutcome.application_id == application.id)
-    ).all()
-    return sorted(rows, key=lambda row: order.get(row.rule, 99))
-
-
 def pending_proposal(application: Application) -> EligibilityDecision | None:
+    """The proposed ineligibility waiting for a second staff member, if any."""
     return db.session.scalar(
         select(EligibilityDecision).where(
             EligibilityDecision.application_id == application.id,
-            EligibilityDecision.status == "proposed",
+            EligibilityDecision.status == DecisionStatus.PROPOSED,
         )
+    )
+
+
+def published_decision(application: Application) -> EligibilityDecision | None:
+    """The final eligibility decision, once published to the applicant."""
+    if application.call.eligibility_published_at is None:
+        return None
+    return db.session.scalar(
+        select(EligibilityDecision)
+        .where(
+            EligibilityDecision.application_id == application.id,
+            EligibilityDecision.status == DecisionStatus.FINAL,
+        )
+        .order_by(EligibilityDecision.id.desc())
     )
 
 
@@ -191,28 +71,36 @@ def declare_eligible(
 ) -> EligibilityDecision:
     """Declare the dossier eligible.
 
-    When the automatic verdict is not "pass", a written justification is required
-    (kept on the decision and in the audit trail). Side effects: a final
-    EligibilityDecision, the ``declare_eligible`` transition (audit row).
-    Raises EligibilityError, ConcurrentUpdate, TransitionRefused.
+    When a rule does not pass, a written justification is required: the transition is
+    then announced as ``eligibility_overridden``, with the rules that do not pass (one
+    audit row either way). Side effects: a final EligibilityDecision, the
+    ``declare_eligible`` transition. Raises EligibilityError, ConcurrentUpdate,
+    TransitionRefused.
     """
     _check_version(application, expected_version)
-    automatic = check_application(application)
+    not_passing = [r.rule for r in check_application(application) if r.outcome != PASS]
     justification = (justification or "").strip()
-    if automatic != PASS and not justification:
+    if not_passing and not justification:
         raise EligibilityError(
             _l("The rules do not all pass: write why you declare this dossier eligible anyway.")
         )
     decision = EligibilityDecision(
         application=application,
-        outcome="eligible",
-        status="final",
+        outcome=ApplicationStatus.ELIGIBLE,
+        status=DecisionStatus.FINAL,
         override_justification=justification,
         decided_by_id=actor.id,
         confirmed_at=utcnow(),
     )
     db.session.add(decision)
-    apply_transition(application, "declare_eligible", actor=actor, note=justification or None)
+    apply_transition(
+        application,
+        Trigger.DECLARE_ELIGIBLE,
+        actor=actor,
+        note=justification or None,
+        event=Event.ELIGIBILITY_OVERRIDDEN if not_passing else None,
+        data={"rules_not_passing": not_passing} if not_passing else None,
+    )
     return decision
 
 
@@ -226,12 +114,12 @@ def declare_ineligible(
 ) -> EligibilityDecision:
     """Declare the dossier ineligible, with the reason the applicant will read.
 
-    With the call's four-eyes option, this only proposes: the dossier stays
-    "submitted" until another staff member confirms (:func:`confirm_ineligibility`).
-    Side effects: an EligibilityDecision (proposed or final); when final, the
-    ``declare_ineligible`` transition with the reason as its note.
-    Raises EligibilityError (no reason, a proposal already waits), ConcurrentUpdate,
-    TransitionRefused.
+    With the call's four-eyes option, this only proposes (announced as
+    ``ineligibility_proposed``): the dossier stays submitted until another staff member
+    confirms (:func:`confirm_ineligibility`). Otherwise the ``declare_ineligible``
+    transition, with the reason as its note. Side effect: an EligibilityDecision
+    (proposed or final). Raises EligibilityError (no reason, a proposal already
+    waits), ConcurrentUpdate, TransitionRefused.
     """
     _check_version(application, expected_version)
     reason = (reason or "").strip()
@@ -244,40 +132,74 @@ def declare_ineligible(
     four_eyes = application.call.four_eyes_ineligibility
     decision = EligibilityDecision(
         application=application,
-        outcome="ineligible",
+        outcome=ApplicationStatus.INELIGIBLE,
         reason=reason,
         failed_rules=list(failed_rules),
         decided_by_id=actor.id,
-        status="proposed" if four_eyes else "final",
+        status=DecisionStatus.PROPOSED if four_eyes else DecisionStatus.FINAL,
         confirmed_at=None if four_eyes else utcnow(),
     )
     db.session.add(decision)
-    if four_eyes:
-        db.session.flush()
-    else:
-        apply_transition(application, "declare_ineligible", actor=actor, note=reason)
+    facts = {"failed_rules": list(failed_rules)}
+    if not four_eyes:
+        apply_transition(
+            application, Trigger.DECLARE_INELIGIBLE, actor=actor, note=reason, data=facts
+        )
+        return decision
+    db.session.flush()
+    _announce_proposal(Event.INELIGIBILITY_PROPOSED, decision, actor, {**facts, "note": reason})
+    db.session.flush()
     return decision
+
+
+def _announce_proposal(event: Event, decision: EligibilityDecision, actor: User, data: dict):
+    announce(
+        event,
+        actor=actor,
+        subject=decision,
+        call_id=decision.application.call_id,
+        application_id=decision.application_id,
+        data=data,
+    )
+
+
+def _check_waiting(decision: EligibilityDecision) -> None:
+    if decision.status != DecisionStatus.PROPOSED:
+        raise EligibilityError(_l("This proposal was already handled."))
 
 
 def confirm_ineligibility(decision: EligibilityDecision, *, actor: User) -> None:
     """Second pair of eyes: make a proposed ineligibility final.
 
     Raises EligibilityError when the proposer confirms their own proposal or the
-    proposal is no longer waiting. Side effect: the ``declare_ineligible`` transition.
+    proposal is no longer waiting. Side effect: the ``declare_ineligible`` transition
+    (its audit row names who proposed it).
     """
-    if decision.status != "proposed":
-        raise EligibilityError(_l("This proposal was already handled."))
+    _check_waiting(decision)
     if decision.decided_by_id == actor.id:
         raise EligibilityError(_l("Another staff member must confirm your proposal."))
-    decision.status, decision.confirmed_by_id, decision.confirmed_at = "final", actor.id, utcnow()
-    apply_transition(decision.application, "declare_ineligible", actor=actor, note=decision.reason)
+    decision.status = DecisionStatus.FINAL
+    decision.confirmed_by_id, decision.confirmed_at = actor.id, utcnow()
+    apply_transition(
+        decision.application,
+        Trigger.DECLARE_INELIGIBLE,
+        actor=actor,
+        note=decision.reason,
+        data={"failed_rules": decision.failed_rules, "proposed_by": decision.decided_by_id},
+    )
 
 
 def cancel_proposal(decision: EligibilityDecision, *, actor: User) -> None:
-    """Withdraw a proposed ineligibility; the dossier goes back to the queue."""
-    if decision.status != "proposed":
-        raise EligibilityError(_l("This proposal was already handled."))
-    decision.status = "cancelled"
+    """Withdraw a proposed ineligibility (announced as
+    ``ineligibility_proposal_cancelled``); the dossier goes back to the queue."""
+    _check_waiting(decision)
+    decision.status = DecisionStatus.CANCELLED
+    _announce_proposal(
+        Event.INELIGIBILITY_PROPOSAL_CANCELLED,
+        decision,
+        actor,
+        {"proposed_by": decision.decided_by_id},
+    )
     db.session.flush()
 
 
@@ -317,14 +239,12 @@ def request_information(
     )
     db.session.add(request)
     db.session.flush()
-    from app.applications.questions import QUESTIONS
-    from app.documents.wording import KIND_LABELS
-
     apply_transition(
         application,
-        "request_information",
+        Trigger.REQUEST_INFORMATION,
         actor=actor,
         note=message,
+        data={"fields": list(fields), "documents": list(documents)},
         email_context={
             "request": request,
             "question_labels": {n: q.label for n, q in QUESTIONS.items()},
@@ -337,8 +257,9 @@ def request_information(
 def bulk_confirm(call: Call, application_ids: list[int], *, actor: User) -> int:
     """Declare eligible, in one transaction, the listed dossiers whose rules all pass.
 
-    Dossiers that changed state or verdict since the list was shown are refused as a
-    whole (EligibilityError), so nothing is confirmed half-way.
+    One audit row per dossier (its transition), and one for the operation
+    (``eligible_in_bulk``). Dossiers that changed state or verdict since the list was
+    shown are refused as a whole (EligibilityError), so nothing is confirmed half-way.
     """
     applications = db.session.scalars(
         select(Application).where(
@@ -348,7 +269,9 @@ def bulk_confirm(call: Call, application_ids: list[int], *, actor: User) -> int:
     if len(applications) != len(set(application_ids)):
         raise EligibilityError(_l("Some dossiers are not of this call. Reload the page."))
     for application in applications:
-        if application.status != "submitted" or check_application(application) != PASS:
+        if application.status != ApplicationStatus.SUBMITTED or any(
+            result.outcome != PASS for result in check_application(application)
+        ):
             raise EligibilityError(
                 _l(
                     "Dossier %(reference)s changed since the list was shown. Reload the page.",
@@ -356,14 +279,23 @@ def bulk_confirm(call: Call, application_ids: list[int], *, actor: User) -> int:
                 )
             )
         declare_eligible(application, actor=actor)
+    announce(
+        Event.ELIGIBLE_IN_BULK,
+        actor=actor,
+        subject=call,
+        call_id=call.id,
+        data={"applications": sorted(application.id for application in applications)},
+    )
+    db.session.flush()
     return len(applications)
 
 
 def publish_decisions(call: Call, *, actor: User) -> int:
     """Let applicants see their eligibility outcome; email each decided applicant.
 
-    Returns the number of applicants told. Publishing again tells only those decided
-    since (each applicant is told once).
+    Announced as ``eligibility_published`` (how many were told). Returns the number of
+    applicants told. Publishing again tells only those decided since (each applicant
+    is told once).
     """
     already = call.eligibility_published_at
     decided = db.session.scalars(
@@ -371,38 +303,36 @@ def publish_decisions(call: Call, *, actor: User) -> int:
         .join(Application)
         .where(
             Application.call_id == call.id,
-            EligibilityDecision.status == "final",
+            EligibilityDecision.status == DecisionStatus.FINAL,
             *([EligibilityDecision.confirmed_at > already] if already else []),
         )
     ).all()
     for decision in decided:
-        applicant = decision.application.applicant
-        queue_email(
-            applicant.email,
-            _l("Eligibility of your application %(reference)s"),
-            "eligibility_published",
-            locale=applicant.locale,
-            application_id=decision.application_id,
-            subject_params={"reference": decision.application.reference},
-            application=decision.application,
-            decision=decision,
-            applicant=applicant,
-            home_url=external_url("applications.my_applications"),
-        )
+        _tell(decision)
     call.eligibility_published_at = utcnow()
+    announce(
+        Event.ELIGIBILITY_PUBLISHED,
+        actor=actor,
+        subject=call,
+        call_id=call.id,
+        data={"told": len(decided)},
+    )
     db.session.flush()
     return len(decided)
 
 
-def published_decision(application: Application) -> EligibilityDecision | None:
-    """The final eligibility decision, once published to the applicant."""
-    if application.call.eligibility_published_at is None:
-        return None
-    return db.session.scalar(
-        select(EligibilityDecision)
-        .where(
-            EligibilityDecision.application_id == application.id,
-            EligibilityDecision.status == "final",
-        )
-        .order_by(EligibilityDecision.id.desc())
+def _tell(decision: EligibilityDecision) -> None:
+    """Queue the applicant's email about the published decision."""
+    applicant = decision.application.applicant
+    queue_email(
+        applicant.email,
+        _l("Eligibility of your application %(reference)s"),
+        "eligibility_published",
+        locale=applicant.locale,
+        application_id=decision.application_id,
+        subject_params={"reference": decision.application.reference},
+        application=decision.application,
+        decision=decision,
+        applicant=applicant,
+        home_url=external_url("applications.my_applications"),
     )

@@ -1,7 +1,7 @@
 """What eligibility does when a dossier changes state (see app.events)."""
 
+from app.eligibility.checks import check_application
 from app.eligibility.models import open_request
-from app.eligibility.services import check_application
 from app.events import transitioned
 from workflows.application import Trigger
 

@@ -3,21 +3,20 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.access.policy import role_required
 from app.auth.models import Role
 from app.calls.models import Call
-from app.common.access import role_required, safe_next_url
 from app.common.clock import from_brussels_naive, to_brussels
 from app.common.exports import csv_response
 from app.common.limits import SESSION_REGISTRATION_LIMIT, rate_limit
-from app.common.views import perform
+from app.common.urls import safe_next_url
+from app.common.views import flash_form_errors, run_service, without_actor
 from app.extensions import db
 from app.i18n import current_locale
 from app.info_sessions import bp
 from app.info_sessions.forms import InfoSessionForm, RegistrationForm
 from app.info_sessions.models import InfoSession
 from app.info_sessions.services import (
-    AlreadyRegistered,
-    InfoSessionError,
     create_session,
     public_sessions,
     register_visitor,
@@ -43,8 +42,18 @@ def _fill_form(form: InfoSessionForm, info_session: InfoSession) -> None:
     form.ends_at.data = to_brussels(info_session.ends_at).replace(tzinfo=None)
 
 
-def _back_to_list(info_session: InfoSession):
-    return redirect(url_for("info_sessions.call_sessions", call_id=info_session.call_id))
+def _sessions_page(call_id: int) -> str:
+    return url_for("info_sessions.call_sessions", call_id=call_id)
+
+
+def _refused_form(template: str, **context):
+    """The form again with the reason its change was refused (nothing was saved)."""
+
+    def answer(message: str):
+        flash(message, "error")
+        return render_template(template, **context), 422
+
+    return answer
 
 
 # Staff -----------------------------------------------------------------------------
@@ -56,12 +65,16 @@ def call_sessions(call_id):
     """A call's information sessions with their fill rate, and a form to add one."""
     call = db.get_or_404(Call, call_id)
     form = InfoSessionForm()
-    if form.validate_on_submit():
-        done = _("Session in %(city)s added.", city=form.city.data.strip())
-        if perform(create_session, call, _form_data(form), done=done):
-            return redirect(url_for("info_sessions.call_sessions", call_id=call.id))
-    return render_template(
-        "info_sessions/staff_list.html", call=call, rows=sessions_with_counts(call), form=form
+    page = {"call": call, "rows": sessions_with_counts(call), "form": form}
+    if not form.validate_on_submit():
+        return render_template("info_sessions/staff_list.html", **page)
+    return run_service(
+        create_session,
+        call,
+        _form_data(form),
+        done=_("Session in %(city)s added.", city=form.city.data.strip()),
+        then=_sessions_page(call.id),
+        refused=_refused_form("info_sessions/staff_list.html", **page),
     )
 
 
@@ -73,11 +86,17 @@ def edit_session(session_id):
     form = InfoSessionForm()
     if request.method == "GET":
         _fill_form(form, info_session)
-    elif form.validate_on_submit():
-        done = _("Session in %(city)s saved.", city=form.city.data.strip())
-        if perform(update_session, info_session, _form_data(form), done=done):
-            return _back_to_list(info_session)
-    return render_template("info_sessions/edit.html", form=form, info_session=info_session)
+    page = {"form": form, "info_session": info_session}
+    if not form.validate_on_submit():
+        return render_template("info_sessions/edit.html", **page)
+    return run_service(
+        update_session,
+        info_session,
+        _form_data(form),
+        done=_("Session in %(city)s saved.", city=form.city.data.strip()),
+        then=_sessions_page(info_session.call_id),
+        refused=_refused_form("info_sessions/edit.html", **page),
+    )
 
 
 @bp.route("/staff/sessions/<int:session_id>/delete", methods=["POST"])
@@ -85,9 +104,12 @@ def edit_session(session_id):
 def delete_session(session_id):
     """Delete a session nobody registered for."""
     info_session = db.get_or_404(InfoSession, session_id)
-    call_id, city = info_session.call_id, info_session.city
-    perform(remove_session, info_session, done=_("Session in %(city)s deleted.", city=city))
-    return redirect(url_for("info_sessions.call_sessions", call_id=call_id))
+    return run_service(
+        remove_session,
+        info_session,
+        done=_("Session in %(city)s deleted.", city=info_session.city),
+        back=_sessions_page(info_session.call_id),
+    )
 
 
 @bp.route("/staff/sessions/<int:session_id>")
@@ -127,19 +149,15 @@ def register(session_id):
     """Register a visitor (no account) for a session, then go back where they came from."""
     info_session = db.get_or_404(InfoSession, session_id)
     form = RegistrationForm()
-    back = redirect(safe_next_url(form.next.data) or url_for("main.index"))
+    back = safe_next_url(form.next.data) or url_for("main.index")
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
-        return back
-    data = {"full_name": form.full_name.data, "email": form.email.data}
-    try:
-        register_visitor(info_session, data, locale=current_locale())
-    except InfoSessionError as error:
-        db.session.rollback()
-        flash(str(error), "info" if isinstance(error, AlreadyRegistered) else "error")
-        return back
-    db.session.commit()
-    flash(_("You are registered. A confirmation is on its way to your mailbox."), "success")
-    return back
+        flash_form_errors(form)
+        return redirect(back)
+    return run_service(
+        without_actor(register_visitor),
+        info_session,
+        {"full_name": form.full_name.data, "email": form.email.data},
+        locale=current_locale(),
+        done=_("You are registered. A confirmation is on its way to your mailbox."),
+        back=back,
+    )

@@ -1,7 +1,8 @@
 """Every write about information sessions, and the seat counts pages read.
 
-Staff create, edit and delete a call's sessions; visitors register without an
-account. Services only flush: the view commits (or rolls back) once.
+Staff create, edit and delete a call's sessions (each announced: one audit row in the
+call's trail); visitors register without an account. Services only flush: the view
+commits (or rolls back) once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from app.auth.models import User
 from app.calls.models import Call
 from app.common.clock import utcnow
 from app.common.errors import Refusal
+from app.events import Event, announce
 from app.extensions import db
 from app.info_sessions.models import InfoSession, SessionRegistration
 from app.outbox.services import queue_email
@@ -96,8 +98,21 @@ def _check(data: dict) -> None:
         raise InfoSessionError(_l("A session has at least 1 seat."))
 
 
+def _facts(info_session: InfoSession) -> dict:
+    """The session's place, times and seats, JSON-ready."""
+    return {
+        name: value.isoformat() if isinstance(value, datetime) else value
+        for name, value in ((name, getattr(info_session, name)) for name in SESSION_FIELDS)
+    }
+
+
+def _announce(event: Event, info_session: InfoSession, actor: User, data: dict) -> None:
+    announce(event, actor=actor, subject=info_session, call_id=info_session.call_id, data=data)
+
+
 def create_session(call: Call, data: dict, *, actor: User) -> InfoSession:
-    """Add a session to ``call`` from validated data (dates aware, in UTC).
+    """Add a session to ``call`` from validated data (dates aware, in UTC); announced as
+    ``info_session_created``.
 
     Raises InfoSessionError when the data is inconsistent.
     """
@@ -105,11 +120,14 @@ def create_session(call: Call, data: dict, *, actor: User) -> InfoSession:
     info_session = InfoSession(call=call, **{name: data[name] for name in SESSION_FIELDS})
     db.session.add(info_session)
     db.session.flush()
+    _announce(Event.INFO_SESSION_CREATED, info_session, actor, _facts(info_session))
+    db.session.flush()
     return info_session
 
 
 def update_session(info_session: InfoSession, data: dict, *, actor: User) -> InfoSession:
-    """Change a session's place, times or seats.
+    """Change a session's place, times or seats; announced as ``info_session_edited``
+    with each change as [before, after].
 
     Raises InfoSessionError as :func:`create_session`, and when the new capacity is
     below the number of people already registered (they keep their seats).
@@ -125,17 +143,23 @@ def update_session(info_session: InfoSession, data: dict, *, actor: User) -> Inf
                 count=registered,
             )
         )
+    before = _facts(info_session)
     for name in SESSION_FIELDS:
         setattr(info_session, name, data[name])
+    after = _facts(info_session)
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    _announce(Event.INFO_SESSION_EDITED, info_session, actor, changes)
     db.session.flush()
     return info_session
 
 
 def delete_session(info_session: InfoSession, *, actor: User) -> None:
-    """Delete a session nobody registered for. Raises InfoSessionError otherwise."""
+    """Delete a session nobody registered for; announced as ``info_session_deleted``.
+    Raises InfoSessionError when someone registered."""
     _lock(info_session)
     if registration_count(info_session):
         raise InfoSessionError(_l("People are registered for this session: it cannot be deleted."))
+    _announce(Event.INFO_SESSION_DELETED, info_session, actor, _facts(info_session))
     db.session.delete(info_session)
     db.session.flush()
 

@@ -4,13 +4,17 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from app.access.policy import role_required
 from app.applications.models import Application
 from app.auth.models import Role
+from app.auth.services import remember_locale
 from app.calls.models import Call
-from app.common.access import role_required, safe_next_url
 from app.common.clock import utcnow
+from app.common.urls import safe_next_url
+from app.common.views import run_service, without_actor
 from app.extensions import db
 from app.main import bp
+from app.main.health import health_checks
 from app.outbox.models import MessageStatus, OutboxMessage
 
 #: Where each role lands after logging in, most powerful role first.
@@ -72,12 +76,15 @@ def staff_home():
 def switch_language():
     """Switch the language of the pages (and of the profile when logged in)."""
     locale = request.form.get("locale", "")
-    if locale in current_app.config["LANGUAGES"]:
-        session["locale"] = locale
-        if current_user.is_authenticated:
-            current_user.locale = locale
-            db.session.commit()
-    return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
+    target = safe_next_url(request.form.get("next")) or url_for("main.index")
+    if locale not in current_app.config["LANGUAGES"]:
+        return redirect(target)
+    session["locale"] = locale
+    if not current_user.is_authenticated:
+        return redirect(target)
+    return run_service(
+        without_actor(remember_locale), current_user._get_current_object(), locale, then=target
+    )
 
 
 @bp.route("/privacy")
@@ -89,25 +96,6 @@ def privacy():
 @bp.route("/healthz")
 def healthz():
     """Whether the database and the job queue answer (for load balancers and monitoring)."""
-    from sqlalchemy import text
-
-    from app.jobs import huey
-
-    checks = {}
-    try:
-        db.session.execute(text("SELECT 1"))
-        checks["database"] = "ok"
-    except Exception as error:  # any failure at all means "not healthy"
-        db.session.rollback()
-        checks["database"] = f"error: {type(error).__name__}"
-    try:
-        from huey.storage import RedisStorage
-
-        if isinstance(huey.storage, RedisStorage):  # ping, not just an open socket
-            huey.storage.conn.ping()
-        huey.storage.queue_size()
-        checks["jobs"] = "ok"
-    except Exception as error:  # any failure at all means "not healthy"
-        checks["jobs"] = f"error: {type(error).__name__}"
+    checks = health_checks()
     healthy = all(value == "ok" for value in checks.values())
     return {"status": "ok" if healthy else "error", **checks}, 200 if healthy else 503

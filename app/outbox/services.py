@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.common.clock import utcnow
 from app.extensions import db
 from app.i18n import text_direction
+from app.jobs import deliver_messages
 from app.outbox.models import MessageStatus, OutboxMessage
 
 log = logging.getLogger("impulse.outbox")
@@ -80,8 +81,6 @@ def queue_email(
 def _dispatch_after_commit(session: Session) -> None:
     pending = session.info.pop(_PENDING_KEY, None)
     if pending:
-        from app.jobs import deliver_messages
-
         deliver_messages(pending)
 
 

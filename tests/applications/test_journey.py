@@ -64,7 +64,8 @@ def test_apply_fill_every_step_submit_then_follow(client, make_user, make_call, 
     assert outbox_messages()[-1].template == "application_submitted"
     events = audit_events(application.id)
     assert events[0] == "application_started" and events[-1] == "submit"
-    assert set(events[1:-1]) == {"answers_saved"}  # one row per step saved
+    assert set(events[1:-1]) == {"answers_saved", "document_uploaded"}  # one per step, file
+    assert events.count("document_uploaded") == 4
     page = client.get("/my/applications").get_data(as_text=True)
     assert "MBI-2026-0001" in page and "checking your eligibility" in page
     assert client.get(f"/applications/{application.id}/steps/project").status_code == 302

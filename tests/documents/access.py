@@ -23,6 +23,6 @@ def path_values(users, application) -> dict:
         "cv",
         sample_pdf("CV", ["Access test"]),
         "cv.pdf",
-        actor=users["owner"],
+        uploaded_by=users["owner"],
     )
     return {"document_id": document.id, "kind": "cv"}

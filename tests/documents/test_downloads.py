@@ -2,8 +2,10 @@
 
 import pytest
 
+from app.access.policy import may_download
 from app.auth.models import Role
-from app.documents.services import attach_document, can_download
+from app.documents.services import attach_document
+from app.events import document_read
 from app.extensions import db
 from app.jury.models import ConflictOfInterest, JuryAssignment
 from tests.documents import PDF, PNG, store_fixture  # noqa: F401 - autouse fixture
@@ -32,7 +34,7 @@ def dossier(make_application, make_user):
         )
     )
     document = attach_document(
-        application, "cv", PDF, "CV_Youssef_El_Amrani.pdf", actor=application.applicant
+        application, "cv", PDF, "CV_Youssef_El_Amrani.pdf", uploaded_by=application.applicant
     )
     db.session.commit()
     return people, document
@@ -54,7 +56,7 @@ ANSWERS = {
 @pytest.mark.parametrize(("who", "status"), ANSWERS.items(), ids=list(ANSWERS))
 def test_download_answers_each_role(client, login_as, dossier, who, status):
     people, document = dossier
-    assert can_download(people[who], document) is (status == 200)
+    assert may_download(people[who], document) is (status == 200)
     login_as(people[who])
     with client.get(f"/documents/{document.id}") as response:
         assert response.status_code == status
@@ -80,7 +82,11 @@ def test_anonymous_is_sent_to_the_login_page(client, dossier):
 def test_a_non_ascii_name_is_encoded_for_the_header(client, login_as, make_application):
     application = make_application("draft")
     document = attach_document(
-        application, "identity", PNG, "carte d'identité – recto.png", actor=application.applicant
+        application,
+        "identity",
+        PNG,
+        "carte d'identité – recto.png",
+        uploaded_by=application.applicant,
     )
     db.session.commit()
     login_as(application.applicant)
@@ -117,3 +123,23 @@ def test_the_list_partial_links_only_for_those_who_may_download(app, dossier):
         assert (f'href="/documents/{document.id}"' in html) is linked
     with app.test_request_context():
         assert "No document" in render_template_string(template, documents=[])
+
+
+def test_a_download_announces_the_read_and_a_refusal_does_not(client, login_as, dossier):
+    people, document = dossier
+    reads = []
+
+    def receiver(sender, *, reader, **_):
+        reads.append((sender.id, reader.id))
+
+    document_read.connect(receiver)
+    try:
+        login_as(people["conflicted juror"])
+        client.get(f"/documents/{document.id}").close()
+        assert reads == []
+        client.post("/logout")
+        login_as(people["staff"])
+        client.get(f"/documents/{document.id}").close()
+    finally:
+        document_read.disconnect(receiver)
+    assert reads == [(document.id, people["staff"].id)]

@@ -10,14 +10,8 @@ from werkzeug.datastructures import FileStorage
 from app.documents import storage
 from app.documents.demo import attach_demo_documents, sample_pdf
 from app.documents.models import Document
-from app.documents.services import (
-    DocumentError,
-    attach_document,
-    delete_document,
-    missing_documents,
-    required_kinds,
-    store_document,
-)
+from app.documents.requirements import missing_documents, required_kinds
+from app.documents.services import DocumentError, attach_document, delete_document, store_document
 from app.extensions import db
 from tests.documents import (
     JPEG,
@@ -70,12 +64,12 @@ def test_required_kinds_follow_the_call_in_document_kinds_order(make_application
 def test_missing_documents_for_a_person_and_for_a_company(make_application, stage, required):
     application = _application(make_application, stage)
     assert missing_documents(application) == required
-    attach_document(application, "cv", PDF, "cv.pdf", actor=application.applicant)
-    attach_document(application, "statutes", PDF, "statuts.pdf", actor=application.applicant)
+    attach_document(application, "cv", PDF, "cv.pdf", uploaded_by=application.applicant)
+    attach_document(application, "statutes", PDF, "statuts.pdf", uploaded_by=application.applicant)
     db.session.commit()
     assert missing_documents(application) == [k for k in required if k not in {"cv", "statutes"}]
     for kind in required:
-        attach_document(application, kind, PNG, f"{kind}.png", actor=application.applicant)
+        attach_document(application, kind, PNG, f"{kind}.png", uploaded_by=application.applicant)
     assert missing_documents(application) == []
 
 
@@ -117,9 +111,9 @@ def test_the_declared_type_is_ignored(make_application):
 
 def test_a_rollback_removes_the_new_file_and_keeps_the_old(make_application):
     draft = make_application("draft", complete=False)
-    old = attach_document(draft, "cv", PDF, "old.pdf", actor=draft.applicant)
+    old = attach_document(draft, "cv", PDF, "old.pdf", uploaded_by=draft.applicant)
     db.session.commit()
-    attach_document(draft, "cv", PNG, "new.png", actor=draft.applicant)
+    attach_document(draft, "cv", PNG, "new.png", uploaded_by=draft.applicant)
     assert len(stored_files()) == 2
     db.session.rollback()
     assert stored_files() == {old.storage_name}
@@ -128,7 +122,7 @@ def test_a_rollback_removes_the_new_file_and_keeps_the_old(make_application):
 
 def test_a_session_closed_without_commit_removes_the_new_file(make_application):
     draft = make_application("draft", complete=False)
-    attach_document(draft, "cv", PDF, "cv.pdf", actor=draft.applicant)
+    attach_document(draft, "cv", PDF, "cv.pdf", uploaded_by=draft.applicant)
     assert len(stored_files()) == 1
     db.session.remove()
     assert stored_files() == set() and document_count() == 0
@@ -136,10 +130,10 @@ def test_a_session_closed_without_commit_removes_the_new_file(make_application):
 
 def test_the_old_file_goes_only_after_the_commit(make_application):
     draft = make_application("draft", complete=False)
-    old = attach_document(draft, "cv", PDF, "old.pdf", actor=draft.applicant)
+    old = attach_document(draft, "cv", PDF, "old.pdf", uploaded_by=draft.applicant)
     db.session.commit()
     old_file = old.storage_name
-    new = attach_document(draft, "cv", PNG, "new.png", actor=draft.applicant)
+    new = attach_document(draft, "cv", PNG, "new.png", uploaded_by=draft.applicant)
     assert old_file in stored_files()
     db.session.commit()
     assert stored_files() == {new.storage_name}
@@ -147,7 +141,7 @@ def test_the_old_file_goes_only_after_the_commit(make_application):
 
 def test_a_deletion_rolled_back_keeps_the_file(make_application):
     draft = make_application("draft", complete=False)
-    document = attach_document(draft, "cv", PDF, "cv.pdf", actor=draft.applicant)
+    document = attach_document(draft, "cv", PDF, "cv.pdf", uploaded_by=draft.applicant)
     db.session.commit()
     delete_document(document, actor=draft.applicant)
     db.session.rollback()
@@ -229,7 +223,7 @@ def test_a_concurrent_upload_of_the_same_kind_is_refused_cleanly(make_applicatio
             )
         )
     with pytest.raises(DocumentError, match="at the same moment"):
-        attach_document(draft, "cv", PDF, "mine.pdf", actor=draft.applicant)
+        attach_document(draft, "cv", PDF, "mine.pdf", uploaded_by=draft.applicant)
     db.session.rollback()
     assert stored_files() == set()
     assert [d.original_name for d in documents_of(draft.id)] == ["cv.pdf"]

@@ -270,7 +270,7 @@ def test_a_database_failure_leaves_no_file(app, draft, monkeypatch):
 
     monkeypatch.setattr(services, "_replace", broken)
     with pytest.raises(RuntimeError):
-        services.attach_document(draft, "cv", PDF, "cv.pdf", actor=draft.applicant)
+        services.attach_document(draft, "cv", PDF, "cv.pdf", uploaded_by=draft.applicant)
     db.session.rollback()
     assert stored_files() == set()
     assert db.session.query(Document).count() == 0

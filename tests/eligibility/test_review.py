@@ -8,8 +8,10 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.common.clock import BRUSSELS, utcnow
+from app.eligibility.checks import check_call
 from app.eligibility.models import EligibilityDecision, RuleOutcome
 from app.extensions import db
+from app.jury.models import ConflictOfInterest
 from tests.helpers import QueryCounter, outbox_messages
 
 EN = {"Accept-Language": "en"}
@@ -221,8 +223,6 @@ def test_four_eyes_needs_a_second_staff_member(
 def test_bulk_confirm_names_the_dossiers_then_confirms_them(
     client, make_call, make_application, staff, login_as
 ):
-    from app.eligibility.services import check_call
-
     call = make_call("MBI-2026")
     good = [make_application("submitted", call=call) for _ in range(3)]
     bad = make_application("submitted", call=call)
@@ -277,8 +277,6 @@ def test_overdue_requests_are_flagged(client, make_application, staff, login_as)
 def test_the_queue_costs_the_same_queries_for_1_and_60_dossiers(
     client, make_call, make_application, staff, login_as
 ):
-    from app.eligibility.services import check_call
-
     one, many = make_call("ONE-2026"), make_call("MANY-2026")
     make_application("submitted", call=one)
     for _ in range(60):
@@ -306,3 +304,29 @@ def test_the_command_checks_a_call_and_is_idempotent(runner, make_call, make_app
     assert "5 dossiers checked" in first.output and "5 pass" in second.output
     assert sorted(rows) == sorted(db.session.scalars(select(RuleOutcome.outcome)).all())
     assert runner.invoke(args=["eligibility", "check", "--call", "NOPE"]).exit_code != 0
+
+
+def test_a_staff_member_in_conflict_finds_nothing_of_the_dossier(
+    client, make_call, make_application, staff, login_as
+):
+    call = make_call("MBI-2026")
+    hidden, shown = (make_application("submitted", call=call) for _ in range(2))
+    hidden.applicant.full_name = "Zineb Hidden"
+    db.session.add(ConflictOfInterest(application_id=hidden.id, juror_id=staff.id, kind="family"))
+    db.session.commit()
+    check_call(call)
+    db.session.commit()
+    login_as(staff)
+    queue = client.get(f"/staff/calls/{call.id}/eligibility").get_data(as_text=True)
+    assert shown.reference in queue
+    assert hidden.reference not in queue and "Zineb Hidden" not in queue
+    confirm = client.get(f"/staff/calls/{call.id}/eligibility/confirm").get_data(as_text=True)
+    assert shown.reference in confirm and hidden.reference not in confirm
+    review = client.get(f"/staff/eligibility/{hidden.id}")
+    assert review.status_code == 404 and "Zineb Hidden" not in review.get_data(as_text=True)
+    refused = client.post(
+        f"/staff/eligibility/{hidden.id}/eligible", data={"yes-version": hidden.version}
+    )
+    assert refused.status_code == 404
+    db.session.expire_all()
+    assert hidden.status == "submitted"

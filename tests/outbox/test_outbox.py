@@ -7,6 +7,7 @@ from aiosmtpd.controller import Controller
 
 from app.auth.models import Role
 from app.extensions import db
+from app.jury.models import ConflictOfInterest
 from app.outbox.services import queue_email
 from tests.helpers import outbox_messages
 
@@ -137,3 +138,28 @@ def test_staff_see_the_outbox(client, make_user, login_as):
     assert "A subject to find" in html and user.email in html
     message = outbox_messages()[0]
     assert "http://x" in client.get(f"/staff/outbox/{message.id}").get_data(as_text=True)
+
+
+def test_a_staff_member_in_conflict_does_not_read_the_dossiers_emails(
+    client, make_user, make_application, login_as
+):
+    hidden, shown = make_application("submitted"), make_application("submitted")
+    about = {}
+    for application, subject in ((hidden, "About Zineb's argan project"), (shown, "About another")):
+        about[application.id] = queue_email(
+            application.applicant.email,
+            subject,
+            "welcome",
+            application_id=application.id,
+            user=application.applicant,
+            login_url="http://x",
+        )
+    staff = make_user(Role.STAFF)
+    db.session.add(ConflictOfInterest(application_id=hidden.id, juror_id=staff.id, kind="family"))
+    db.session.commit()
+    login_as(staff)
+    page = client.get("/staff/outbox/").get_data(as_text=True)
+    assert "About another" in page
+    assert "Zineb" not in page and hidden.applicant.email not in page
+    assert client.get(f"/staff/outbox/{about[hidden.id].id}").status_code == 404
+    assert client.get(f"/staff/outbox/{about[shown.id].id}").status_code == 200

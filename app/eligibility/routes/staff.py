@@ -1,34 +1,112 @@
-"""Staff review one dossier's eligibility and decide: eligible, ineligible, or ask."""
+"""Staff's eligibility pages: the queue of a call (verdicts, running the rules again,
+confirming every dossier whose rules pass, publishing the decisions), and the review of
+one dossier with its decisions (eligible, ineligible, or ask for information)."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.access.policy import may_check_eligibility, role_required
 from app.applications.models import Application
 from app.applications.questions import QUESTIONS, STEPS
 from app.auth.models import Role
-from app.common.access import role_required
+from app.calls.models import Call
+from app.common.urls import wants_page
 from app.common.views import form_errors, run_service
-from app.documents.models import DOCUMENT_KINDS
+from app.documents.requirements import DOCUMENT_KINDS
 from app.documents.wording import KIND_LABELS
 from app.eligibility import bp
+from app.eligibility.checks import check_call, outcomes_of
 from app.eligibility.decision_forms import EligibleForm, IneligibleForm, ProposalForm, RequestForm
-from app.eligibility.models import EligibilityDecision, InformationRequest
-from app.eligibility.rules import RULE_LABELS
+from app.eligibility.models import DecisionStatus, EligibilityDecision, last_request
+from app.eligibility.queue import all_passing, queue
+from app.eligibility.rules import FAIL, RULE_LABELS
 from app.eligibility.services import (
+    bulk_confirm,
     cancel_proposal,
     confirm_ineligibility,
     declare_eligible,
     declare_ineligible,
-    outcomes_of,
     pending_proposal,
+    publish_decisions,
     request_information,
 )
 from app.extensions import db
 
 FIELD_CHOICES = [(name, question.label) for name, question in QUESTIONS.items()]
 DOCUMENT_CHOICES = [(kind, KIND_LABELS[kind]) for kind in DOCUMENT_KINDS]
+
+# The queue of a call -----------------------------------------------------------------
+
+
+def _queue_url(call: Call) -> str:
+    return url_for("eligibility.queue", call_id=call.id)
+
+
+@bp.route("/staff/calls/<int:call_id>/eligibility", endpoint="queue")
+@role_required(Role.STAFF)
+def queue_page(call_id):
+    """Dossiers waiting for a decision, with the rules' verdict; filterable."""
+    call = db.get_or_404(Call, call_id)
+    shown = queue(current_user, call, request.args.get("verdict", ""), wants_page())
+    return render_template("eligibility/queue.html", call=call, **shown)
+
+
+def _rerun(call: Call, *, actor) -> str:
+    """Run the rules again (they decide nothing: no audit row); say what they found."""
+    summary = check_call(call)
+    return _(
+        "%(n)d dossiers checked: %(passed)d pass, %(failed)d fail, %(info)d need information.",
+        n=summary.dossiers,
+        passed=summary.passed,
+        failed=summary.failed,
+        info=summary.needs_information,
+    )
+
+
+@bp.route("/staff/calls/<int:call_id>/eligibility/check", methods=["POST"])
+@role_required(Role.STAFF)
+def run_check(call_id):
+    """Run the rules again on every dossier of the call."""
+    call = db.get_or_404(Call, call_id)
+    return run_service(_rerun, call, done=lambda message: message, back=_queue_url(call))
+
+
+@bp.route("/staff/calls/<int:call_id>/eligibility/confirm", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def confirm_all_pass(call_id):
+    """Declare eligible, after a confirmation naming them, every dossier whose rules pass."""
+    call = db.get_or_404(Call, call_id)
+    if request.method == "GET":
+        return render_template(
+            "eligibility/confirm_all.html", call=call, applications=all_passing(current_user, call)
+        )
+    return run_service(
+        bulk_confirm,
+        call,
+        request.form.getlist("application_id", type=int),
+        done=lambda count: _("%(n)d dossiers declared eligible.", n=count),
+        back=url_for("eligibility.confirm_all_pass", call_id=call.id),
+        then=_queue_url(call),
+    )
+
+
+@bp.route("/staff/calls/<int:call_id>/eligibility/publish", methods=["POST"])
+@role_required(Role.STAFF)
+def publish(call_id):
+    """Let applicants see their eligibility outcome, and tell them by email."""
+    call = db.get_or_404(Call, call_id)
+    return run_service(
+        publish_decisions,
+        call,
+        done=lambda count: _("Decisions published: %(n)d applicants told.", n=count),
+        back=_queue_url(call),
+    )
+
+
+# One dossier ---------------------------------------------------------------------------
 
 
 def _load(application_id: int) -> Application:
@@ -41,13 +119,13 @@ def _load(application_id: int) -> Application:
             selectinload(Application.documents),
         )
     )
-    if application is None:
+    if application is None or not may_check_eligibility(current_user, application):
         abort(404)
     return application
 
 
 def _forms(application, outcomes):
-    failing = [o.rule for o in outcomes if o.outcome == "fail"]
+    failing = [o.rule for o in outcomes if o.outcome == FAIL]
     ineligible = IneligibleForm(
         data={"version": application.version, "failed_rules": failing}, prefix="no"
     )
@@ -70,26 +148,15 @@ def review(application_id):
     """One dossier: rule results beside its documents and answers; the decisions."""
     application = _load(application_id)
     outcomes = outcomes_of(application)
-    last_request = db.session.scalar(
-        select(InformationRequest)
-        .where(InformationRequest.application_id == application.id)
-        .order_by(InformationRequest.id.desc())
-    )
-    changed = set()
-    if last_request is not None and last_request.answered_at is not None:
-        changed = {
-            name
-            for name in set(application.answers) | set(last_request.answers_before)
-            if application.answers.get(name) != last_request.answers_before.get(name)
-        }
+    asked = last_request(application)
     return render_template(
         "eligibility/review.html",
         application=application,
         outcomes=outcomes,
         rule_labels=RULE_LABELS,
         steps=STEPS,
-        last_request=last_request,
-        changed=changed,
+        last_request=asked,
+        changed=asked.changed_answers() if asked is not None else set(),
         proposal=pending_proposal(application),
         question_labels=dict(FIELD_CHOICES),
         document_labels=KIND_LABELS,
@@ -147,7 +214,7 @@ def decide_ineligible(application_id):
             failed_rules=form.failed_rules.data or [],
             expected_version=int(form.version.data or -1),
         )
-        if decision.status == "proposed":
+        if decision.status == DecisionStatus.PROPOSED:
             return _("Ineligibility proposed: another staff member must confirm it.")
         return _("%(reference)s declared ineligible.", reference=application.reference)
 
@@ -177,7 +244,7 @@ def ask_information(application_id):
 
 def _proposal(decision_id) -> EligibilityDecision:
     decision = db.get_or_404(EligibilityDecision, decision_id)
-    if decision.status != "proposed":
+    if decision.status != DecisionStatus.PROPOSED:
         abort(404)
     return decision
 

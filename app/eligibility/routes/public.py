@@ -33,6 +33,3 @@ def self_check(reference):
         verdict=verdict(results) if results else None,
         rule_labels=RULE_LABELS,
     )
-
-
-from app.eligibility import review_routes, staff_routes  # noqa: E402,F401

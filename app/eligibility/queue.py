@@ -1,0 +1,123 @@
+"""What staff's eligibility queue shows: the call's dossiers waiting for a decision,
+with the worst outcome of their rules, their information requests and proposals.
+
+Read-only; the dossiers are those the viewer may read
+(:func:`app.access.scopes.visible_applications`): a staff member in conflict with a
+dossier does not find it here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
+
+from app.access.scopes import visible_applications
+from app.applications.models import Application
+from app.auth.models import User
+from app.calls.models import Call
+from app.common.clock import BRUSSELS, utcnow
+from app.eligibility.models import (
+    DecisionStatus,
+    EligibilityDecision,
+    InformationRequest,
+    RuleOutcome,
+)
+from app.eligibility.rules import FAIL, NEEDS_INFORMATION, PASS, RULE_LABELS, SEVERITY
+from app.extensions import db
+from workflows.application import TO_CHECK, ApplicationStatus
+
+PER_PAGE = 50
+#: The outcome of each severity (a dossier never checked counts as needing information).
+OUTCOME_OF_SEVERITY = {severity: outcome for outcome, severity in SEVERITY.items()}
+
+
+def _worst():
+    """Per dossier, the severity of its worst rule outcome (a subquery)."""
+    severity = func.max(
+        case(
+            (RuleOutcome.outcome == FAIL, SEVERITY[FAIL]),
+            (RuleOutcome.outcome == NEEDS_INFORMATION, SEVERITY[NEEDS_INFORMATION]),
+            else_=SEVERITY[PASS],
+        )
+    )
+    return (
+        select(RuleOutcome.application_id, severity.label("severity"))
+        .group_by(RuleOutcome.application_id)
+        .subquery()
+    )
+
+
+def queue(viewer: User, call: Call, wanted: str, page_number: int) -> dict:
+    """Everything the queue page shows: the counts by verdict, then one page of the
+    dossiers with the verdict ``wanted`` (all when empty)."""
+    worst = _worst()
+    base = (
+        visible_applications(viewer, call)
+        .with_only_columns(Application.id, worst.c.severity)
+        .outerjoin(worst, worst.c.application_id == Application.id)
+        .where(Application.status.in_(TO_CHECK))
+    )
+    counts = {PASS: 0, NEEDS_INFORMATION: 0, FAIL: 0}
+    for _id, severity in db.session.execute(base):
+        counts[OUTCOME_OF_SEVERITY.get(severity, NEEDS_INFORMATION)] += 1
+    if wanted in SEVERITY:
+        base = base.where(worst.c.severity == SEVERITY[wanted])
+    page = base.order_by(Application.number).limit(PER_PAGE).offset((page_number - 1) * PER_PAGE)
+    ids = [row.id for row in db.session.execute(page)]
+    return {"counts": counts, "wanted": wanted, "page_number": page_number, **_rows(ids)}
+
+
+def _rows(ids: list[int]) -> dict:
+    """What the queue shows of these dossiers, in four queries."""
+    applications = db.session.scalars(
+        select(Application)
+        .where(Application.id.in_(ids))
+        .options(joinedload(Application.applicant))
+        .order_by(Application.number)
+    ).all()
+    failing: dict[int, list[tuple[str, str]]] = {}
+    for application_id, rule, outcome in db.session.execute(
+        select(RuleOutcome.application_id, RuleOutcome.rule, RuleOutcome.outcome).where(
+            RuleOutcome.application_id.in_(ids), RuleOutcome.outcome != PASS
+        )
+    ):
+        failing.setdefault(application_id, []).append((rule, outcome))
+    requests = {
+        r.application_id: r
+        for r in db.session.scalars(
+            select(InformationRequest)
+            .where(InformationRequest.application_id.in_(ids))
+            .order_by(InformationRequest.id)
+        )
+    }
+    proposals = set(
+        db.session.scalars(
+            select(EligibilityDecision.application_id).where(
+                EligibilityDecision.application_id.in_(ids),
+                EligibilityDecision.status == DecisionStatus.PROPOSED,
+            )
+        )
+    )
+    return {
+        "applications": applications,
+        "failing": failing,
+        "requests": requests,
+        "proposals": proposals,
+        "rule_labels": RULE_LABELS,
+        "today": utcnow().astimezone(BRUSSELS).date(),
+    }
+
+
+def all_passing(viewer: User, call: Call) -> list[Application]:
+    """The submitted dossiers of ``call`` whose rules all pass (for "confirm all")."""
+    worst = _worst()
+    return db.session.scalars(
+        visible_applications(viewer, call)
+        .join(worst, worst.c.application_id == Application.id)
+        .where(
+            Application.status == ApplicationStatus.SUBMITTED,
+            worst.c.severity == SEVERITY[PASS],
+        )
+        .options(joinedload(Application.applicant))
+        .order_by(Application.number)
+    ).all()
