@@ -121,6 +121,10 @@ AREAS = (
 SUBSCRIBERS = ("eligibility", "letters", "outbox", "privacy", "selection")
 
 
+#: The areas with background jobs, in their tasks.py (see app.jobs).
+TASKS = ("outbox", "letters", "selection", "coaching", "privacy")
+
+
 def _register_blueprints(app: Flask) -> None:
     for area in AREAS:
         importlib.import_module(f"app.{area}.routes")  # attaches the views to the blueprint
@@ -128,6 +132,8 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(importlib.import_module(f"app.{area}").bp)
     for area in SUBSCRIBERS:
         importlib.import_module(f"app.{area}.subscribers")  # connects to app.events
+    for area in TASKS:
+        importlib.import_module(f"app.{area}.tasks")  # registers the jobs with the queue
 
 
 def _register_errors(app: Flask) -> None:

@@ -39,8 +39,8 @@ def main() -> None:
     from app.config import TestConfig
     from app.demo.services import demo_answers
     from app.documents.models import Document
-    from app.eligibility.models import RuleOutcome
     from app.eligibility.checks import check_call
+    from app.eligibility.models import RuleOutcome
     from app.extensions import db
 
     with tempfile.TemporaryDirectory() as folder:

@@ -14,6 +14,10 @@ How a person stands towards a dossier is worked out once, by :func:`standing`:
 Every predicate below reads that standing (one set of queries per person and dossier
 and request: the answer is kept on ``g``). A person in conflict keeps only what an
 owner has: a conflicted chair or staff member sees nothing of the dossier.
+
+Longer than 400 lines on purpose: the issue asks for one place that answers every "may
+this person see or do this", so that a conflict of interest is checked once and a
+reader finds every rule side by side, in sections by area.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from app.outbox.models import OutboxMessage
 from app.privacy.models import ErasureRequest
 from workflows import application as lifecycle
 from workflows.application import COACHING_STATES, ApplicationStatus
+from workflows.jury import ReviewStatus
 
 OWNER, CONFLICTED, STAFF, CHAIR, JUROR, COACH = (
     "owner",
@@ -206,9 +211,9 @@ def may_read_dossier(user: User, application: Application) -> bool:
 
 
 def may_read_documents(user: User, application: Application) -> bool:
-    """Download its documents: the owner, staff, and the jurors (or chairs) assigned to
-    it, none in conflict."""
-    return bool(standing(user, application) & {OWNER, STAFF, JUROR})
+    """Download its documents: the owner, staff, the call's chairs and the jurors
+    assigned to it, none in conflict."""
+    return bool(standing(user, application) & {OWNER, STAFF, CHAIR, JUROR})
 
 
 def may_download(user: User, document: Document) -> bool:
@@ -227,7 +232,7 @@ def may_read_others_reviews(user: User, own: Review | None, application: Applica
     return (
         JUROR in standing(user, application)
         and own is not None
-        and own.status == "submitted"
+        and own.status == ReviewStatus.SUBMITTED
         and application.call.jurors_see_others
     )
 
@@ -244,7 +249,9 @@ def may_read_review(user: User, review: Review) -> bool:
         (a.review for a in _assignments_of(user, application.id)),
         None,
     )
-    return review.status == "submitted" and may_read_others_reviews(user, own, application)
+    return review.status == ReviewStatus.SUBMITTED and may_read_others_reviews(
+        user, own, application
+    )
 
 
 def _assignments_of(user: User, application_id: int) -> list[JuryAssignment]:

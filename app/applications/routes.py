@@ -34,8 +34,7 @@ from app.common.clock import utcnow
 from app.common.errors import ConcurrentUpdate
 from app.common.urls import wants_page
 from app.common.views import refusal_response, run_service
-from app.eligibility.models import open_request
-from app.eligibility.services import published_decision
+from app.eligibility.models import open_request, published_decision
 from app.extensions import db
 from app.selection.explanation import confirmation_deadlines, explain
 from workflows.application import COACHING_STATES, SELECTION_DECIDED, STATES, ApplicationStatus

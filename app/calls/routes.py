@@ -18,7 +18,7 @@ from app.common.views import run_service
 from app.documents.wording import KIND_LABELS
 from app.extensions import db
 from app.i18n import page_locale
-from app.info_sessions.services import public_sessions
+from app.info_sessions.models import public_sessions
 
 
 def _form_data(form: CallForm) -> dict:

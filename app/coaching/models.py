@@ -262,25 +262,3 @@ class CoachingClosure(db.Model):
     closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     closed_by: Mapped[User] = relationship()
-
-
-# removed by the audit-log migration (lead): nothing writes or reads it any more; every
-# change of coaching is a row of app.audit.models.AuditEvent.
-class CoachingAudit(db.Model):
-    """One change in a project's coaching (the former audit table of coaching)."""
-
-    __tablename__ = "coaching_audit"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
-    session_id: Mapped[int | None] = mapped_column(ForeignKey("coaching_sessions.id"))
-    #: None for the system.
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    #: e.g. session_logged, session_edited, session_unlocked, item_added, item_done,
-    #: item_reopened, item_commented, milestone_saved, coach_assigned, coach_ended.
-    action: Mapped[str] = mapped_column(String(30))
-    #: {field: [before, after]} for edits; other facts for other actions.
-    changes: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    actor: Mapped[User | None] = relationship()

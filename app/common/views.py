@@ -123,16 +123,3 @@ def flash_form_errors(form) -> None:
     for messages in form.errors.values():
         for message in messages:
             flash(str(message), "error")
-
-
-def perform(change, *args, done: str) -> bool:
-    """Deprecated: the former helper, until every view uses :func:`run_service`."""
-    try:
-        change(*args, actor=current_user)
-    except Refusal as error:
-        db.session.rollback()
-        flash(message_of(error), "error")
-        return False
-    db.session.commit()
-    flash(done, "success")
-    return True

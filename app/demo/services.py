@@ -3,6 +3,11 @@
 Accounts (password ``impulse-demo``): staff@example.com, chair@example.com,
 juror1..9@example.com, coach1..4@example.com, applicant1..N@example.com.
 Dates are set relative to today so that the demo call is open when the demo runs.
+
+Longer than 400 lines on purpose: the demo is one story told in stages (applications,
+eligibility, scoring, decided), each calling the real services as the people would;
+splitting it would scatter the story. Coaching, documents, sessions and the jury's
+people have their own demo modules in their areas.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from app.auth.models import Role, User
 from app.auth.passwords import hash_password
 from app.auth.services import create_user
 from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion
+from app.coaching.demo import add_demo_coaching
 from app.common.clock import BRUSSELS, utcnow
 from app.demo.reference import (
     BELGIAN_REGIONS,
@@ -28,8 +34,18 @@ from app.demo.reference import (
     MOROCCAN_REGIONS,
 )
 from app.documents.demo import attach_demo_documents
+from app.eligibility.checks import check_call, verdicts
+from app.eligibility.services import declare_eligible, declare_ineligible, request_information
 from app.extensions import db
 from app.info_sessions.demo import add_demo_sessions
+from app.jury.demo import add_demo_jury
+from app.jury.models import JuryAssignment
+from app.jury.scoring import save_review_draft, set_scoring_open, submit_review
+from app.letters.services import deferred
+from app.selection import reserve
+from app.selection import services as selection
+from workflows.application import ApplicationStatus
+from workflows.jury import ReviewStatus
 
 DEMO_PASSWORD = "impulse-demo"  # noqa: S105 - documented demo credential
 DEMO_CALL = "MBI-2026"
@@ -362,7 +378,6 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
             submitted += 1
     add_demo_sessions(call, rng, faker)
     stage_note = ""
-    from app.letters.services import deferred
 
     with deferred():  # letters stay pending: `flask letters generate` (or the worker) makes them
         if stage in ("eligibility", "scoring", "decided", "coaching"):
@@ -373,8 +388,6 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
         if stage in ("decided", "coaching"):
             stage_note += f" Selection: {_decided_stage(call, rng)}."
         if stage == "coaching":
-            from app.coaching.demo import add_demo_coaching
-
             stage_note += f" Coaching: {add_demo_coaching(call, rng)}."
     return (
         f"Demo loaded: call {DEMO_CALL}, {JURORS} jurors, 1 chair, {COACHES} coaches, "
@@ -385,14 +398,12 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
 
 def _eligibility_stage(call: Call, rng: random.Random, *, all_passing: bool = False) -> str:
     """Decide part of the queue as staff would: some eligible, some not, some asked."""
-    from app.eligibility.checks import check_call, verdicts
-    from app.eligibility.services import declare_eligible, declare_ineligible, request_information
 
     staff = db.session.scalar(select(User).where(User.email == "staff@example.com"))
     check_call(call)
     submitted = db.session.scalars(
         select(Application)
-        .where(Application.call_id == call.id, Application.status == "submitted")
+        .where(Application.call_id == call.id, Application.status == ApplicationStatus.SUBMITTED)
         .order_by(Application.id)
     ).all()
     verdict_of = verdicts([application.id for application in submitted])
@@ -431,9 +442,6 @@ def _eligibility_stage(call: Call, rng: random.Random, *, all_passing: bool = Fa
 
 def _scoring_stage(call: Call, rng: random.Random) -> str:
     """A jury at work: conflicts, assignments, and reviews in every state."""
-    from app.jury.demo import add_demo_jury
-    from app.jury.models import JuryAssignment
-    from app.jury.scoring import save_review_draft, submit_review
 
     add_demo_jury(call, rng)
     call.scoring_open = True
@@ -482,10 +490,6 @@ def _decided_stage(call: Call, rng: random.Random) -> str:
     """Every review in, scoring closed, the selection published by the chair, some places
     confirmed and one declined (so a reserve dossier is promoted). Letters are left to
     be generated."""
-    from app.jury.models import JuryAssignment
-    from app.jury.scoring import set_scoring_open, submit_review
-    from app.selection import reserve
-    from app.selection import services as selection
 
     chair = db.session.scalar(select(User).where(User.email == "chair@example.com"))
     for assignment in db.session.scalars(
@@ -495,7 +499,7 @@ def _decided_stage(call: Call, rng: random.Random) -> str:
         .order_by(JuryAssignment.id)
     ).all():
         review = assignment.review
-        if review is not None and review.status == "submitted":
+        if review is not None and review.status == ReviewStatus.SUBMITTED:
             continue
         quality = rng.gauss(6, 1.5)
         scores = {
@@ -517,7 +521,7 @@ def _decided_stage(call: Call, rng: random.Random) -> str:
     counts = selection.publish(call, actor=chair)
     selected = db.session.scalars(
         select(Application)
-        .where(Application.call_id == call.id, Application.status == "selected")
+        .where(Application.call_id == call.id, Application.status == ApplicationStatus.SELECTED)
         .order_by(Application.id)
     ).all()
     declined = 0

@@ -136,3 +136,17 @@ def last_request(application: Application) -> InformationRequest | None:
         .where(InformationRequest.application_id == application.id)
         .order_by(InformationRequest.id.desc())
     )
+
+
+def published_decision(application: Application) -> EligibilityDecision | None:
+    """The final eligibility decision, once published to the applicant."""
+    if application.call.eligibility_published_at is None:
+        return None
+    return db.session.scalar(
+        select(EligibilityDecision)
+        .where(
+            EligibilityDecision.application_id == application.id,
+            EligibilityDecision.status == DecisionStatus.FINAL,
+        )
+        .order_by(EligibilityDecision.id.desc())
+    )

@@ -14,10 +14,11 @@ from sqlalchemy import select
 
 from app.applications.models import Application
 from app.applications.questions import QUESTIONS
-from app.applications.services import ApplicationError, ConcurrentUpdate, apply_transition
+from app.applications.services import apply_transition
 from app.auth.models import User
 from app.calls.models import Call
 from app.common.clock import BRUSSELS, utcnow
+from app.common.errors import ConcurrentUpdate, Refusal
 from app.common.urls import external_url
 from app.documents.wording import KIND_LABELS
 from app.eligibility.checks import check_application
@@ -29,7 +30,7 @@ from app.outbox.services import queue_email
 from workflows.application import ApplicationStatus, Trigger
 
 
-class EligibilityError(ApplicationError):
+class EligibilityError(Refusal):
     """A refused eligibility decision; the message is shown to staff."""
 
 
@@ -40,20 +41,6 @@ def pending_proposal(application: Application) -> EligibilityDecision | None:
             EligibilityDecision.application_id == application.id,
             EligibilityDecision.status == DecisionStatus.PROPOSED,
         )
-    )
-
-
-def published_decision(application: Application) -> EligibilityDecision | None:
-    """The final eligibility decision, once published to the applicant."""
-    if application.call.eligibility_published_at is None:
-        return None
-    return db.session.scalar(
-        select(EligibilityDecision)
-        .where(
-            EligibilityDecision.application_id == application.id,
-            EligibilityDecision.status == DecisionStatus.FINAL,
-        )
-        .order_by(EligibilityDecision.id.desc())
     )
 
 

@@ -15,12 +15,10 @@ from app.extensions import db
 from app.i18n import current_locale
 from app.info_sessions import bp
 from app.info_sessions.forms import InfoSessionForm, RegistrationForm
-from app.info_sessions.models import InfoSession
+from app.info_sessions.models import InfoSession, public_sessions, sessions_with_counts
 from app.info_sessions.services import (
     create_session,
-    public_sessions,
     register_visitor,
-    sessions_with_counts,
     update_session,
 )
 from app.info_sessions.services import delete_session as remove_session

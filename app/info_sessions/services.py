@@ -47,29 +47,6 @@ class AlreadyRegistered(InfoSessionError):
 # Reading ---------------------------------------------------------------------------
 
 
-def sessions_with_counts(call: Call) -> list[tuple[InfoSession, int]]:
-    """The call's sessions by start time, each with its number of registrations (one query)."""
-    registered = func.count(SessionRegistration.id)
-    rows = db.session.execute(
-        select(InfoSession, registered)
-        .outerjoin(SessionRegistration, SessionRegistration.session_id == InfoSession.id)
-        .where(InfoSession.call_id == call.id)
-        .group_by(InfoSession.id)
-        .order_by(InfoSession.starts_at, InfoSession.id)
-    ).all()
-    return [(info_session, count) for info_session, count in rows]
-
-
-def public_sessions(call: Call, *, now: datetime | None = None) -> list[tuple[InfoSession, int]]:
-    """The call's sessions still to come, each with its seats left (0 when full), in one query."""
-    now = now or utcnow()
-    return [
-        (info_session, max(info_session.capacity - count, 0))
-        for info_session, count in sessions_with_counts(call)
-        if info_session.starts_at > now
-    ]
-
-
 def registration_count(info_session: InfoSession) -> int:
     """The people registered for the session, counted in the database (not the loaded list)."""
     return db.session.scalar(

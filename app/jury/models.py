@@ -128,28 +128,3 @@ class CriterionScore(db.Model):
 
     review: Mapped[Review] = relationship(back_populates="scores")
     criterion: Mapped[Criterion] = relationship()
-
-
-# removed by the audit-log migration (lead): reopenings are REVIEW_REOPENED rows of the
-# audit log now; nothing writes or reads this table any more.
-class ReviewReopening(db.Model):
-    """The chair reopened a submitted review, and why (the former audit of reopenings)."""
-
-    __tablename__ = "review_reopenings"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
-    reopened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    reason: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-def juror_may_read(application_id: int, juror_id: int) -> bool:
-    """Deprecated alias of :func:`app.access.policy.may_read_documents`, kept only for
-    app/documents/services.py until that area asks the policy itself; remove it then."""
-    # cycle: app.access.policy imports the models of this module
-    from app.access.policy import may_read_documents
-
-    user = db.session.get(User, juror_id)
-    application = db.session.get(Application, application_id)
-    return user is not None and application is not None and may_read_documents(user, application)

@@ -84,8 +84,9 @@ def jury_calls(user: User) -> list[tuple[Call, int]]:
 
 def jury_home_progress(user: User) -> dict:
     """For the jury home page: ``progress`` {call: (submitted, assigned)} of the user's own
-    dossiers (none in conflict) in every call, and ``chaired`` (ids of the calls they
-    chair), in two queries."""
+    dossiers (none in conflict) in every call, and ``chaired`` (the calls they chair, in
+    every phase: the board, the selection and the decision record stay theirs after the
+    publication), in two queries."""
     rows = db.session.execute(
         select(Call, func.count(Review.id).filter(SUBMITTED), func.count(JuryAssignment.id))
         .join(Application, Application.call_id == Call.id)
@@ -96,12 +97,12 @@ def jury_home_progress(user: User) -> dict:
         .group_by(Call.id)
     ).all()
     chaired = db.session.scalars(
-        select(JuryMember.call_id).where(JuryMember.user_id == user.id, JuryMember.is_chair)
-    )
-    return {
-        "progress": {call: (done, total) for call, done, total in rows},
-        "chaired": set(chaired),
-    }
+        select(Call)
+        .join(JuryMember, JuryMember.call_id == Call.id)
+        .where(JuryMember.user_id == user.id, JuryMember.is_chair)
+        .order_by(Call.closes_at.desc())
+    ).all()
+    return {"progress": {call: (done, total) for call, done, total in rows}, "chaired": chaired}
 
 
 # The call's assignments ----------------------------------------------------------------

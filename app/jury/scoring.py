@@ -17,7 +17,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.access.policy import chairs, in_conflict, may_reopen_review, may_steer_jury
+from app.access.policy import in_conflict, may_reopen_review, may_steer_jury
 from app.applications.models import Application
 from app.applications.services import apply_transition, flush_transitions
 from app.auth.models import User
@@ -256,17 +256,3 @@ def _ready_for_selection(call: Call, waiting: set[int]) -> list[Application]:
         )
         if application.id not in waiting
     ]
-
-
-# Deprecated aliases, kept only for the selection and dashboard areas until they ask
-# app.access.policy themselves (chairs, may_steer_jury); remove them then.
-
-
-def is_chair_of(call: Call, user: User) -> bool:
-    """Deprecated: :func:`app.access.policy.chairs`."""
-    return chairs(user, call.id)
-
-
-def may_steer(call: Call, user: User) -> bool:
-    """Deprecated: :func:`app.access.policy.may_steer_jury`."""
-    return may_steer_jury(user, call)

@@ -21,12 +21,13 @@ from app.applications.questions import QUESTIONS
 from app.common.clock import BRUSSELS, utcnow
 from app.common.urls import external_url
 from app.documents.wording import KIND_LABELS
-from app.eligibility.models import EligibilityDecision, RuleOutcome, open_request
+from app.eligibility.models import DecisionStatus, EligibilityDecision, RuleOutcome, open_request
 from app.eligibility.rules import FAIL, RULE_LABELS, RuleResult
 from app.extensions import db
 from app.i18n import text_direction
 from app.letters.models import Letter
 from app.selection.explanation import CriterionComparison, Explanation, explain
+from workflows.application import ApplicationStatus
 from workflows.letters import LetterOutcome
 from workflows.selection import Decision
 
@@ -133,8 +134,8 @@ def _ineligibility(application) -> dict:
         select(EligibilityDecision)
         .where(
             EligibilityDecision.application_id == application.id,
-            EligibilityDecision.outcome == "ineligible",
-            EligibilityDecision.status == "final",
+            EligibilityDecision.outcome == ApplicationStatus.INELIGIBLE,
+            EligibilityDecision.status == DecisionStatus.FINAL,
         )
         .order_by(EligibilityDecision.id.desc())
     )

@@ -39,7 +39,6 @@ from app.common.clock import utcnow
 from app.common.errors import NotPermitted, Refusal
 from app.events import Event, announce
 from app.extensions import db
-from app.jobs import generate_letters
 from app.letters import content, rendering
 from app.letters.models import DONE, FAILED, PENDING, Letter
 from app.letters.store import discard, store_pdf
@@ -48,7 +47,9 @@ from workflows.letters import OUTCOME_OF_TRIGGER
 
 log = logging.getLogger("impulse.letters")
 
-_NEW_IDS = "letters_new_ids"
+#: Where a transaction keeps the ids of the letters it requested; app.letters.tasks
+#: queues them once it commits.
+NEW_IDS = "letters_new_ids"
 _DEFERRED = "letters_deferred"
 #: Letters handed to one job.
 CHUNK = 25
@@ -101,31 +102,12 @@ def _collect_new_letters(session: Session, flush_context) -> None:
         return
     ids = [obj.id for obj in session.new if isinstance(obj, Letter) and obj.status == PENDING]
     if ids:
-        session.info.setdefault(_NEW_IDS, []).extend(ids)
-
-
-@event.listens_for(Session, "after_commit")
-def _queue_after_commit(session: Session) -> None:
-    ids = session.info.pop(_NEW_IDS, None)
-    if ids:
-        enqueue(ids)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_NEW_IDS, None)
-
-
-def enqueue(ids: list[int]) -> None:
-    """Hand ``ids`` to the job queue, in chunks."""
-    ids = sorted(set(ids))
-    for start in range(0, len(ids), CHUNK):
-        generate_letters(ids[start : start + CHUNK])
+        session.info.setdefault(NEW_IDS, []).extend(ids)
 
 
 def queue_after_commit(ids: list[int]) -> None:
     """Queue ``ids`` once the current transaction commits (retries, regenerations)."""
-    db.session.info.setdefault(_NEW_IDS, []).extend(ids)
+    db.session.info.setdefault(NEW_IDS, []).extend(ids)
 
 
 # Generating -------------------------------------------------------------------------

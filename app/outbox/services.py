@@ -15,18 +15,19 @@ from email.message import EmailMessage
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.common.clock import utcnow
 from app.extensions import db
 from app.i18n import text_direction
-from app.jobs import deliver_messages
 from app.outbox.models import MessageStatus, OutboxMessage
 
 log = logging.getLogger("impulse.outbox")
 
-_PENDING_KEY = "outbox_pending"
+#: Where a transaction keeps the ids of the messages it queued; app.outbox.tasks sends
+#: them once it commits.
+PENDING_KEY = "outbox_pending"
 
 
 #: RIGHT-TO-LEFT MARK: starts a paragraph right to left in mail clients that guess the
@@ -73,20 +74,8 @@ def queue_email(
     )
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault(_PENDING_KEY, []).append(message.id)
+    db.session.info.setdefault(PENDING_KEY, []).append(message.id)
     return message
-
-
-@event.listens_for(Session, "after_commit")
-def _dispatch_after_commit(session: Session) -> None:
-    pending = session.info.pop(_PENDING_KEY, None)
-    if pending:
-        deliver_messages(pending)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
 
 
 def deliver_message(session: Session, message: OutboxMessage) -> None:

@@ -115,7 +115,7 @@ def test_the_weekly_digest_goes_to_each_coach_of_a_stalled_project(
 
 
 def test_the_periodic_task_sends_the_digest(frozen, coach, make_project):
-    from app.jobs import coaching_digest_task
+    from app.coaching.tasks import coaching_digest_task
 
     project = make_project(selected_days_ago=120)
     _log(project, coach, 25)

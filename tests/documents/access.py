@@ -12,7 +12,7 @@ EXPECTED = {
     "documents.manage_documents": ("GET", only({"owner"})),
     "documents.upload_document": ("POST", only({"owner"}, ok=302)),
     "documents.remove_document": ("POST", only({"owner"}, ok=302)),
-    "documents.download_document": ("GET", only({"owner", "staff", "juror"})),
+    "documents.download_document": ("GET", only({"owner", "staff", "juror", "chair"})),
 }
 
 

@@ -17,8 +17,8 @@ from app.auth.models import Role
 from app.common.clock import to_brussels, utcnow
 from app.extensions import db
 from app.info_sessions.demo import add_demo_sessions
-from app.info_sessions.models import InfoSession, SessionRegistration
-from app.info_sessions.services import SessionFull, register_visitor, sessions_with_counts
+from app.info_sessions.models import InfoSession, SessionRegistration, sessions_with_counts
+from app.info_sessions.services import SessionFull, register_visitor
 from tests.conftest import _empty_tables
 from tests.helpers import outbox_messages, race
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.letters import services
+from app.letters import tasks
 from app.letters.models import DONE, PENDING, Letter
 from app.letters.pool import generate_call
 
@@ -23,7 +23,7 @@ def _statuses() -> dict[str, int]:
 def _pending_call(make_scored_call, monkeypatch, scores):
     from app.selection.services import publish, refresh_draft
 
-    monkeypatch.setattr(services, "enqueue", lambda ids: None)  # as if no worker ran
+    monkeypatch.setattr(tasks, "enqueue", lambda ids: None)  # as if no worker ran
     call, apps = make_scored_call(scores, quota=2, reserve_size=1)
     refresh_draft(call, actor=None)
     publish(call, actor=None)
@@ -97,7 +97,7 @@ def test_the_decided_demo_leaves_the_letters_to_be_generated(app, monkeypatch):
     from app.demo.services import load_demo
 
     queued = []
-    monkeypatch.setattr(services, "enqueue", queued.append)
+    monkeypatch.setattr(tasks, "enqueue", queued.append)
     load_demo(applications=40, seed=7, stage="decided")
     db.session.commit()
     assert queued == []

@@ -16,7 +16,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.common.clock import utcnow
 from app.extensions import db
-from app.letters import services
+from app.letters import services, tasks
 from app.letters.models import DONE, FAILED, PENDING, Letter
 from app.letters.store import path_of, sha256_of
 from app.letters.verification import new_code
@@ -144,7 +144,7 @@ def test_a_rolled_back_decision_leaves_no_letter_and_queues_nothing(
     from app.applications.services import apply_transition
 
     queued = []
-    monkeypatch.setattr(services, "enqueue", queued.append)
+    monkeypatch.setattr(tasks, "enqueue", queued.append)
     application = make_application("submitted")
     apply_transition(application, "declare_ineligible", actor=make_user(Role.STAFF))
     db.session.rollback()
@@ -158,7 +158,7 @@ def test_a_decision_and_its_pending_letter_are_one_transaction(
     from app.applications.services import apply_transition
 
     queued = []
-    monkeypatch.setattr(services, "enqueue", queued.append)
+    monkeypatch.setattr(tasks, "enqueue", queued.append)
     application = make_application("submitted")
     apply_transition(application, "declare_ineligible", actor=make_user(Role.STAFF))
     assert queued == []  # nothing leaves before the commit
@@ -220,7 +220,7 @@ def test_a_crash_between_storing_and_committing_ends_with_one_letter(
 ):
     """The file is written, then the process dies before the commit: the row is still
     pending; running again stores it once, as one current letter."""
-    monkeypatch.setattr(services, "enqueue", lambda ids: None)
+    monkeypatch.setattr(tasks, "enqueue", lambda ids: None)
     application, _staff = _ineligible(make_application, make_user)
     (letter,) = _letters(application)
     assert letter.status == PENDING
@@ -293,7 +293,7 @@ def test_a_letter_that_renders_too_long_is_stopped_and_failed(
 ):
     from app.letters import rendering
 
-    monkeypatch.setattr(services, "enqueue", lambda ids: None)
+    monkeypatch.setattr(tasks, "enqueue", lambda ids: None)
     application, _staff = _ineligible(make_application, make_user)
     (letter,) = _letters(application)
 

@@ -18,7 +18,6 @@ from app.documents import storage
 from app.documents.models import Document
 from app.extensions import db
 from app.info_sessions.models import InfoSession, SessionRegistration
-from app.jobs import retention_task
 from app.jury.models import ConflictOfInterest, JuryAssignment
 from app.outbox.models import OutboxMessage
 from app.outbox.services import queue_email
@@ -26,6 +25,7 @@ from app.privacy import registry
 from app.privacy.models import DocumentAccess, DocumentDisposal, ErasureRequest
 from app.privacy.registry import PersonalData
 from app.privacy.services import months_before
+from app.privacy.tasks import retention_task
 from tests.conftest import PASSWORD
 from tests.helpers import transition_row
 

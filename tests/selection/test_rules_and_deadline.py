@@ -177,7 +177,7 @@ def test_no_explanation_before_publication(make_scored_call):
 
 def test_the_periodic_job_frees_late_places(published):
     from app.applications.models import Application
-    from app.jobs import expire_confirmations_task
+    from app.selection.tasks import expire_confirmations_task
 
     call, apps = published
     ids = [application.id for application in apps[:4]]
