@@ -33,7 +33,9 @@ from enum import StrEnum
 from blinker import Namespace
 from flask import g, has_app_context
 
+from app.applications.models import Application
 from app.audit.models import AuditEvent
+from app.calls.models import Call
 from app.common.clock import utcnow
 from app.extensions import db
 from workflows.application import Trigger
@@ -136,6 +138,22 @@ def signal(event: str):
     return signals.signal(str(event))
 
 
+def _where(subject) -> tuple[int | None, int | None]:
+    """The call and the dossier a subject belongs to: a dossier is its own, a call is its
+    own call, any other record says it by its ``call_id`` and ``application_id``."""
+    if subject is None or isinstance(subject, tuple):
+        return None, None
+    if isinstance(subject, Call):
+        return subject.id, None
+    if isinstance(subject, Application):
+        return subject.call_id, subject.id
+    application_id = getattr(subject, "application_id", None)
+    call_id = getattr(subject, "call_id", None)
+    if call_id is None and application_id is not None:
+        call_id = db.session.get(Application, application_id).call_id
+    return call_id, application_id
+
+
 def _subject(subject) -> tuple[str, int | None]:
     """("conflict_of_interest", 12) for a ConflictOfInterest row, a pair as it is."""
     if subject is None:
@@ -159,20 +177,22 @@ def announce(
 
     Writes one :class:`AuditEvent` (``actor``: a user, or None for the system;
     ``subject``: the record the event is about, or a ``(kind, id)`` pair; ``call_id`` and
-    ``application_id``: where the call's audit viewer and the dossier's history find it;
+    ``application_id``: where the call's audit viewer and the dossier's history find it,
+    by default the subject's own (a dossier, a call, or a record of one);
     ``data``: JSON-ready facts) in the session (the caller's flush writes it), then sends
     ``signal(event)`` with the subject as sender and ``entry`` (the row), ``actor`` and
     ``context`` as keywords. Returns the row. Call it once per domain event, from the
     service that makes it.
     """
     kind, subject_id = _subject(subject)
+    subject_call, subject_dossier = _where(subject)
     entry = AuditEvent(
         event=str(event),
         actor_id=actor.id if actor is not None else None,
         subject_kind=kind,
         subject_id=subject_id,
-        call_id=call_id,
-        application_id=application_id,
+        call_id=call_id if call_id is not None else subject_call,
+        application_id=application_id if application_id is not None else subject_dossier,
         data=data or {},
         created_at=utcnow(),
         request_id=g.get("request_id") if has_app_context() else None,

@@ -46,8 +46,6 @@ def start_application(call: Call, *, actor: User) -> Application:
         Event.APPLICATION_STARTED,
         actor=actor,
         subject=application,
-        call_id=call.id,
-        application_id=application.id,
     )
     return application
 
@@ -75,8 +73,6 @@ def save_answers(
         Event.ANSWERS_SAVED,
         actor=actor,
         subject=application,
-        call_id=application.call_id,
-        application_id=application.id,
         data={"fields": changed},
     )
     _flush()
@@ -156,8 +152,6 @@ def apply_transition(
         event or trigger,
         actor=actor,
         subject=application,
-        call_id=application.call_id,
-        application_id=application.id,
         data={"from": str(source), "to": str(dest), "note": note, **(data or {})},
     )
     entry.created_at = now

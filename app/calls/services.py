@@ -126,7 +126,6 @@ def create_call(data: dict, *, actor: User) -> Call:
         Event.CALL_CREATED,
         actor=actor,
         subject=call,
-        call_id=call.id,
         data={"reference": call.reference, "name": call.name},
     )
     db.session.flush()

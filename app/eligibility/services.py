@@ -145,7 +145,6 @@ def _announce_proposal(event: Event, decision: EligibilityDecision, actor: User,
         actor=actor,
         subject=decision,
         call_id=decision.application.call_id,
-        application_id=decision.application_id,
         data=data,
     )
 
@@ -270,7 +269,6 @@ def bulk_confirm(call: Call, application_ids: list[int], *, actor: User) -> int:
         Event.ELIGIBLE_IN_BULK,
         actor=actor,
         subject=call,
-        call_id=call.id,
         data={"applications": sorted(application.id for application in applications)},
     )
     db.session.flush()
@@ -301,7 +299,6 @@ def publish_decisions(call: Call, *, actor: User) -> int:
         Event.ELIGIBILITY_PUBLISHED,
         actor=actor,
         subject=call,
-        call_id=call.id,
         data={"told": len(decided)},
     )
     db.session.flush()

@@ -229,7 +229,6 @@ def set_scoring_open(call: Call, open: bool, *, actor: User) -> list[JuryAssignm
         Event.SCORING_CLOSED,
         actor=actor,
         subject=call,
-        call_id=call.id,
         data={"pending": len(pending), "completed": len(ready)},
     )
     for application in ready:

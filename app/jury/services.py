@@ -148,7 +148,6 @@ def remove_member(member: JuryMember, *, actor: User) -> int:
         Event.JURY_MEMBER_REMOVED,
         actor=actor,
         subject=member,
-        call_id=member.call_id,
         data={"user_id": member.user_id, "released": released},
     )
     db.session.delete(member)
@@ -164,7 +163,6 @@ def set_chair(member: JuryMember, is_chair: bool, *, actor: User) -> None:
         Event.JURY_CHAIR_CHANGED,
         actor=actor,
         subject=member,
-        call_id=member.call_id,
         data={"user_id": member.user_id, "is_chair": [member.is_chair, bool(is_chair)]},
     )
     member.is_chair = bool(is_chair)
@@ -237,7 +235,6 @@ def run_assignment(
         Event.ASSIGNMENT_RUN,
         actor=actor,
         subject=call,
-        call_id=call.id,
         data=summary.counts() | {"prefer_language": bool(prefer_language)},
     )
     db.session.flush()

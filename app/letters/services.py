@@ -242,7 +242,6 @@ def retry_failed(call: Call, *, actor: User | None) -> int:
             Event.LETTERS_RETRIED,
             actor=actor,
             subject=call,
-            call_id=call.id,
             data={"failed": len(ids), "pending": len(pending)},
         )
     db.session.flush()
@@ -278,8 +277,6 @@ def regenerate(letter: Letter, *, actor: User | None) -> Letter:
         Event.LETTER_REGENERATED,
         actor=actor,
         subject=newer,
-        call_id=newer.call_id,
-        application_id=newer.application_id,
         data={"outcome": newer.outcome, "version": newer.version, "superseded": letter.id},
     )
     return newer

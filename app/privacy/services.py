@@ -371,8 +371,6 @@ def apply_retention(months: int, *, now: datetime | None = None) -> list[Retenti
             Event.DOCUMENTS_RETAINED,
             actor=None,
             subject=item.application,
-            call_id=item.application.call_id,
-            application_id=item.application.id,
             data={"months": months, "documents": len(item.documents), "size": item.size},
         )
     db.session.flush()

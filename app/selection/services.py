@@ -98,7 +98,6 @@ def save_rules(call: Call, rules: dict, *, actor: User | None) -> dict:
             Event.SELECTION_RULES_CHANGED,
             actor=actor,
             subject=call,
-            call_id=call.id,
             data=changes,
         )
     db.session.flush()
