@@ -25,7 +25,7 @@ from app.access.scopes import visible_audit
 from app.applications.models import Application
 from app.applications.wording import TRIGGER_LABELS
 from app.audit.models import AuditEvent
-from app.audit.wording import EVENT_LABELS, event_label, event_summary
+from app.audit.wording import EVENT_LABELS, event_label, event_summary, fact_label, fact_value
 from app.auth.models import User
 from app.calls.models import Call
 from app.common.clock import from_brussels_naive
@@ -198,11 +198,12 @@ def facts(entry: AuditEvent) -> str:
     for key, value in (entry.data or {}).items():
         if key in SAID_ELSEWHERE or value in (None, "", [], {}):
             continue
-        name = key.replace("_", " ")
+        name = fact_label(key)
         if isinstance(value, list) and len(value) == 2 and key not in LIST_KEYS:
-            parts.append(f"{name}: {_value(value[0])} → {_value(value[1])}")
+            before, after = (fact_value(key, item) for item in value)
+            parts.append(f"{name}: {_value(before)} → {_value(after)}")
         else:
-            parts.append(f"{name}: {_value(value)}")
+            parts.append(f"{name}: {_value(fact_value(key, value))}")
     return " · ".join(parts)
 
 

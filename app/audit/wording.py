@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.applications.wording import STATE_LABELS, TRIGGER_LABELS, audit_note
 from app.auth.models import Role
+from app.documents.wording import KIND_LABELS as DOCUMENT_KINDS
 from app.events import Event
+from app.jury.forms import KIND_LABELS as CONFLICT_KINDS
 
 #: What the audit viewer says for each event that is not a change of state (those read
 #: as the lifecycle's own buttons, TRIGGER_LABELS).
@@ -95,6 +97,62 @@ def actor_role(entry, reader) -> str:
         if role in roles:
             return str(label)
     return str(_l("programme staff"))
+
+
+#: What the facts of an event (the keys of its data) are called for people.
+FACT_LABELS = {
+    "fields": _l("Answers"),
+    "documents": _l("Documents"),
+    "failed_rules": _l("Rules not met"),
+    "rules_not_passing": _l("Rules not met"),
+    "is_chair": _l("Chair"),
+    "languages": _l("Languages"),
+    "kind": _l("Kind"),
+    "assignment": _l("Assignment"),
+    "dossiers": _l("Dossiers"),
+    "jurors": _l("Jurors"),
+    "made": _l("Assignments made"),
+    "released": _l("Assignments released"),
+    "started_review": _l("Sent to the jury"),
+    "prefer_language": _l("Language preferred"),
+    "total": _l("Total"),
+    "pending": _l("Pending"),
+    "completed": _l("Completed"),
+    "moves_kept": _l("Moves kept"),
+    "selected": _l("Selected"),
+    "reserve": _l("Reserve list"),
+    "not_selected": _l("Not selected"),
+    "reason": _l("Reason"),
+    "outcome": _l("Outcome"),
+    "version": _l("Version"),
+    "decision": _l("Decision"),
+    "previous": _l("Before"),
+    "size": _l("Size"),
+    "replaced": _l("Replaced"),
+    "told": _l("People told"),
+    "failed": _l("Failed"),
+}
+
+#: How the values of a fact read, by the fact's key ({"kind": {"family": "Family"...}}),
+#: from the areas' own vocabularies.
+VALUE_WORDING: dict[str, dict] = {
+    "kind": {**CONFLICT_KINDS, **DOCUMENT_KINDS},
+    "decision": STATE_LABELS,
+    "previous": STATE_LABELS,
+}
+
+
+def fact_label(key: str) -> str:
+    """A fact's name for people: its label, else the key in words."""
+    return str(FACT_LABELS.get(key) or key.replace("_", " "))
+
+
+def fact_value(key: str, value) -> object:
+    """A fact's value in words when its area gave them, else the value itself."""
+    wording = VALUE_WORDING.get(key, {})
+    if isinstance(value, str) and value in wording:
+        return str(wording[value])
+    return value
 
 
 def event_label(name: str) -> str:

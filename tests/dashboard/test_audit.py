@@ -171,11 +171,11 @@ def test_the_person_filter_finds_what_was_done_about_someone_and_says_so(
     about = search(client, call, "?user=jamal@jury")
     assert "1 event" in about
     assert "<td>Nadia Bennani</td>" in about and "<td>Jamal Alaoui</td>" in about
-    assert "kind: family" in about and "jamal@jury.example" not in about
+    assert "Kind: Family" in about and "jamal@jury.example" not in about
     edited = search(client, call, "?event=call_edited")
-    assert "capacity: 20 → 30" in edited and "fields: a, b" in edited
+    assert "capacity: 20 → 30" in edited and "Answers: a, b" in edited
     rows = client.get(f"/dashboard/calls/{call.id}/audit.csv?user=jamal").get_data(as_text=True)
-    assert "Jamal Alaoui" in rows and "kind: family" in rows
+    assert "Jamal Alaoui" in rows and "Kind: Family" in rows
 
 
 def test_a_draft_is_found_by_its_number(client, make_user, make_call, login_as):
