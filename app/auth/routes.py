@@ -34,7 +34,7 @@ from app.auth.services import (
 )
 from app.common.limits import LOGIN_LIMIT, PASSWORD_RESET_LIMIT, REGISTER_LIMIT, rate_limit
 from app.common.urls import safe_next_url, wants_page
-from app.common.views import flash_form_errors, run_service, without_actor
+from app.common.views import run_posted, run_service, without_actor
 from app.extensions import db
 from app.i18n import current_locale
 
@@ -232,10 +232,8 @@ def people():
 def invite():
     """Send an invitation email."""
     form = InviteForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for("auth.people"))
-    return run_service(
+    return run_posted(
+        form,
         invite_user,
         form.email.data,
         form.roles.data,

@@ -1,6 +1,6 @@
 """Staff pages to plan a call's information sessions; visitors' registration."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.access.policy import role_required
@@ -10,7 +10,7 @@ from app.common.clock import from_brussels_naive, to_brussels
 from app.common.exports import csv_response
 from app.common.limits import SESSION_REGISTRATION_LIMIT, rate_limit
 from app.common.urls import safe_next_url
-from app.common.views import flash_form_errors, run_service, without_actor
+from app.common.views import run_posted, run_service, without_actor
 from app.extensions import db
 from app.i18n import current_locale
 from app.info_sessions import bp
@@ -147,15 +147,12 @@ def register(session_id):
     """Register a visitor (no account) for a session, then go back where they came from."""
     info_session = db.get_or_404(InfoSession, session_id)
     form = RegistrationForm()
-    back = safe_next_url(form.next.data) or url_for("main.index")
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(back)
-    return run_service(
+    return run_posted(
+        form,
         without_actor(register_visitor),
         info_session,
         {"full_name": form.full_name.data, "email": form.email.data},
         locale=current_locale(),
         done=_("You are registered. A confirmation is on its way to your mailbox."),
-        back=back,
+        back=safe_next_url(form.next.data) or url_for("main.index"),
     )

@@ -1,7 +1,7 @@
 """Conflicts of interest: a juror declares theirs before seeing any dossier; staff see
 the call's conflicts, record those they know of and withdraw them."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,7 +12,7 @@ from app.access.scopes import dossiers_to_declare, visible_applications, visible
 from app.applications.models import Application
 from app.auth.models import Role, User
 from app.calls.models import Call
-from app.common.views import flash_form_errors, run_service
+from app.common.views import run_posted, run_service
 from app.extensions import db
 from app.jury import bp
 from app.jury.assignment_plans import loads_per_juror
@@ -77,17 +77,14 @@ def declare_my_conflict(call_id, dossier_id):
     """Declare, or change, a conflict with one dossier."""
     call = _call_of_member(call_id)
     application = _dossier_to_declare(call, dossier_id)
-    back = url_for("jury.conflicts", call_id=call.id)
     form = ConflictForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(back)
-    return run_service(
+    return run_posted(
+        form,
         declare_conflict,
         application,
         {"kind": form.kind.data, "note": form.note.data},
         done=_declared,
-        back=back,
+        back=url_for("jury.conflicts", call_id=call.id),
     )
 
 

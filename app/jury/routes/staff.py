@@ -14,7 +14,7 @@ from app.auth.models import Role, User
 from app.calls.models import Call
 from app.common.exports import csv_response
 from app.common.urls import wants_page
-from app.common.views import run_service
+from app.common.views import permitted_or_404, run_service
 from app.extensions import db
 from app.jury import bp
 from app.jury.assignment_plans import loads_per_juror
@@ -217,8 +217,6 @@ def staff_unassign(assignment_id):
 @role_required(Role.STAFF, Role.CHAIR)
 def export_assignments(call_id):
     """The call's assignments the reader may see as CSV, for staff and the call's chairs."""
-    call = db.get_or_404(Call, call_id)
-    if not may_steer_jury(current_user, call):
-        abort(404)
+    call = permitted_or_404(Call, call_id, may_steer_jury)
     header, rows = assignment_rows(call, current_user)
     return csv_response(f"{call.reference}-assignments.csv", header, rows)
