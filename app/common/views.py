@@ -92,6 +92,15 @@ def run_posted(form, change: Callable, *args, back: str, **kwargs):
     return run_service(change, *args, back=back, **kwargs)
 
 
+def form_page(template: str, refused: str | None = None, **context):
+    """A form's page: ``template`` with ``context``. Shown again because the change it
+    posted was ``refused``, it flashes the reason and answers 422 (nothing was saved)."""
+    if refused:
+        flash(refused, "error")
+    page = render_template(template, **context)
+    return (page, 422) if refused else page
+
+
 def refusal_response(error: Refusal, *, back=None, refused=None):
     """The answer to ``error`` (rolled back already): see the module docstring."""
     if isinstance(error, NotPermitted):

@@ -14,7 +14,7 @@ from app.auth.models import Role, User
 from app.calls.models import Call
 from app.common.exports import csv_response
 from app.common.urls import wants_page
-from app.common.views import permitted_or_404, run_service
+from app.common.views import form_page, permitted_or_404, run_service
 from app.extensions import db
 from app.jury import bp
 from app.jury.assignment_plans import loads_per_juror
@@ -46,29 +46,24 @@ def _member_or_404(call_id: int, member_id: int) -> JuryMember:
 
 def _members_page(call: Call, form, refused: str | None = None):
     """The jury's members with their loads and the form to add one (422 when refused)."""
-    if refused:
-        flash(refused, "error")
-    page = render_template(
-        "jury/staff_members.html", call=call, form=form, loads=loads_per_juror(call)
+    return form_page(
+        "jury/staff_members.html", refused, call=call, form=form, loads=loads_per_juror(call)
     )
-    return (page, 422) if refused else page
 
 
 def _assignment_page(call: Call, form, refused: str | None = None):
     """What the automatic assignment would do now, and its form (422 when refused)."""
-    if refused:
-        flash(refused, "error")
     preview = preview_assignment(
         call, viewer=current_user, prefer_language=form.prefer_language.data
     )
-    page = render_template(
+    return form_page(
         "jury/staff_assignment.html",
+        refused,
         call=call,
         form=form,
         preview=preview,
         loads=loads_per_juror(call),
     )
-    return (page, 422) if refused else page
 
 
 def _manual_page(call_id: int) -> str:
