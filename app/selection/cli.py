@@ -23,6 +23,18 @@ def _call(reference: str) -> Call:
     return call
 
 
+def _run(service, call: Call):
+    """``service(call)`` with no one acting, committed; a refusal rolls it back and stops
+    the command with its message."""
+    try:
+        result = service(call, actor=None)
+    except Refusal as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    return result
+
+
 def _counts_line(counts: dict[str, int]) -> str:
     return (
         f"{counts['selected']} selected, {counts['reserve']} reserve, "
@@ -42,12 +54,7 @@ def register_selection_cli(app: Flask) -> None:
     def selection_propose(reference: str) -> None:
         """Compute the proposal, store it as the draft (keeping the chair's overrides), print it."""
         call = _call(reference)
-        try:
-            proposal = refresh_draft(call, actor=None)
-        except Refusal as error:
-            db.session.rollback()
-            raise click.ClickException(str(error)) from error
-        db.session.commit()
+        proposal = _run(refresh_draft, call)
         stability = {d.application_id: d.stability for d in current_round(call).decisions}
         references = dict(
             db.session.execute(
@@ -88,12 +95,7 @@ def register_selection_cli(app: Flask) -> None:
                     counts[decision.decision] += 1
                 click.echo(f"The proposal: {_counts_line(counts)}.")
             raise click.ClickException("Nothing published: confirm with --yes.")
-        try:
-            counts = publish(call, actor=None)
-        except Refusal as error:
-            db.session.rollback()
-            raise click.ClickException(str(error)) from error
-        db.session.commit()
+        counts = _run(publish, call)
         click.echo(f"Published for {call.reference}: {_counts_line(counts)}.")
 
     @selection.command("expire")
