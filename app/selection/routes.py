@@ -18,7 +18,7 @@ from app.access.policy import may_decide_selection, may_steer_jury, role_require
 from app.applications.questions import QUESTIONS
 from app.auth.models import Role
 from app.calls.models import Call
-from app.common.exports import csv_response
+from app.common.exports import call_csv
 from app.common.urls import wants_page
 from app.common.views import permitted_or_404, run_posted, run_service
 from app.selection import bp
@@ -185,6 +185,4 @@ def record(call_id):
 @role_required(Role.STAFF, Role.CHAIR)
 def ranking_csv(call_id):
     """rank, reference, score, decision (a dossier in conflict with the reader: anonymous)."""
-    call = _steered_call(call_id)
-    header, rows = ranking(call, current_user)
-    return csv_response(f"{call.reference}-ranking.csv", header, rows)
+    return call_csv(_steered_call(call_id), "ranking", ranking)

@@ -14,7 +14,7 @@ from app.access.policy import (
 from app.applications.models import Application
 from app.auth.models import Role
 from app.calls.models import Call
-from app.common.exports import csv_response
+from app.common.exports import call_csv
 from app.common.urls import wants_page
 from app.common.views import permitted_or_404, run_posted
 from app.jury import bp
@@ -105,6 +105,4 @@ def set_scoring(call_id):
 @role_required(Role.STAFF, Role.CHAIR)
 def export_reviews(call_id):
     """Every score of every submitted review of a call the reader may see, as CSV."""
-    call = _steered_call(call_id)
-    header, rows = reviews_export(call, current_user)
-    return csv_response(f"{call.reference}-reviews.csv", header, rows)
+    return call_csv(_steered_call(call_id), "reviews", reviews_export)

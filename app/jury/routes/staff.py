@@ -12,7 +12,7 @@ from app.access.scopes import visible_applications, visible_assignments
 from app.applications.models import Application
 from app.auth.models import Role, User
 from app.calls.models import Call
-from app.common.exports import csv_response
+from app.common.exports import call_csv
 from app.common.urls import wants_page
 from app.common.views import form_page, permitted_or_404, run_service
 from app.extensions import db
@@ -213,5 +213,4 @@ def staff_unassign(assignment_id):
 def export_assignments(call_id):
     """The call's assignments the reader may see as CSV, for staff and the call's chairs."""
     call = permitted_or_404(Call, call_id, may_steer_jury)
-    header, rows = assignment_rows(call, current_user)
-    return csv_response(f"{call.reference}-assignments.csv", header, rows)
+    return call_csv(call, "assignments", assignment_rows)
