@@ -1,11 +1,10 @@
 """The one way a view runs a service, and how a refusal reaches the person.
 
-A view loads its object (or 404), checks the policy (:func:`permitted_or_404` does both),
-validates its form, then hands the change to :func:`run_service`, which commits once and
-says what happened (:func:`run_posted` validates a form posted from another page and runs
-it). A
-:class:`~app.common.errors.Refusal` rolls the whole change back and is turned into a
-message in the reader's language with the refusal's status:
+A view loads its object (or 404) and checks the policy (:func:`permitted_or_404` does
+both), validates its form, then hands the change to :func:`run_service` (through
+:func:`run_posted` for a form posted from another page), which commits once and says
+what happened. A :class:`~app.common.errors.Refusal` rolls the whole change back and is
+turned into a message in the reader's language with the refusal's status:
 
 - 404 for :class:`~app.common.errors.NotPermitted`: nobody learns what exists;
 - 409 for a :class:`~app.common.errors.Conflict` (someone changed it meanwhile, or the

@@ -71,7 +71,8 @@ def file_url(application: Application, anchor: str = "") -> str:
 
 def run_posted(form, change, *args, done: str, back: str, **kwargs):
     """Run ``change`` for a valid posted ``form`` (app.common.views.run_service), back to
-    ``back``; an invalid form goes back there with its errors."""
+    ``back``; an invalid form goes back there with its errors, in one message (where
+    app.common.views.run_posted flashes each error on its own)."""
     if not form.validate_on_submit():
         flash(form_errors(form), "error")
         return redirect(back)
