@@ -136,6 +136,26 @@ def _register_blueprints(app: Flask) -> None:
         importlib.import_module(f"app.{area}.tasks")  # registers the jobs with the queue
 
 
+#: The page of each HTTP error: its title and what happened, in the reader's language.
+ERROR_PAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    404: (
+        _l("Page not found"),
+        _l("This page does not exist, or you do not have access to it."),
+    ),
+    405: (_l("Not allowed"), _l("This page cannot be used this way.")),
+    413: (_l("Too large"), _l("What you sent is too large.")),
+    429: (
+        _l("Too many attempts"),
+        _l("Too many attempts in a short time. Wait a minute, then try again."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l("Something went wrong on our side. Nothing was saved; please try again."),
+    ),
+}
+
+
 def _register_errors(app: Flask) -> None:
     def page(status: int, title: str, message: str):
         db.session.rollback()
@@ -165,41 +185,12 @@ def _register_errors(app: Flask) -> None:
             _("For your security the form expired. Go back, reload the page and try again."),
         )
 
-    @app.errorhandler(400)
-    def bad_request(error):
-        return page(400, _("Bad request"), _("The request could not be understood."))
+    def error_page(status: int):
+        title, message = ERROR_PAGES[status]
+        return lambda error: page(status, str(title), str(message))
 
-    @app.errorhandler(404)
-    def not_found(error):
-        return page(
-            404,
-            _("Page not found"),
-            _("This page does not exist, or you do not have access to it."),
-        )
-
-    @app.errorhandler(405)
-    def method_not_allowed(error):
-        return page(405, _("Not allowed"), _("This page cannot be used this way."))
-
-    @app.errorhandler(413)
-    def too_large(error):
-        return page(413, _("Too large"), _("What you sent is too large."))
-
-    @app.errorhandler(429)
-    def too_many(error):
-        return page(
-            429,
-            _("Too many attempts"),
-            _("Too many attempts in a short time. Wait a minute, then try again."),
-        )
-
-    @app.errorhandler(500)
-    def server_error(error):
-        return page(
-            500,
-            _("Something went wrong"),
-            _("Something went wrong on our side. Nothing was saved; please try again."),
-        )
+    for status in ERROR_PAGES:
+        app.register_error_handler(status, error_page(status))
 
 
 #: Date patterns of the templates -> (CLDR date skeleton or width, with the time?).

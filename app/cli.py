@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 import app as package
 from app.auth.models import Role, User
 from app.auth.services import AccountError, create_user
-from app.calls.models import Call
+from app.calls.cli import call_named, call_option
 from app.coaching.cli import register_coaching_cli
 from app.common.exports import csv_text
 from app.config import PROJECT_ROOT
@@ -140,12 +140,10 @@ def register_cli(app: Flask) -> None:
         """The eligibility check."""
 
     @eligibility.command("check")
-    @click.option("--call", "reference", required=True, help="Call reference, e.g. MBI-2026.")
+    @call_option
     def eligibility_check(reference: str) -> None:
         """Run the eligibility rules on every dossier waiting for a decision."""
-        call = db.session.scalar(select(Call).where(Call.reference == reference))
-        if call is None:
-            raise click.ClickException(f"No call with reference {reference!r}.")
+        call = call_named(reference)
         summary = check_call(call)
         db.session.commit()
         click.echo(
@@ -168,11 +166,7 @@ def register_cli(app: Flask) -> None:
                 required=viewer.default is Parameter.empty,
                 help="E-mail of the account the export is made for: it holds what they may read.",
             )(command)
-        export.command(name, help=build.__doc__)(
-            click.option(
-                "--call", "reference", required=True, help="Call reference, e.g. MBI-2026."
-            )(command)
-        )
+        export.command(name, help=build.__doc__)(call_option(command))
 
     @app.cli.group("i18n")
     def i18n() -> None:
@@ -257,9 +251,7 @@ def discover_exports() -> dict:
 
 def _export_command(build):
     def command(reference: str, viewer_email: str | None = None) -> None:
-        call = db.session.scalar(select(Call).where(Call.reference == reference))
-        if call is None:
-            raise click.ClickException(f"No call with reference {reference!r}.")
+        call = call_named(reference)
         if viewer_email is None:
             header, rows = build(call)
         else:

@@ -70,6 +70,16 @@ def readable_dossiers(user: User, call: Call | None = None) -> ColumnElement[boo
     return or_(*allowed)
 
 
+def _of_call(model, call: Call) -> Select:
+    """Every ``model`` row (a record of one dossier) of the call's dossiers, joined to its
+    dossier: what a scope narrows down."""
+    return (
+        select(model)
+        .join(Application, Application.id == model.application_id)
+        .where(Application.call_id == call.id)
+    )
+
+
 def visible_applications(user: User, call: Call) -> Select:
     """The call's dossiers ``user`` may read (identity, answers), as ``Application`` rows."""
     return select(Application).where(Application.call_id == call.id, readable_dossiers(user, call))
@@ -94,11 +104,7 @@ def visible_reviews(user: User, call: Call) -> Select:
 def visible_assignments(user: User, call: Call) -> Select:
     """The call's jury assignments ``user`` may see: all for staff and the call's chairs
     (but those of a dossier they are in conflict with), a juror's own otherwise."""
-    query = (
-        select(JuryAssignment)
-        .join(Application, Application.id == JuryAssignment.application_id)
-        .where(Application.call_id == call.id)
-    )
+    query = _of_call(JuryAssignment, call)
     if is_staff(user) or chairs(user, call.id):
         return query.where(_not_conflicted(user))
     if not user.is_authenticated:
@@ -110,11 +116,7 @@ def visible_conflicts(user: User, call: Call) -> Select:
     """Conflicts declared on the call's dossiers: everyone sees their own; staff and the
     call's chairs see the others' too, but those on a dossier they are in conflict with
     themselves."""
-    query = (
-        select(ConflictOfInterest)
-        .join(Application, Application.id == ConflictOfInterest.application_id)
-        .where(Application.call_id == call.id)
-    )
+    query = _of_call(ConflictOfInterest, call)
     if is_staff(user) or chairs(user, call.id):
         return query.where(or_(ConflictOfInterest.juror_id == user.id, _not_conflicted(user)))
     if not user.is_authenticated:
@@ -148,11 +150,7 @@ def visible_coaching_sessions(user: User, call: Call) -> Select:
     """The call's coaching sessions ``user`` may read: staff (not in conflict), the coaches
     following the project, and the entrepreneur (who reads only the shared summary:
     private notes are for :func:`~app.access.policy.may_read_private_notes`)."""
-    query = (
-        select(CoachingSession)
-        .join(Application, Application.id == CoachingSession.application_id)
-        .where(Application.call_id == call.id)
-    )
+    query = _of_call(CoachingSession, call)
     if not user.is_authenticated:
         return query.where(false())
     allowed = [Application.applicant_id == user.id]

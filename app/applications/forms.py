@@ -20,16 +20,15 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.applications.questions import Question, Step, parse_iso_date
 from app.common.clock import BRUSSELS, utcnow
+from app.common.forms import checkboxes
 
 
 class NotInTheFuture:
@@ -85,13 +84,7 @@ def _field(question: Question):
         )
     choices = [SelectChoice(value, label) for value, label in question.choices]
     if question.kind == "multi":
-        return SelectMultipleField(
-            question.label,
-            choices=choices,
-            widget=ListWidget(prefix_label=False),
-            option_widget=CheckboxInput(),
-            **kw,
-        )
+        return checkboxes(question.label, choices, **kw)
     return SelectField(question.label, choices=[SelectChoice("", "—"), *choices], **kw)
 
 

@@ -42,6 +42,18 @@ class Step:
     questions: tuple[Question, ...] = field(default=())
 
 
+def amount(name: str, label, currency: str, maximum: int = 10**9, **options) -> Question:
+    """A sum of money in ``currency`` (ISO code), a whole number from 0 to ``maximum``."""
+    return Question(
+        name, label, "integer", minimum=0, maximum=maximum, currency=currency, **options
+    )
+
+
+def percentage(name: str, label, **options) -> Question:
+    """A share, from 0 to 100 %."""
+    return Question(name, label, "percent", minimum=0, maximum=100, **options)
+
+
 COUNTRIES = (
     ("MA", _l("Morocco")),
     ("BE", _l("Belgium")),
@@ -176,21 +188,10 @@ STEPS: tuple[Step, ...] = (
                 max_length=50,
                 profile="company",
             ),
-            Question(
-                "capital_mad",
-                _l("Share capital (MAD)"),
-                "integer",
-                minimum=0,
-                maximum=10**10,
-                profile="company",
-                currency="MAD",
-            ),
-            Question(
+            amount("capital_mad", _l("Share capital (MAD)"), "MAD", 10**10, profile="company"),
+            percentage(
                 "eligible_share_percent",
                 _l("Share of the capital held by adult Moroccans living in Belgium (%)"),
-                "percent",
-                minimum=0,
-                maximum=100,
                 profile="company",
             ),
         ),
@@ -200,37 +201,10 @@ STEPS: tuple[Step, ...] = (
         _l("Economics"),
         _l("The money side: needs, resources, prospects."),
         (
-            Question(
-                "investment_eur",
-                _l("Investment needed (EUR)"),
-                "integer",
-                minimum=0,
-                maximum=10**9,
-                currency="EUR",
-            ),
-            Question(
-                "own_contribution_eur",
-                _l("Your own contribution (EUR)"),
-                "integer",
-                minimum=0,
-                maximum=10**9,
-                currency="EUR",
-            ),
-            Question(
-                "turnover_year1_eur",
-                _l("Expected turnover in the first year (EUR)"),
-                "integer",
-                minimum=0,
-                maximum=10**9,
-                currency="EUR",
-            ),
-            Question(
-                "gross_margin_percent",
-                _l("Expected gross margin (%)"),
-                "percent",
-                minimum=0,
-                maximum=100,
-            ),
+            amount("investment_eur", _l("Investment needed (EUR)"), "EUR"),
+            amount("own_contribution_eur", _l("Your own contribution (EUR)"), "EUR"),
+            amount("turnover_year1_eur", _l("Expected turnover in the first year (EUR)"), "EUR"),
+            percentage("gross_margin_percent", _l("Expected gross margin (%)")),
             Question(
                 "financing_plan",
                 _l("Financing plan"),

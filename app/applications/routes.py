@@ -33,7 +33,7 @@ from app.calls.models import Call
 from app.common.clock import utcnow
 from app.common.errors import ConcurrentUpdate
 from app.common.urls import wants_page
-from app.common.views import refusal_response, run_service
+from app.common.views import permitted_or_404, refusal_response, run_service
 from app.eligibility.models import open_request, published_decision
 from app.extensions import db
 from app.selection.explanation import confirmation_deadlines, explain
@@ -258,9 +258,7 @@ def fire_action(application_id, trigger):
 @role_required(Role.STAFF, Role.CHAIR)
 def list_applications(call_id):
     """The call's dossiers the viewer may read: filters, search, sorting, pages."""
-    call = db.get_or_404(Call, call_id)
-    if not may_list_applications(current_user, call):
-        abort(404)
+    call = permitted_or_404(Call, call_id, may_list_applications)
     filters = ApplicationFilters.from_args(request.args)
     page = db.paginate(
         filters.query(call, current_user).options(joinedload(Application.applicant)),

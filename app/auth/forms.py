@@ -9,13 +9,12 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.models import INVITABLE_ROLES
+from app.common.forms import checkboxes
 from app.i18n import current_locale
 
 
@@ -138,12 +137,10 @@ ROLE_LABELS = {
 
 class InviteForm(FlaskForm):
     email = email_field(_l("Email address of the person to invite"))
-    roles = SelectMultipleField(
+    roles = checkboxes(
         _l("Roles"),
-        choices=[SelectChoice(str(role), str(role)) for role in INVITABLE_ROLES],
+        [SelectChoice(str(role), str(role)) for role in INVITABLE_ROLES],
         validators=[DataRequired(_l("Choose at least one role."))],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
     )
 
     def __init__(self, *args, **kwargs):

@@ -34,7 +34,7 @@ from app.auth.services import (
 )
 from app.common.limits import LOGIN_LIMIT, PASSWORD_RESET_LIMIT, REGISTER_LIMIT, rate_limit
 from app.common.urls import safe_next_url, wants_page
-from app.common.views import flash_form_errors, run_service, without_actor
+from app.common.views import run_posted, run_service, without_actor
 from app.extensions import db
 from app.i18n import current_locale
 
@@ -46,6 +46,20 @@ def _form_page(template: str, form, refusal: str | None = None, field=None, **co
     elif refusal:
         flash(refusal, "error")
     return render_template(template, form=form, **context)
+
+
+def _submit(template: str, form, service, *args, field=None, **kwargs):
+    """The form's page until ``form`` is valid, then ``service`` (nobody identified acts:
+    :func:`without_actor`) run with :func:`run_service`; a refusal shows the form again
+    with its reason, under ``field`` or flashed."""
+    if not form.validate_on_submit():
+        return _form_page(template, form)
+    return run_service(
+        without_actor(service),
+        *args,
+        refused=lambda message: _form_page(template, form, message, field),
+        **kwargs,
+    )
 
 
 def _enter(user: User, message: str | None = None, target: str | None = None):
@@ -66,14 +80,8 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
-    if not form.validate_on_submit():
-        return _form_page("auth/login.html", form)
-    return run_service(
-        without_actor(authenticate),
-        form.email.data,
-        form.password.data,
-        then=_enter,
-        refused=lambda message: _form_page("auth/login.html", form, message),
+    return _submit(
+        "auth/login.html", form, authenticate, form.email.data, form.password.data, then=_enter
     )
 
 
@@ -95,16 +103,16 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
-    if not form.validate_on_submit():
-        return _form_page("auth/register.html", form)
-    return run_service(
-        without_actor(register_applicant),
+    return _submit(
+        "auth/register.html",
+        form,
+        register_applicant,
         form.email.data,
         form.full_name.data,
         form.password.data,
         locale=form.locale.data,
+        field=form.email,
         then=lambda user: _enter(user, _("Welcome! Your account is ready."), url_for("main.home")),
-        refused=lambda message: _form_page("auth/register.html", form, message, form.email),
     )
 
 
@@ -160,18 +168,16 @@ def _stay_logged_in(_result) -> str:
 def change_password_view():
     """Change one's own password."""
     form = ChangePasswordForm()
-    if not form.validate_on_submit():
-        return _form_page("auth/change_password.html", form)
-    return run_service(
-        without_actor(change_password),
+    return _submit(
+        "auth/change_password.html",
+        form,
+        change_password,
         current_user._get_current_object(),
         form.current_password.data,
         form.password.data,
+        field=form.current_password,
         done=_("Your password is changed. Your other sessions are logged out."),
         then=_stay_logged_in,
-        refused=lambda message: _form_page(
-            "auth/change_password.html", form, message, form.current_password
-        ),
     )
 
 
@@ -232,10 +238,8 @@ def people():
 def invite():
     """Send an invitation email."""
     form = InviteForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for("auth.people"))
-    return run_service(
+    return run_posted(
+        form,
         invite_user,
         form.email.data,
         form.roles.data,

@@ -12,13 +12,12 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.common.forms import checkboxes
 from app.config import Config
 from app.i18n import text_direction
 
@@ -185,13 +184,11 @@ class CallForm(FlaskForm):
     residence_window_years = _int(
         _l("... within the last (years)"), 1, 50, _l("Between 1 and 50."), 5
     )
-    accepted_languages = SelectMultipleField(
+    accepted_languages = checkboxes(
         _l("Accepted languages"),
-        choices=LANGUAGE_CHOICES,
+        LANGUAGE_CHOICES,
         default=["fr", "ar", "en"],
         validators=[DataRequired(_l("Choose at least one language."))],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
     )
     company_max_age_years = _int(
         _l("Maximum age of an existing company (years)"), 1, 100, _l("Between 1 and 100."), 5

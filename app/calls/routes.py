@@ -2,7 +2,7 @@
 
 from babel import Locale
 from babel.lists import format_list
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -14,7 +14,7 @@ from app.calls.forms import CallForm, fill_per_language
 from app.calls.models import DEFAULT_ELIGIBILITY, Call
 from app.calls.services import create_call, update_call
 from app.common.clock import from_brussels_naive, to_brussels, utcnow
-from app.common.views import run_service
+from app.common.views import form_page, run_service
 from app.documents.wording import KIND_LABELS
 from app.extensions import db
 from app.i18n import page_locale
@@ -109,10 +109,7 @@ def new_call():
 
 def _edit_page(form: CallForm, call: Call | None, refusal: str | None = None):
     """The call's form (again), with the reason its change was refused, if any."""
-    if refusal:
-        flash(refusal, "error")
-    page = render_template("calls/edit.html", form=form, call=call)
-    return (page, 422) if refusal else page
+    return form_page("calls/edit.html", refusal, form=form, call=call)
 
 
 @bp.route("/staff/calls/<int:call_id>")

@@ -14,11 +14,9 @@ from wtforms import (
     SelectChoice,
     SelectField,
     SelectMultipleField,
-    StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import InputRequired, Optional
 
 from app.calls.forms import LANGUAGE_CHOICES
 from app.coaching.models import ItemOwner
@@ -33,32 +31,20 @@ from app.coaching.vocabulary import (
     STANDARD_MILESTONES,
     STANDARD_TOPICS,
 )
+from app.common.forms import checkboxes, text_field
 from workflows.coaching import CoachingOutcome, CoachRole
-
-TOO_LONG = _l("At most %(max)d characters.")
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
 
 
-def _checkboxes(label, choices=None, **kw) -> SelectMultipleField:
-    return SelectMultipleField(
-        label,
-        choices=choices or [],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-        validate_choice=False,
-        **kw,
-    )
+def _checkboxes(label, choices=()) -> SelectMultipleField:
+    return checkboxes(label, choices, validate_choice=False)
 
 
 def _one_per_line(label) -> TextAreaField:
-    return TextAreaField(
-        label,
-        description=_l("One per line."),
-        validators=[Optional(), Length(max=2000, message=TOO_LONG)],
-    )
+    return text_field(label, 2000, area=True, description=_l("One per line."))
 
 
 class AssignForm(FlaskForm):
@@ -114,9 +100,7 @@ class SettingsForm(FlaskForm):
 class ItemForm(Form):
     """One action item; a row without text is ignored."""
 
-    text = StringField(
-        _l("Action item"), validators=[Optional(), Length(max=500, message=TOO_LONG)]
-    )
+    text = text_field(_l("Action item"), 500)
     owner = SelectField(
         _l("Who does it"), choices=_choices(OWNER_LABELS), default=ItemOwner.ENTREPRENEUR
     )
@@ -139,19 +123,13 @@ class SessionForm(FlaskForm):
     mode = RadioField(_l("How"), choices=_choices(MODE_LABELS), default="in_person")
     place = RadioField(_l("Where"), choices=_choices(PLACE_LABELS), default="belgium")
     topics = _checkboxes(_l("Topics"))
-    tags = StringField(
-        _l("Tags"),
-        description=_l("Your own words, separated by commas."),
-        validators=[Optional(), Length(max=400, message=TOO_LONG)],
-    )
-    summary = TextAreaField(
-        _l("Summary shared with the entrepreneur"),
-        validators=[Optional(), Length(max=10000, message=TOO_LONG)],
-    )
-    private_notes = TextAreaField(
+    tags = text_field(_l("Tags"), 400, description=_l("Your own words, separated by commas."))
+    summary = text_field(_l("Summary shared with the entrepreneur"), 10000, area=True)
+    private_notes = text_field(
         _l("Private notes"),
+        10000,
+        area=True,
         description=_l("Read by coaches and the programme staff only, never by the entrepreneur."),
-        validators=[Optional(), Length(max=10000, message=TOO_LONG)],
     )
     next_session_on = DateField(
         _l("Next session"), validators=[Optional()], render_kw={"type": "date"}
@@ -180,39 +158,21 @@ class EditSessionForm(SessionForm):
 class NewItemForm(FlaskForm, ItemForm):
     """One action item added on its own: its text is required."""
 
-    text = StringField(
-        _l("Action item"),
-        validators=[
-            InputRequired(_l("Describe the action item.")),
-            Length(max=500, message=TOO_LONG),
-        ],
-    )
+    text = text_field(_l("Action item"), 500, InputRequired(_l("Describe the action item.")))
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(
-        _l("Comment"),
-        validators=[
-            InputRequired(_l("Write a comment first.")),
-            Length(max=2000, message=TOO_LONG),
-        ],
-    )
+    body = text_field(_l("Comment"), 2000, InputRequired(_l("Write a comment first.")), area=True)
 
 
 class MilestoneForm(FlaskForm):
     target_on = DateField(_l("Target date"), validators=[Optional()], render_kw={"type": "date"})
     reached_on = DateField(_l("Reached on"), validators=[Optional()], render_kw={"type": "date"})
-    register_number = StringField(
-        FACT_LABELS["register_number"], validators=[Optional(), Length(max=120, message=TOO_LONG)]
-    )
+    register_number = text_field(FACT_LABELS["register_number"], 120)
     amount_eur = DecimalField(FACT_LABELS["amount_eur"], places=2, validators=[Optional()])
-    source = StringField(
-        FACT_LABELS["source"], validators=[Optional(), Length(max=120, message=TOO_LONG)]
-    )
+    source = text_field(FACT_LABELS["source"], 120)
     jobs = IntegerField(FACT_LABELS["jobs"], validators=[Optional()])
-    evidence_note = TextAreaField(
-        _l("Evidence (a note)"), validators=[Optional(), Length(max=2000, message=TOO_LONG)]
-    )
+    evidence_note = text_field(_l("Evidence (a note)"), 2000, area=True)
     evidence = FileField(_l("Evidence (a PDF or an image)"))
 
     def data_for_service(self) -> dict:
@@ -232,10 +192,9 @@ class CloseForm(FlaskForm):
     outcome = RadioField(
         _l("Coaching ends"), choices=_choices(OUTCOME_LABELS), default=CoachingOutcome.COMPLETED
     )
-    text = TextAreaField(
+    text = text_field(
         _l("Closing report, or the reason for dropping out"),
-        validators=[
-            InputRequired(_l("Write the closing report or the reason.")),
-            Length(max=10000, message=TOO_LONG),
-        ],
+        10000,
+        InputRequired(_l("Write the closing report or the reason.")),
+        area=True,
     )

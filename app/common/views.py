@@ -1,9 +1,10 @@
 """The one way a view runs a service, and how a refusal reaches the person.
 
-A view loads its object (or 404), checks the policy, validates its form, then hands the
-change to :func:`run_service`, which commits once and says what happened. A
-:class:`~app.common.errors.Refusal` rolls the whole change back and is turned into a
-message in the reader's language with the refusal's status:
+A view loads its object (or 404) and checks the policy (:func:`permitted_or_404` does
+both), validates its form, then hands the change to :func:`run_service` (through
+:func:`run_posted` for a form posted from another page), which commits once and says
+what happened. A :class:`~app.common.errors.Refusal` rolls the whole change back and is
+turned into a message in the reader's language with the refusal's status:
 
 - 404 for :class:`~app.common.errors.NotPermitted`: nobody learns what exists;
 - 409 for a :class:`~app.common.errors.Conflict` (someone changed it meanwhile, or the
@@ -27,6 +28,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.common.errors import ConcurrentUpdate, Conflict, NotPermitted, Refusal, message_of
 from app.extensions import db
+
+
+def permitted_or_404(model, record_id: int, may: Callable) -> object:
+    """The ``model`` row ``record_id`` if ``may(current_user, row)`` (a predicate of
+    app.access.policy); 404 otherwise, when it does not exist as when it is not the
+    reader's: nobody learns what exists."""
+    record = db.session.get(model, record_id)
+    if record is None or not may(current_user, record):
+        abort(404)
+    return record
 
 
 def _resolve(value, result):
@@ -69,6 +80,24 @@ def run_service(
         return result
     answer = _resolve(target, result)
     return answer if not isinstance(answer, str) else redirect(answer)
+
+
+def run_posted(form, change: Callable, *args, back: str, **kwargs):
+    """Run ``change`` (with :func:`run_service`) for a valid ``form`` posted from the page
+    ``back``; an invalid form goes back there with each of its errors flashed."""
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(back)
+    return run_service(change, *args, back=back, **kwargs)
+
+
+def form_page(template: str, refused: str | None = None, **context):
+    """A form's page: ``template`` with ``context``. Shown again because the change it
+    posted was ``refused``, it flashes the reason and answers 422 (nothing was saved)."""
+    if refused:
+        flash(refused, "error")
+    page = render_template(template, **context)
+    return (page, 422) if refused else page
 
 
 def refusal_response(error: Refusal, *, back=None, refused=None):

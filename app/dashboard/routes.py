@@ -20,6 +20,7 @@ from app.calls.models import Call
 from app.charts import svg_response
 from app.common.exports import TABLE_FORMATS, table_response, xlsx_sheets_response
 from app.common.urls import wants_page
+from app.common.views import permitted_or_404
 from app.dashboard import bp
 from app.dashboard.reports import PROFILES, Reports
 from app.dashboard.tables import applications_table
@@ -38,10 +39,7 @@ def _reports(call_id: int) -> Reports:
 
 def _audited_call(call_id: int) -> Call:
     """The call whose audit trail the current user may read; 404 otherwise."""
-    call = db.get_or_404(Call, call_id)
-    if not may_read_audit(current_user, call):
-        abort(404)
-    return call
+    return permitted_or_404(Call, call_id, may_read_audit)
 
 
 @bp.route("/calls/<int:call_id>")

@@ -71,8 +71,6 @@ def store_document(
         Event.DOCUMENT_UPLOADED,
         actor=actor,
         subject=document,
-        call_id=application.call_id,
-        application_id=application.id,
         data={"kind": kind, "size": document.size, "replaced": replaced},
     )
     return document
@@ -162,8 +160,6 @@ def delete_document(document: Document, *, actor: User) -> None:
         Event.DOCUMENT_REMOVED,
         actor=actor,
         subject=document,
-        call_id=application.call_id,
-        application_id=application.id,
         data={"kind": document.kind},
     )
     application.documents.remove(document)

@@ -4,21 +4,15 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectChoice, SelectMultipleField, TextAreaField
+from wtforms import DateField, HiddenField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.common.clock import BRUSSELS, utcnow
+from app.common.forms import checkboxes
 
 
 def _checkboxes(label):
-    return SelectMultipleField(
-        label,
-        choices=[],
-        validators=[Optional()],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
+    return checkboxes(label, validators=[Optional()])
 
 
 class EligibleForm(FlaskForm):

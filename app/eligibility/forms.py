@@ -8,23 +8,16 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectChoice,
-    SelectMultipleField,
 )
 from wtforms.validators import NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.applications.forms import NotInTheFuture
 from app.applications.questions import COUNTRIES, LANGUAGES, STAGES
+from app.common.forms import checkboxes
 
 
 def _checkboxes(label, choices):
-    return SelectMultipleField(
-        label,
-        choices=[SelectChoice(v, t) for v, t in choices],
-        validators=[Optional()],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
+    return checkboxes(label, [SelectChoice(v, t) for v, t in choices], validators=[Optional()])
 
 
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]

@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, EmailField, HiddenField, IntegerField, StringField
+from wtforms import DateTimeLocalField, EmailField, HiddenField, IntegerField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
+
+from app.common.forms import TOO_LONG, text_field
 
 #: Most seats a session may offer; a typo guard, not a business rule.
 MAX_CAPACITY = 10000
@@ -25,19 +27,11 @@ def _moment(label):
 class InfoSessionForm(FlaskForm):
     """One information session; dates are typed in Brussels time."""
 
-    city = StringField(
-        _l("City"),
-        validators=[
-            DataRequired(_l("Please give the city.")),
-            Length(max=100, message=_l("At most %(max)d characters.")),
-        ],
-    )
-    venue = StringField(
+    city = text_field(_l("City"), 100, DataRequired(_l("Please give the city.")))
+    venue = text_field(
         _l("Venue and address"),
-        validators=[
-            DataRequired(_l("Please give the venue and its address.")),
-            Length(max=300, message=_l("At most %(max)d characters.")),
-        ],
+        300,
+        DataRequired(_l("Please give the venue and its address.")),
         description=_l("E.g. Espace Magh, Rue du Poinçon 17, 1000 Brussels."),
     )
     starts_at = _moment(_l("Starts (Brussels time)"))
@@ -66,12 +60,10 @@ class InfoSessionForm(FlaskForm):
 class RegistrationForm(FlaskForm):
     """A visitor's registration: no account needed."""
 
-    full_name = StringField(
+    full_name = text_field(
         _l("Your name"),
-        validators=[
-            DataRequired(_l("Please give your name.")),
-            Length(max=200, message=_l("At most %(max)d characters.")),
-        ],
+        200,
+        DataRequired(_l("Please give your name.")),
         render_kw={"autocomplete": "name"},
     )
     email = EmailField(
@@ -79,7 +71,7 @@ class RegistrationForm(FlaskForm):
         filters=[_clean_email],
         validators=[
             DataRequired(_l("Please enter your email address.")),
-            Length(max=254, message=_l("At most %(max)d characters.")),
+            Length(max=254, message=TOO_LONG),
             Email(_l("This is not a valid email address."), check_deliverability=False),
         ],
         render_kw={"autocomplete": "email"},

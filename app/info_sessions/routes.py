@@ -1,6 +1,6 @@
 """Staff pages to plan a call's information sessions; visitors' registration."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.access.policy import role_required
@@ -10,7 +10,7 @@ from app.common.clock import from_brussels_naive, to_brussels
 from app.common.exports import csv_response
 from app.common.limits import SESSION_REGISTRATION_LIMIT, rate_limit
 from app.common.urls import safe_next_url
-from app.common.views import flash_form_errors, run_service, without_actor
+from app.common.views import form_page, run_posted, run_service, without_actor
 from app.extensions import db
 from app.i18n import current_locale
 from app.info_sessions import bp
@@ -44,14 +44,21 @@ def _sessions_page(call_id: int) -> str:
     return url_for("info_sessions.call_sessions", call_id=call_id)
 
 
-def _refused_form(template: str, **context):
-    """The form again with the reason its change was refused (nothing was saved)."""
-
-    def answer(message: str):
-        flash(message, "error")
-        return render_template(template, **context), 422
-
-    return answer
+def _save_session(template: str, page: dict, change, subject, *, done):
+    """The page of the session form (``template`` with ``page``) until the form is valid,
+    then ``change(subject, data)`` and on to the call's sessions; a refusal shows the page
+    again with its reason."""
+    form = page["form"]
+    if not form.validate_on_submit():
+        return form_page(template, **page)
+    return run_service(
+        change,
+        subject,
+        _form_data(form),
+        done=done,
+        then=lambda info_session: _sessions_page(info_session.call_id),
+        refused=lambda message: form_page(template, message, **page),
+    )
 
 
 # Staff -----------------------------------------------------------------------------
@@ -62,17 +69,12 @@ def _refused_form(template: str, **context):
 def call_sessions(call_id):
     """A call's information sessions with their fill rate, and a form to add one."""
     call = db.get_or_404(Call, call_id)
-    form = InfoSessionForm()
-    page = {"call": call, "rows": sessions_with_counts(call), "form": form}
-    if not form.validate_on_submit():
-        return render_template("info_sessions/staff_list.html", **page)
-    return run_service(
+    return _save_session(
+        "info_sessions/staff_list.html",
+        {"call": call, "rows": sessions_with_counts(call), "form": InfoSessionForm()},
         create_session,
         call,
-        _form_data(form),
-        done=_("Session in %(city)s added.", city=form.city.data.strip()),
-        then=_sessions_page(call.id),
-        refused=_refused_form("info_sessions/staff_list.html", **page),
+        done=lambda session: _("Session in %(city)s added.", city=session.city),
     )
 
 
@@ -84,16 +86,12 @@ def edit_session(session_id):
     form = InfoSessionForm()
     if request.method == "GET":
         _fill_form(form, info_session)
-    page = {"form": form, "info_session": info_session}
-    if not form.validate_on_submit():
-        return render_template("info_sessions/edit.html", **page)
-    return run_service(
+    return _save_session(
+        "info_sessions/edit.html",
+        {"form": form, "info_session": info_session},
         update_session,
         info_session,
-        _form_data(form),
-        done=_("Session in %(city)s saved.", city=form.city.data.strip()),
-        then=_sessions_page(info_session.call_id),
-        refused=_refused_form("info_sessions/edit.html", **page),
+        done=lambda session: _("Session in %(city)s saved.", city=session.city),
     )
 
 
@@ -147,15 +145,12 @@ def register(session_id):
     """Register a visitor (no account) for a session, then go back where they came from."""
     info_session = db.get_or_404(InfoSession, session_id)
     form = RegistrationForm()
-    back = safe_next_url(form.next.data) or url_for("main.index")
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(back)
-    return run_service(
+    return run_posted(
+        form,
         without_actor(register_visitor),
         info_session,
         {"full_name": form.full_name.data, "email": form.email.data},
         locale=current_locale(),
         done=_("You are registered. A confirmation is on its way to your mailbox."),
-        back=back,
+        back=safe_next_url(form.next.data) or url_for("main.index"),
     )

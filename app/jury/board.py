@@ -30,28 +30,37 @@ from workflows.jury import ReviewStatus
 PER_PAGE = 250
 
 
+@dataclass(slots=True, kw_only=True)
+class ReviewCounts:
+    """The reviews of a dossier, or of a juror: assigned, submitted, in draft."""
+
+    assigned: int = 0
+    submitted: int = 0
+    drafts: int = 0
+
+    def count(self, status: str | None) -> None:
+        """One more assignment, its review in ``status`` (None: not started)."""
+        self.assigned += 1
+        self.submitted += status == ReviewStatus.SUBMITTED
+        self.drafts += status == ReviewStatus.DRAFT
+
+
 @dataclass(slots=True)
-class BoardLine:
+class BoardLine(ReviewCounts):
     """One dossier on the board: its progress and, once reviewed, its aggregates."""
 
     application_id: int
     reference: str
     title: str
     status: str
-    assigned: int = 0
-    submitted: int = 0
-    drafts: int = 0
     result: DossierResult | None = None
 
 
 @dataclass(slots=True)
-class JurorProgress:
+class JurorProgress(ReviewCounts):
     juror_id: int
     name: str
     is_chair: bool
-    assigned: int = 0
-    submitted: int = 0
-    drafts: int = 0
 
 
 @dataclass
@@ -175,10 +184,8 @@ def load_board(call: Call, viewer: User, *, order: str | None = None) -> Board:
         line, juror = lines.get(application_id), jurors.get(juror_id)
         if line is None or juror is None:
             continue
-        for progress in (line, juror):
-            progress.assigned += 1
-            progress.submitted += status == ReviewStatus.SUBMITTED
-            progress.drafts += status == ReviewStatus.DRAFT
+        line.count(status)
+        juror.count(status)
         if status != ReviewStatus.SUBMITTED and application_id not in hidden:
             pending.append((line, juror, status))
     scales = [CriterionScale(c.id, c.weight, c.scale_min, c.scale_max) for c in call.criteria]

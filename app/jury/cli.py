@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from sqlalchemy import select
 
-from app.calls.models import Call
+from app.calls.cli import call_named, call_option
 from app.common.errors import Refusal, message_of
 from app.extensions import db
 from app.jury.services import AssignmentImpossible, run_assignment
@@ -20,15 +19,13 @@ def register_jury_cli(app: Flask) -> None:
         """The jury of a call."""
 
     @jury.command("assign")
-    @click.option("--call", "reference", required=True, help="Call reference, e.g. MBI-2026.")
+    @call_option
     @click.option(
         "--ignore-language", is_flag=True, help="No preference for jurors who read the language."
     )
     def jury_assign(reference: str, ignore_language: bool) -> None:
         """Give every eligible dossier its jurors (as the staff button does); print a summary."""
-        call = db.session.scalar(select(Call).where(Call.reference == reference))
-        if call is None:
-            raise click.ClickException(f"No call with reference {reference!r}.")
+        call = call_named(reference)
         try:
             summary = run_assignment(call, actor=None, prefer_language=not ignore_language)
         except AssignmentImpossible as error:

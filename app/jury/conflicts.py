@@ -97,7 +97,7 @@ def _save(
     announce_jury_event(
         event,
         application,
-        juror,
+        juror.id,
         actor=actor,
         subject=conflict,
         kind=kind,
@@ -185,12 +185,11 @@ def withdraw_conflict(conflict: ConflictOfInterest, *, actor: User) -> None:
     own = conflict.declared_by_id == actor.id == conflict.juror_id
     if not own and not is_staff(actor):
         raise JuryError(_l("This conflict was recorded by staff: ask them to withdraw it."))
-    juror = db.session.get(User, conflict.juror_id)
     application = db.session.get(Application, conflict.application_id)
     announce_jury_event(
         Event.CONFLICT_WITHDRAWN,
         application,
-        juror,
+        conflict.juror_id,
         actor=actor,
         subject=conflict,
         kind=conflict.kind,

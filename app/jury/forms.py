@@ -7,11 +7,10 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    StringField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired
 
+from app.common.forms import text_field
 from app.jury.conflicts import NOTE_MAX
 
 KIND_LABELS = {
@@ -29,10 +28,8 @@ class MemberForm(FlaskForm):
     user_id = SelectField(
         _l("Person"), coerce=int, validators=[InputRequired(_l("Please choose a person."))]
     )
-    languages = StringField(
-        _l("Languages read"),
-        validators=[Optional(), Length(max=40, message=_l("At most %(max)d characters."))],
-        description=_l("Codes separated by commas, e.g. fr, nl, ar."),
+    languages = text_field(
+        _l("Languages read"), 40, description=_l("Codes separated by commas, e.g. fr, nl, ar.")
     )
     is_chair = BooleanField(_l("Chair of the jury"))
 
@@ -45,10 +42,7 @@ class ConflictForm(FlaskForm):
         choices=[SelectChoice(value, label) for value, label in KIND_LABELS.items()],
         validators=[DataRequired(_l("Please choose the kind of conflict."))],
     )
-    note = TextAreaField(
-        _l("Note"),
-        validators=[Optional(), Length(max=NOTE_MAX, message=_l("At most %(max)d characters."))],
-    )
+    note = text_field(_l("Note"), NOTE_MAX, area=True)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

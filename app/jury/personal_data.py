@@ -17,7 +17,7 @@ from app.auth.models import User
 from app.calls.models import Call
 from app.extensions import db
 from app.jury.models import ConflictOfInterest, JuryAssignment, Review
-from app.privacy.registry import PersonalData
+from app.privacy.registry import PersonalData, listed
 
 
 def conflicts(user: User) -> PersonalData | None:
@@ -27,20 +27,16 @@ def conflicts(user: User) -> PersonalData | None:
         .join(Call, Call.id == Application.call_id)
         .where(ConflictOfInterest.juror_id == user.id)
         .order_by(ConflictOfInterest.id)
-    ).all()
-    if not rows:
-        return None
-    return PersonalData(
-        [
-            {
-                "call": reference,
-                "kind": conflict.kind,
-                "note": conflict.note,
-                "declared_by_you": conflict.declared_by_id == user.id,
-                "at": conflict.created_at,
-            }
-            for conflict, reference in rows
-        ]
+    )
+    return listed(
+        {
+            "call": reference,
+            "kind": conflict.kind,
+            "note": conflict.note,
+            "declared_by_you": conflict.declared_by_id == user.id,
+            "at": conflict.created_at,
+        }
+        for conflict, reference in rows
     )
 
 
@@ -52,26 +48,22 @@ def reviews(user: User) -> PersonalData | None:
         .join(Call, Call.id == Application.call_id)
         .where(JuryAssignment.juror_id == user.id)
         .order_by(Review.id)
-    ).all()
-    if not rows:
-        return None
-    return PersonalData(
-        [
-            {
-                "call": call,
-                "dossier": dossier,
-                "status": review.status,
-                "total": float(review.total) if review.total is not None else None,
-                "overall_comment": review.overall_comment,
-                "private_notes": review.private_notes,
-                "scores": [
-                    {"criterion": s.criterion_id, "score": s.score, "comment": s.comment}
-                    for s in review.scores
-                ],
-                "submitted_at": review.submitted_at,
-            }
-            for review, call, dossier in rows
-        ]
+    )
+    return listed(
+        {
+            "call": call,
+            "dossier": dossier,
+            "status": review.status,
+            "total": float(review.total) if review.total is not None else None,
+            "overall_comment": review.overall_comment,
+            "private_notes": review.private_notes,
+            "scores": [
+                {"criterion": s.criterion_id, "score": s.score, "comment": s.comment}
+                for s in review.scores
+            ],
+            "submitted_at": review.submitted_at,
+        }
+        for review, call, dossier in rows
     )
 
 

@@ -30,7 +30,7 @@ from app.i18n import localized
 from app.jury.models import CriterionScore, JuryAssignment, Review
 from app.jury.queries import pending_assignments
 from app.jury.ranking import CriterionScale, review_total
-from app.jury.services import NotAssigned
+from app.jury.services import NotAssigned, announce_jury_event
 from workflows.application import ApplicationStatus, Trigger
 from workflows.jury import ReviewStatus
 
@@ -123,14 +123,9 @@ def _flush() -> None:
 
 
 def _announce(event: Event, review: Review, actor: User, **data) -> None:
-    application = review.assignment.application
-    announce(
-        event,
-        actor=actor,
-        subject=review,
-        call_id=application.call_id,
-        application_id=application.id,
-        data={"juror_id": review.assignment.juror_id, **data},
+    assignment = review.assignment
+    announce_jury_event(
+        event, assignment.application, assignment.juror_id, actor=actor, subject=review, **data
     )
 
 

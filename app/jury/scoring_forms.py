@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
+from wtforms import HiddenField, IntegerField
+from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional
 
 from app.calls.models import Criterion
+from app.common.forms import text_field
 from app.jury.models import Review
 
 COMMENT_MAX = 4000
@@ -41,14 +42,12 @@ class ReviewForm(FlaskForm):
     """Fields shared by every call; the criteria's fields are added by review_form_class."""
 
     version = HiddenField()
-    overall_comment = TextAreaField(
-        _l("Overall comment"),
-        validators=[Optional(), Length(max=COMMENT_MAX, message=_l("At most %(max)d characters."))],
-    )
-    private_notes = TextAreaField(
+    overall_comment = text_field(_l("Overall comment"), COMMENT_MAX, area=True)
+    private_notes = text_field(
         _l("Private notes"),
+        COMMENT_MAX,
+        area=True,
         description=_l("For the jury only: never shown to the applicant."),
-        validators=[Optional(), Length(max=COMMENT_MAX, message=_l("At most %(max)d characters."))],
     )
 
 
@@ -68,13 +67,7 @@ def review_form_class(criteria: list[Criterion]) -> type[ReviewForm]:
             _l("Score (%(min)d-%(max)d)", min=criterion.scale_min, max=criterion.scale_max),
             validators=[Optional(), NumberRange(criterion.scale_min, criterion.scale_max, message)],
         )
-        comment = TextAreaField(
-            _l("Comment"),
-            validators=[
-                Optional(),
-                Length(max=COMMENT_MAX, message=_l("At most %(max)d characters.")),
-            ],
-        )
+        comment = text_field(_l("Comment"), COMMENT_MAX, area=True)
         setattr(CallReviewForm, f"score_{criterion.id}", score)
         setattr(CallReviewForm, f"comment_{criterion.id}", comment)
     return CallReviewForm
@@ -108,13 +101,7 @@ def form_values(review: Review | None) -> dict:
 class ReasonForm(FlaskForm):
     """The reason of a recusal or of a reopening (kept for the audit)."""
 
-    reason = TextAreaField(
-        _l("Reason"),
-        validators=[
-            DataRequired(_l("Please give a reason.")),
-            Length(max=2000, message=_l("At most %(max)d characters.")),
-        ],
-    )
+    reason = text_field(_l("Reason"), 2000, DataRequired(_l("Please give a reason.")), area=True)
 
 
 class ScoringPhaseForm(FlaskForm):

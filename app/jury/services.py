@@ -66,17 +66,17 @@ class AssignmentImpossible(JuryError):
 
 
 def announce_jury_event(
-    event: Event, application: Application, juror: User, *, actor: User | None, subject, **data
+    event: Event, application: Application, juror_id: int, *, actor: User | None, subject, **data
 ) -> None:
     """Announce a jury event about one juror and one dossier (a conflict, a recusal, an
-    assignment by hand): one audit row with the juror's id and ``data``."""
+    assignment by hand, a review): one audit row with the juror's id and ``data``."""
     announce(
         event,
         actor=actor,
         subject=subject,
         call_id=application.call_id,
         application_id=application.id,
-        data={"juror_id": juror.id, **data},
+        data={"juror_id": juror_id, **data},
     )
 
 
@@ -312,7 +312,9 @@ def assign_by_hand(application: Application, juror: User, *, actor: User) -> Jur
         raise JuryError(
             _l("%(name)s is already assigned to this dossier.", name=juror.full_name)
         ) from error
-    announce_jury_event(Event.JUROR_ASSIGNED, application, juror, actor=actor, subject=assignment)
+    announce_jury_event(
+        Event.JUROR_ASSIGNED, application, juror.id, actor=actor, subject=assignment
+    )
     k = application.call.jurors_per_dossier
     if application.status == ApplicationStatus.ELIGIBLE and counted_jurors(application) >= k:
         apply_transition(application, Trigger.START_REVIEW, actor=actor)
@@ -336,7 +338,7 @@ def unassign_by_hand(assignment: JuryAssignment, *, actor: User) -> None:
     announce_jury_event(
         Event.JUROR_UNASSIGNED,
         assignment.application,
-        assignment.juror,
+        assignment.juror_id,
         actor=actor,
         subject=assignment,
         review=review.status if review is not None else None,

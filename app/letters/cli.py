@@ -6,10 +6,8 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from sqlalchemy import select
 
-from app.calls.models import Call
-from app.extensions import db
+from app.calls.cli import call_named, call_option
 from app.letters.fonts import build_fonts
 from app.letters.health import FAIL, run_checks
 from app.letters.pool import generate_call
@@ -24,7 +22,7 @@ def register_letters_cli(app: Flask) -> None:
         """Decision letters."""
 
     @letters.command("generate")
-    @click.option("--call", "reference", required=True, help="Call reference, e.g. MBI-2026.")
+    @call_option
     @click.option(
         "--workers",
         default=1,
@@ -34,9 +32,7 @@ def register_letters_cli(app: Flask) -> None:
     )
     def letters_generate(reference: str, workers: int) -> None:
         """Generate every missing letter of a call now, in the foreground."""
-        call = db.session.scalar(select(Call).where(Call.reference == reference))
-        if call is None:
-            raise click.ClickException(f"No call with reference {reference!r}.")
+        call = call_named(reference)
         total = len(missing_ids(call))
         with click.progressbar(length=total, label="Letters", show_pos=True) as bar:
             generated, seconds = generate_call(call, workers=workers, on_done=bar.update)

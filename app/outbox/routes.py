@@ -1,7 +1,7 @@
 """Staff's view of the outbox: every email the application sent or tries to send (but
 those about a dossier the reader is in conflict with)."""
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -9,6 +9,7 @@ from app.access.policy import may_read_message, role_required
 from app.access.scopes import visible_messages
 from app.auth.models import Role
 from app.common.urls import wants_page
+from app.common.views import permitted_or_404
 from app.extensions import db
 from app.outbox import bp
 from app.outbox.models import MessageStatus, OutboxMessage
@@ -44,7 +45,5 @@ def list_messages():
 @role_required(Role.STAFF)
 def show_message(message_id):
     """One message as it was sent."""
-    message = db.get_or_404(OutboxMessage, message_id)
-    if not may_read_message(current_user, message):
-        abort(404)
+    message = permitted_or_404(OutboxMessage, message_id, may_read_message)
     return render_template("outbox/show.html", message=message)

@@ -25,7 +25,7 @@ from app.extensions import db
 from app.info_sessions.models import SessionRegistration
 from app.outbox.models import OutboxMessage
 from app.privacy.models import DocumentAccess, DocumentDisposal, ErasureRequest
-from app.privacy.registry import PersonalData, told_by_role
+from app.privacy.registry import PersonalData, listed, told_by_role
 from app.selection.models import SelectionDecision
 
 #: Answers kept after an erasure, for the call's statistics (nobody is found by them).
@@ -61,6 +61,11 @@ def statistical_answers(answers: dict, on: date) -> dict:
 
 def _applications(user: User) -> list[Application]:
     return db.session.scalars(own_dossiers(user)).all()
+
+
+def _rows(model, *where) -> list:
+    """The rows of ``model`` that meet ``where``, oldest first."""
+    return db.session.scalars(select(model).where(*where).order_by(model.id)).all()
 
 
 def _history(user: User, application: Application) -> list[dict]:
@@ -140,10 +145,8 @@ def applications(user: User) -> PersonalData | None:
                         "reply_by": request.reply_by,
                         "answered_at": request.answered_at,
                     }
-                    for request in db.session.scalars(
-                        select(InformationRequest)
-                        .where(InformationRequest.application_id == application.id)
-                        .order_by(InformationRequest.id)
+                    for request in _rows(
+                        InformationRequest, InformationRequest.application_id == application.id
                     )
                 ],
                 "selection_decisions": [
@@ -153,10 +156,8 @@ def applications(user: User) -> PersonalData | None:
                         "reserve_position": decision.reserve_position,
                         "confirm_by": decision.confirm_by,
                     }
-                    for decision in db.session.scalars(
-                        select(SelectionDecision)
-                        .where(SelectionDecision.application_id == application.id)
-                        .order_by(SelectionDecision.id)
+                    for decision in _rows(
+                        SelectionDecision, SelectionDecision.application_id == application.id
                     )
                 ],
             }
@@ -165,86 +166,55 @@ def applications(user: User) -> PersonalData | None:
 
 
 def session_registrations(user: User) -> PersonalData | None:
-    rows = db.session.scalars(
-        select(SessionRegistration)
-        .where(SessionRegistration.email == user.email)
-        .order_by(SessionRegistration.id)
-    ).all()
-    if not rows:
-        return None
-    return PersonalData(
-        [
-            {
-                "session": f"{row.session.city}, {row.session.venue}",
-                "starts_at": row.session.starts_at,
-                "full_name": row.full_name,
-                "email": row.email,
-                "registered_at": row.created_at,
-            }
-            for row in rows
-        ]
+    return listed(
+        {
+            "session": f"{row.session.city}, {row.session.venue}",
+            "starts_at": row.session.starts_at,
+            "full_name": row.full_name,
+            "email": row.email,
+            "registered_at": row.created_at,
+        }
+        for row in _rows(SessionRegistration, SessionRegistration.email == user.email)
     )
 
 
 def emails(user: User) -> PersonalData | None:
-    rows = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.recipient == user.email)
-        .order_by(OutboxMessage.id)
-    ).all()
-    if not rows:
-        return None
-    return PersonalData(
-        [
-            {
-                "to": row.recipient,
-                "subject": row.subject,
-                "body": row.body_text,
-                "status": row.status,
-                "created_at": row.created_at,
-                "sent_at": row.sent_at,
-            }
-            for row in rows
-        ]
+    return listed(
+        {
+            "to": row.recipient,
+            "subject": row.subject,
+            "body": row.body_text,
+            "status": row.status,
+            "created_at": row.created_at,
+            "sent_at": row.sent_at,
+        }
+        for row in _rows(OutboxMessage, OutboxMessage.recipient == user.email)
     )
 
 
 def document_accesses(user: User) -> PersonalData | None:
     """Who opened the person's identity document and criminal record: by role and date."""
-    rows = db.session.scalars(
-        visible_document_reads(user).options(joinedload(DocumentAccess.user))
-    ).all()
-    if not rows:
-        return None
-    return PersonalData(
-        [
-            {
-                "at": row.at,
-                "document": row.kind,
-                "application_id": row.application_id,
-                "read_by": told_by_role(row.user, user),
-            }
-            for row in rows
-        ]
+    rows = db.session.scalars(visible_document_reads(user).options(joinedload(DocumentAccess.user)))
+    return listed(
+        {
+            "at": row.at,
+            "document": row.kind,
+            "application_id": row.application_id,
+            "read_by": told_by_role(row.user, user),
+        }
+        for row in rows
     )
 
 
 def erasure_requests(user: User) -> PersonalData | None:
-    rows = db.session.scalars(
-        select(ErasureRequest).where(ErasureRequest.user_id == user.id).order_by(ErasureRequest.id)
-    ).all()
-    if not rows:
-        return None
-    return PersonalData(
-        [
-            {
-                "requested_at": row.requested_at,
-                "status": row.status,
-                "decided_at": row.decided_at,
-                "note": row.note,
-            }
-            for row in rows
-        ]
+    return listed(
+        {
+            "requested_at": row.requested_at,
+            "status": row.status,
+            "decided_at": row.decided_at,
+            "note": row.note,
+        }
+        for row in _rows(ErasureRequest, ErasureRequest.user_id == user.id)
     )
 
 
@@ -288,8 +258,8 @@ def erase_applications(user: User, actor: User | None) -> dict:
         for document in list(application.documents):
             dispose_document(document, reason="erasure", actor=actor)
             counts["documents"] += 1
-        for request in db.session.scalars(
-            select(InformationRequest).where(InformationRequest.application_id == application.id)
+        for request in _rows(
+            InformationRequest, InformationRequest.application_id == application.id
         ):
             request.answers_before = {}
         counts["applications"] += 1
@@ -300,14 +270,10 @@ def erase_applications(user: User, actor: User | None) -> dict:
 def erase_contacts(user: User, actor: User | None) -> dict:
     """Session registrations and emails sent to the person lose name, address and text."""
     placeholder = erased_email(user)
-    registrations = db.session.scalars(
-        select(SessionRegistration).where(SessionRegistration.email == user.email)
-    ).all()
+    registrations = _rows(SessionRegistration, SessionRegistration.email == user.email)
     for row in registrations:
         row.full_name, row.email = erased_name(user), placeholder
-    messages = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.recipient == user.email)
-    ).all()
+    messages = _rows(OutboxMessage, OutboxMessage.recipient == user.email)
     for message in messages:
         message.recipient, message.body_text = placeholder, ""
         message.subject = "—"

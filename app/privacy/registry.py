@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -42,6 +42,13 @@ from app.audit.wording import actor_role
 class PersonalData:
     data: Any
     files: list[tuple[str, Path]] = field(default_factory=list)
+
+
+def listed(entries: Iterable[dict]) -> PersonalData | None:
+    """A part made of ``entries`` (one per record), or None when there is none: a part
+    with nothing in it is left out of the download."""
+    entries = list(entries)
+    return PersonalData(entries) if entries else None
 
 
 Provider = Callable[..., PersonalData | None]

@@ -1,7 +1,7 @@
 """Everyone's own data page (who opened my documents, download everything, ask for
 erasure) and the staff's erasure queue."""
 
-from flask import abort, redirect, render_template, send_file, url_for
+from flask import render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,8 +9,7 @@ from flask_login import current_user
 from app.access.policy import may_decide_erasure, role_required
 from app.auth.models import Role
 from app.common.clock import utcnow
-from app.common.views import flash_form_errors, run_service
-from app.extensions import db
+from app.common.views import permitted_or_404, run_posted, run_service
 from app.privacy import bp
 from app.privacy.forms import AskErasureForm, ErasureDecisionForm
 from app.privacy.models import ErasureRequest
@@ -94,20 +93,16 @@ def erasure_queue():
 @role_required(Role.STAFF)
 def decide_erasure(request_id):
     """Approve (erase now) or refuse (with a reason) one request."""
-    erasure = db.get_or_404(ErasureRequest, request_id)
-    if not may_decide_erasure(current_user, erasure):
-        abort(404)
-    form, back = ErasureDecisionForm(), url_for("privacy.erasure_queue")
-    if not form.validate():
-        flash_form_errors(form)
-        return redirect(back)
-    return run_service(
+    erasure = permitted_or_404(ErasureRequest, request_id, may_decide_erasure)
+    form = ErasureDecisionForm()
+    return run_posted(
+        form,
         decide_on_erasure,
         erasure,
         form.decision.data or "",
         form.note.data or "",
         done=lambda decision: str(DECIDED[decision]),
-        back=back,
+        back=url_for("privacy.erasure_queue"),
     )
 
 

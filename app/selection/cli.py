@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.applications.models import Application
+from app.calls.cli import call_named, call_option
 from app.calls.models import Call
 from app.common.errors import Refusal
 from app.extensions import db
@@ -16,11 +17,16 @@ from app.selection.services import current_round, publish, refresh_draft
 from workflows.selection import DECISIONS, RoundStatus
 
 
-def _call(reference: str) -> Call:
-    call = db.session.scalar(select(Call).where(Call.reference == reference))
-    if call is None:
-        raise click.ClickException(f"No call with reference {reference!r}.")
-    return call
+def _run(service, call: Call):
+    """``service(call)`` with no one acting, committed; a refusal rolls it back and stops
+    the command with its message."""
+    try:
+        result = service(call, actor=None)
+    except Refusal as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    return result
 
 
 def _counts_line(counts: dict[str, int]) -> str:
@@ -38,16 +44,11 @@ def register_selection_cli(app: Flask) -> None:
         """The selection of a call's project holders."""
 
     @selection.command("propose")
-    @click.option("--call", "reference", required=True, help="Call reference, e.g. MBI-2026.")
+    @call_option
     def selection_propose(reference: str) -> None:
         """Compute the proposal, store it as the draft (keeping the chair's overrides), print it."""
-        call = _call(reference)
-        try:
-            proposal = refresh_draft(call, actor=None)
-        except Refusal as error:
-            db.session.rollback()
-            raise click.ClickException(str(error)) from error
-        db.session.commit()
+        call = call_named(reference)
+        proposal = _run(refresh_draft, call)
         stability = {d.application_id: d.stability for d in current_round(call).decisions}
         references = dict(
             db.session.execute(
@@ -75,11 +76,11 @@ def register_selection_cli(app: Flask) -> None:
             )
 
     @selection.command("publish")
-    @click.option("--call", "reference", required=True, help="Call reference, e.g. MBI-2026.")
+    @call_option
     @click.option("--yes", is_flag=True, help="Confirm the publication of the stored proposal.")
     def selection_publish(reference: str, yes: bool) -> None:
         """Publish the stored proposal: every decision at once, one email per applicant."""
-        call = _call(reference)
+        call = call_named(reference)
         if not yes:
             draft = current_round(call)
             if draft is not None and draft.status == RoundStatus.DRAFT:
@@ -88,12 +89,7 @@ def register_selection_cli(app: Flask) -> None:
                     counts[decision.decision] += 1
                 click.echo(f"The proposal: {_counts_line(counts)}.")
             raise click.ClickException("Nothing published: confirm with --yes.")
-        try:
-            counts = publish(call, actor=None)
-        except Refusal as error:
-            db.session.rollback()
-            raise click.ClickException(str(error)) from error
-        db.session.commit()
+        counts = _run(publish, call)
         click.echo(f"Published for {call.reference}: {_counts_line(counts)}.")
 
     @selection.command("expire")

@@ -10,7 +10,7 @@ decision, confirm or decline) is on the dossier page (applications.show_applicat
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,10 +18,9 @@ from app.access.policy import may_decide_selection, may_steer_jury, role_require
 from app.applications.questions import QUESTIONS
 from app.auth.models import Role
 from app.calls.models import Call
-from app.common.exports import csv_response
+from app.common.exports import call_csv
 from app.common.urls import wants_page
-from app.common.views import flash_form_errors, run_service
-from app.extensions import db
+from app.common.views import permitted_or_404, run_posted, run_service
 from app.selection import bp
 from app.selection.exports import ranking
 from app.selection.forms import (
@@ -41,18 +40,12 @@ PER_PAGE = 100
 
 def _steered_call(call_id: int) -> Call:
     """The call, if the current user is staff or one of its chairs; 404 otherwise."""
-    call = db.get_or_404(Call, call_id)
-    if not may_steer_jury(current_user, call):
-        abort(404)
-    return call
+    return permitted_or_404(Call, call_id, may_steer_jury)
 
 
 def _decided_call(call_id: int) -> Call:
     """The call, if the current user is one of its chairs; 404 otherwise."""
-    call = db.get_or_404(Call, call_id)
-    if not may_decide_selection(current_user, call):
-        abort(404)
-    return call
+    return permitted_or_404(Call, call_id, may_decide_selection)
 
 
 def _proposal_url(call: Call, **anchor) -> str:
@@ -106,10 +99,8 @@ def move(call_id, application_id):
     """The chair moves a dossier in or out, with a written justification."""
     call = _decided_call(call_id)
     form = MoveForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(_proposal_url(call))
-    return run_service(
+    return run_posted(
+        form,
         override,
         call,
         application_id,
@@ -194,6 +185,4 @@ def record(call_id):
 @role_required(Role.STAFF, Role.CHAIR)
 def ranking_csv(call_id):
     """rank, reference, score, decision (a dossier in conflict with the reader: anonymous)."""
-    call = _steered_call(call_id)
-    header, rows = ranking(call, current_user)
-    return csv_response(f"{call.reference}-ranking.csv", header, rows)
+    return call_csv(_steered_call(call_id), "ranking", ranking)

@@ -2,10 +2,9 @@
 record the reader may open (404 otherwise, as app.access.policy answers), and running
 a service posted with a form."""
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_babel import format_currency, format_date
 from flask_babel import gettext as _
-from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.access.policy import may_manage_coaching, may_read_coaching_file, may_see_item
@@ -15,8 +14,7 @@ from app.coaching import bp
 from app.coaching import vocabulary as words
 from app.coaching.models import ActionItem, CoachingSession
 from app.coaching.overview import coaches_with_load
-from app.common.views import form_errors, run_service
-from app.extensions import db
+from app.common.views import form_errors, permitted_or_404, run_service
 from workflows.coaching import CoachRole
 
 
@@ -42,14 +40,6 @@ def vocabulary():
         "changed_fields": words.changed_fields,
         "money": lambda value: format_currency(value, "EUR"),
     }
-
-
-def permitted_or_404(model, record_id: int, may):
-    """The ``model`` row ``record_id`` if ``may(current_user, row)``, else 404."""
-    record = db.session.get(model, record_id)
-    if record is None or not may(current_user, record):
-        abort(404)
-    return record
 
 
 def project_or_404(project_id: int) -> Application:
@@ -81,7 +71,8 @@ def file_url(application: Application, anchor: str = "") -> str:
 
 def run_posted(form, change, *args, done: str, back: str, **kwargs):
     """Run ``change`` for a valid posted ``form`` (app.common.views.run_service), back to
-    ``back``; an invalid form goes back there with its errors."""
+    ``back``; an invalid form goes back there with its errors, in one message (where
+    app.common.views.run_posted flashes each error on its own)."""
     if not form.validate_on_submit():
         flash(form_errors(form), "error")
         return redirect(back)

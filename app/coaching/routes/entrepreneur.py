@@ -31,9 +31,9 @@ from app.coaching.overview import (
     shared_sessions,
     today,
 )
-from app.coaching.routes.common import file_url, item_or_404, permitted_or_404, run_posted
+from app.coaching.routes.common import file_url, item_or_404, run_posted
 from app.coaching.vocabulary import followed_by, party_for_entrepreneur
-from app.common.views import run_service
+from app.common.views import permitted_or_404, run_service
 from app.documents.storage import path_of
 from app.extensions import db
 

@@ -249,17 +249,27 @@ def _proposal(decision_id) -> EligibilityDecision:
     return decision
 
 
+def _settle(decision_id, settle, said):
+    """Confirm or cancel (``settle``) a proposed ineligibility, posted with its button;
+    ``said(application)`` tells the person it is done."""
+    decision = _proposal(decision_id)
+
+    def decide(application, *, actor):
+        settle(decision, actor=actor)
+        return said(application)
+
+    return _decide(decision.application_id, ProposalForm(), decide)
+
+
 @bp.route("/staff/eligibility/proposals/<int:decision_id>/confirm", methods=["POST"])
 @role_required(Role.STAFF)
 def confirm_proposal(decision_id):
     """Second staff member: confirm a proposed ineligibility."""
-    decision = _proposal(decision_id)
-    return _decide(
-        decision.application_id,
-        ProposalForm(),
-        lambda application, *, actor: (
-            confirm_ineligibility(decision, actor=actor)
-            or _("%(reference)s declared ineligible.", reference=application.reference)
+    return _settle(
+        decision_id,
+        confirm_ineligibility,
+        lambda application: _(
+            "%(reference)s declared ineligible.", reference=application.reference
         ),
     )
 
@@ -268,11 +278,4 @@ def confirm_proposal(decision_id):
 @role_required(Role.STAFF)
 def cancel(decision_id):
     """Withdraw a proposed ineligibility."""
-    decision = _proposal(decision_id)
-    return _decide(
-        decision.application_id,
-        ProposalForm(),
-        lambda application, *, actor: (
-            cancel_proposal(decision, actor=actor) or _("Proposal withdrawn.")
-        ),
-    )
+    return _settle(decision_id, cancel_proposal, lambda _application: _("Proposal withdrawn."))

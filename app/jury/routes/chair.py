@@ -1,7 +1,7 @@
 """The chair's pages (staff see them too): the board, one dossier's reviews, reopening a
 review, opening and closing scoring, and the reviews export."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,10 +14,9 @@ from app.access.policy import (
 from app.applications.models import Application
 from app.auth.models import Role
 from app.calls.models import Call
-from app.common.exports import csv_response
+from app.common.exports import call_csv
 from app.common.urls import wants_page
-from app.common.views import flash_form_errors, run_service
-from app.extensions import db
+from app.common.views import permitted_or_404, run_posted
 from app.jury import bp
 from app.jury.board import load_board
 from app.jury.exports import reviews as reviews_export
@@ -29,10 +28,7 @@ from app.jury.scoring_forms import ReasonForm, ScoringPhaseForm
 
 def _steered_call(call_id: int) -> Call:
     """The call, if the current user is staff or one of its chairs; 404 otherwise."""
-    call = db.get_or_404(Call, call_id)
-    if not may_steer_jury(current_user, call):
-        abort(404)
-    return call
+    return permitted_or_404(Call, call_id, may_steer_jury)
 
 
 def _phase_message(opening: bool, pending: list) -> str:
@@ -60,9 +56,7 @@ def board(call_id):
 @role_required(Role.STAFF, Role.CHAIR)
 def board_dossier(application_id):
     """Every review of one dossier, with its juror, scores, comments and private notes."""
-    application = db.get_or_404(Application, application_id)
-    if not may_read_reviews(current_user, application):
-        abort(404)
+    application = permitted_or_404(Application, application_id, may_read_reviews)
     call = application.call
     return render_template(
         "jury/board_dossier.html",
@@ -78,20 +72,15 @@ def board_dossier(application_id):
 @role_required(Role.CHAIR)
 def reopen(review_id):
     """Reopen a submitted review, with a reason (chair of the call only)."""
-    review = db.get_or_404(Review, review_id)
-    if not may_reopen_review(current_user, review):
-        abort(404)
-    back = url_for("jury.board_dossier", application_id=review.assignment.application_id)
+    review = permitted_or_404(Review, review_id, may_reopen_review)
     form = ReasonForm()
-    if not form.validate():
-        flash_form_errors(form)
-        return redirect(back)
-    return run_service(
+    return run_posted(
+        form,
         reopen_review,
         review,
         reason=form.reason.data,
         done=_("The review is reopened: its juror can change and submit it again."),
-        back=back,
+        back=url_for("jury.board_dossier", application_id=review.assignment.application_id),
     )
 
 
@@ -100,18 +89,15 @@ def reopen(review_id):
 def set_scoring(call_id):
     """Open or close the scoring phase of a call; at closing, say what is unsubmitted."""
     call = _steered_call(call_id)
-    back = url_for("jury.board", call_id=call.id)
     form = ScoringPhaseForm()
-    if not form.validate():
-        flash_form_errors(form)
-        return redirect(back)
     opening = form.open.data == "1"
-    return run_service(
+    return run_posted(
+        form,
         set_scoring_open,
         call,
         opening,
         done=lambda pending: _phase_message(opening, pending),
-        back=back,
+        back=url_for("jury.board", call_id=call.id),
     )
 
 
@@ -119,6 +105,4 @@ def set_scoring(call_id):
 @role_required(Role.STAFF, Role.CHAIR)
 def export_reviews(call_id):
     """Every score of every submitted review of a call the reader may see, as CSV."""
-    call = _steered_call(call_id)
-    header, rows = reviews_export(call, current_user)
-    return csv_response(f"{call.reference}-reviews.csv", header, rows)
+    return call_csv(_steered_call(call_id), "reviews", reviews_export)

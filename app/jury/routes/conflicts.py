@@ -1,7 +1,7 @@
 """Conflicts of interest: a juror declares theirs before seeing any dossier; staff see
 the call's conflicts, record those they know of and withdraw them."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,7 +12,7 @@ from app.access.scopes import dossiers_to_declare, visible_applications, visible
 from app.applications.models import Application
 from app.auth.models import Role, User
 from app.calls.models import Call
-from app.common.views import flash_form_errors, run_service
+from app.common.views import form_page, run_posted, run_service
 from app.extensions import db
 from app.jury import bp
 from app.jury.assignment_plans import loads_per_juror
@@ -53,6 +53,15 @@ def _dossier_to_declare(call: Call, dossier_id: int) -> Application:
     return application
 
 
+def _withdraw(call: Call, *where, back: str):
+    """Withdraw the conflict of ``call`` that meets ``where``, if the reader may see it
+    (404 otherwise), then go ``back``."""
+    conflict = db.session.scalar(visible_conflicts(current_user, call).where(*where))
+    if conflict is None:
+        abort(404)
+    return run_service(withdraw_conflict, conflict, done=_("Conflict withdrawn."), back=back)
+
+
 def _declared(outcome: str) -> str:
     return " ".join(filter(None, [_("Conflict recorded."), str(OUTCOMES.get(outcome, ""))]))
 
@@ -77,17 +86,14 @@ def declare_my_conflict(call_id, dossier_id):
     """Declare, or change, a conflict with one dossier."""
     call = _call_of_member(call_id)
     application = _dossier_to_declare(call, dossier_id)
-    back = url_for("jury.conflicts", call_id=call.id)
     form = ConflictForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(back)
-    return run_service(
+    return run_posted(
+        form,
         declare_conflict,
         application,
         {"kind": form.kind.data, "note": form.note.data},
         done=_declared,
-        back=back,
+        back=url_for("jury.conflicts", call_id=call.id),
     )
 
 
@@ -97,18 +103,10 @@ def withdraw_my_conflict(call_id, dossier_id):
     """Withdraw one's own declaration of a conflict."""
     call = _call_of_member(call_id)
     application = _dossier_to_declare(call, dossier_id)
-    conflict = db.session.scalar(
-        visible_conflicts(current_user, call).where(
-            ConflictOfInterest.application_id == application.id,
-            ConflictOfInterest.juror_id == current_user.id,
-        )
-    )
-    if conflict is None:
-        abort(404)
-    return run_service(
-        withdraw_conflict,
-        conflict,
-        done=_("Conflict withdrawn."),
+    return _withdraw(
+        call,
+        ConflictOfInterest.application_id == application.id,
+        ConflictOfInterest.juror_id == current_user.id,
         back=url_for("jury.conflicts", call_id=call.id),
     )
 
@@ -118,16 +116,14 @@ def withdraw_my_conflict(call_id, dossier_id):
 
 def _staff_conflicts_page(call: Call, form, refused: str | None = None):
     """The call's conflicts the reader may see, and the form to record one."""
-    if refused:
-        flash(refused, "error")
-    page = render_template(
+    return form_page(
         "jury/staff_conflicts.html",
+        refused,
         call=call,
         form=form,
         rows=conflicts_of_call(current_user, call),
         kinds=KIND_LABELS,
     )
-    return (page, 422) if refused else page
 
 
 def _staff_conflict_form(call: Call) -> StaffConflictForm:
@@ -174,14 +170,8 @@ def staff_withdraw_conflict(conflict_id):
     """Withdraw a conflict (the juror may be assigned the dossier again)."""
     found = db.get_or_404(ConflictOfInterest, conflict_id)
     call = db.session.get(Application, found.application_id).call
-    conflict = db.session.scalar(
-        visible_conflicts(current_user, call).where(ConflictOfInterest.id == found.id)
-    )
-    if conflict is None:
-        abort(404)
-    return run_service(
-        withdraw_conflict,
-        conflict,
-        done=_("Conflict withdrawn."),
+    return _withdraw(
+        call,
+        ConflictOfInterest.id == found.id,
         back=url_for("jury.staff_conflicts", call_id=call.id),
     )

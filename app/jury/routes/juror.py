@@ -1,6 +1,6 @@
 """A juror's pages: the jury home, their dossiers of a call, the score form, recusal."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from app.applications.questions import STEPS
 from app.auth.models import Role
 from app.calls.models import Call
 from app.common.urls import wants_page
-from app.common.views import flash_form_errors, run_service
+from app.common.views import run_posted, run_service
 from app.extensions import db
 from app.jury import bp
 from app.jury.conflicts import recuse as recuse_from_dossier
@@ -159,16 +159,13 @@ def score_review(assignment_id):
 def recuse(assignment_id):
     """Recuse oneself from a dossier (a late conflict of interest), with a reason."""
     assignment = _own_assignment(assignment_id)
-    back = url_for("jury.score_review", assignment_id=assignment.id)
     form = ReasonForm()
-    if not form.validate():
-        flash_form_errors(form)
-        return redirect(back)
-    return run_service(
+    return run_posted(
+        form,
         recuse_from_dossier,
         assignment,
         form.reason.data,
         done=_("You recused yourself from this dossier: it goes to another juror."),
-        back=back,
+        back=url_for("jury.score_review", assignment_id=assignment.id),
         then=url_for("jury.my_dossiers", call_id=assignment.application.call_id),
     )

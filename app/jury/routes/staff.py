@@ -12,9 +12,9 @@ from app.access.scopes import visible_applications, visible_assignments
 from app.applications.models import Application
 from app.auth.models import Role, User
 from app.calls.models import Call
-from app.common.exports import csv_response
+from app.common.exports import call_csv
 from app.common.urls import wants_page
-from app.common.views import run_service
+from app.common.views import form_page, permitted_or_404, run_service
 from app.extensions import db
 from app.jury import bp
 from app.jury.assignment_plans import loads_per_juror
@@ -46,29 +46,24 @@ def _member_or_404(call_id: int, member_id: int) -> JuryMember:
 
 def _members_page(call: Call, form, refused: str | None = None):
     """The jury's members with their loads and the form to add one (422 when refused)."""
-    if refused:
-        flash(refused, "error")
-    page = render_template(
-        "jury/staff_members.html", call=call, form=form, loads=loads_per_juror(call)
+    return form_page(
+        "jury/staff_members.html", refused, call=call, form=form, loads=loads_per_juror(call)
     )
-    return (page, 422) if refused else page
 
 
 def _assignment_page(call: Call, form, refused: str | None = None):
     """What the automatic assignment would do now, and its form (422 when refused)."""
-    if refused:
-        flash(refused, "error")
     preview = preview_assignment(
         call, viewer=current_user, prefer_language=form.prefer_language.data
     )
-    page = render_template(
+    return form_page(
         "jury/staff_assignment.html",
+        refused,
         call=call,
         form=form,
         preview=preview,
         loads=loads_per_juror(call),
     )
-    return (page, 422) if refused else page
 
 
 def _manual_page(call_id: int) -> str:
@@ -217,8 +212,5 @@ def staff_unassign(assignment_id):
 @role_required(Role.STAFF, Role.CHAIR)
 def export_assignments(call_id):
     """The call's assignments the reader may see as CSV, for staff and the call's chairs."""
-    call = db.get_or_404(Call, call_id)
-    if not may_steer_jury(current_user, call):
-        abort(404)
-    header, rows = assignment_rows(call, current_user)
-    return csv_response(f"{call.reference}-assignments.csv", header, rows)
+    call = permitted_or_404(Call, call_id, may_steer_jury)
+    return call_csv(call, "assignments", assignment_rows)

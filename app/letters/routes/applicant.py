@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from app.access.policy import may_list_own_letters, may_read_letter
 from app.applications.models import Application
+from app.common.views import permitted_or_404
 from app.extensions import db
 from app.letters import bp
 from app.letters.models import DONE, Letter
@@ -19,9 +20,7 @@ from app.letters.store import read_pdf
 @login_required
 def applicant_letters_view(application_id):
     """The applicant's decision letters, to download, forward and verify."""
-    application = db.get_or_404(Application, application_id)
-    if not may_list_own_letters(current_user, application):
-        abort(404)
+    application = permitted_or_404(Application, application_id, may_list_own_letters)
     letters = [
         letter
         for letter in letters_of(application, current_user)

@@ -11,7 +11,7 @@ from app.access.policy import may_manage_letters, role_required
 from app.applications.models import Application
 from app.auth.models import Role
 from app.calls.models import Call
-from app.common.views import run_service
+from app.common.views import permitted_or_404, run_service
 from app.extensions import db
 from app.letters import bp
 from app.letters.content import demo_context
@@ -26,9 +26,7 @@ from workflows.letters import LetterOutcome
 @role_required(Role.STAFF)
 def dossier_letters(application_id):
     """Every letter of a dossier, every version, with what the applicant sees."""
-    application = db.get_or_404(Application, application_id)
-    if not may_manage_letters(current_user, application):
-        abort(404)
+    application = permitted_or_404(Application, application_id, may_manage_letters)
     letters = letters_of(application, current_user)
     visible = {letter.id for letter in letters if letter.released}
     return render_template(
