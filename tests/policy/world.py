@@ -18,6 +18,7 @@ from app.applications.services import apply_transition
 from app.auth.models import Role, RoleGrant, User
 from app.auth.passwords import hash_password
 from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion
+from app.coaching.overview import today
 from app.coaching.services import assign_coach, log_session
 from app.common.clock import utcnow
 from app.documents.models import Document
@@ -169,7 +170,7 @@ def build_world(*, until: str = "coaching") -> World:
     log_session(
         target,
         {
-            "held_on": utcnow().date(),
+            "held_on": today(),  # the programme's day (Brussels), as the form checks it
             "duration_minutes": 60,
             "mode": "video",
             "place": "online",
