@@ -187,7 +187,15 @@ def _register_errors(app: Flask) -> None:
 
     def error_page(status: int):
         title, message = ERROR_PAGES[status]
-        return lambda error: page(status, str(title), str(message))
+
+        def answer(error):
+            # A page of its own (a limit's on_breach: the login's "account locked" page)
+            if getattr(error, "response", None) is not None:
+                db.session.rollback()
+                return error.response
+            return page(status, str(title), str(message))
+
+        return answer
 
     for status in ERROR_PAGES:
         app.register_error_handler(status, error_page(status))

@@ -57,13 +57,20 @@ class Config:
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_RESET_HOURS = 2
     INVITATION_DAYS = 14
+    #: How long a registration link works (the account is created when it is used).
+    REGISTRATION_HOURS = 48
 
     # Rate limits (Flask-Limiter), per client address. Memory in development; in
     # production RATELIMIT_STORAGE_URI (redis://...) so that every worker counts together.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
-    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per minute; 20 per hour")
+    # Failed logins only are counted (a room of people logging in with their passwords
+    # never reaches a limit): per account (the address typed, known or not: the refusal
+    # looks the same) and per client address, at a level a room of 40 behind one address
+    # does not reach with typos. Over the account's limit, the owner is e-mailed once.
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "50 per 15 minutes")
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "20 per minute; 100 per hour")
     PASSWORD_RESET_RATE_LIMIT = os.environ.get(
         "PASSWORD_RESET_RATE_LIMIT", "5 per minute; 20 per hour"
     )

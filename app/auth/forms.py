@@ -104,6 +104,10 @@ class RegisterForm(FlaskForm):
         offer_languages(self.locale)
 
 
+class ConfirmForm(FlaskForm):
+    """A button that confirms (its CSRF token is all it carries)."""
+
+
 class ForgotPasswordForm(FlaskForm):
     email = email_field()
 

@@ -27,6 +27,11 @@ class Role(StrEnum):
 INVITABLE_ROLES = (Role.STAFF, Role.JUROR, Role.CHAIR, Role.COACH)
 
 
+def normalise_email(email: str) -> str:
+    """An address as accounts store it (and as it is looked up)."""
+    return email.strip().lower()
+
+
 def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -100,6 +105,9 @@ class RoleGrant(db.Model):
 class TokenPurpose(StrEnum):
     RESET = "password_reset"
     INVITATION = "invitation"
+    #: A registration waiting for its address to be confirmed: no account exists until
+    #: the link is used (so registering never tells whether an address has one).
+    REGISTRATION = "registration"
 
 
 class AccountToken(db.Model):
@@ -119,6 +127,10 @@ class AccountToken(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: Invitations: roles granted on acceptance, comma-separated.
     roles: Mapped[str] = mapped_column(String(100), default="")
+    #: Registrations: the name, password hash and language the account will have.
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(8))
     #: Staff member who sent an invitation.
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

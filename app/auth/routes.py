@@ -1,6 +1,8 @@
 """Log in and out, register, passwords, invitations, and the staff's people page."""
 
-from flask import flash, redirect, render_template, request, session, url_for
+import time
+
+from flask import Response, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -11,28 +13,39 @@ from app.auth.directory import TEAM, accounts, pending_invitations
 from app.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
+    ConfirmForm,
     ForgotPasswordForm,
     InviteForm,
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
 )
-from app.auth.models import AccountToken, Role, TokenPurpose, User
+from app.auth.models import AccountToken, Role, TokenPurpose, User, normalise_email
 from app.auth.services import (
     accept_invitation,
     authenticate,
     change_password,
+    confirm_registration,
     end_sessions,
-    find_usable_token,
     invite_user,
-    register_applicant,
     request_password_reset,
+    request_registration,
     set_active,
+    warn_of_failed_logins,
 )
 from app.auth.services import (
     reset_password as use_reset_link,
 )
-from app.common.limits import LOGIN_LIMIT, PASSWORD_RESET_LIMIT, REGISTER_LIMIT, rate_limit
+from app.auth.tokens import find_usable_token
+from app.common.limits import (
+    LOGIN_ACCOUNT_LIMIT,
+    LOGIN_ADDRESS_LIMIT,
+    PASSWORD_RESET_LIMIT,
+    REGISTER_LIMIT,
+    first_breach,
+    forget,
+    rate_limit,
+)
 from app.common.urls import safe_next_url, wants_page
 from app.common.views import run_posted, run_service, without_actor
 from app.extensions import db
@@ -73,15 +86,55 @@ def _enter(user: User, message: str | None = None, target: str | None = None):
     return redirect(target or safe_next_url(request.args.get("next")) or url_for("main.home"))
 
 
+def _typed_address() -> str:
+    """The login form's address, as accounts store it: the per-account count's key."""
+    return "login:" + normalise_email(request.form.get("email", ""))
+
+
+def _login_failed(_response) -> bool:
+    return g.get("login_failed", False)
+
+
+def _account_locked(limit):
+    """Over the per-account limit: the login page saying so, with a reset link, the same
+    for every address typed (known or not); the owner of a known account is e-mailed
+    once per lockout."""
+    email = request.form.get("email", "")
+    if first_breach(LOGIN_ACCOUNT_LIMIT, _typed_address()):
+        warn_of_failed_logins(email)
+        db.session.commit()  # the notice only: nothing else was written
+    minutes = max(1, round((limit.reset_at - time.time()) / 60))
+    page = render_template("auth/login.html", form=LoginForm(), locked_minutes=minutes)
+    return Response(page, 429)
+
+
+def _refuse_login(form, message: str):
+    g.login_failed = True  # counted by both login limits (successes are not)
+    return _form_page("auth/login.html", form, message)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@rate_limit(LOGIN_LIMIT, methods=["POST"])
+@rate_limit(
+    LOGIN_ACCOUNT_LIMIT,
+    methods=["POST"],
+    key=_typed_address,
+    deduct_when=_login_failed,
+    on_breach=_account_locked,
+)
+@rate_limit(LOGIN_ADDRESS_LIMIT, methods=["POST"], deduct_when=_login_failed)
 def login():
     """Log in with email and password."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
-    return _submit(
-        "auth/login.html", form, authenticate, form.email.data, form.password.data, then=_enter
+    if not form.validate_on_submit():
+        return _form_page("auth/login.html", form)
+    return run_service(
+        without_actor(authenticate),
+        form.email.data,
+        form.password.data,
+        refused=lambda message: _refuse_login(form, message),
+        then=_enter,
     )
 
 
@@ -99,19 +152,50 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 @rate_limit(REGISTER_LIMIT, methods=["POST"])
 def register():
-    """Create an applicant account."""
+    """Create an applicant account, first step: the address is confirmed by e-mail. The
+    page that follows is the same whether or not the address has an account."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
     return _submit(
         "auth/register.html",
         form,
-        register_applicant,
+        request_registration,
         form.email.data,
         form.full_name.data,
         form.password.data,
         locale=form.locale.data,
         field=form.email,
+        then=lambda _none: _check_your_email(form.email.data),
+    )
+
+
+def _check_your_email(email: str) -> str:
+    session["registered_email"] = email
+    return url_for("auth.registration_sent")
+
+
+@bp.route("/register/sent")
+def registration_sent():
+    """ "Check your e-mail": the page after registering, whatever the address."""
+    return render_template("auth/check_email.html", email=session.get("registered_email"))
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"], endpoint="confirm_registration")
+@rate_limit(PASSWORD_RESET_LIMIT, methods=["POST"])
+def confirm_registration_view(token):
+    """Confirm one's address from the e-mailed link (a button: a mail scanner opening
+    the link must not use it), then in, logged in."""
+    if find_usable_token(token, TokenPurpose.REGISTRATION) is None:
+        flash(_("This link is invalid or has expired. Create your account again."), "error")
+        return redirect(url_for("auth.register"))
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("auth/confirm_registration.html", form=form)
+    return run_service(
+        without_actor(confirm_registration),
+        token,
+        back=url_for("auth.login"),
         then=lambda user: _enter(user, _("Welcome! Your account is ready."), url_for("main.home")),
     )
 
@@ -131,8 +215,10 @@ def forgot_password():
     )
 
 
-def _to_login(_user) -> str:
-    """After a reset, nobody stays logged in: log in again with the new password."""
+def _to_login(user) -> str:
+    """After a reset, nobody stays logged in: log in again with the new password (at
+    once, even if failed logins had locked the account)."""
+    forget(LOGIN_ACCOUNT_LIMIT, "login:" + user.email)
     logout_user()
     return url_for("auth.login")
 

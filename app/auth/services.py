@@ -8,43 +8,29 @@ CLI command) commits once.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.auth.models import AccountToken, Role, RoleGrant, TokenPurpose, User
+from app.auth.models import AccountToken, Role, RoleGrant, TokenPurpose, User, normalise_email
 from app.auth.passwords import (
     burn_verification_time,
     hash_password,
     needs_rehash,
     verify_password,
 )
+from app.auth.tokens import AccountError, consume_token, issue_token, token_digest
 from app.common.clock import utcnow
-from app.common.errors import Refusal
 from app.common.urls import external_url
 from app.events import Event, announce
 from app.extensions import db
 from app.outbox.services import queue_email
 
 
-class AccountError(Refusal):
-    """A refused account operation; the message is shown to the user."""
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
-
-
-def _token_digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def create_user(
@@ -83,11 +69,80 @@ def _announce(event: Event, user: User, actor: User, data: dict | None = None) -
     announce(event, actor=actor, subject=user, data=data)
 
 
-def register_applicant(email: str, full_name: str, password: str, *, locale: str) -> User:
-    """Self-registration of an applicant, announced as ``user_registered`` (by the new
+def request_registration(email: str, full_name: str, password: str, *, locale: str) -> None:
+    """Self-registration of an applicant, first step: mail a link that confirms the
+    address (the account is created when it is used, by :func:`confirm_registration`).
+
+    Answers the same whether or not the address has an account, in what it returns and
+    in the work it does: when it has one, its owner is mailed a notice with a login and
+    a reset link instead (nobody learns which addresses have accounts).
+    """
+    password_hash = hash_password(password)  # hashed either way: the same time
+    existing = find_user_by_email(email)
+    if existing is not None:
+        queue_email(
+            existing.email,
+            _l("Someone tried to create an Impulse account with your address"),
+            "account_exists",
+            locale=existing.locale,
+            user=existing,
+            login_url=external_url("auth.login"),
+            reset_url=external_url("auth.forgot_password"),
+        )
+        return
+    hours = current_app.config["REGISTRATION_HOURS"]
+    secret = issue_token(
+        TokenPurpose.REGISTRATION,
+        email,
+        timedelta(hours=hours),
+        full_name=full_name.strip(),
+        password_hash=password_hash,
+        locale=locale,
+    )
+    queue_email(
+        normalise_email(email),
+        _l("Confirm your address to create your Impulse account"),
+        "confirm_registration",
+        locale=locale,
+        full_name=full_name.strip(),
+        hours=hours,
+        confirm_url=external_url("auth.confirm_registration", token=secret),
+    )
+
+
+def confirm_registration(secret: str) -> User:
+    """Use a registration link: create the applicant account it was sent for, announced
+    as ``user_registered`` (by the new account). Side effect: a welcome email.
+
+    Raises AccountError for an unknown, used or expired link, or when the address got
+    an account meanwhile (another link, an invitation).
+    """
+    token = consume_token(
+        secret,
+        TokenPurpose.REGISTRATION,
+        _l("This link is invalid or has expired. Create your account again."),
+    )
+    if find_user_by_email(token.email) is not None:
+        raise AccountError(_l("This address already has an account: log in."))
+    return register_applicant(
+        token.email, token.full_name, None, locale=token.locale, password_hash=token.password_hash
+    )
+
+
+def register_applicant(
+    email: str,
+    full_name: str,
+    password: str | None,
+    *,
+    locale: str,
+    password_hash: str | None = None,
+) -> User:
+    """Create an applicant account, announced as ``user_registered`` (by the new
     account). Side effect: a welcome email is queued. Raises AccountError when the
     address is taken."""
-    user = create_user(email, full_name, password, [Role.APPLICANT], locale=locale)
+    user = create_user(
+        email, full_name, password, [Role.APPLICANT], locale=locale, password_hash=password_hash
+    )
     _announce(Event.USER_REGISTERED, user, user, {"roles": [Role.APPLICANT.value]})
     queue_email(
         user.email,
@@ -117,6 +172,22 @@ def authenticate(email: str, password: str) -> User:
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     return user
+
+
+def warn_of_failed_logins(email: str) -> None:
+    """Tell the owner of the account at ``email`` (if any, and active) that logins are
+    refused for a while after too many wrong passwords, with a reset link."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    queue_email(
+        user.email,
+        _l("Too many failed logins on your Impulse account"),
+        "login_locked",
+        locale=user.locale,
+        user=user,
+        reset_url=external_url("auth.forgot_password"),
+    )
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -154,33 +225,6 @@ def _set_password(user: User, new_password: str) -> None:
     user.end_all_sessions()
 
 
-def _issue_token(purpose: TokenPurpose, email: str, lifetime: timedelta, **fields) -> str:
-    secret = secrets.token_urlsafe(32)
-    db.session.add(
-        AccountToken(
-            purpose=purpose,
-            token_hash=_token_digest(secret),
-            email=normalise_email(email),
-            expires_at=utcnow() + lifetime,
-            **fields,
-        )
-    )
-    db.session.flush()
-    return secret
-
-
-def find_usable_token(secret: str, purpose: TokenPurpose) -> AccountToken | None:
-    """The unexpired, unused token of ``purpose`` behind ``secret``, or None."""
-    token = db.session.scalar(
-        select(AccountToken).where(
-            AccountToken.token_hash == _token_digest(secret), AccountToken.purpose == purpose
-        )
-    )
-    if token is None or not token.is_usable(utcnow()):
-        return None
-    return token
-
-
 def request_password_reset(email: str) -> None:
     """Mail a single-use reset link if an active account has this address.
 
@@ -190,7 +234,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    secret = _issue_token(TokenPurpose.RESET, user.email, timedelta(hours=hours), user_id=user.id)
+    secret = issue_token(TokenPurpose.RESET, user.email, timedelta(hours=hours), user_id=user.id)
     queue_email(
         user.email,
         _l("Reset your Impulse password"),
@@ -205,12 +249,13 @@ def request_password_reset(email: str) -> None:
 def reset_password(secret: str, new_password: str) -> User:
     """Use a reset link: set the password, burn the token, end every session.
 
-    Raises AccountError for an unknown, used or expired link.
+    Raises AccountError for an unknown, used or expired link; of two requests using one
+    link at once, only one sets the password (:func:`consume_token`).
     """
-    token = find_usable_token(secret, TokenPurpose.RESET)
-    if token is None or token.user is None:
-        raise AccountError(_l("This link is invalid or has expired. Ask for a new one."))
-    token.used_at = utcnow()
+    refusal = _l("This link is invalid or has expired. Ask for a new one.")
+    token = consume_token(secret, TokenPurpose.RESET, refusal)
+    if token.user is None:
+        raise AccountError(refusal)
     _set_password(token.user, new_password)
     return token.user
 
@@ -226,7 +271,7 @@ def invite_user(email: str, roles: list[str], *, actor: User) -> AccountToken:
     if existing is not None and set(roles) <= existing.roles:
         raise AccountError(_l("This person already holds these roles."))
     days = current_app.config["INVITATION_DAYS"]
-    secret = _issue_token(
+    secret = issue_token(
         TokenPurpose.INVITATION,
         email,
         timedelta(days=days),
@@ -235,7 +280,7 @@ def invite_user(email: str, roles: list[str], *, actor: User) -> AccountToken:
         user_id=existing and existing.id,
     )
     token = db.session.scalar(
-        select(AccountToken).where(AccountToken.token_hash == _token_digest(secret))
+        select(AccountToken).where(AccountToken.token_hash == token_digest(secret))
     )
     queue_email(
         normalise_email(email),
@@ -273,11 +318,11 @@ def accept_invitation(
     Raises AccountError for an unknown, used or expired link, or when a logged-in
     user accepts an invitation sent to another address.
     """
-    token = find_usable_token(secret, TokenPurpose.INVITATION)
-    if token is None:
-        raise AccountError(
-            _l("This invitation is invalid or has expired. Ask staff for a new one.")
-        )
+    token = consume_token(
+        secret,
+        TokenPurpose.INVITATION,
+        _l("This invitation is invalid or has expired. Ask staff for a new one."),
+    )
     user = find_user_by_email(token.email)
     if actor.is_authenticated and actor != user:
         raise AccountError(_l("This invitation was sent to another email address."))
@@ -289,7 +334,6 @@ def accept_invitation(
     added = [role for role in token.role_list if role not in user.roles]
     for role in added:
         user.grants.append(RoleGrant(role=role, granted_by_id=token.created_by_id))
-    token.used_at = utcnow()
     _announce(
         Event.ROLES_CHANGED,
         user,

@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from app.applications.models import Application
 from app.extensions import db
-from tests.helpers import COMPLETE_ANSWERS
+from tests.helpers import COMPLETE_ANSWERS, outbox_messages
 
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -90,6 +90,7 @@ def click_and_wait(browser, find) -> None:
             if attempt == 4:
                 raise
             time.sleep(0.5)
+
     def left(driver) -> bool:
         """The old page is gone; Chromium may say so as "does not belong to the document"."""
         try:
@@ -158,6 +159,12 @@ def test_register_apply_upload_submit_and_follow(app, live_server, browser, make
     click_and_wait(
         browser, lambda b: b.find_element(By.CSS_SELECTOR, "main form button[type=submit].btn")
     )
+    assert "Check your e-mail" in browser.page_source
+    db.session.expire_all()
+    mail = outbox_messages()[-1].body_text  # the address is confirmed from the e-mail's link
+    confirm_path = re.search(r"http://127\.0\.0\.1:5000(/register/confirm/\S+)", mail)[1]
+    browser.get(live_server + confirm_path)
+    click_and_wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, "main form button.btn"))
     assert "My applications" in browser.page_source
 
     click_and_wait(

@@ -28,9 +28,7 @@ def _pages(client, login_as, make_application):
     yield "register", lambda h: client.get("/register", headers=h)
     yield "sessions", lambda h: client.get(f"/calls/{application.call_id}/sessions", headers=h)
     login_as(application.applicant)
-    yield "step", lambda h: client.get(
-        f"/applications/{application.id}/steps/applicant", headers=h
-    )
+    yield "step", lambda h: client.get(f"/applications/{application.id}/steps/applicant", headers=h)
 
 
 @pytest.mark.parametrize("locale", sorted(LANGUAGES))
