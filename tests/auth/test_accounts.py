@@ -293,3 +293,15 @@ def test_an_invitation_adds_roles_to_an_existing_account(client, make_user, logi
     assert client.post(link).status_code == 302
     db.session.refresh(coach)
     assert coach.roles == {"coach", "juror"}
+
+
+def test_forgot_password_answers_the_same_for_any_address(client, make_user):
+    user = make_user(Role.APPLICANT)
+    answers = []
+    for email in (user.email, "nobody@example.org"):
+        response = client.post("/password/forgot", data={"email": email}, headers=EN)
+        page = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
+        answers.append((response.status_code, response.headers["Location"], page))
+    assert answers[0] == answers[1]
+    assert "If an account exists for this address" in answers[0][2]
+    assert [m.recipient for m in outbox_messages()] == [user.email]
