@@ -64,6 +64,11 @@ class Config:
     # production RATELIMIT_STORAGE_URI (redis://...) so that every worker counts together.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: Redis down: Flask-Limiter counts in each process's memory meanwhile (it logs the
+    #: warning "Rate limit storage unreachable - falling back to in-memory storage" once
+    #: per outage and process, and goes back to Redis when it answers again), instead of
+    #: answering 500 to every rate-limited form (logging in, a reset link).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Failed logins only are counted (a room of people logging in with their passwords
     # never reaches a limit): per account (the address typed, known or not: the refusal
     # looks the same) and per client address, at a level a room of 40 behind one address
