@@ -110,6 +110,10 @@ class Config:
 
     # Background jobs: Huey on SQLite in instance/ by default, Redis when JOBS_URL says so.
     JOBS_URL = os.environ.get("JOBS_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}")
+    #: Letters and e-mails still pending this long after they were requested are queued
+    #: again by the worker's sweepers (every minute): their job was lost, e.g. the queue
+    #: (Redis) was down when the change was committed.
+    JOBS_REQUEUE_AFTER_SECONDS = int(os.environ.get("JOBS_REQUEUE_AFTER_SECONDS", "300"))
 
     # Documents uploaded by applicants: outside any static folder, under generated names.
     DOCUMENT_STORE = Path(os.environ.get("DOCUMENT_STORE", INSTANCE_DIR / "documents"))

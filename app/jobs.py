@@ -9,18 +9,28 @@ generating letters, and the periodic ones: lapsed confirmations, the coaches' di
 retention); ``create_app`` imports them so that every process knows them. They run
 inside an application context (:func:`app_context`), and the periodic ones in one
 transaction (:func:`unit_of_work`).
+
+Jobs are queued once the change that asks for them commits (``after_commit`` hooks),
+through :func:`queue_committed`: a queue that does not answer then (Redis down) is no
+error for the person, whose change is saved; the rows stay pending and each area's
+sweeper, a periodic task, queues them again ``JOBS_REQUEUE_AFTER_SECONDS`` later, once
+the queue is back (the consumer rides out the outage: it retries reading the queue).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import has_app_context
+from flask import current_app, flash, has_app_context, has_request_context
 from huey import MemoryHuey, RedisHuey, SqliteHuey
 
+from app.common.clock import utcnow
 from app.config import INSTANCE_DIR
 from app.extensions import db
 
@@ -37,6 +47,8 @@ def make_huey(url: str):
         return SqliteHuey("impulse", filename=str(path))
     raise RuntimeError(f"JOBS_URL not understood: {url!r}")
 
+
+log = logging.getLogger("impulse.jobs")
 
 huey = make_huey(os.environ.get("JOBS_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}"))
 
@@ -91,3 +103,38 @@ def unit_of_work():
             raise
         finally:
             db.session.remove()
+
+
+def queue_committed(send: Callable[[], object], what: str, *, notice=None) -> bool:
+    """Call ``send`` (it hands a committed change's jobs to the queue) from an
+    ``after_commit`` hook; whether the jobs were queued.
+
+    The change is committed whatever happens here, so a queue that fails (Redis down) is
+    not an error for the person: it is logged, ``notice`` (a message for the person, if
+    any) is flashed when there is a request, and the rows stay pending for the area's
+    sweeper, which queues them again once the queue is back."""
+    try:
+        send()
+    except Exception as error:  # noqa: BLE001 - committed: any queue failure leaves it pending
+        log.warning(
+            "job queue unavailable, %s left pending for the sweeper: %s: %s",
+            what,
+            type(error).__name__,
+            error,
+        )
+        if notice is not None and has_request_context():
+            flash(str(notice), "info")
+        return False
+    return True
+
+
+def waiting(task) -> bool:
+    """Whether a job of ``task`` (a Huey task) waits in the queue, not yet taken by a
+    worker: a sweeper leaves its rows to it (a long batch is still being worked through)."""
+    return any(isinstance(job, task.task_class) for job in huey.pending())
+
+
+def stale_before() -> datetime:
+    """Rows requested before this moment and still pending have lost their job
+    (``JOBS_REQUEUE_AFTER_SECONDS`` ago)."""
+    return utcnow() - timedelta(seconds=current_app.config["JOBS_REQUEUE_AFTER_SECONDS"])
