@@ -176,9 +176,9 @@ class Browser:
         data = {**(data or {}), "csrf_token": self.token}
         return self.http.post(self.base + path, data=data, timeout=30, allow_redirects=False)
 
-    def log_in(self) -> int:
+    def log_in(self, password: str = PASSWORD) -> int:
         self.get("/login")
-        return self.post("/login", {"email": STAFF, "password": PASSWORD}).status_code
+        return self.post("/login", {"email": STAFF, "password": password}).status_code
 
 
 def test_a_redis_outage_keeps_the_site_up_and_loses_no_job(tmp_path):
@@ -217,6 +217,7 @@ def test_a_redis_outage_keeps_the_site_up_and_loses_no_job(tmp_path):
         redis.stop()
         answers = {"healthz": _healthz(base)}
         visitor = Browser(base)
+        answers["wrong password"] = visitor.log_in("not-the-password")
         answers["login"] = visitor.log_in()
         home = visitor.get("/staff")  # staff only: the login page otherwise
         answers["logged in"] = home.status_code == 200 and "/login" not in home.url
@@ -235,6 +236,7 @@ def test_a_redis_outage_keeps_the_site_up_and_loses_no_job(tmp_path):
             answers["says saved"] = SAVED in staff.get(regenerated.headers["Location"]).text
         assert answers == {
             "healthz": (503, "error: ConnectionError"),
+            "wrong password": 200,  # refused, the form again (counted per account)
             "login": 302,
             "logged in": True,
             "password forgot": 302,
