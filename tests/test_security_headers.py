@@ -49,7 +49,12 @@ def test_production_adds_hsts(app, client):
 def test_health_check_reports_database_and_queue(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "jobs": "ok"}
+    assert response.get_json() == {
+        "status": "ok",
+        "database": "ok",
+        "jobs": "ok",
+        "rate_limits": "ok",
+    }
 
 
 def test_health_check_says_when_the_database_is_down(tmp_path):
@@ -89,6 +94,7 @@ def test_health_check_says_when_the_job_queue_is_down(client, monkeypatch):
         "status": "error",
         "database": "ok",
         "jobs": "error: ConnectionError",
+        "rate_limits": "ok",
     }
 
 
@@ -103,7 +109,12 @@ def test_health_check_with_each_real_queue_storage(client, monkeypatch, tmp_path
         queue = jobs.make_huey("redis://127.0.0.1:6379/15")
     monkeypatch.setattr(jobs, "huey", queue)
     response = client.get("/healthz")
-    assert response.get_json() == {"status": "ok", "database": "ok", "jobs": "ok"}
+    assert response.get_json() == {
+        "status": "ok",
+        "database": "ok",
+        "jobs": "ok",
+        "rate_limits": "ok",
+    }
     if kind == "redis":
         monkeypatch.setattr(jobs, "huey", jobs.make_huey("redis://127.0.0.1:1/0"))
         down = client.get("/healthz")

@@ -95,7 +95,8 @@ def privacy():
 
 @bp.route("/healthz")
 def healthz():
-    """Whether the database and the job queue answer (for load balancers and monitoring)."""
+    """Whether the database, the job queue and the rate limits' storage answer (for load
+    balancers and monitoring)."""
     checks = health_checks()
     healthy = all(value == "ok" for value in checks.values())
     return {"status": "ok" if healthy else "error", **checks}, 200 if healthy else 503

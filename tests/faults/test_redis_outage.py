@@ -150,13 +150,15 @@ def _rows(database: Path, sql: str, *params) -> list[tuple]:
         return connection.execute(sql, params).fetchall()
 
 
-def _healthz(base: str) -> tuple[int, str]:
-    """The status of /healthz and what it says of the job queue (0: no answer)."""
+def _healthz(base: str) -> tuple[int, str, str]:
+    """The status of /healthz and what it says of the job queue and of the rate limits'
+    storage (0: no answer)."""
     try:
         response = requests.get(base + "/healthz", timeout=10)
     except requests.ConnectionError:
-        return 0, ""
-    return response.status_code, response.json()["jobs"]
+        return 0, "", ""
+    checks = response.json()
+    return response.status_code, checks["jobs"], checks["rate_limits"]
 
 
 class Browser:
@@ -235,7 +237,7 @@ def test_a_redis_outage_keeps_the_site_up_and_loses_no_job(tmp_path):
         if regenerated.status_code == 302:
             answers["says saved"] = SAVED in staff.get(regenerated.headers["Location"]).text
         assert answers == {
-            "healthz": (503, "error: ConnectionError"),
+            "healthz": (503, "error: ConnectionError", "error: unreachable"),
             "wrong password": 200,  # refused, the form again (counted per account)
             "login": 302,
             "logged in": True,
