@@ -156,9 +156,19 @@ ERROR_PAGES = {
 }
 
 
+def _abandon_transaction() -> None:
+    """Roll back what the request left undone; a session caught inside its commit (an
+    after-commit hook that raised) cannot roll back and is dropped instead, so the error
+    page itself never fails."""
+    try:
+        db.session.rollback()
+    except Exception:  # the error page must show whatever state the session is in
+        db.session.remove()
+
+
 def _register_errors(app: Flask) -> None:
     def page(status: int, title: str, message: str):
-        db.session.rollback()
+        _abandon_transaction()
         if request_ctx.url_adapter is None:  # a Host outside TRUSTED_HOSTS: no links to build
             return Response(f"{title}\n{message}\n", status, mimetype="text/plain")
         return render_template(
@@ -168,13 +178,13 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(Refusal)
     def refused(error):
         """A refusal no view ran through run_service: the same answer it would give."""
-        db.session.rollback()
+        _abandon_transaction()
         return refusal_response(error)
 
     @app.errorhandler(StaleDataError)
     def lost_race(error):
         """Two people changed one record at once, and this one lost: 409, never 500."""
-        db.session.rollback()
+        _abandon_transaction()
         return refusal_response(ConcurrentUpdate())
 
     @app.errorhandler(CSRFError)
@@ -191,7 +201,7 @@ def _register_errors(app: Flask) -> None:
         def answer(error):
             # A page of its own (a limit's on_breach: the login's "account locked" page)
             if getattr(error, "response", None) is not None:
-                db.session.rollback()
+                _abandon_transaction()
                 return error.response
             return page(status, str(title), str(message))
 
