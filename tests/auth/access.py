@@ -6,6 +6,8 @@ EXPECTED = {
     "auth.login": ("GET", {"anonymous": 200} | {role: 302 for role in SIGNED_IN}),
     "auth.logout": ("POST", everyone(302)),
     "auth.register": ("GET", {"anonymous": 200} | {role: 302 for role in SIGNED_IN}),
+    "auth.registration_sent": ("GET", everyone(200)),
+    "auth.confirm_registration": ("GET", everyone(302)),
     "auth.forgot_password": ("GET", everyone(200)),
     "auth.reset_password": ("GET", everyone(302)),
     "auth.change_password": ("GET", only(set(SIGNED_IN))),
