@@ -1,11 +1,13 @@
 """Small helpers shared by tests."""
 
+from contextlib import contextmanager
+
 from sqlalchemy import func, select
 
 from app.applications.models import Application
 from app.audit.models import AuditEvent
 from app.common.clock import utcnow
-from app.extensions import db
+from app.extensions import db, limiter
 from app.outbox.models import OutboxMessage
 
 
@@ -230,3 +232,18 @@ def race(app, attempt, arguments, *, lost: tuple = ()) -> list[str]:
     for thread in threads:
         thread.join()
     return outcomes
+
+
+@contextmanager
+def limits(app, **values):
+    """Turn rate limiting on with the given limits (config keys), restore afterwards."""
+    saved = {key: app.config[key] for key in values}
+    app.config.update(values)
+    limiter.enabled = True
+    limiter.reset()
+    try:
+        yield
+    finally:
+        limiter.enabled = False
+        limiter.reset()
+        app.config.update(saved)

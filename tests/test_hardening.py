@@ -2,7 +2,6 @@
 
 import json
 import logging
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -16,24 +15,9 @@ from app.common.limits import VERIFY_LIMIT, rate_limit
 from app.extensions import db, limiter
 from app.info_sessions.models import InfoSession
 from tests.conftest import PASSWORD
-from tests.helpers import outbox_messages
+from tests.helpers import limits, outbox_messages
 
 EN = {"Accept-Language": "en"}
-
-
-@contextmanager
-def limits(app, **values):
-    """Turn rate limiting on with the given limits (config keys), restore afterwards."""
-    saved = {key: app.config[key] for key in values}
-    app.config.update(values)
-    limiter.enabled = True
-    limiter.reset()
-    try:
-        yield
-    finally:
-        limiter.enabled = False
-        limiter.reset()
-        app.config.update(saved)
 
 
 def _codes(responses):

@@ -5,29 +5,12 @@ first must never be locked out, the second must be stopped, and the owner of the
 account under attack is told once, with a way back in.
 """
 
-from contextlib import contextmanager
-
 from app.auth.models import Role
-from app.extensions import limiter
 from tests.conftest import PASSWORD
-from tests.helpers import outbox_messages
+from tests.helpers import limits, outbox_messages
 
 EN = {"Accept-Language": "en"}
 NEW_PASSWORD = "a brand new passphrase"
-
-
-@contextmanager
-def limits_on(app, **values):
-    saved = {key: app.config[key] for key in values}
-    app.config.update(values)
-    limiter.enabled = True
-    limiter.reset()
-    try:
-        yield
-    finally:
-        limiter.enabled = False
-        limiter.reset()
-        app.config.update(saved)
 
 
 def _log_in(client, email, password, address="127.0.0.1"):
@@ -42,7 +25,7 @@ def _log_in(client, email, password, address="127.0.0.1"):
 def test_wrong_passwords_from_three_addresses_end_in_a_refusal(app, client, make_user):
     owner = make_user(Role.STAFF, email="target@example.org")
     addresses = ["127.0.0.2", "127.0.0.3", "127.0.0.4"]
-    with limits_on(app):  # the defaults: 10 failures per account in 15 minutes
+    with limits(app):  # the defaults: 10 failures per account in 15 minutes
         codes = [
             _log_in(client, owner.email, f"guess {n}", addresses[n % 3]).status_code
             for n in range(30)
@@ -62,7 +45,7 @@ def test_wrong_passwords_from_three_addresses_end_in_a_refusal(app, client, make
 def test_a_locked_unknown_address_looks_the_same_and_mails_nobody(app, client, make_user):
     make_user(Role.STAFF, email="someone@example.org")
     pages = {}
-    with limits_on(app, LOGIN_ACCOUNT_RATE_LIMIT="3 per 15 minutes"):
+    with limits(app, LOGIN_ACCOUNT_RATE_LIMIT="3 per 15 minutes"):
         for email in ("someone@example.org", "nobody@example.org"):
             for _ in range(3):
                 _log_in(client, email, "wrong password")
@@ -76,7 +59,7 @@ def test_a_locked_unknown_address_looks_the_same_and_mails_nobody(app, client, m
 
 def test_a_room_of_people_behind_one_address_all_log_in(app, client, make_user):
     people = [make_user(Role.JUROR) for _ in range(40)]
-    with limits_on(app):
+    with limits(app):
         # one typo each, then the right password: 40 failures, 40 successes, one address
         typos = [_log_in(client, p.email, PASSWORD + "x").status_code for p in people]
         codes = []
@@ -88,7 +71,7 @@ def test_a_room_of_people_behind_one_address_all_log_in(app, client, make_user):
 
 
 def test_one_address_guessing_many_accounts_is_stopped(app, client, make_user):
-    with limits_on(app, LOGIN_ADDRESS_RATE_LIMIT="5 per 15 minutes"):
+    with limits(app, LOGIN_ADDRESS_RATE_LIMIT="5 per 15 minutes"):
         codes = [
             _log_in(client, f"person{n}@example.org", "wrong password").status_code
             for n in range(7)
@@ -100,7 +83,7 @@ def test_one_address_guessing_many_accounts_is_stopped(app, client, make_user):
 
 def test_choosing_a_new_password_unlocks_the_account_at_once(app, client, make_user):
     owner = make_user(Role.APPLICANT)
-    with limits_on(app, LOGIN_ACCOUNT_RATE_LIMIT="2 per 15 minutes"):
+    with limits(app, LOGIN_ACCOUNT_RATE_LIMIT="2 per 15 minutes"):
         for _ in range(3):
             _log_in(client, owner.email, "wrong password")
         assert _log_in(client, owner.email, PASSWORD).status_code == 429
