@@ -19,7 +19,14 @@ from app.applications.filters import FILTER_CHOICES, ApplicationFilters
 from app.applications.forms import TransitionForm, step_form_class, to_form_data, valid_answers
 from app.applications.models import Application
 from app.applications.progress import step_progress, step_url
-from app.applications.questions import QUESTIONS, STEP_BY_SLUG, STEP_OF, STEPS
+from app.applications.questions import (
+    QUESTIONS,
+    STEP_BY_SLUG,
+    STEP_OF,
+    STEPS,
+    condition_wording,
+    shown_on_step,
+)
 from app.applications.services import (
     ApplicationError,
     apply_transition,
@@ -189,7 +196,11 @@ def _render_step(application, step, form):
         if application.status == ApplicationStatus.INFO_REQUESTED
         else None
     )
-    shown = [q for q in step.questions if asked is None or q.name in asked.fields]
+    shown = [
+        q
+        for q in shown_on_step(step, application.answers)
+        if asked is None or q.name in asked.fields
+    ]
     return render_template(
         "applications/step.html",
         application=application,
@@ -198,6 +209,7 @@ def _render_step(application, step, form):
         steps=STEPS,
         progress=step_progress(application, missing),
         questions=shown,
+        condition_wording=condition_wording,
     )
 
 

@@ -1,0 +1,411 @@
+"""An application form as data: its steps and questions, read from a call's definition.
+
+A form is plain JSON (the ``form`` part of a call template, for example
+app/calls/call_templates/mbi.json)::
+
+    {"default_language": "fr",
+     "steps": [{"slug": "project", "title": {"en": "Project", "fr": "Projet", ...},
+                "intro": {...},
+                "questions": [{"name": "stage", "type": "one_choice", "label": {...},
+                               "choices": [{"value": "idea", "label": {...}}, ...]},
+                              {"name": "legal_form", "type": "one_choice", "label": {...},
+                               "choices": [...],
+                               "show_if": {"question": "stage", "equals": "company"}}]},
+               {"slug": "documents", "title": {...}, "intro": {...}, "documents": true}]}
+
+Every label, help text, intro and choice is given per language (``en``, ``fr``, ``nl``,
+``ar``) and read in the reader's language, else the form's default language
+(:class:`Text`). :func:`read_form` checks the whole definition first and refuses it
+with every problem named by its path in the file ("steps[1].questions[3].show_if:
+'stage' is not asked before this question"): a form that would break is never used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import get_locale
+from markupsafe import escape
+
+from app.demo.reference import BELGIAN_REGIONS, MOROCCAN_REGIONS, NACE_SECTIONS
+
+LANGUAGES = ("en", "fr", "nl", "ar")
+
+#: The types a question may have (the name in the file: how the form draws it).
+TYPES = {
+    "short_text": "text",
+    "long_text": "textarea",
+    "email": "email",
+    "phone": "tel",
+    "date": "date",
+    "number": "integer",
+    "amount": "integer",
+    "percentage": "percent",
+    "yes_no": "boolean",
+    "one_choice": "select",
+    "several_choices": "multi",
+}
+CHOICE_TYPES = {"one_choice", "several_choices"}
+
+#: Lists a choice question may take its choices from instead of listing them.
+REFERENCE_LISTS = {
+    "moroccan_regions": tuple((region, region) for region in MOROCCAN_REGIONS),
+    "belgian_regions": tuple((region, region) for region in BELGIAN_REGIONS),
+    "nace_sections": tuple((code, f"{code} – {name}") for code, name in NACE_SECTIONS.items()),
+    "languages": (("fr", "Français"), ("nl", "Nederlands"), ("ar", "العربية"), ("en", "English")),
+}
+
+
+def reader_language(default: str = "en") -> str:
+    """The language of the page being drawn (or the letter being printed), else ``default``."""
+    try:
+        locale = get_locale()
+    except (RuntimeError, KeyError):  # outside a request or an app context
+        locale = None
+    return locale.language if locale is not None else default
+
+
+@dataclass(frozen=True, eq=False)
+class Text:
+    """A wording given in several languages, read in the reader's own.
+
+    ``str(text)`` picks the current language, else the form's default language, else
+    English, else any: a translation missing in one language never leaves a blank.
+    """
+
+    by_language: tuple[tuple[str, str], ...]
+    default: str = "en"
+
+    @classmethod
+    def of(cls, value, default: str = "en") -> Text:
+        if isinstance(value, str):
+            return cls((("en", value),), default)
+        return cls(tuple(sorted(value.items())), default)
+
+    def in_language(self, language: str) -> str:
+        texts = dict(self.by_language)
+        for candidate in (language, self.default, "en"):
+            if texts.get(candidate):
+                return texts[candidate]
+        return next((text for _, text in self.by_language if text), "")
+
+    def __str__(self) -> str:
+        return self.in_language(reader_language(self.default))
+
+    def __bool__(self) -> bool:
+        return any(text for _, text in self.by_language)
+
+    # Read like the string it stands for (as flask_babel's lazy strings are): compared,
+    # sorted, joined and formatted in the reader's language.
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Text):
+            return self.by_language == other.by_language
+        return str(self) == other
+
+    def __hash__(self) -> int:
+        return hash(self.by_language)
+
+    def __lt__(self, other) -> bool:
+        return str(self) < str(other)
+
+    def __add__(self, other) -> str:
+        return str(self) + other
+
+    def __radd__(self, other) -> str:
+        return other + str(self)
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+    def __getattr__(self, name):
+        if name.startswith("__") or name in ("by_language", "default"):
+            raise AttributeError(name)
+        return getattr(str(self), name)
+
+    def as_data(self) -> dict:
+        return dict(self.by_language)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When a question is asked: the answer to an earlier ``question`` is one of ``values``."""
+
+    question: str
+    values: tuple
+
+    def holds(self, answers: dict) -> bool:
+        answer = answers.get(self.question)
+        if isinstance(answer, list):
+            return any(value in self.values for value in answer)
+        return answer in self.values
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    label: object
+    kind: str  # text, textarea, email, tel, date, select, multi, integer, percent, boolean
+    required: bool = True
+    #: Asked only when this holds (None: always).
+    condition: Condition | None = None
+    max_length: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple = ()
+    help: object = None
+    #: Dates: "past" (not after today) or None.
+    when: str | None = None
+    #: Amounts: the currency (ISO code) they are written in, for display.
+    currency: str | None = None
+    #: The type as the file names it (short_text, amount...).
+    type: str = ""
+    #: The reference list the choices come from, if any.
+    choices_from: str | None = None
+
+    def applies(self, answers: dict) -> bool:
+        """Whether this question is asked of an applicant with these answers."""
+        return self.condition is None or self.condition.holds(answers)
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: object
+    intro: object
+    questions: tuple[Question, ...] = field(default=())
+    #: The step where the applicant uploads the documents the call asks for.
+    documents: bool = False
+
+
+@dataclass(frozen=True)
+class Form:
+    steps: tuple[Step, ...]
+    default_language: str = "en"
+
+    @property
+    def questions(self) -> dict[str, Question]:
+        return {question.name: question for step in self.steps for question in step.questions}
+
+    def step_of(self, name: str) -> str:
+        return next(step.slug for step in self.steps for q in step.questions if q.name == name)
+
+
+class DefinitionError(ValueError):
+    """A definition that cannot be used; ``problems`` are (path, what is wrong) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{path}: {what}" for path, what in problems))
+
+
+class _Reader:
+    """Reads one form definition, noting each problem with its path instead of stopping."""
+
+    def __init__(self):
+        self.problems: list[tuple[str, str]] = []
+
+    def problem(self, path: str, what: str) -> None:
+        self.problems.append((path, what))
+
+    def text(self, value, path: str, default: str, required: bool = True) -> Text | None:
+        if value is None or value == {} or value == "":
+            if required:
+                self.problem(path, "a text is required")
+            return None
+        if isinstance(value, str):
+            return Text.of(value, default)
+        if not isinstance(value, dict):
+            self.problem(path, "a text, or an object of texts by language")
+            return None
+        for language, text in value.items():
+            if language not in LANGUAGES:
+                known = ", ".join(LANGUAGES)
+                self.problem(f"{path}.{language}", f"unknown language (one of {known})")
+            elif not isinstance(text, str):
+                self.problem(f"{path}.{language}", "a text is required")
+        if not any(isinstance(text, str) and text.strip() for text in value.values()):
+            self.problem(path, "a text is required")
+        return Text.of({k: v for k, v in value.items() if isinstance(v, str)}, default)
+
+    def number(self, spec: dict, key: str, path: str) -> int | None:
+        value = spec.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(f"{path}.{key}", "a whole number")
+            return None
+        return value
+
+    def form(self, data) -> Form:
+        if not isinstance(data, dict):
+            self.problem("form", "an object with steps")
+            return Form(())
+        default = data.get("default_language", "en")
+        if default not in LANGUAGES:
+            self.problem("form.default_language", f"one of {', '.join(LANGUAGES)}")
+            default = "en"
+        steps_data = data.get("steps")
+        if not isinstance(steps_data, list) or not steps_data:
+            self.problem("form.steps", "at least one step")
+            return Form((), default)
+        steps, slugs, asked = [], set(), {}
+        for index, step_data in enumerate(steps_data):
+            step = self.step(step_data, f"form.steps[{index}]", default, slugs, asked)
+            if step is not None:
+                steps.append(step)
+        return Form(tuple(steps), default)
+
+    def step(self, data, path: str, default: str, slugs: set, asked: dict) -> Step | None:
+        if not isinstance(data, dict):
+            self.problem(path, "an object with a slug, a title and questions")
+            return None
+        slug = data.get("slug")
+        if not isinstance(slug, str) or not slug.isidentifier():
+            self.problem(f"{path}.slug", "a name of letters, digits and _")
+        elif slug in slugs:
+            self.problem(f"{path}.slug", f"'{slug}' names another step too")
+        slugs.add(slug)
+        title = self.text(data.get("title"), f"{path}.title", default)
+        intro = self.text(data.get("intro"), f"{path}.intro", default, required=False)
+        questions = []
+        for index, question_data in enumerate(data.get("questions") or []):
+            question = self.question(question_data, f"{path}.questions[{index}]", default, asked)
+            if question is not None:
+                questions.append(question)
+        return Step(slug, title, intro or "", tuple(questions), bool(data.get("documents")))
+
+    def question(self, data, path: str, default: str, asked: dict) -> Question | None:
+        if not isinstance(data, dict):
+            self.problem(path, "an object with a name, a type and a label")
+            return None
+        name = data.get("name")
+        if not isinstance(name, str) or not name.isidentifier():
+            self.problem(f"{path}.name", "a name of letters, digits and _")
+            name = None
+        elif name in asked:
+            self.problem(f"{path}.name", f"'{name}' names another question too")
+        type_ = data.get("type")
+        if type_ not in TYPES:
+            self.problem(f"{path}.type", f"unknown type '{type_}' (one of {', '.join(TYPES)})")
+        choices, choices_from = self.choices(data, type_, path, default)
+        condition = self.condition(data.get("show_if"), f"{path}.show_if", asked)
+        minimum, maximum = self.number(data, "minimum", path), self.number(data, "maximum", path)
+        if type_ == "percentage":
+            minimum = 0 if minimum is None else minimum
+            maximum = 100 if maximum is None else maximum
+        if type_ == "amount":
+            minimum = 0 if minimum is None else minimum
+            maximum = 10**9 if maximum is None else maximum
+            if not isinstance(data.get("currency"), str) or len(data["currency"]) != 3:
+                self.problem(f"{path}.currency", "an amount needs its currency (EUR, MAD...)")
+        if minimum is not None and maximum is not None and minimum > maximum:
+            self.problem(f"{path}.maximum", "the maximum is below the minimum")
+        max_length = self.number(data, "max_length", path)
+        if max_length is not None and max_length < 1:
+            self.problem(f"{path}.max_length", "at least 1")
+        question = Question(
+            name=name or "",
+            label=self.text(data.get("label"), f"{path}.label", default),
+            kind=TYPES.get(type_, "text"),
+            required=data.get("required", True) is not False,
+            condition=condition,
+            max_length=max_length,
+            minimum=minimum,
+            maximum=maximum,
+            choices=choices,
+            help=self.text(data.get("help"), f"{path}.help", default, required=False),
+            when="past" if data.get("not_in_future") else None,
+            currency=data.get("currency") if type_ == "amount" else None,
+            type=type_ or "",
+            choices_from=choices_from,
+        )
+        if name:
+            asked[name] = question
+        return question
+
+    def choices(self, data: dict, type_, path: str, default: str) -> tuple[tuple, str | None]:
+        if type_ not in CHOICE_TYPES:
+            if "choices" in data or "choices_from" in data:
+                self.problem(f"{path}.choices", f"a '{type_}' question has no choices")
+            return (), None
+        if "choices_from" in data:
+            source = data["choices_from"]
+            if source not in REFERENCE_LISTS:
+                self.problem(
+                    f"{path}.choices_from",
+                    f"unknown list '{source}' (one of {', '.join(REFERENCE_LISTS)})",
+                )
+                return (), None
+            return REFERENCE_LISTS[source], source
+        listed = data.get("choices")
+        if not isinstance(listed, list) or not listed:
+            self.problem(f"{path}.choices", "a choice question needs at least one choice")
+            return (), None
+        choices, values = [], set()
+        for index, choice in enumerate(listed):
+            where = f"{path}.choices[{index}]"
+            value = choice.get("value") if isinstance(choice, dict) else None
+            if not isinstance(value, str) or not value:
+                self.problem(f"{where}.value", "a value is required")
+                continue
+            if value in values:
+                self.problem(f"{where}.value", f"'{value}' is listed twice")
+            values.add(value)
+            choices.append((value, self.text(choice.get("label"), f"{where}.label", default)))
+        return tuple(choices), None
+
+    def condition(self, data, path: str, asked: dict) -> Condition | None:
+        if data is None:
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("question"), str):
+            self.problem(path, 'an object {"question": ..., "equals": ...} or "one_of": [...]')
+            return None
+        name = data["question"]
+        if name not in asked:
+            self.problem(f"{path}.question", f"'{name}' is not asked before this question")
+            return None
+        if "equals" in data:
+            values = (data["equals"],)
+        elif isinstance(data.get("one_of"), list) and data["one_of"]:
+            values = tuple(data["one_of"])
+        else:
+            self.problem(path, 'say which answers: "equals": value or "one_of": [values]')
+            return None
+        controlling = asked[name]
+        if controlling.choices:
+            known = {value for value, _ in controlling.choices}
+            for value in values:
+                if value not in known:
+                    self.problem(f"{path}.equals", f"'{value}' is not a choice of '{name}'")
+        elif controlling.kind == "boolean":
+            if any(not isinstance(value, bool) for value in values):
+                self.problem(f"{path}.equals", f"'{name}' is answered yes (true) or no (false)")
+        return Condition(name, values)
+
+
+def read_form(data) -> Form:
+    """The form of ``data`` (the ``form`` part of a call definition); raises
+    :class:`DefinitionError` naming every problem when it cannot be used."""
+    reader = _Reader()
+    form = reader.form(data)
+    if reader.problems:
+        raise DefinitionError(reader.problems)
+    return form
+
+
+def form_problems(data) -> list[tuple[str, str]]:
+    """Every problem of a form definition, with its path: empty when it can be used."""
+    reader = _Reader()
+    reader.form(data)
+    return reader.problems
+
+
+def parse_iso_date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
