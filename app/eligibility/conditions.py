@@ -4,13 +4,14 @@ A call's staff can write a rule without code: a condition ("18 or more on the cl
 date", "Moroccan, or Belgian with ties to Morocco", "identity document present"), the
 outcome when it fails (``fail`` or ``needs_information``) and a reason per language
 that cites the values it used, exactly as the built-in rules (app.eligibility.rules)
-give them. A missing answer always means ``needs_information``: nothing is assumed.
+give them. A missing answer leaves its condition unknown, which needs information
+(unless the rest decides: ``all`` with a failing part fails): nothing is assumed.
 
 Rule sets are checked by :func:`validate_rules`, which names every problem with its
 place in the data ("rules[2].condition.all[1].op: unknown operator 'regex'"); only a
 set that passed (:func:`load_rules`) can be evaluated. Conditions are looked up in
-:data:`OPERATORS` and reasons are filled by :func:`render`, which substitutes named
-plain values and nothing else: no rule text is ever run as code.
+app.eligibility.operators.OPERATORS and reasons are filled by :func:`render`, which
+substitutes named plain values and nothing else: no rule text is ever run as code.
 
 The data, for example::
 
