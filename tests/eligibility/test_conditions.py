@@ -2,14 +2,13 @@
 and reasons that substitute plain values and never run what a rule's text holds."""
 
 import copy
-import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
-from app.applications.questions import QUESTIONS
+from app.applications.questions import QUESTIONS, call_template
 from app.eligibility.conditions import (
     InvalidRules,
     evaluate_rules,
@@ -21,7 +20,7 @@ from app.eligibility.rules import FAIL, NEEDS_INFORMATION, PASS, Context
 
 CONTEXT = Context(closing_date=date(2026, 3, 31), application_date=date(2026, 3, 1))
 ROOT = Path(__file__).parents[2]
-MBI = json.loads((ROOT / "app" / "eligibility" / "mbi_rules.json").read_text())
+MBI = call_template("mbi")["eligibility"]
 REASONS = {
     "passed": {"en": "Passed %(x)s.", "fr": "Réussi."},
     "failed": {"en": "Failed.", "fr": "Échoué."},

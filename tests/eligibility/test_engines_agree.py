@@ -1,4 +1,5 @@
-"""The rules as data (mbi_rules.json) judge MBI dossiers exactly as the built-in rules do.
+"""The rules as data (the "eligibility" of app/calls/call_templates/mbi.json) judge MBI
+dossiers exactly as the built-in rules do.
 
 5,000 generated dossiers, the same every run (seeded), with the edges on purpose: 17 or
 18 on the closing date, births and company creations on 29 February, residence ending
@@ -7,15 +8,13 @@ around the 2-of-5-years limit, Belgian-only nationals with and without ties, com
 the same rules, outcomes, messages and reasons (in the four languages), and verdict.
 """
 
-import json
 import random
 from collections import Counter
 from datetime import date, timedelta
-from pathlib import Path
 
 from flask_babel import force_locale
 
-from app.applications.questions import QUESTIONS
+from app.applications.questions import QUESTIONS, call_template
 from app.calls.models import DEFAULT_ELIGIBILITY
 from app.demo.services import demo_answers
 from app.documents.requirements import DOCUMENT_KINDS
@@ -26,7 +25,7 @@ DOSSIERS = 5000
 SEED = 17
 #: The reasons are compared in each language of the app, not only English and French.
 LANGUAGES = ("en", "fr", "nl", "ar")
-MBI_RULES = Path(__file__).parents[2] / "app" / "eligibility" / "mbi_rules.json"
+MBI_RULES = call_template("mbi")["eligibility"]
 CONTEXTS = (
     Context(closing_date=date(2026, 3, 31), application_date=date(2026, 3, 1)),
     Context(closing_date=date(2028, 2, 29), application_date=date(2028, 2, 29)),
@@ -174,7 +173,7 @@ def _disagreement(facts, context, old, new) -> str | None:
 
 
 def test_both_engines_judge_5000_dossiers_alike(app):
-    rules = load_rules(json.loads(MBI_RULES.read_text()), set(QUESTIONS))
+    rules = load_rules(MBI_RULES, set(QUESTIONS))
     rng = random.Random(SEED)
     compared, disagreements, seen = 0, [], Counter()
     for _ in range(DOSSIERS):
@@ -193,9 +192,7 @@ def test_both_engines_judge_5000_dossiers_alike(app):
     assert compared == DOSSIERS
     # The dossiers reach every reason of every rule, hence every outcome.
     every_reason = {
-        (rule["name"], texts["en"])
-        for rule in json.loads(MBI_RULES.read_text())["rules"]
-        for texts in _reasons(rule)
+        (rule["name"], texts["en"]) for rule in MBI_RULES["rules"] for texts in _reasons(rule)
     }
     assert every_reason <= set(seen), every_reason - set(seen)
 
