@@ -1,0 +1,210 @@
+"""Two people post one form at the same moment: one wins, the other is told to reload.
+
+Each race runs on PostgreSQL, where requests truly run in parallel (on SQLite writes
+take turns), a few rounds on fresh records so that the loser's path is really taken:
+two browsers (two sessions, as two gunicorn workers would serve them) are released
+together. What the people see is asserted: one answer of the winner (a redirect), one
+409 page saying the record was changed meanwhile, never a 500; the data is the
+winner's, and the audit log holds exactly one row of what happened.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEvent
+from app.auth.models import Role
+from app.eligibility.models import EligibilityDecision
+from app.extensions import db
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.postgres
+
+ROUNDS = 5
+EN = {"Accept-Language": "en"}
+RELOAD = "changed by someone else"
+
+
+def _browser(app, user):
+    """A browser of its own (its own session cookie), logged in as ``user``."""
+    client = app.test_client()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def _at_once(posts) -> list:
+    """Post each ``(browser, url, form)`` in its own thread, released together; their
+    responses, in order (an error the application let through stands for its 500 page)."""
+    barrier = threading.Barrier(len(posts), timeout=30)
+    responses: list = [None] * len(posts)
+
+    def run(index, post):
+        browser, url, form = post
+        barrier.wait()
+        try:
+            responses[index] = browser.post(url, data=form, headers=EN)
+        except Exception as error:  # the test client lets a 500's error through
+            responses[index] = error
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(posts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.expire_all()
+    return responses
+
+
+def _statuses(responses) -> list:
+    """What each browser got: its status, or 500 and the error let through."""
+    return [
+        f"500 {type(r).__name__}" if isinstance(r, Exception) else r.status_code for r in responses
+    ]
+
+
+def _one_winner(responses, says: str = RELOAD) -> int | None:
+    """The index of the winner (a redirect) when the other got the 409 page saying ``says``
+    (else None: the caller's rounds tell what happened instead)."""
+    statuses = _statuses(responses)
+    if sorted(statuses, key=str) != [302, 409]:
+        return None
+    loser = responses[statuses.index(409)].get_data(as_text=True)
+    assert says in loser and "Nothing was changed." in loser
+    return statuses.index(302)
+
+
+#: What every round of a race must give: a redirect for one, the 409 page for the other.
+ONE_WINNER = [[302, 409]] * ROUNDS
+
+
+def _sorted(responses) -> list:
+    return sorted(_statuses(responses), key=str)
+
+
+def _hidden(page, name: str) -> dict:
+    """The hidden field ``name`` of the form in ``page``, as a browser posts it back."""
+    field = re.search(rf'<input[^>]*name="{name}"[^>]*>', page.get_data(as_text=True))
+    value = re.search(r'value="([^"]*)"', field[0]) if field else None
+    return {name: value[1]} if value else {}
+
+
+def _events(event: str, **where) -> int:
+    """How many audit rows of ``event`` there are (about ``where``: application_id=...)."""
+    query = select(func.count()).select_from(AuditEvent).where(AuditEvent.event == event)
+    for column, value in where.items():
+        query = query.where(getattr(AuditEvent, column) == value)
+    return db.session.scalar(query)
+
+
+# Eligibility ---------------------------------------------------------------------------
+
+
+#: The trigger of each decision, and the form that posts it.
+DECISIONS = {
+    "eligible": ("declare_eligible", {"yes-justification": ""}),
+    "ineligible": ("declare_ineligible", {"no-reason": "Too young.", "no-failed_rules": []}),
+}
+
+
+def _decision(kind: str, version: int) -> dict:
+    prefix = "yes" if kind == "eligible" else "no"
+    return {f"{prefix}-version": version, **DECISIONS[kind][1]}
+
+
+@pytest.mark.parametrize("second", ["eligible", "ineligible"])
+def test_two_staff_deciding_one_dossier_at_once(
+    app, make_call, make_application, make_user, second
+):
+    call = make_call()
+    browsers = [_browser(app, make_user(Role.STAFF)) for _ in range(2)]
+    rounds = []
+    for _round in range(ROUNDS):
+        application = make_application("submitted", call=call)
+        seen = application.version
+
+        responses = _at_once(
+            [
+                (browser, f"/staff/eligibility/{application.id}/{kind}", _decision(kind, seen))
+                for browser, kind in zip(browsers, ["eligible", second], strict=True)
+            ]
+        )
+        rounds.append(_sorted(responses))
+        if (won := _one_winner(responses)) is None:
+            continue
+        winner = ["eligible", second][won]
+        assert application.status == winner
+        decisions = db.session.scalars(
+            select(EligibilityDecision).where(EligibilityDecision.application_id == application.id)
+        ).all()
+        assert [d.outcome for d in decisions] == [winner]
+        trigger = DECISIONS[winner][0]
+        assert _events(trigger, application_id=application.id) == 1
+        other = DECISIONS["ineligible" if winner == "eligible" else "eligible"][0]
+        assert _events(other, application_id=application.id) == 0
+    assert rounds == ONE_WINNER, rounds
+
+
+@pytest.mark.parametrize("second", ["confirm", "cancel"])
+def test_two_staff_settling_one_proposed_ineligibility_at_once(
+    app, make_call, make_application, make_user, second
+):
+    call = make_call(four_eyes_ineligibility=True)
+    proposer = make_user(Role.STAFF)
+    browsers = [_browser(app, make_user(Role.STAFF)) for _ in range(2)]
+    rounds = []
+    for _round in range(ROUNDS):
+        application = make_application("submitted", call=call)
+        proposal = EligibilityDecision(
+            application=application,
+            outcome="ineligible",
+            status="proposed",
+            reason="Too young.",
+            decided_by_id=proposer.id,
+        )
+        db.session.add(proposal)
+        db.session.commit()
+
+        responses = _at_once(
+            [
+                (browser, f"/staff/eligibility/proposals/{proposal.id}/{action}", {})
+                for browser, action in zip(browsers, ["confirm", second], strict=True)
+            ]
+        )
+        rounds.append(_sorted(responses))
+        if (won := _one_winner(responses, says="already handled")) is None:
+            continue
+        winner = ["confirm", second][won]
+        if winner == "confirm":
+            assert (application.status, proposal.status) == ("ineligible", "final")
+        else:
+            assert (application.status, proposal.status) == ("submitted", "cancelled")
+        assert _events("declare_ineligible", application_id=application.id) == (winner == "confirm")
+        assert _events("ineligibility_proposal_cancelled", application_id=application.id) == (
+            winner == "cancel"
+        )
+    assert rounds == ONE_WINNER, rounds
+
+
+def test_two_staff_proposing_one_ineligibility_at_once(app, make_call, make_application, make_user):
+    call = make_call(four_eyes_ineligibility=True)
+    browsers = [_browser(app, make_user(Role.STAFF)) for _ in range(2)]
+    rounds = []
+    for _round in range(ROUNDS):
+        application = make_application("submitted", call=call)
+        data = {"no-version": application.version, "no-reason": "Too young."}
+        url = f"/staff/eligibility/{application.id}/ineligible"
+        responses = _at_once([(browser, url, data) for browser in browsers])
+        rounds.append(_sorted(responses))
+        if _one_winner(responses, says="already proposed") is None:
+            continue
+        proposals = db.session.scalars(
+            select(EligibilityDecision).where(EligibilityDecision.application_id == application.id)
+        ).all()
+        assert [p.status for p in proposals] == ["proposed"]
+        assert _events("ineligibility_proposed", application_id=application.id) == 1
+    assert rounds == ONE_WINNER, rounds
