@@ -20,6 +20,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.eligibility.models import EligibilityDecision
 from app.extensions import db
+from app.jury.models import CriterionScore, JuryAssignment, JuryMember, Review
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.postgres
@@ -207,4 +208,57 @@ def test_two_staff_proposing_one_ineligibility_at_once(app, make_call, make_appl
         ).all()
         assert [p.status for p in proposals] == ["proposed"]
         assert _events("ineligibility_proposed", application_id=application.id) == 1
+    assert rounds == ONE_WINNER, rounds
+
+
+# Jury ----------------------------------------------------------------------------------
+
+
+def _review_form(call, score: int, version: int) -> dict:
+    form = {"version": str(version), "action": "submit", "overall_comment": f"All {score}."}
+    for criterion in call.criteria:
+        form[f"score_{criterion.id}"] = str(score)
+        form[f"comment_{criterion.id}"] = f"Gave {score}."
+    return form
+
+
+@pytest.mark.parametrize("drafted", [False, True], ids=["first-save", "after-a-draft"])
+def test_a_review_submitted_from_two_tabs_at_once(
+    app, make_call, make_application, make_user, drafted
+):
+    call = make_call(scoring_open=True)
+    juror = make_user(Role.JUROR)
+    db.session.add(JuryMember(call=call, user=juror))
+    db.session.commit()
+    tabs = [_browser(app, juror) for _ in range(2)]
+    rounds = []
+    for _round in range(ROUNDS):
+        assignment = JuryAssignment(
+            application=make_application("in_review", call=call), juror=juror
+        )
+        db.session.add(assignment)
+        db.session.commit()
+        seen = 0
+        if drafted:
+            criteria = call.criteria
+            review = Review(assignment=assignment, status="draft")
+            review.scores = [CriterionScore(criterion_id=c.id) for c in criteria]
+            db.session.add(review)
+            db.session.commit()
+            seen = review.version
+        url = f"/jury/assignments/{assignment.id}"
+        responses = _at_once(
+            [
+                (tabs[0], url, _review_form(call, 4, seen)),
+                (tabs[1], url, _review_form(call, 8, seen)),
+            ]
+        )
+        rounds.append(_sorted(responses))
+        if (winner := _one_winner(responses, says="saved from another tab")) is None:
+            continue
+        review = db.session.scalar(select(Review).where(Review.assignment_id == assignment.id))
+        assert review.status == "submitted"
+        assert review.overall_comment == f"All {[4, 8][winner]}."
+        assert {s.score for s in review.scores} == {[4, 8][winner]}
+        assert _events("review_submitted", subject_id=review.id) == 1
     assert rounds == ONE_WINNER, rounds
