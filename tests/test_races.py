@@ -12,16 +12,22 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.auth.models import Role
+from app.coaching import services as coaching
+from app.coaching.models import CoachingSession
+from app.common.clock import utcnow
 from app.eligibility.models import EligibilityDecision
 from app.extensions import db
 from app.jury.models import CriterionScore, JuryAssignment, JuryMember, Review
+from tests.coaching.conftest import session_data, session_form
 from tests.conftest import PASSWORD
+from tests.helpers import transition_row
 
 pytestmark = pytest.mark.postgres
 
@@ -261,4 +267,55 @@ def test_a_review_submitted_from_two_tabs_at_once(
         assert review.overall_comment == f"All {[4, 8][winner]}."
         assert {s.score for s in review.scores} == {[4, 8][winner]}
         assert _events("review_submitted", subject_id=review.id) == 1
+    assert rounds == ONE_WINNER, rounds
+
+
+# Coaching ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def coached(make_call, make_application, make_user):
+    """A project in coaching (selected 90 days ago), its coach, and a session they logged."""
+    call = make_call(opens_in=-300, closes_in=-200)
+    staff, coach = make_user(Role.STAFF), make_user(Role.COACH)
+
+    def make():
+        application = make_application("confirmed", call=call)
+        db.session.add(
+            transition_row(
+                application_id=application.id,
+                from_state="scored",
+                to_state="selected",
+                trigger="select",
+                created_at=utcnow() - timedelta(days=90),
+            )
+        )
+        db.session.commit()
+        coaching.assign_coach(application, coach, "primary", actor=staff)
+        session = coaching.log_session(application, session_data(), actor=coach)
+        db.session.commit()
+        return session
+
+    return coach, make
+
+
+def test_a_coaching_session_edited_twice_at_once(app, coached):
+    coach, make = coached
+    tabs = [_browser(app, coach) for _ in range(2)]
+    rounds = []
+    for _round in range(ROUNDS):
+        session = make()
+        url = f"/coaching/sessions/{session.id}/edit"
+        forms = [
+            {**session_form(summary=f"Written in tab {n + 1}."), **_hidden(tab.get(url), "version")}
+            for n, tab in enumerate(tabs)
+        ]
+        responses = _at_once([(tab, url, form) for tab, form in zip(tabs, forms, strict=True)])
+        rounds.append(_sorted(responses))
+        if (winner := _one_winner(responses)) is None:
+            continue
+        assert (
+            db.session.get(CoachingSession, session.id).summary == f"Written in tab {winner + 1}."
+        )
+        assert _events("coaching_session_edited", subject_id=session.id) == 1
     assert rounds == ONE_WINNER, rounds
