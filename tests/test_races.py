@@ -25,9 +25,11 @@ from app.common.clock import utcnow
 from app.eligibility.models import EligibilityDecision
 from app.extensions import db
 from app.jury.models import CriterionScore, JuryAssignment, JuryMember, Review
+from app.selection.models import SelectionRound
+from app.selection.services import refresh_draft
 from tests.coaching.conftest import session_data, session_form
 from tests.conftest import PASSWORD
-from tests.helpers import transition_row
+from tests.helpers import outbox_messages, transition_row
 
 pytestmark = pytest.mark.postgres
 
@@ -318,4 +320,42 @@ def test_a_coaching_session_edited_twice_at_once(app, coached):
             db.session.get(CoachingSession, session.id).summary == f"Written in tab {winner + 1}."
         )
         assert _events("coaching_session_edited", subject_id=session.id) == 1
+    assert rounds == ONE_WINNER, rounds
+
+
+# Selection -----------------------------------------------------------------------------
+
+
+def test_two_chairs_publishing_the_selection_at_once(
+    app, make_call, make_application, make_user, make_chair
+):
+    rounds = []
+    for _round in range(ROUNDS):
+        call = make_call(quota=1, reserve_size=1)
+        juror = make_user(Role.JUROR)
+        applications = []
+        for score in (9, 7, 5):
+            application = make_application("scored", call=call, complete=False)
+            assignment = JuryAssignment(application_id=application.id, juror_id=juror.id)
+            review = Review(assignment=assignment, status="submitted", total=10 * score)
+            review.scores = [CriterionScore(criterion_id=c.id, score=score) for c in call.criteria]
+            db.session.add_all([assignment, review])
+            applications.append(application)
+        db.session.commit()
+        refresh_draft(call, actor=None)
+        db.session.commit()
+        chairs = [_browser(app, make_chair(call)) for _ in range(2)]
+        url = f"/calls/{call.id}/selection/publish"
+        responses = _at_once([(chair, url, {"confirm": "y"}) for chair in chairs])
+        rounds.append(_sorted(responses))
+        if _one_winner(responses, says="already published") is None:
+            continue
+        selection = db.session.scalar(
+            select(SelectionRound).where(SelectionRound.call_id == call.id)
+        )
+        assert selection.status == "published"
+        assert _events("selection_published", call_id=call.id) == 1
+        assert [a.status for a in applications] == ["selected", "reserve", "not_selected"]
+        told = [m.application_id for m in outbox_messages()]
+        assert all(told.count(a.id) == 1 for a in applications)
     assert rounds == ONE_WINNER, rounds
