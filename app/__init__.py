@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -31,7 +32,7 @@ from app.auth.forms import ROLE_LABELS
 from app.auth.models import User
 from app.cli import register_cli
 from app.common.clock import to_brussels
-from app.common.errors import ConcurrentUpdate, Refusal
+from app.common.errors import ConcurrentUpdate, Refusal, is_lost_race
 from app.common.headers import init_security_headers
 from app.common.request_log import init_request_log
 from app.common.views import refusal_response
@@ -184,6 +185,15 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(StaleDataError)
     def lost_race(error):
         """Two people changed one record at once, and this one lost: 409, never 500."""
+        _abandon_transaction()
+        return refusal_response(ConcurrentUpdate())
+
+    @app.errorhandler(IntegrityError)
+    def lost_insert_race(error):
+        """Two people wrote the same row at once (one of RACE_CONSTRAINTS), and this one
+        lost: 409. Any other broken constraint is a fault of ours, left to the 500 page."""
+        if not is_lost_race(error):
+            raise error
         _abandon_transaction()
         return refusal_response(ConcurrentUpdate())
 

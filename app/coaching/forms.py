@@ -9,6 +9,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -153,6 +154,13 @@ class SessionForm(FlaskForm):
 
 class EditSessionForm(SessionForm):
     items = None
+    #: The session's version the page showed: an edit of a session changed since is refused.
+    version = HiddenField()
+
+    def expected_version(self) -> int:
+        """The version posted back (-1 when missing: refused as changed)."""
+        value = self.version.data or ""
+        return int(value) if str(value).isdigit() else -1
 
 
 class NewItemForm(FlaskForm, ItemForm):

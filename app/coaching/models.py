@@ -153,12 +153,17 @@ class CoachingSession(db.Model):
     #: When staff last reopened it for editing after the lock (7 more days).
     unlocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     unlocked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Optimistic lock: of two edits from pages showing the same version, the second
+    #: is refused (409) instead of silently overwriting the first.
+    version: Mapped[int] = mapped_column(default=1)
 
     application: Mapped[Application] = relationship()
     coach: Mapped[User] = relationship(foreign_keys=[coach_id])
     items: Mapped[list[ActionItem]] = relationship(
         back_populates="session", order_by="ActionItem.id"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def edit_deadline(self) -> datetime:

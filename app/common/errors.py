@@ -7,16 +7,30 @@ HTTP status of the page that says it: 422 by default, 404 for :class:`NotPermitt
 (nobody learns what exists), 409 for :class:`Conflict` (:class:`ConcurrentUpdate`, a
 transition the lifecycle refuses now). ``app.common.views.run_service`` and the error
 handlers turn them into a message in the reader's language with :func:`message_of`.
+
+A lost race is a :class:`ConcurrentUpdate` too, however the database noticed it: a
+version column that moved on (``StaleDataError``), or one of :data:`RACE_CONSTRAINTS`
+broken by a row someone else inserted first (:func:`is_lost_race`).
 """
 
 from __future__ import annotations
+
+import re
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from workflows.errors import Conflict, NotPermitted, Refusal
 
-__all__ = ["Conflict", "ConcurrentUpdate", "NotPermitted", "Refusal", "message_of"]
+__all__ = [
+    "RACE_CONSTRAINTS",
+    "Conflict",
+    "ConcurrentUpdate",
+    "NotPermitted",
+    "Refusal",
+    "is_lost_race",
+    "message_of",
+]
 
 
 class ConcurrentUpdate(Conflict):
@@ -29,6 +43,47 @@ class ConcurrentUpdate(Conflict):
                 "This was changed by someone else in the meantime. Reload the page and try again."
             )
         )
+
+
+#: Unique constraints that only two requests writing the same row at the same moment can
+#: break: the loser is told the record changed meanwhile (409), never a 500.
+RACE_CONSTRAINTS = frozenset(
+    {
+        # two staff deciding one dossier (or running the rules) store its outcomes at once
+        "uq_rule_outcomes_application_id_rule",
+        # two chairs computing the first draft of a call's selection
+        "uq_selection_rounds_call_id",
+        # a juror's first save of a review, from two tabs
+        "uq_reviews_assignment_id",
+        # the first progress of one milestone, recorded twice
+        "uq_milestone_progress_application_id_key",
+        # the end of one project's coaching, recorded twice
+        "uq_coaching_closures_application_id",
+    }
+)
+
+#: SQLite names the columns of the unique constraint it found broken, not the constraint.
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)")
+
+
+def _broken_constraint(error: Exception) -> str | None:
+    """The name of the constraint an IntegrityError broke, when the database says it."""
+    original = getattr(error, "orig", None)
+    name = getattr(getattr(original, "diag", None), "constraint_name", None)  # PostgreSQL
+    if name:
+        return name
+    found = _SQLITE_UNIQUE.search(str(original))
+    if found is None:
+        return None
+    columns = [qualified.split(".") for qualified in found[1].split(", ")]
+    # named as app.extensions names them: uq_<table>_<column>_<column>...
+    return "_".join(["uq", columns[0][0], *(column for _table, column in columns)])
+
+
+def is_lost_race(error: Exception) -> bool:
+    """Whether ``error`` (an IntegrityError) broke one of :data:`RACE_CONSTRAINTS`:
+    someone else wrote the same row first."""
+    return _broken_constraint(error) in RACE_CONSTRAINTS
 
 
 #: How the values of a refusal's parameters read, by parameter name ({"state": {"draft":

@@ -12,8 +12,11 @@ turned into a message in the reader's language with the refusal's status:
 - otherwise (422) the message is flashed and the person goes back to the page they
   came from (``back``), or the view re-renders its form with the message (``refused``).
 
-Refusals a view does not run through here (a GET that refuses, a lost race at commit)
-reach the error handlers of ``app/__init__.py``, which answer the same way.
+A lost race is a 409 too: a version column that moved on (``StaleDataError``) or a
+unique constraint of :data:`~app.common.errors.RACE_CONSTRAINTS` broken by someone
+else's row, at flush or at commit. Refusals a view does not run through here (a GET
+that refuses, a lost race outside ``run_service``) reach the error handlers of
+``app/__init__.py``, which answer the same way.
 """
 
 from __future__ import annotations
@@ -24,9 +27,17 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.common.errors import ConcurrentUpdate, Conflict, NotPermitted, Refusal, message_of
+from app.common.errors import (
+    ConcurrentUpdate,
+    Conflict,
+    NotPermitted,
+    Refusal,
+    is_lost_race,
+    message_of,
+)
 from app.extensions import db
 
 
@@ -68,6 +79,11 @@ def run_service(
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
+        return conflict_page(message_of(ConcurrentUpdate()))
+    except IntegrityError as error:
+        db.session.rollback()
+        if not is_lost_race(error):
+            raise
         return conflict_page(message_of(ConcurrentUpdate()))
     except Refusal as error:
         db.session.rollback()

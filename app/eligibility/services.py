@@ -3,6 +3,10 @@
 Running the rules is app.eligibility.checks; every change of state goes through
 app.applications.services.apply_transition (one audit row, the applicant's email and
 letter through its subscribers). Services flush; the caller commits.
+
+Two staff deciding one dossier at once take turns: a decision takes the dossier's row
+lock before it compares the version the page showed, and settling a proposal takes the
+proposal's, so the second of them is told the dossier changed meanwhile (409).
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from app.applications.services import apply_transition
 from app.auth.models import User
 from app.calls.models import Call
 from app.common.clock import BRUSSELS, utcnow
-from app.common.errors import ConcurrentUpdate, Refusal
+from app.common.errors import ConcurrentUpdate, Conflict, Refusal
+from app.common.locking import lock
 from app.common.urls import external_url
 from app.documents.wording import KIND_LABELS
 from app.eligibility.checks import check_application
@@ -34,6 +39,10 @@ class EligibilityError(Refusal):
     """A refused eligibility decision; the message is shown to staff."""
 
 
+class EligibilityConflict(EligibilityError, Conflict):
+    """Another staff member decided on the dossier since the page was shown: 409, reload."""
+
+
 def pending_proposal(application: Application) -> EligibilityDecision | None:
     """The proposed ineligibility waiting for a second staff member, if any."""
     return db.session.scalar(
@@ -45,6 +54,9 @@ def pending_proposal(application: Application) -> EligibilityDecision | None:
 
 
 def _check_version(application: Application, expected_version: int | None) -> None:
+    """Take the dossier's row lock (a second decision waits for the first to commit),
+    then refuse when it changed since the page showed ``expected_version``."""
+    lock(application)
     if expected_version is not None and application.version != expected_version:
         raise ConcurrentUpdate()
 
@@ -105,15 +117,15 @@ def declare_ineligible(
     ``ineligibility_proposed``): the dossier stays submitted until another staff member
     confirms (:func:`confirm_ineligibility`). Otherwise the ``declare_ineligible``
     transition, with the reason as its note. Side effect: an EligibilityDecision
-    (proposed or final). Raises EligibilityError (no reason, a proposal already
-    waits), ConcurrentUpdate, TransitionRefused.
+    (proposed or final). Raises EligibilityError (no reason), EligibilityConflict (a
+    proposal already waits), ConcurrentUpdate, TransitionRefused.
     """
     _check_version(application, expected_version)
     reason = (reason or "").strip()
     if not reason:
         raise EligibilityError(_l("Write the reason the applicant will read."))
     if pending_proposal(application) is not None:
-        raise EligibilityError(
+        raise EligibilityConflict(
             _l("An ineligibility is already proposed for this dossier: confirm or cancel it.")
         )
     four_eyes = application.call.four_eyes_ineligibility
@@ -150,15 +162,19 @@ def _announce_proposal(event: Event, decision: EligibilityDecision, actor: User,
 
 
 def _check_waiting(decision: EligibilityDecision) -> None:
+    """Take the proposal's row lock (of two staff settling it at once, the second waits),
+    then refuse unless it still waits."""
+    lock(decision)
     if decision.status != DecisionStatus.PROPOSED:
-        raise EligibilityError(_l("This proposal was already handled."))
+        raise EligibilityConflict(_l("This proposal was already handled."))
 
 
 def confirm_ineligibility(decision: EligibilityDecision, *, actor: User) -> None:
     """Second pair of eyes: make a proposed ineligibility final.
 
-    Raises EligibilityError when the proposer confirms their own proposal or the
-    proposal is no longer waiting. Side effect: the ``declare_ineligible`` transition
+    Raises EligibilityError when the proposer confirms their own proposal,
+    EligibilityConflict when it is no longer waiting (another staff member settled it
+    meanwhile). Side effect: the ``declare_ineligible`` transition
     (its audit row names who proposed it).
     """
     _check_waiting(decision)
@@ -177,7 +193,9 @@ def confirm_ineligibility(decision: EligibilityDecision, *, actor: User) -> None
 
 def cancel_proposal(decision: EligibilityDecision, *, actor: User) -> None:
     """Withdraw a proposed ineligibility (announced as
-    ``ineligibility_proposal_cancelled``); the dossier goes back to the queue."""
+    ``ineligibility_proposal_cancelled``); the dossier goes back to the queue.
+
+    Raises EligibilityConflict when it is no longer waiting (settled meanwhile)."""
     _check_waiting(decision)
     decision.status = DecisionStatus.CANCELLED
     _announce_proposal(

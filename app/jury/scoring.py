@@ -68,10 +68,12 @@ def _check_may_score(assignment: JuryAssignment, actor: User, expected_version: 
     if not assignment.application.call.scoring_open:
         raise ScoringError(_l("Scoring is closed for this call: nothing was saved."))
     review = assignment.review
-    if review is not None and review.status == ReviewStatus.SUBMITTED:
-        raise ScoringError(_l("Your review is submitted and locked. Only the chair can reopen it."))
+    # The version first: a tab that lost to another tab's submission is told so (409),
+    # not that the review it was still editing is locked.
     if (review.version if review is not None else 0) != expected_version:
         raise ConcurrentReview()
+    if review is not None and review.status == ReviewStatus.SUBMITTED:
+        raise ScoringError(_l("Your review is submitted and locked. Only the chair can reopen it."))
     return review
 
 

@@ -2,15 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.common.errors import Refusal
+from app.common.errors import Conflict, Refusal
 
 
 class SelectionError(Refusal):
     """A refused selection operation; the message is shown to the user."""
 
 
-class AlreadyPublished(SelectionError):
-    """The call's selection is published: its decisions can no longer change."""
+class AlreadyPublished(SelectionError, Conflict):
+    """The call's selection is published: its decisions can no longer change. Whoever
+    acted on the draft meanwhile (a second publisher, a late move) gets the 409 page."""
 
     def __init__(self) -> None:
         super().__init__(_l("The selection of this call is already published."))

@@ -22,6 +22,7 @@ from app.common.exports import call_csv
 from app.common.urls import wants_page
 from app.common.views import permitted_or_404, run_posted, run_service
 from app.selection import bp
+from app.selection.errors import AlreadyPublished
 from app.selection.exports import ranking
 from app.selection.forms import (
     BALANCE_ATTRIBUTES,
@@ -122,8 +123,7 @@ def publish_selection(call_id):
         flash(_("There is no selection proposal to publish for this call."), "error")
         return redirect(_proposal_url(call))
     if request.method == "POST" and data.published:
-        flash(_("The selection of this call is already published."), "info")
-        return redirect(_proposal_url(call))
+        raise AlreadyPublished()  # the 409 page: someone published it meanwhile
     form = PublishForm()
     if not form.validate_on_submit():
         status = 422 if form.errors else 200

@@ -104,7 +104,10 @@ CASES = {
         "coaching_session_edited",
         lambda w: (
             lambda: coaching.edit_session(
-                w["session"], session_data(duration_minutes=45), actor=w["coach"]
+                w["session"],
+                session_data(duration_minutes=45),
+                actor=w["coach"],
+                expected_version=w["session"].version,
             )
         ),
     ),
@@ -200,7 +203,13 @@ def test_a_refused_write_leaves_no_audit_row(world):
 
 
 def test_the_coaching_file_shows_its_history_from_the_audit_log(client, login_as, world):
-    coaching.edit_session(world["session"], session_data(duration_minutes=45), actor=world["coach"])
+    session = world["session"]
+    coaching.edit_session(
+        session,
+        session_data(duration_minutes=45),
+        actor=world["coach"],
+        expected_version=session.version,
+    )
     db.session.commit()
     login_as(world["coach"])
     page = client.get(f"/coaching/projects/{world['project'].id}").get_data(as_text=True)

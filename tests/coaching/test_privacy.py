@@ -26,7 +26,10 @@ def _notes_everywhere(coach, staff, project):
     )
     db.session.commit()
     coaching.edit_session(
-        session, session_data(private_notes=f"{SECRET} 2: partner issue"), actor=coach
+        session,
+        session_data(private_notes=f"{SECRET} 2: partner issue"),
+        actor=coach,
+        expected_version=session.version,
     )
     db.session.commit()
     return session

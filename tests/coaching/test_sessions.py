@@ -135,6 +135,7 @@ def test_the_author_edits_for_seven_days_and_every_change_is_audited(
     db.session.commit()
     login_as(coach)
     form = session_form(summary="Financing plan reviewed; bank meeting set.", duration_minutes="75")
+    form["version"] = str(session.version)
     response = client.post(f"/coaching/sessions/{session.id}/edit", data=form)
     assert response.status_code == 302
     db.session.expire_all()
@@ -160,7 +161,8 @@ def test_after_seven_days_the_session_is_locked_until_staff_unlock_it(
         login_as(coach)
         before = _counts()
         response = client.post(
-            f"/coaching/sessions/{session.id}/edit", data=session_form(summary="Rewritten")
+            f"/coaching/sessions/{session.id}/edit",
+            data=session_form(summary="Rewritten", version=str(session.version)),
         )
         assert response.status_code == 200
         assert "This session is locked" in response.get_data(as_text=True)
@@ -168,7 +170,9 @@ def test_after_seven_days_the_session_is_locked_until_staff_unlock_it(
         db.session.expire_all()
         assert session.summary == "We reviewed the financing plan."
         with pytest.raises(coaching.CoachingError, match="locked"):
-            coaching.edit_session(session, session_data(summary="x"), actor=coach)
+            coaching.edit_session(
+                session, session_data(summary="x"), actor=coach, expected_version=session.version
+            )
         db.session.rollback()
 
         client.post("/logout")
@@ -176,8 +180,12 @@ def test_after_seven_days_the_session_is_locked_until_staff_unlock_it(
         assert client.post(f"/coaching/sessions/{session.id}/unlock").status_code == 302
         client.post("/logout")
         login_as(coach)
+        db.session.expire_all()
+        edit_page = client.get(f"/coaching/sessions/{session.id}/edit").get_data(as_text=True)
+        assert f'value="{session.version}"' in edit_page  # moved on with the unlock
         response = client.post(
-            f"/coaching/sessions/{session.id}/edit", data=session_form(summary="Rewritten")
+            f"/coaching/sessions/{session.id}/edit",
+            data=session_form(summary="Rewritten", version=str(session.version)),
         )
         assert response.status_code == 302
     db.session.expire_all()
@@ -199,6 +207,8 @@ def test_only_the_author_edits_a_session(staff, coach, other_coach, project):
     session = coaching.log_session(project, session_data(), actor=coach)
     db.session.commit()
     with pytest.raises(coaching.CoachingError, match="Only the coach who logged"):
-        coaching.edit_session(session, session_data(summary="x"), actor=other_coach)
+        coaching.edit_session(
+            session, session_data(summary="x"), actor=other_coach, expected_version=1
+        )
     db.session.rollback()
     assert session.summary == "We reviewed the financing plan."

@@ -90,8 +90,9 @@ def test_publication_restates_the_counts_and_needs_the_tick(client, login_as, ch
     db.session.expire_all()
     assert db.session.scalar(select(SelectionRound.status)) == "published"
     assert sorted(m.application_id for m in outbox_messages()) == sorted(a.id for a in apps)
-    again = client.post(f"/calls/{call.id}/selection/publish", data={"confirm": "y"})
-    assert again.status_code == 302 and len(outbox_messages()) == 5
+    again = client.post(f"/calls/{call.id}/selection/publish", data={"confirm": "y"}, headers=EN)
+    assert again.status_code == 409 and len(outbox_messages()) == 5
+    assert "already published" in again.get_data(as_text=True)
     status, record = page(client, f"/calls/{call.id}/selection/record")
     assert "Nadia Chair" in record
 

@@ -158,13 +158,14 @@ def _session_page(application, form, *, session=None, error=None):
     )
 
 
-def _save_session(change, record, form, application, *, done, session=None):
+def _save_session(change, record, form, application, *, done, session=None, **kwargs):
     """Run ``change`` (log or edit) with the posted session; on to the file when done,
     the form again with the message when refused."""
     return run_service(
         change,
         record,
         form.data_for_service(),
+        **kwargs,
         done=done,
         then=file_url(application),
         refused=lambda message: _session_page(application, form, session=session, error=message),
@@ -200,7 +201,13 @@ def edit_session(log_id):
     if form.validate_on_submit():
         done = _("Session saved.")
         return _save_session(
-            coaching.edit_session, session, form, application, done=done, session=session
+            coaching.edit_session,
+            session,
+            form,
+            application,
+            done=done,
+            session=session,
+            expected_version=form.expected_version(),
         )
     return _session_page(application, form, session=session, error=_why_not_editable(session))
 

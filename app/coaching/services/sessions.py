@@ -24,6 +24,7 @@ from app.coaching.services.common import (
 )
 from app.coaching.services.items import clean_item
 from app.common.clock import BRUSSELS, utcnow
+from app.common.errors import ConcurrentUpdate
 from app.events import Event
 from app.extensions import db
 from workflows.application import ApplicationStatus
@@ -134,15 +135,24 @@ def log_session(application: Application, data: dict, *, actor: User) -> Coachin
     return session
 
 
-def edit_session(session: CoachingSession, data: dict, *, actor: User) -> CoachingSession:
+def edit_session(
+    session: CoachingSession, data: dict, *, actor: User, expected_version: int
+) -> CoachingSession:
     """Change a session: only its author, while it is not locked. Announced as
     ``coaching_session_edited`` with ``{field: [old, new]}`` of what changed (the
     summary, private notes and tags only say that they changed); nothing changed,
-    nothing written."""
+    nothing written.
+
+    ``expected_version`` is the session's version the form showed: ConcurrentUpdate
+    when it changed since (another tab saved first; at flush, when both saved at once),
+    so an edit never silently overwrites another.
+    """
     application = session.application
     if session.coach_id != actor.id:
         raise CoachingError(_l("Only the coach who logged a session may change it."))
     require_coach_of(application, actor)
+    if session.version != expected_version:
+        raise ConcurrentUpdate()
     if session.locked:
         raise CoachingError(
             _l(

@@ -242,17 +242,11 @@ def ask_information(application_id):
     return _decide(application_id, form, decide)
 
 
-def _proposal(decision_id) -> EligibilityDecision:
-    decision = db.get_or_404(EligibilityDecision, decision_id)
-    if decision.status != DecisionStatus.PROPOSED:
-        abort(404)
-    return decision
-
-
 def _settle(decision_id, settle, said):
     """Confirm or cancel (``settle``) a proposed ineligibility, posted with its button;
-    ``said(application)`` tells the person it is done."""
-    decision = _proposal(decision_id)
+    ``said(application)`` tells the person it is done. One settled meanwhile by someone
+    else is refused by ``settle`` (409)."""
+    decision = db.get_or_404(EligibilityDecision, decision_id)
 
     def decide(application, *, actor):
         settle(decision, actor=actor)
