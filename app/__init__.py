@@ -104,6 +104,7 @@ AREAS = (
     "main",
     "auth",
     "calls",
+    "application_forms",
     "applications",
     "documents",
     "eligibility",

@@ -1,5 +1,6 @@
 """Every model, imported once so that relationships between areas resolve."""
 
+from app.application_forms.models import FormVersion
 from app.applications.models import Application
 from app.audit.models import AuditEvent
 from app.auth.models import AccountToken, RoleGrant, User
@@ -26,6 +27,7 @@ from app.privacy.models import DocumentAccess, DocumentDisposal, ErasureRequest
 from app.selection.models import SelectionDecision, SelectionRound
 
 __all__ = [
+    "FormVersion",
     "ActionComment",
     "ActionItem",
     "CoachAssignment",

@@ -4,6 +4,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import func, select
 
+from app.application_forms.versions import default_form
 from app.applications.models import Application
 from app.audit.models import AuditEvent
 from app.common.clock import utcnow
@@ -107,12 +108,12 @@ COMPLETE_ANSWERS = {
 }
 
 
-def step_form_data(slug: str, answers: dict, version: int) -> dict:
-    """What a browser posts for step ``slug`` with these answers."""
-    from app.applications.questions import STEP_BY_SLUG
-
+def step_form_data(slug: str, answers: dict, version: int, form=None) -> dict:
+    """What a browser posts for step ``slug`` of ``form`` (by default the default form)
+    with these answers."""
+    form = form or default_form()
     data = {"version": str(version)}
-    for question in STEP_BY_SLUG[slug].questions:
+    for question in form.step_by_slug[slug].questions:
         value = answers.get(question.name)
         if value is None:
             continue
@@ -126,16 +127,14 @@ def step_form_data(slug: str, answers: dict, version: int) -> dict:
 
 def fill_every_step(client, application, answers: dict | None = None) -> None:
     """Answer every step of ``application`` through the HTTP client, as its owner."""
-    from app.applications.questions import STEPS
-
     answers = COMPLETE_ANSWERS if answers is None else answers
-    for step in STEPS:
+    for step in application.form.steps:
         if not step.questions:
             continue
         db.session.expire_all()
         response = client.post(
             f"/applications/{application.id}/steps/{step.slug}",
-            data=step_form_data(step.slug, answers, application.version),
+            data=step_form_data(step.slug, answers, application.version, application.form),
         )
         assert response.status_code == 302, (step.slug, response.get_data(as_text=True)[:2000])
     db.session.expire_all()

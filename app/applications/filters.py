@@ -6,22 +6,25 @@ a chair or staff member in conflict with a dossier finds nothing of it here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 
 from flask_login import current_user
 from sqlalchemy import Select, func, or_
 
 from app.access.scopes import visible_applications
+from app.application_forms.definition import Question
+from app.application_forms.versions import call_form
 from app.applications.models import Application
-from app.applications.questions import QUESTIONS
 from app.auth.models import User
 from app.calls.models import Call
 from workflows.application import STATES
 
-#: Answers staff filter on, with their choices (value, label).
-FILTER_CHOICES = {
-    name: QUESTIONS[name].choices for name in ("sector", "moroccan_region", "channel")
-}
+
+def filter_questions(call: Call) -> dict[str, Question]:
+    """The answers staff filter the call's dossiers on: the questions of its form marked
+    ``"filter": true`` (one-choice questions), by name."""
+    return {name: q for name, q in call_form(call).questions.items() if q.filter}
+
 
 SORTS = {
     "reference": (Application.number.is_(None), Application.number, Application.id),
@@ -34,31 +37,36 @@ SORTS = {
 @dataclass
 class ApplicationFilters:
     status: str = ""
-    sector: str = ""
-    moroccan_region: str = ""
-    channel: str = ""
+    #: The answers filtered on: {question name: the value wanted}.
+    answers: dict = field(default_factory=dict)
     q: str = ""
     sort: str = "reference"
     descending: bool = False
 
     @classmethod
-    def from_args(cls, args) -> ApplicationFilters:
-        """Read the query string, ignoring anything unknown."""
+    def from_args(cls, args, call: Call) -> ApplicationFilters:
+        """Read the query string, ignoring anything unknown (``call``: its filters)."""
         values = cls(
             status=args.get("status", "") if args.get("status") in STATES else "",
             q=args.get("q", "").strip()[:100],
             sort=args.get("sort", "reference") if args.get("sort") in SORTS else "reference",
             descending=args.get("order") == "desc",
         )
-        for name, choices in FILTER_CHOICES.items():
+        for name, question in filter_questions(call).items():
             wanted = args.get(name, "")
-            if wanted in {value for value, _ in choices}:
-                setattr(values, name, wanted)
+            if wanted in {value for value, _ in question.choices}:
+                values.answers[name] = wanted
         return values
 
     def as_args(self, **changes) -> dict:
         """The query string of these filters, with ``changes``; empty values left out."""
-        data = {f.name: getattr(self, f.name) for f in fields(self)} | changes
+        data = {
+            "status": self.status,
+            "q": self.q,
+            "sort": self.sort,
+            "descending": self.descending,
+            **self.answers,
+        } | changes
         order = "desc" if data.pop("descending") else ""
         return {key: value for key, value in (data | {"order": order}).items() if value}
 
@@ -69,9 +77,8 @@ class ApplicationFilters:
         query = visible_applications(viewer, call).join(Application.applicant)
         if self.status:
             query = query.where(Application.status == self.status)
-        for name in FILTER_CHOICES:
-            if getattr(self, name):
-                query = query.where(Application.answers[name].as_string() == getattr(self, name))
+        for name, wanted in self.answers.items():
+            query = query.where(Application.answers[name].as_string() == wanted)
         if self.q:
             pattern = f"%{self.q.lower()}%"
             query = query.where(

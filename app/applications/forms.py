@@ -26,7 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from app.applications.questions import Question, Step, parse_iso_date
+from app.application_forms.definition import Question, Step, parse_iso_date
 from app.common.clock import BRUSSELS, utcnow
 from app.common.forms import checkboxes
 
@@ -88,17 +88,21 @@ def _field(question: Question):
     return SelectField(question.label, choices=[SelectChoice("", "—"), *choices], **kw)
 
 
-_FORM_CLASSES: dict[str, type[FlaskForm]] = {}
+#: Each step's form class, by the step's identity (a form's steps live as long as the
+#: process keeps the form: app.application_forms.versions).
+_FORM_CLASSES: dict[int, tuple[Step, type[FlaskForm]]] = {}
 
 
 def step_form_class(step: Step) -> type[FlaskForm]:
     """The FlaskForm class of ``step``: a field per question, and the version seen."""
-    if step.slug not in _FORM_CLASSES:
+    known = _FORM_CLASSES.get(id(step))
+    if known is None or known[0] is not step:
         attributes = {"version": HiddenField(validators=[DataRequired()])}
         for question in step.questions:
             attributes[question.name] = _field(question)
-        _FORM_CLASSES[step.slug] = type(f"{step.slug.title()}StepForm", (FlaskForm,), attributes)
-    return _FORM_CLASSES[step.slug]
+        known = (step, type(f"{step.slug.title()}StepForm", (FlaskForm,), attributes))
+        _FORM_CLASSES[id(step)] = known
+    return known[1]
 
 
 def to_form_data(step: Step, answers: dict) -> dict:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.application_forms.versions import application_form
 from app.applications.questions import MissingItem, missing_answers
 from app.auth.models import User
 from app.calls.models import Call
@@ -38,6 +39,9 @@ class Application(db.Model):
     number: Mapped[int | None]
     #: Public reference, e.g. MBI-2026-0042 (None while a draft).
     reference: Mapped[str | None] = mapped_column(String(60), unique=True)
+    #: The version of the call's form the answers were given under (None: the default
+    #: form); see app.application_forms.versions.
+    form_version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id"))
     #: The applicant's answers, keyed by field name.
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -64,11 +68,16 @@ class Application(db.Model):
     def deadline(self) -> datetime:
         return self.call.closes_at
 
+    @property
+    def form(self):
+        """The form these answers were given under (app.application_forms.definition.Form)."""
+        return application_form(self)
+
     def missing_items(self) -> list:
         """What still prevents submission: answers, then documents (MissingItem each)."""
-        items = missing_answers(self.answers or {})
+        items = missing_answers(self.answers or {}, self.form)
         for kind in missing_documents(self):
-            items.append(MissingItem("documents", kind, KIND_LABELS[kind]))
+            items.append(MissingItem(self.form.documents_slug, kind, KIND_LABELS[kind]))
         return items
 
     @property

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from app.applications.questions import STEPS, Step
+from app.application_forms.definition import Step
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class StepState:
 
 
 def step_url(application, step: Step) -> str:
-    if step.slug == "documents":
+    if step.documents:
         return url_for("documents.manage_documents", application_id=application.id)
     return url_for("applications.edit_step", application_id=application.id, slug=step.slug)
 
@@ -32,5 +32,6 @@ def step_progress(application, missing: list) -> list[StepState]:
     for item in missing:
         per_step[item.step] = per_step.get(item.step, 0) + 1
     return [
-        StepState(step, step_url(application, step), per_step.get(step.slug, 0)) for step in STEPS
+        StepState(step, step_url(application, step), per_step.get(step.slug, 0))
+        for step in application.form.steps
     ]

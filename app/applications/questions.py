@@ -1,11 +1,11 @@
-"""The application form: its steps, their questions, and what submission requires.
+"""What a dossier's answers mean against its form: what is asked, what is missing.
 
-The form is data: MBI's is the ``form`` of the shipped call template
-app/calls/call_templates/mbi.json, read (and checked) by
-:func:`app.applications.definition.read_form`. Everything the applicant answers is
-stored in ``Application.answers`` (JSON) under the questions' names; dates as ISO
-strings, numbers as numbers. A draft accepts any valid subset; :func:`missing_answers`
-says what submission still needs.
+The form itself is data (app.application_forms): each call has its own, read from its
+definition; MBI's starts from the shipped call template
+app/calls/call_templates/mbi.json (:func:`call_template`). Everything the applicant
+answers is stored in ``Application.answers`` (JSON) under the questions' names; dates
+as ISO strings, numbers as numbers. A draft accepts any valid subset;
+:func:`missing_answers` says what submission still needs.
 """
 
 from __future__ import annotations
@@ -14,13 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.applications.definition import (
-    Form,
-    Question,
-    Step,
-    parse_iso_date,
-    read_form,
-)
+from app.application_forms.definition import Form, Question, Step, parse_iso_date
 
 __all__ = [
     "Question",
@@ -28,9 +22,9 @@ __all__ = [
     "parse_iso_date",
     "MissingItem",
     "missing_answers",
-    "applies",
     "shown_on_step",
     "condition_wording",
+    "call_template",
 ]
 
 CALL_TEMPLATES = Path(__file__).resolve().parent.parent / "calls" / "call_templates"
@@ -41,31 +35,11 @@ def call_template(name: str) -> dict:
     return json.loads((CALL_TEMPLATES / f"{name}.json").read_text(encoding="utf-8"))
 
 
-#: MBI's form, read from its template.
-FORM: Form = read_form(call_template("mbi")["form"])
-STEPS: tuple[Step, ...] = FORM.steps
-STEP_BY_SLUG = {step.slug: step for step in STEPS}
-QUESTIONS = FORM.questions
-STEP_OF = {question.name: step.slug for step in STEPS for question in step.questions}
-
-#: Choice lists that other pages (the self-check, the dashboard) show as the form does.
-COUNTRIES = QUESTIONS["nationalities"].choices
-LANGUAGES = QUESTIONS["languages"].choices
-GENDERS = QUESTIONS["gender"].choices
-STAGES = QUESTIONS["stage"].choices
-CHANNEL_LABELS = dict(QUESTIONS["channel"].choices)
-
-
 @dataclass(frozen=True)
 class MissingItem:
     step: str
     name: str
     label: object
-
-
-def applies(question: Question, answers: dict) -> bool:
-    """Whether ``question`` is asked of this applicant (its condition holds)."""
-    return question.applies(answers)
 
 
 def shown_on_step(step: Step, answers: dict) -> list[Question]:
@@ -83,12 +57,12 @@ def shown_on_step(step: Step, answers: dict) -> list[Question]:
     ]
 
 
-def condition_wording(question: Question) -> dict:
+def condition_wording(question: Question, form: Form) -> dict:
     """What a condition says, in the reader's language: the question it rests on and
     the answers that ask this one ({"question": "Where the project stands", "answer":
     "An existing company"})."""
     condition = question.condition
-    controlling = QUESTIONS[condition.question]
+    controlling = form.questions[condition.question]
     names = dict(controlling.choices)
     return {
         "question": str(controlling.label),
@@ -104,11 +78,11 @@ def is_answered(question: Question, value) -> bool:
     return value is not None and str(value).strip() != ""
 
 
-def missing_answers(answers: dict) -> list[MissingItem]:
+def missing_answers(answers: dict, form: Form) -> list[MissingItem]:
     """The required answers still missing, in form order."""
     return [
-        MissingItem(STEP_OF[q.name], q.name, q.label)
-        for step in STEPS
+        MissingItem(step.slug, q.name, q.label)
+        for step in form.steps
         for q in step.questions
-        if q.required and applies(q, answers) and not is_answered(q, answers.get(q.name))
+        if q.required and q.applies(answers) and not is_answered(q, answers.get(q.name))
     ]

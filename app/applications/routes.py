@@ -15,18 +15,11 @@ from app.access.policy import (
     triggers_for,
 )
 from app.applications import bp
-from app.applications.filters import FILTER_CHOICES, ApplicationFilters
+from app.applications.filters import ApplicationFilters, filter_questions
 from app.applications.forms import TransitionForm, step_form_class, to_form_data, valid_answers
 from app.applications.models import Application
 from app.applications.progress import step_progress, step_url
-from app.applications.questions import (
-    QUESTIONS,
-    STEP_BY_SLUG,
-    STEP_OF,
-    STEPS,
-    condition_wording,
-    shown_on_step,
-)
+from app.applications.questions import condition_wording, shown_on_step
 from app.applications.services import (
     ApplicationError,
     apply_transition,
@@ -104,7 +97,7 @@ def apply(call_id):
         then=lambda application: (
             url_for("applications.show_application", application_id=application.id)
             if application.answers
-            else step_url(application, STEPS[0])
+            else step_url(application, application.form.steps[0])
         ),
     )
 
@@ -128,15 +121,15 @@ def show_application(application_id):
     return render_template(
         "applications/show.html",
         application=application,
-        steps=STEPS,
+        steps=application.form.steps,
         missing=missing,
         progress=step_progress(application, missing),
         form=TransitionForm(),
         asked=open_request(application),
         decision=published_decision(application),
         outcome=explain(application) if application.status in SELECTION_DECIDED else None,
-        questions=QUESTIONS,
-        step_of=STEP_OF,
+        questions=application.form.questions,
+        step_of=application.form.step_of,
     )
 
 
@@ -145,7 +138,7 @@ def show_application(application_id):
 def edit_step(application_id, slug):
     """One step of the application form; saving keeps every valid answer."""
     application = _load_own(application_id)
-    step = STEP_BY_SLUG.get(slug)
+    step = application.form.step_by_slug.get(slug)
     if step is None or not step.questions:
         abort(404)
     if not _may_answer(application, step):
@@ -206,10 +199,10 @@ def _render_step(application, step, form):
         application=application,
         step=step,
         form=form,
-        steps=STEPS,
+        steps=application.form.steps,
         progress=step_progress(application, missing),
         questions=shown,
-        condition_wording=condition_wording,
+        condition_wording=lambda question: condition_wording(question, application.form),
     )
 
 
@@ -217,10 +210,10 @@ def _after_step(application, step) -> str:
     """Where "save and continue" leads: the next step, or the review."""
     if request.form.get("then") == "stay":
         return url_for("applications.edit_step", application_id=application.id, slug=step.slug)
-    following = STEPS[[s.slug for s in STEPS].index(step.slug) + 1 :]
-    if not following:
+    following = application.form.next_step(step)
+    if following is None:
         return url_for("applications.show_application", application_id=application.id)
-    return step_url(application, following[0])
+    return step_url(application, following)
 
 
 @bp.route("/applications/<int:application_id>/confirm/<trigger>")
@@ -271,7 +264,7 @@ def fire_action(application_id, trigger):
 def list_applications(call_id):
     """The call's dossiers the viewer may read: filters, search, sorting, pages."""
     call = permitted_or_404(Call, call_id, may_list_applications)
-    filters = ApplicationFilters.from_args(request.args)
+    filters = ApplicationFilters.from_args(request.args, call)
     page = db.paginate(
         filters.query(call, current_user).options(joinedload(Application.applicant)),
         page=wants_page(),
@@ -284,7 +277,7 @@ def list_applications(call_id):
         page=page,
         filters=filters,
         states=STATES,
-        choices=FILTER_CHOICES,
+        filter_questions=filter_questions(call),
     )
 
 

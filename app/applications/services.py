@@ -39,7 +39,9 @@ def start_application(call: Call, *, actor: User) -> Application:
         return existing
     if not call.is_open(utcnow()):
         raise ApplicationError(_l("This call is not open for applications."))
-    application = Application(call=call, applicant=actor, answers={})
+    application = Application(
+        call=call, applicant=actor, answers={}, form_version_id=call.form_version_id
+    )
     db.session.add(application)
     db.session.flush()
     announce(

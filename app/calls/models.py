@@ -99,6 +99,9 @@ class Call(db.Model):
     #: {"nl": {"description": "..."}, "ar": {...}, "en": {...}}; a missing text falls back
     #: to French (app.i18n.localized).
     translations: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: The call's application form (a FormVersion's id; app.application_forms): None
+    #: while the call uses the default form. Not a foreign key: versions point at calls.
+    form_version_id: Mapped[int | None]
     #: Last number given to a submitted application; references are gap-free.
     last_application_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

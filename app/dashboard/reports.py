@@ -14,7 +14,7 @@ from functools import cached_property
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.applications.questions import CHANNEL_LABELS, GENDERS, QUESTIONS
+from app.application_forms.versions import call_form
 from app.applications.wording import STATE_LABELS
 from app.auth.models import User
 from app.calls.models import Call
@@ -54,15 +54,6 @@ APPLICATION_REPORTS = ("funnel", "per_day", *PROFILES, "coaching")
 JURY_REPORT_PREFIX = "criterion-"
 #: Width of the charts shown two by two.
 HALF_WIDTH = 480
-
-
-def choice_labels(name: str) -> dict:
-    if name == "channel":
-        return dict(CHANNEL_LABELS)
-    if name == "gender":
-        return dict(GENDERS)
-    question = QUESTIONS.get(name)
-    return dict(question.choices) if question else {}
 
 
 def _rtl() -> bool:
@@ -146,7 +137,8 @@ class Reports:
             order = [label for _, label in AGE_BANDS]
             rows = [(band, band, counts[band]) for band in order if counts[band]]
         else:
-            labels = choice_labels(profile.name)
+            question = call_form(self.call).questions.get(profile.name)
+            labels = dict(question.choices) if question else {}
             rows = sorted(
                 (
                     (value, labels.get(value, value), n)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.access.policy import is_staff, may_read_audit, may_steer_jury, role_required
 from app.access.scopes import visible_applications
-from app.applications.filters import FILTER_CHOICES, ApplicationFilters
+from app.applications.filters import ApplicationFilters
 from app.applications.models import Application
 from app.audit.filters import EVENT_GROUPS, PER_PAGE, AuditFilters, audit_lines, export_table
 from app.auth.models import Role
@@ -52,7 +52,6 @@ def show(call_id):
         call=reports.call,
         reports=reports,
         profiles=PROFILES,
-        filter_choices=FILTER_CHOICES,
     )
 
 
@@ -101,7 +100,7 @@ def export_applications(call_id, fmt):
     if fmt not in TABLE_FORMATS:
         abort(404)
     visible = visible_applications(current_user, call).with_only_columns(Application.id)
-    query = ApplicationFilters.from_args(request.args).query(call)
+    query = ApplicationFilters.from_args(request.args, call).query(call)
     applications = db.session.scalars(
         query.where(Application.id.in_(visible.correlate(None))).options(
             joinedload(Application.applicant)

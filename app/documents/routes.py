@@ -9,7 +9,6 @@ from app.access import policy
 from app.access.policy import may_change_documents, owns_dossier, role_required
 from app.applications.models import Application
 from app.applications.progress import step_progress, step_url
-from app.applications.questions import STEP_BY_SLUG
 from app.auth.models import Role
 from app.common.views import run_service
 from app.documents import bp
@@ -51,8 +50,17 @@ def manage_documents(application_id):
         editable=may_change_documents(current_user, application),
         upload_form=UploadForm(formdata=None),
         progress=step_progress(application, application.missing_items()),
-        next_step=step_url(application, STEP_BY_SLUG["declarations"]),
+        next_step=_after_documents(application),
     )
+
+
+def _after_documents(application) -> str:
+    """Where "continue" leads from the documents: the next step, or the review."""
+    form = application.form
+    following = form.next_step(form.step_by_slug[form.documents_slug])
+    if following is None:
+        return url_for("applications.show_application", application_id=application.id)
+    return step_url(application, following)
 
 
 @bp.route("/applications/<int:application_id>/documents/<kind>", methods=["POST"])

@@ -11,8 +11,8 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional
 
+from app.application_forms.versions import default_form
 from app.applications.forms import NotInTheFuture
-from app.applications.questions import COUNTRIES, LANGUAGES, STAGES
 from app.common.forms import checkboxes
 
 
@@ -20,6 +20,8 @@ def _checkboxes(label, choices):
     return checkboxes(label, [SelectChoice(v, t) for v, t in choices], validators=[Optional()])
 
 
+#: The self-check asks MBI's questions (the built-in rules' facts) with the form's choices.
+_ASKED = default_form().questions
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
 
@@ -28,7 +30,7 @@ class SelfCheckForm(FlaskForm):
         csrf = False  # advice only: nothing is stored, the form may be bookmarked
 
     birth_date = DateField(_l("Date of birth"), validators=[Optional(), NotInTheFuture()])
-    nationalities = _checkboxes(_l("Nationalities"), COUNTRIES)
+    nationalities = _checkboxes(_l("Nationalities"), _ASKED["nationalities"].choices)
     moroccan_ties = BooleanField(_l("I have family or personal ties with Morocco"))
     belgium_residence_start = DateField(
         _l("Living in Belgium since"), validators=[Optional(), NotInTheFuture()]
@@ -38,7 +40,7 @@ class SelfCheckForm(FlaskForm):
         validators=[Optional(), NotInTheFuture()],
         description=_l("Leave empty if you still live in Belgium."),
     )
-    languages = _checkboxes(_l("Languages you speak"), LANGUAGES)
+    languages = _checkboxes(_l("Languages you speak"), _ASKED["languages"].choices)
     banking_ban = RadioField(
         _l("Are you subject to a banking ban in Belgium or Morocco?"),
         choices=YES_NO,
@@ -51,7 +53,7 @@ class SelfCheckForm(FlaskForm):
     )
     stage = RadioField(
         _l("Where the project stands"),
-        choices=[SelectChoice(v, t) for v, t in STAGES],
+        choices=[SelectChoice(v, t) for v, t in _ASKED["stage"].choices],
         validators=[Optional()],
     )
     company_created_on = DateField(

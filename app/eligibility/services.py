@@ -17,7 +17,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.applications.models import Application
-from app.applications.questions import QUESTIONS
 from app.applications.services import apply_transition
 from app.auth.models import User
 from app.calls.models import Call
@@ -251,7 +250,7 @@ def request_information(
         data={"fields": list(fields), "documents": list(documents)},
         email_context={
             "request": request,
-            "question_labels": {n: q.label for n, q in QUESTIONS.items()},
+            "question_labels": {n: q.label for n, q in application.form.questions.items()},
             "document_labels": KIND_LABELS,
         },
     )

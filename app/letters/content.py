@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from app.applications.questions import QUESTIONS
+from app.application_forms.versions import call_form
 from app.common.clock import BRUSSELS, utcnow
 from app.common.urls import external_url
 from app.documents.wording import KIND_LABELS
@@ -159,7 +159,8 @@ def _information_request(application, locale: str) -> dict:
     request = open_request(application)
     if request is None:
         return {"asked": [], "message": "", "reply_by": None}
-    items = [str(QUESTIONS[name].label) if name in QUESTIONS else name for name in request.fields]
+    questions = application.form.questions
+    items = [str(questions[name].label) if name in questions else name for name in request.fields]
     items += [str(KIND_LABELS.get(kind, kind)) for kind in request.documents]
     return {"asked": items, "message": request.message, "reply_by": _day(request.reply_by, locale)}
 
@@ -212,6 +213,7 @@ def demo_context(outcome: str, locale: str, call=None, *, code: str = "DEMO-0000
             quota=30,
             reserve_size=10,
             criteria=[],
+            form_version_id=None,
         )
     reference = f"{getattr(call, 'reference', 'MBI-2026')}-0042"
     now = utcnow()
@@ -239,8 +241,9 @@ def demo_context(outcome: str, locale: str, call=None, *, code: str = "DEMO-0000
             ]
             context["decision_reason"] = "The applicant is under 18 on the closing date."
         elif outcome == LetterOutcome.INFORMATION_REQUESTED:
+            first_question = next(iter(call_form(call).questions.values()))
             context["request"] = {
-                "asked": [str(QUESTIONS["moroccan_ties"].label), str(KIND_LABELS["identity"])],
+                "asked": [str(first_question.label), str(KIND_LABELS["identity"])],
                 "message": "Please tell us about your ties with Morocco.",
                 "reply_by": _day((now + timedelta(days=10)).date(), locale),
             }

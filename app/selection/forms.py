@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.applications.questions import QUESTIONS
+from app.application_forms.versions import call_form
 from app.calls.models import Call
 from workflows.selection import DECISIONS, Decision
 
@@ -27,14 +27,12 @@ DECISION_LABELS = {
     Decision.NOT_SELECTED: _l("Not selected"),
 }
 
-#: Answers of the application form a balance rule may look at.
-BALANCE_ATTRIBUTES = {
-    "sector": _l("Sector"),
-    "gender": _l("Gender"),
-    "moroccan_region": _l("Region in Morocco"),
-    "belgian_region": _l("Region in Belgium"),
-    "stage": _l("Where the project stands"),
-}
+
+def balance_attributes(call: Call) -> dict:
+    """The answers a balance rule may look at: every choice question of the call's form
+    ({name: label})."""
+    return {question.name: question.label for question in call_form(call).choice_questions()}
+
 
 TIE_BREAK_LABELS = {
     "": _l("(none)"),
@@ -86,9 +84,8 @@ class BalanceRuleForm(FlaskForm):
     class Meta:
         csrf = False
 
-    attribute = SelectField(
-        _l("Answer"), choices=_choices({"": _l("(none)"), **BALANCE_ATTRIBUTES}), default=""
-    )
+    #: Its choices are the call's choice questions (RulesForm.for_call).
+    attribute = SelectField(_l("Answer"), choices=[], default="")
     kind = SelectField(
         _l("Bound"),
         choices=_choices({"at_most": _l("at most"), "at_least": _l("at least")}),
@@ -141,6 +138,14 @@ class RulesForm(FlaskForm):
             }
         form = cls(data=data)
         form.criteria = [(str(c.position), c.name) for c in call.criteria]
+        form.answer_choices = {
+            question.name: question.choices for question in call_form(call).choice_questions()
+        }
+        attributes = [SelectChoice("", _l("(none)"))] + [
+            SelectChoice(name, label) for name, label in balance_attributes(call).items()
+        ]
+        for entry in form.balance_rules:
+            entry.form.attribute.choices = attributes
         for entry in form.tie_breaks:
             entry.form.criterion.choices = [
                 SelectChoice(value, label) for value, label in [("", "—"), *form.criteria]
@@ -161,7 +166,7 @@ class RulesForm(FlaskForm):
                 sub.criterion.errors = [_("Choose the criterion this rule looks at.")]
                 ok = False
         for entry in self.balance_rules:
-            ok = _balance_rule_holds(entry.form) and ok
+            ok = _balance_rule_holds(entry.form, self.answer_choices) and ok
         return ok
 
     def rules(self) -> dict:
@@ -189,7 +194,7 @@ class RulesForm(FlaskForm):
         }
 
 
-def _balance_rule_holds(sub: BalanceRuleForm) -> bool:
+def _balance_rule_holds(sub: BalanceRuleForm, answer_choices: dict) -> bool:
     """A balance rule names a number, and a value the answer may take (an "at least"
     rule always needs one)."""
     if not sub.attribute.data:
@@ -198,7 +203,7 @@ def _balance_rule_holds(sub: BalanceRuleForm) -> bool:
     if sub.count.data is None:
         sub.count.errors = [_("Give the number of projects.")]
         ok = False
-    choices = QUESTIONS[sub.attribute.data].choices
+    choices = answer_choices[sub.attribute.data]
     value = (sub.value.data or "").strip()
     if value and value not in {str(v) for v, _label in choices}:
         listed = ", ".join(f"{v} ({label})" for v, label in choices)

@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access.policy import may_decide_selection, may_steer_jury, role_required
-from app.applications.questions import QUESTIONS
 from app.auth.models import Role
 from app.calls.models import Call
 from app.common.exports import call_csv
@@ -25,13 +24,13 @@ from app.selection import bp
 from app.selection.errors import AlreadyPublished
 from app.selection.exports import ranking
 from app.selection.forms import (
-    BALANCE_ATTRIBUTES,
     DECISION_LABELS,
     TIE_BREAK_LABELS,
     ComputeForm,
     MoveForm,
     PublishForm,
     RulesForm,
+    balance_attributes,
 )
 from app.selection.page import load, load_record
 from app.selection.services import is_published, override, publish, refresh_draft, save_rules
@@ -74,7 +73,7 @@ def proposal(call_id):
         may_decide=may_decide_selection(current_user, call),
         move_form=MoveForm(),
         decision_labels=DECISION_LABELS,
-        attribute_labels=BALANCE_ATTRIBUTES,
+        attribute_labels=balance_attributes(call),
     )
 
 
@@ -163,7 +162,7 @@ def rules(call_id):
         published=is_published(call),
         tie_break_labels=TIE_BREAK_LABELS,
         attribute_values={
-            BALANCE_ATTRIBUTES[name]: QUESTIONS[name].choices for name in BALANCE_ATTRIBUTES
+            balance_attributes(call)[name]: choices for name, choices in form.answer_choices.items()
         },
     ), (422 if posted else 200)
 
@@ -177,7 +176,7 @@ def record(call_id):
         "selection/record.html",
         record=load_record(call, current_user),
         decision_labels=DECISION_LABELS,
-        attribute_labels=BALANCE_ATTRIBUTES,
+        attribute_labels=balance_attributes(call),
     )
 
 

@@ -7,12 +7,15 @@ import copy
 import pytest
 from flask_babel import force_locale
 
-from app.applications.definition import DefinitionError, Text, form_problems, read_form
-from app.applications.questions import QUESTIONS, STEP_BY_SLUG, call_template, shown_on_step
+from app.application_forms.definition import Text
+from app.application_forms.reader import DefinitionError, form_problems, read_form
+from app.application_forms.versions import default_form
+from app.applications.questions import call_template, shown_on_step
 from app.auth.models import Role
 from tests.conftest import PASSWORD
 
 LANGUAGES = {"en", "fr", "nl", "ar"}
+QUESTIONS = default_form().questions
 
 
 def _texts(form: dict):
@@ -201,5 +204,5 @@ def test_a_step_says_in_the_readers_language_when_its_questions_apply(
     client.post("/login", data={"email": applicant.email, "password": PASSWORD})
     page = client.get(f"/applications/{application.id}/steps/project").get_data(as_text=True)
     assert "Uniquement si" in page and "Une entreprise existante" in page
-    assert STEP_BY_SLUG["project"].questions[5].condition.question == "stage"
+    assert default_form().step_by_slug["project"].questions[5].condition.question == "stage"
     assert 'name="legal_form"' in page

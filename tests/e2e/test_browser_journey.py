@@ -143,7 +143,7 @@ def test_register_apply_upload_submit_and_follow(app, live_server, browser, make
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from app.applications.questions import STEPS
+    from app.application_forms.versions import default_form
     from app.documents.demo import sample_pdf
 
     call = make_call("MBI-2026", name="Maghrib Belgium Impulse 2026")
@@ -175,7 +175,7 @@ def test_register_apply_upload_submit_and_follow(app, live_server, browser, make
             )
         ),
     )
-    for step in STEPS:
+    for step in default_form().steps:
         if step.slug == "documents":
             for kind in ("identity", "cv", "business_plan", "criminal_record"):
                 path = tmp_path / f"{kind}.pdf"

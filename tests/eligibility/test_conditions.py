@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from app.applications.questions import QUESTIONS, call_template
+from app.application_forms.versions import default_form
+from app.applications.questions import call_template
 from app.eligibility.conditions import (
     InvalidRules,
     evaluate_rules,
@@ -17,6 +18,8 @@ from app.eligibility.conditions import (
     validate_rules,
 )
 from app.eligibility.rules import FAIL, NEEDS_INFORMATION, PASS, Context
+
+QUESTIONS = default_form().questions
 
 CONTEXT = Context(closing_date=date(2026, 3, 31), application_date=date(2026, 3, 1))
 ROOT = Path(__file__).parents[2]

@@ -14,12 +14,15 @@ from datetime import date, timedelta
 
 from flask_babel import force_locale
 
-from app.applications.questions import QUESTIONS, call_template
+from app.application_forms.versions import default_form
+from app.applications.questions import call_template
 from app.calls.models import DEFAULT_ELIGIBILITY
 from app.demo.services import demo_answers
 from app.documents.requirements import DOCUMENT_KINDS
 from app.eligibility.conditions import evaluate_rules, load_rules
 from app.eligibility.rules import Context, _minus_years, evaluate, verdict
+
+QUESTIONS = default_form().questions
 
 DOSSIERS = 5000
 SEED = 17

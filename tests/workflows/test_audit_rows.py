@@ -7,6 +7,7 @@ Areas: applications, documents, eligibility, calls, information sessions, accoun
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from datetime import timedelta
@@ -15,6 +16,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from app.application_forms.services import save_form
+from app.application_forms.versions import current_definition
 from app.applications.services import apply_transition, save_answers, start_application
 from app.audit.models import AuditEvent
 from app.auth.models import AccountToken, Role, User
@@ -275,6 +278,16 @@ def test_creating_and_editing_a_call(staff, rows, viewer):
     assert edited.data == {"quota": [30, 25], "name": ["New call", "Impulse 2027"]}
     assert _shows(viewer(call.id, Event.CALL_CREATED), "Call created", staff)
     assert _shows(viewer(call.id, Event.CALL_EDITED), "Call edited", staff)
+
+
+def test_editing_a_calls_form(make_call, staff, rows, viewer):
+    call = make_call()
+    definition = copy.deepcopy(current_definition(call))
+    definition["steps"][0]["title"] = {"en": "About you"}
+    save_form(call, definition, actor=staff)
+    edited = rows.one(Event.FORM_EDITED, staff)
+    assert edited.data == {"version": 1, "change": "wording", "dossiers_moved": 0}
+    assert _shows(viewer(call.id, Event.FORM_EDITED), "Application form edited", staff)
 
 
 def test_planning_information_sessions(make_call, staff, rows, viewer):

@@ -10,7 +10,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.access.policy import may_check_eligibility, role_required
 from app.applications.models import Application
-from app.applications.questions import QUESTIONS, STEPS
 from app.auth.models import Role
 from app.calls.models import Call
 from app.common.urls import wants_page
@@ -35,7 +34,12 @@ from app.eligibility.services import (
 )
 from app.extensions import db
 
-FIELD_CHOICES = [(name, question.label) for name, question in QUESTIONS.items()]
+
+def _field_choices(application) -> list[tuple[str, object]]:
+    """The answers staff may ask for again: the questions of the dossier's form."""
+    return [(name, question.label) for name, question in application.form.questions.items()]
+
+
 DOCUMENT_CHOICES = [(kind, KIND_LABELS[kind]) for kind in DOCUMENT_KINDS]
 
 # The queue of a call -----------------------------------------------------------------
@@ -136,7 +140,7 @@ def _forms(application, outcomes):
         "request_form": RequestForm(
             data={"version": application.version},
             prefix="ask",
-            field_choices=FIELD_CHOICES,
+            field_choices=_field_choices(application),
             document_choices=DOCUMENT_CHOICES,
         ),
     }
@@ -154,21 +158,20 @@ def review(application_id):
         application=application,
         outcomes=outcomes,
         rule_labels=RULE_LABELS,
-        steps=STEPS,
+        steps=application.form.steps,
         last_request=asked,
         changed=asked.changed_answers() if asked is not None else set(),
         proposal=pending_proposal(application),
-        question_labels=dict(FIELD_CHOICES),
+        question_labels=dict(_field_choices(application)),
         document_labels=KIND_LABELS,
         **_forms(application, outcomes),
     )
 
 
-def _decide(application_id, form, decide):
+def _decide(application, form, decide):
     """Run one decision posted with ``form``: back to the dossier with the reason when the
     form or the decision is refused (nothing kept), on to the queue when it is done."""
-    application = _load(application_id)
-    back = url_for("eligibility.review", application_id=application_id)
+    back = url_for("eligibility.review", application_id=application.id)
     if not form.validate():
         flash(form_errors(form), "error")
         return redirect(back)
@@ -196,7 +199,7 @@ def decide_eligible(application_id):
         )
         return _("%(reference)s declared eligible.", reference=application.reference)
 
-    return _decide(application_id, form, decide)
+    return _decide(_load(application_id), form, decide)
 
 
 @bp.route("/staff/eligibility/<int:application_id>/ineligible", methods=["POST"])
@@ -218,14 +221,17 @@ def decide_ineligible(application_id):
             return _("Ineligibility proposed: another staff member must confirm it.")
         return _("%(reference)s declared ineligible.", reference=application.reference)
 
-    return _decide(application_id, form, decide)
+    return _decide(_load(application_id), form, decide)
 
 
 @bp.route("/staff/eligibility/<int:application_id>/request", methods=["POST"])
 @role_required(Role.STAFF)
 def ask_information(application_id):
     """Ask the applicant for named answers and documents by a date."""
-    form = RequestForm(prefix="ask", field_choices=FIELD_CHOICES, document_choices=DOCUMENT_CHOICES)
+    application = _load(application_id)
+    form = RequestForm(
+        prefix="ask", field_choices=_field_choices(application), document_choices=DOCUMENT_CHOICES
+    )
 
     def decide(application, *, actor):
         request_information(
@@ -239,7 +245,7 @@ def ask_information(application_id):
         )
         return _("Information requested from the applicant.")
 
-    return _decide(application_id, form, decide)
+    return _decide(application, form, decide)
 
 
 def _settle(decision_id, settle, said):
@@ -252,7 +258,7 @@ def _settle(decision_id, settle, said):
         settle(decision, actor=actor)
         return said(application)
 
-    return _decide(decision.application_id, ProposalForm(), decide)
+    return _decide(_load(decision.application_id), ProposalForm(), decide)
 
 
 @bp.route("/staff/eligibility/proposals/<int:decision_id>/confirm", methods=["POST"])

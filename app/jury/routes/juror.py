@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.access.policy import may_read_others_reviews, may_score, role_required, sits_on_jury
-from app.applications.questions import STEPS
 from app.auth.models import Role
 from app.calls.models import Call
 from app.common.urls import wants_page
@@ -75,7 +74,7 @@ def _render_score(assignment: JuryAssignment, form, refused: str | None = None):
         assignment=assignment,
         application=assignment.application,
         documents=assignment.application.documents,
-        steps=STEPS,
+        steps=assignment.application.form.steps,
         call=call,
         form=form,
         anchors={c.id: scale_anchors(c) for c in call.criteria},

@@ -1,197 +1,23 @@
-"""An application form as data: its steps and questions, read from a call's definition.
+"""Reading a form definition: every problem named by its path, or the form.
 
-A form is plain JSON (the ``form`` part of a call template, for example
-app/calls/call_templates/mbi.json)::
-
-    {"default_language": "fr",
-     "steps": [{"slug": "project", "title": {"en": "Project", "fr": "Projet", ...},
-                "intro": {...},
-                "questions": [{"name": "stage", "type": "one_choice", "label": {...},
-                               "choices": [{"value": "idea", "label": {...}}, ...]},
-                              {"name": "legal_form", "type": "one_choice", "label": {...},
-                               "choices": [...],
-                               "show_if": {"question": "stage", "equals": "company"}}]},
-               {"slug": "documents", "title": {...}, "intro": {...}, "documents": true}]}
-
-Every label, help text, intro and choice is given per language (``en``, ``fr``, ``nl``,
-``ar``) and read in the reader's language, else the form's default language
-(:class:`Text`). :func:`read_form` checks the whole definition first and refuses it
-with every problem named by its path in the file ("steps[1].questions[3].show_if:
-'stage' is not asked before this question"): a form that would break is never used.
+:func:`read_form` checks the whole definition first and refuses it with every problem
+named by its path in the file ("form.steps[1].questions[3].show_if.question: 'stage'
+is not asked before this question"): a form that would break is never used.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-
-from flask_babel import get_locale
-from markupsafe import escape
-
-from app.demo.reference import BELGIAN_REGIONS, MOROCCAN_REGIONS, NACE_SECTIONS
-
-LANGUAGES = ("en", "fr", "nl", "ar")
-
-#: The types a question may have (the name in the file: how the form draws it).
-TYPES = {
-    "short_text": "text",
-    "long_text": "textarea",
-    "email": "email",
-    "phone": "tel",
-    "date": "date",
-    "number": "integer",
-    "amount": "integer",
-    "percentage": "percent",
-    "yes_no": "boolean",
-    "one_choice": "select",
-    "several_choices": "multi",
-}
-CHOICE_TYPES = {"one_choice", "several_choices"}
-
-#: Lists a choice question may take its choices from instead of listing them.
-REFERENCE_LISTS = {
-    "moroccan_regions": tuple((region, region) for region in MOROCCAN_REGIONS),
-    "belgian_regions": tuple((region, region) for region in BELGIAN_REGIONS),
-    "nace_sections": tuple((code, f"{code} – {name}") for code, name in NACE_SECTIONS.items()),
-    "languages": (("fr", "Français"), ("nl", "Nederlands"), ("ar", "العربية"), ("en", "English")),
-}
-
-
-def reader_language(default: str = "en") -> str:
-    """The language of the page being drawn (or the letter being printed), else ``default``."""
-    try:
-        locale = get_locale()
-    except (RuntimeError, KeyError):  # outside a request or an app context
-        locale = None
-    return locale.language if locale is not None else default
-
-
-@dataclass(frozen=True, eq=False)
-class Text:
-    """A wording given in several languages, read in the reader's own.
-
-    ``str(text)`` picks the current language, else the form's default language, else
-    English, else any: a translation missing in one language never leaves a blank.
-    """
-
-    by_language: tuple[tuple[str, str], ...]
-    default: str = "en"
-
-    @classmethod
-    def of(cls, value, default: str = "en") -> Text:
-        if isinstance(value, str):
-            return cls((("en", value),), default)
-        return cls(tuple(sorted(value.items())), default)
-
-    def in_language(self, language: str) -> str:
-        texts = dict(self.by_language)
-        for candidate in (language, self.default, "en"):
-            if texts.get(candidate):
-                return texts[candidate]
-        return next((text for _, text in self.by_language if text), "")
-
-    def __str__(self) -> str:
-        return self.in_language(reader_language(self.default))
-
-    def __bool__(self) -> bool:
-        return any(text for _, text in self.by_language)
-
-    # Read like the string it stands for (as flask_babel's lazy strings are): compared,
-    # sorted, joined and formatted in the reader's language.
-    def __eq__(self, other) -> bool:
-        if isinstance(other, Text):
-            return self.by_language == other.by_language
-        return str(self) == other
-
-    def __hash__(self) -> int:
-        return hash(self.by_language)
-
-    def __lt__(self, other) -> bool:
-        return str(self) < str(other)
-
-    def __add__(self, other) -> str:
-        return str(self) + other
-
-    def __radd__(self, other) -> str:
-        return other + str(self)
-
-    def __len__(self) -> int:
-        return len(str(self))
-
-    def __html__(self) -> str:
-        return str(escape(str(self)))
-
-    def __getattr__(self, name):
-        if name.startswith("__") or name in ("by_language", "default"):
-            raise AttributeError(name)
-        return getattr(str(self), name)
-
-    def as_data(self) -> dict:
-        return dict(self.by_language)
-
-
-@dataclass(frozen=True)
-class Condition:
-    """When a question is asked: the answer to an earlier ``question`` is one of ``values``."""
-
-    question: str
-    values: tuple
-
-    def holds(self, answers: dict) -> bool:
-        answer = answers.get(self.question)
-        if isinstance(answer, list):
-            return any(value in self.values for value in answer)
-        return answer in self.values
-
-
-@dataclass(frozen=True)
-class Question:
-    name: str
-    label: object
-    kind: str  # text, textarea, email, tel, date, select, multi, integer, percent, boolean
-    required: bool = True
-    #: Asked only when this holds (None: always).
-    condition: Condition | None = None
-    max_length: int | None = None
-    minimum: int | None = None
-    maximum: int | None = None
-    choices: tuple = ()
-    help: object = None
-    #: Dates: "past" (not after today) or None.
-    when: str | None = None
-    #: Amounts: the currency (ISO code) they are written in, for display.
-    currency: str | None = None
-    #: The type as the file names it (short_text, amount...).
-    type: str = ""
-    #: The reference list the choices come from, if any.
-    choices_from: str | None = None
-
-    def applies(self, answers: dict) -> bool:
-        """Whether this question is asked of an applicant with these answers."""
-        return self.condition is None or self.condition.holds(answers)
-
-
-@dataclass(frozen=True)
-class Step:
-    slug: str
-    title: object
-    intro: object
-    questions: tuple[Question, ...] = field(default=())
-    #: The step where the applicant uploads the documents the call asks for.
-    documents: bool = False
-
-
-@dataclass(frozen=True)
-class Form:
-    steps: tuple[Step, ...]
-    default_language: str = "en"
-
-    @property
-    def questions(self) -> dict[str, Question]:
-        return {question.name: question for step in self.steps for question in step.questions}
-
-    def step_of(self, name: str) -> str:
-        return next(step.slug for step in self.steps for q in step.questions if q.name == name)
+from app.application_forms.definition import (
+    CHOICE_TYPES,
+    LANGUAGES,
+    REFERENCE_LISTS,
+    TYPES,
+    Condition,
+    Form,
+    Question,
+    Step,
+    Text,
+)
 
 
 class DefinitionError(ValueError):
@@ -304,6 +130,8 @@ class _Reader:
                 self.problem(f"{path}.currency", "an amount needs its currency (EUR, MAD...)")
         if minimum is not None and maximum is not None and minimum > maximum:
             self.problem(f"{path}.maximum", "the maximum is below the minimum")
+        if data.get("filter") and type_ != "one_choice":
+            self.problem(f"{path}.filter", "only a one-choice question can filter the dossiers")
         max_length = self.number(data, "max_length", path)
         if max_length is not None and max_length < 1:
             self.problem(f"{path}.max_length", "at least 1")
@@ -322,6 +150,7 @@ class _Reader:
             currency=data.get("currency") if type_ == "amount" else None,
             type=type_ or "",
             choices_from=choices_from,
+            filter=data.get("filter") is True,
         )
         if name:
             asked[name] = question
@@ -402,10 +231,3 @@ def form_problems(data) -> list[tuple[str, str]]:
     reader = _Reader()
     reader.form(data)
     return reader.problems
-
-
-def parse_iso_date(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None

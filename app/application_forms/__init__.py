@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("application_forms", __name__)
