@@ -54,6 +54,7 @@ class Event(StrEnum):
     # Calls and their information sessions
     CALL_CREATED = "call_created"
     CALL_EDITED = "call_edited"
+    CALL_WORDING_EDITED = "call_wording_edited"
     INFO_SESSION_CREATED = "info_session_created"
     INFO_SESSION_EDITED = "info_session_edited"
     INFO_SESSION_DELETED = "info_session_deleted"
