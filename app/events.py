@@ -55,6 +55,7 @@ class Event(StrEnum):
     CALL_CREATED = "call_created"
     CALL_EDITED = "call_edited"
     FORM_EDITED = "form_edited"
+    CALL_WORDING_EDITED = "call_wording_edited"
     INFO_SESSION_CREATED = "info_session_created"
     INFO_SESSION_EDITED = "info_session_edited"
     INFO_SESSION_DELETED = "info_session_deleted"

@@ -33,6 +33,7 @@ CHECKED_IN = {
     "app.auth.services.set_active": "workflows/test_audit_rows.py",
     "app.calls.services.create_call": "workflows/test_audit_rows.py",
     "app.calls.services.update_call": "workflows/test_audit_rows.py",
+    "app.calls.services.save_wording": "calls/test_wording.py",
     "app.documents.services.delete_document": "workflows/test_audit_rows.py",
     "app.documents.services.store_document": "workflows/test_audit_rows.py",
     "app.eligibility.services.bulk_confirm": "workflows/test_audit_rows.py",

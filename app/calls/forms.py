@@ -348,3 +348,28 @@ class CallForm(FlaskForm):
             "company_max_age_years": self.company_max_age_years.data,
             "ownership_min_percent": self.ownership_min_percent.data,
         }
+
+
+def wording_form(outcome) -> FlaskForm:
+    """The texts of ``outcome`` (app.calls.wording.Outcome) a call may replace: each
+    part in each language, as field ``<language>_<part>``, written in its direction."""
+    from app.calls.wording import LANGUAGES, MAX_SUBJECT, MAX_TEXT, PART_LABELS
+
+    class WordingForm(FlaskForm):
+        pass
+
+    for code in LANGUAGES:
+        for part in outcome.parts:
+            short = part == "subject"
+            field = StringField if short else TextAreaField
+            render = {"lang": code, "dir": text_direction(code)} | ({} if short else {"rows": 5})
+            setattr(
+                WordingForm,
+                f"{code}_{part}",
+                field(
+                    PART_LABELS[part],
+                    validators=[Optional(), Length(max=MAX_SUBJECT if short else MAX_TEXT)],
+                    render_kw=render,
+                ),
+            )
+    return WordingForm()

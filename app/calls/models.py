@@ -102,6 +102,10 @@ class Call(db.Model):
     #: The call's application form (a FormVersion's id; app.application_forms): None
     #: while the call uses the default form. Not a foreign key: versions point at calls.
     form_version_id: Mapped[int | None]
+    #: The call's own texts of its letters and e-mails, replacing the templates' where
+    #: given: {outcome: {language: {"letter" | "subject" | "email": text}}} (see
+    #: app.calls.wording). Empty: every text reads as the templates say.
+    wording: Mapped[dict] = mapped_column(JSON, default=dict)
     #: Last number given to a submitted application; references are gap-free.
     last_application_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,10 +10,22 @@ from app.access.policy import role_required
 from app.applications.models import Application
 from app.auth.models import Role
 from app.calls import bp
-from app.calls.forms import CallForm, fill_per_language
+from app.calls.forms import CallForm, fill_per_language, wording_form
 from app.calls.models import DEFAULT_ELIGIBILITY, Call
-from app.calls.services import create_call, update_call
+from app.calls.services import create_call, save_wording, update_call
+from app.calls.wording import (
+    LANGUAGES,
+    OUTCOMES,
+    PLACEHOLDERS,
+    WordingError,
+    custom_text,
+    default_text,
+    demo_values,
+    paragraphs,
+    render_wording,
+)
 from app.common.clock import from_brussels_naive, to_brussels, utcnow
+from app.common.errors import message_of
 from app.common.views import form_page, run_service
 from app.documents.wording import KIND_LABELS
 from app.extensions import db
@@ -144,6 +156,74 @@ def edit_call(call_id):
         done=lambda saved: _("Call %(reference)s saved.", reference=saved.reference),
         then=url_for("calls.show_call", call_id=call.id),
         refused=lambda message: _edit_page(form, call, message),
+    )
+
+
+# Wording of the letters and e-mails --------------------------------------------------
+
+
+@bp.route("/staff/calls/<int:call_id>/wording")
+@role_required(Role.STAFF)
+def call_wording(call_id):
+    """The outcomes whose letter and e-mail texts the call may replace, and which it did."""
+    call = db.get_or_404(Call, call_id)
+    return render_template("calls/wording.html", call=call, outcomes=OUTCOMES.values())
+
+
+@bp.route("/staff/calls/<int:call_id>/wording/<outcome>", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def edit_wording(call_id, outcome):
+    """Edit an outcome's texts in every language, with a preview on demo data."""
+    call = db.get_or_404(Call, call_id)
+    spec = OUTCOMES.get(outcome) or abort(404)
+    form = wording_form(spec)
+    if request.method == "GET":
+        for code in LANGUAGES:
+            for part in spec.parts:
+                text = custom_text(call, outcome, part, code)
+                form[f"{code}_{part}"].data = text or default_text(outcome, part, code)
+    if not (form.validate_on_submit() and "save" in request.form):
+        return _wording_page(form, call, spec)
+    texts = {code: {part: form[f"{code}_{part}"].data for part in spec.parts} for code in LANGUAGES}
+    return run_service(
+        save_wording,
+        call,
+        outcome,
+        texts,
+        done=lambda changed: _("Wording saved.") if changed else _("Nothing changed."),
+        then=url_for("calls.call_wording", call_id=call.id),
+        refused=lambda message: _wording_page(form, call, spec, message),
+    )
+
+
+def _preview(spec, part: str, code: str, text: str, call) -> dict:
+    """How ``text`` reads for the demo applicant (left empty: the template's), or why it
+    cannot be used."""
+    text = (text or "").strip() or default_text(spec.key, part, code)
+    try:
+        rendered = render_wording(text, demo_values(spec.key, part, code, call))
+    except WordingError as error:
+        return {"problem": message_of(error)}
+    return {"paragraphs": paragraphs(rendered) or []}
+
+
+def _wording_page(form, call: Call, spec, refusal: str | None = None):
+    previews = {
+        code: {
+            part: _preview(spec, part, code, form[f"{code}_{part}"].data, call)
+            for part in spec.parts
+        }
+        for code in LANGUAGES
+    }
+    return form_page(
+        "calls/wording_edit.html",
+        refusal,
+        form=form,
+        call=call,
+        outcome=spec,
+        wording_languages=LANGUAGES,
+        previews=previews,
+        placeholders=PLACEHOLDERS,
     )
 
 

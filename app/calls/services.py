@@ -1,4 +1,5 @@
-"""Every write about calls: creating and editing them with their criteria."""
+"""Every write about calls: creating and editing them with their criteria, and the
+wording of their letters and e-mails."""
 
 from __future__ import annotations
 
@@ -9,7 +10,17 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion
-from app.common.errors import Refusal
+from app.calls.wording import (
+    LANGUAGES,
+    MAX_SUBJECT,
+    OUTCOMES,
+    PART_LABELS,
+    WordingError,
+    check_text,
+    default_text,
+)
+from app.common.errors import Refusal, message_of
+from app.config import Config
 from app.events import Event, announce
 from app.extensions import db
 
@@ -151,3 +162,66 @@ def update_call(call: Call, data: dict, *, actor: User) -> Call:
     announce(Event.CALL_EDITED, actor=actor, subject=call, call_id=call.id, data=changes)
     db.session.flush()
     return call
+
+
+def _normalised(text: str | None, part: str) -> str:
+    text = (text or "").replace("\r\n", "\n").strip()
+    return " ".join(text.split()) if part == "subject" else text
+
+
+def save_wording(call: Call, outcome: str, texts: dict, *, actor: User) -> list[str]:
+    """Replace the call's texts of ``outcome`` with ``texts`` ({language: {part: text}},
+    see app.calls.wording). A text left empty, or as the template says, is dropped: the
+    template's wording applies (and follows its later corrections).
+
+    Announced as ``call_wording_edited`` with the texts changed (``["fr.letter"...]``),
+    when one changed. Raises WordingError, naming the language and the part, for the
+    first text that uses an unknown placeholder or anything but placeholders and
+    conditions, or does not parse; nothing is saved then. Returns the texts changed.
+    """
+    spec = OUTCOMES.get(outcome)
+    if spec is None:
+        raise WordingError(_l("There is no such outcome."))
+    kept: dict[str, dict] = {}
+    for language in LANGUAGES:
+        for part in spec.parts:
+            text = _normalised((texts.get(language) or {}).get(part), part)
+            if not text or text == _normalised(default_text(outcome, part, language), part):
+                continue
+            try:
+                if part == "subject" and len(text) > MAX_SUBJECT:
+                    raise WordingError(
+                        _l("A subject may be %(count)s characters long at most.", count=MAX_SUBJECT)
+                    )
+                check_text(text, spec.placeholders(part))
+            except WordingError as error:
+                raise WordingError(
+                    _l(
+                        "%(part)s (%(language)s): %(problem)s",
+                        part=PART_LABELS[part],
+                        language=Config.LANGUAGES[language],
+                        problem=message_of(error),
+                    )
+                ) from error
+            kept.setdefault(language, {})[part] = text
+    stored = (call.wording or {}).get(outcome) or {}
+    changed = [
+        f"{language}.{part}"
+        for language in LANGUAGES
+        for part in spec.parts
+        if (stored.get(language) or {}).get(part) != (kept.get(language) or {}).get(part)
+    ]
+    if changed:
+        wording = {key: value for key, value in (call.wording or {}).items() if key != outcome}
+        if kept:
+            wording[outcome] = kept
+        call.wording = wording
+        announce(
+            Event.CALL_WORDING_EDITED,
+            actor=actor,
+            subject=call,
+            call_id=call.id,
+            data={"outcome": outcome, "changed": changed},
+        )
+        db.session.flush()
+    return changed

@@ -20,6 +20,7 @@ from app.applications.models import Application
 from app.applications.services import apply_transition
 from app.auth.models import User
 from app.calls.models import Call
+from app.calls.wording import email_texts
 from app.common.clock import BRUSSELS, utcnow
 from app.common.errors import ConcurrentUpdate, Conflict, Refusal
 from app.common.locking import lock
@@ -323,11 +324,14 @@ def publish_decisions(call: Call, *, actor: User) -> int:
 
 
 def _tell(decision: EligibilityDecision) -> None:
-    """Queue the applicant's email about the published decision."""
+    """Queue the applicant's email about the published decision (in the call's own
+    wording where it wrote one, app.calls.wording)."""
     applicant = decision.application.applicant
+    outcome = "eligible" if decision.is_eligible else "ineligible"
+    subject, message = email_texts(decision.application, outcome, context={"decision": decision})
     queue_email(
         applicant.email,
-        _l("Eligibility of your application %(reference)s"),
+        subject or _l("Eligibility of your application %(reference)s"),
         "eligibility_published",
         locale=applicant.locale,
         application_id=decision.application_id,
@@ -336,4 +340,5 @@ def _tell(decision: EligibilityDecision) -> None:
         decision=decision,
         applicant=applicant,
         home_url=external_url("applications.my_applications"),
+        custom_message=message,
     )

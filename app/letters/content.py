@@ -18,6 +18,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.application_forms.versions import call_form
+from app.calls.wording import letter_values, paragraphs, rendered_or_none
 from app.common.clock import BRUSSELS, utcnow
 from app.common.urls import external_url
 from app.documents.wording import KIND_LABELS
@@ -99,7 +100,17 @@ def _base(
         },
         "verification": {"code": code, "url": url, "qr": f"qr:{code}"},
         "confirmation_days": call.confirmation_days,
+        #: The call's own opening for this outcome (see :func:`_opening`), else None.
+        "wording": None,
     }
+
+
+def _opening(call, context: dict) -> list[list[str]] | None:
+    """The opening the call wrote for the letter's outcome and language, filled with
+    the letter's values, as paragraphs of lines; None: the template's own."""
+    outcome, locale = context["outcome"], context["locale"]
+    values = letter_values(outcome, context)
+    return paragraphs(rendered_or_none(call, outcome, "letter", locale, values))
 
 
 def letter_context(letter: Letter) -> dict:
@@ -126,6 +137,7 @@ def letter_context(letter: Letter) -> dict:
             context["request"] = _information_request(application, locale)
         else:
             context["explanation"] = _explanation(application, locale)
+    context["wording"] = _opening(call, context)
     return context
 
 
@@ -201,7 +213,8 @@ def _explanation_dict(found, locale: str) -> dict:
 
 def demo_context(outcome: str, locale: str, call=None, *, code: str = "DEMO-0000-0000") -> dict:
     """A letter of ``outcome`` in ``locale`` filled with demo data (the call's letterhead
-    when given, else the MBI demo's): what staff preview before any letter exists."""
+    and wording when given, else the MBI demo's): what staff preview before any letter
+    exists."""
     if call is None:
         call = SimpleNamespace(
             name="Maghrib Belgium Impulse 2026",
@@ -275,4 +288,5 @@ def demo_context(outcome: str, locale: str, call=None, *, code: str = "DEMO-0000
                 ),
             )
             context["explanation"] = _explanation_dict(found, locale)
+    context["wording"] = _opening(call, context)
     return context

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from app.calls.wording import EMAIL_OF_TRIGGER, email_texts
 from app.common.urls import external_url
 from app.events import transitioned
 from app.outbox.services import queue_email
@@ -49,14 +50,20 @@ TRANSITION_EMAILS = {
 @transitioned.connect
 def email_the_applicant(application, *, trigger, note, context, **_) -> None:
     """Queue the applicant's e-mail for the change (sent after the commit), in their
-    language, with ``context`` from the service (the request's items, the rank...)."""
+    language, with ``context`` from the service (the request's items, the rank...) and
+    the call's own subject and message where it wrote them (app.calls.wording)."""
     if trigger not in TRANSITION_EMAILS:
         return
     subject, template = TRANSITION_EMAILS[trigger]
+    custom_subject, custom_message = None, None
+    if trigger in EMAIL_OF_TRIGGER:
+        custom_subject, custom_message = email_texts(
+            application, EMAIL_OF_TRIGGER[trigger], note=note, context=context
+        )
     applicant = application.applicant
     queue_email(
         applicant.email,
-        subject,
+        custom_subject or subject,
         template,
         subject_params={"reference": application.reference or application.title or "-"},
         locale=applicant.locale,
@@ -67,5 +74,6 @@ def email_the_applicant(application, *, trigger, note, context, **_) -> None:
         note=note,
         outcome=OUTCOME_OF_TRIGGER.get(trigger),
         home_url=external_url("applications.my_applications"),
+        custom_message=custom_message,
         **context,
     )

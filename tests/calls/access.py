@@ -8,8 +8,10 @@ EXPECTED = {
     "calls.new_call": ("GET", only(STAFF)),
     "calls.show_call": ("GET", only(STAFF)),
     "calls.edit_call": ("GET", only(STAFF)),
+    "calls.call_wording": ("GET", only(STAFF)),
+    "calls.edit_wording": ("GET", only(STAFF)),
 }
 
 
 def path_values(users, application):
-    return {"reference": application.call.reference}
+    return {"reference": application.call.reference, "outcome": "selected"}
