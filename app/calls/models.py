@@ -58,8 +58,11 @@ class Call(db.Model):
     reserve_size: Mapped[int] = mapped_column(default=10)
     #: Jurors who score each eligible dossier.
     jurors_per_dossier: Mapped[int] = mapped_column(default=3)
-    #: Parameters of the eligibility rules (see DEFAULT_ELIGIBILITY).
+    #: Simple parameters of the default eligibility rules (see DEFAULT_ELIGIBILITY and
+    #: app.eligibility.rule_sets), used while the call has no rule set of its own.
     eligibility: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_ELIGIBILITY))
+    #: The call's own eligibility rules as data (app.eligibility.conditions), or None.
+    eligibility_rules: Mapped[dict | None] = mapped_column(JSON)
     #: Four eyes: an ineligibility needs a second staff member's confirmation.
     four_eyes_ineligibility: Mapped[bool] = mapped_column(default=False)
     #: When staff published the eligibility decisions to applicants (None: not yet).

@@ -1,7 +1,8 @@
 """Running the eligibility rules on dossiers and keeping their outcomes.
 
-The rules themselves are pure (app.eligibility.rules); this module gives them a
-dossier's facts and stores what they say, one dossier at a time (on submission) or a
+The rules are the call's, as data (app.eligibility.rule_sets, judged by
+app.eligibility.conditions); this module gives them a dossier's facts and stores what
+they say, one dossier at a time (on submission) or a
 whole call in bulk. Nobody decides anything here: staff's decisions are in
 app.eligibility.services. Functions flush; the caller commits.
 """
@@ -17,15 +18,15 @@ from app.applications.models import Application
 from app.calls.models import Call
 from app.common.clock import BRUSSELS, utcnow
 from app.documents.models import Document
+from app.eligibility.conditions import evaluate_rules
 from app.eligibility.models import RuleOutcome
+from app.eligibility.rule_sets import rule_set
 from app.eligibility.rules import (
     FAIL,
     NEEDS_INFORMATION,
     PASS,
-    RULES,
     Context,
     RuleResult,
-    evaluate,
     verdict,
 )
 from app.extensions import db
@@ -60,9 +61,9 @@ def check_application(application: Application) -> list[RuleResult]:
     Idempotent: the same dossier gives the same rows.
     """
     kinds = [document.kind for document in application.documents]
-    results = evaluate(
+    results = evaluate_rules(
+        rule_set(application.call),
         _facts(application, kinds),
-        application.call.eligibility,
         _context(application.call, application),
     )
     _store(application.id, results)
@@ -107,11 +108,12 @@ def check_call(call: Call) -> CheckSummary:
     ):
         kinds.setdefault(application_id, []).append(kind)
     closing = call.closes_at.astimezone(BRUSSELS).date()
+    rules = rule_set(call)
     now, rows, tally = utcnow(), [], {PASS: 0, FAIL: 0, NEEDS_INFORMATION: 0}
     for row in applications:
         applied = (row.submitted_at or now).astimezone(BRUSSELS).date()
         facts = {**(row.answers or {}), "documents": kinds.get(row.id, [])}
-        results = evaluate(facts, call.eligibility, Context(closing, applied))
+        results = evaluate_rules(rules, facts, Context(closing, applied))
         tally[verdict(results)] += 1
         rows.extend(_outcome_row(row.id, result, now) for result in results)
     if ids:
@@ -152,8 +154,8 @@ def verdicts(application_ids: list[int]) -> dict[int, str]:
 
 
 def outcomes_of(application: Application) -> list[RuleOutcome]:
-    """The dossier's stored outcomes, in the order the rules are shown."""
-    order = {rule.__name__: index for index, rule in enumerate(RULES)}
+    """The dossier's stored outcomes, in the order of the call's rules."""
+    order = {rule["name"]: index for index, rule in enumerate(rule_set(application.call).rules)}
     rows = db.session.scalars(
         select(RuleOutcome).where(RuleOutcome.application_id == application.id)
     ).all()

@@ -1,0 +1,71 @@
+"""Which eligibility rules a call judges its dossiers by: one engine, rules as data.
+
+A call's rules are its own rule set (``Call.eligibility_rules``, written by staff in
+the rules editor or imported with the call) or, until it has one, the default
+template's rules (MBI's, app/calls/call_templates/mbi.json) with the call's simple
+parameters (``Call.eligibility``: minimum age, nationalities, residence, languages,
+documents, company age, ownership; the call's edit page) put in their places
+(:func:`rules_from_parameters`). Either way the rules are judged by
+app.eligibility.conditions; each call's loaded set is kept per process until the
+call changes (:func:`rule_set`).
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+
+from app.applications.questions import call_template
+from app.calls.models import DEFAULT_ELIGIBILITY, Call
+from app.eligibility.conditions import RuleSet, load_rules
+
+#: The template whose rules a call without its own rule set uses.
+DEFAULT_TEMPLATE = "mbi"
+
+
+@cache
+def _template_rules() -> dict:
+    return call_template(DEFAULT_TEMPLATE)["eligibility"]
+
+
+def _rule(rules: list[dict], name: str) -> dict:
+    return next(rule for rule in rules if rule["name"] == name)
+
+
+def rules_from_parameters(parameters: dict) -> dict:
+    """The default template's rules with these simple parameters in their places (a
+    parameter not given keeps the template's value)."""
+    given = {**DEFAULT_ELIGIBILITY, **(parameters or {})}
+    data = copy.deepcopy(_template_rules())
+    rules = data["rules"]
+    _rule(rules, "minimum_age")["condition"]["years"] = given["minimum_age"]
+    nationality = _rule(rules, "nationality")["condition"]["all"]
+    nationality[0]["values"] = list(given["accepted_nationalities"])
+    if not given["belgian_nationals_need_moroccan_ties"]:
+        del nationality[1:]
+    residence = _rule(rules, "residence")["condition"]
+    residence["years"] = given["residence_min_years"]
+    residence["window"] = given["residence_window_years"]
+    _rule(rules, "language")["condition"]["values"] = list(given["accepted_languages"])
+    documents = _rule(rules, "documents")["condition"]["all"]
+    required = given["required_documents"]
+    company = documents[-1]
+    documents[:] = [{"op": "document_present", "kind": kind} for kind in required["all"]]
+    company["all"] = [{"op": "document_present", "kind": kind} for kind in required["company"]]
+    if company["all"]:
+        documents.append(company)
+    _rule(rules, "company_age")["condition"]["years"] = given["company_max_age_years"]
+    _rule(rules, "ownership")["condition"]["value"] = given["ownership_min_percent"]
+    return data
+
+
+def rules_definition(call: Call) -> dict:
+    """The call's rules as data (what the editor shows and the export writes)."""
+    if call.eligibility_rules is not None:
+        return call.eligibility_rules
+    return rules_from_parameters(call.eligibility)
+
+
+def rule_set(call: Call) -> RuleSet:
+    """The call's rules, checked and ready to judge."""
+    return load_rules(rules_definition(call))
