@@ -60,7 +60,8 @@ def _limits(question: Question) -> list:
     return validators
 
 
-def _field(question: Question):
+def answer_field(question: Question):
+    """The form field that asks ``question`` (its type, help and limits)."""
     kw = {"description": question.help or "", "validators": _limits(question)}
     if question.kind == "text":
         return StringField(question.label, **kw)
@@ -99,7 +100,7 @@ def step_form_class(step: Step) -> type[FlaskForm]:
     if known is None or known[0] is not step:
         attributes = {"version": HiddenField(validators=[DataRequired()])}
         for question in step.questions:
-            attributes[question.name] = _field(question)
+            attributes[question.name] = answer_field(question)
         known = (step, type(f"{step.slug.title()}StepForm", (FlaskForm,), attributes))
         _FORM_CLASSES[id(step)] = known
     return known[1]

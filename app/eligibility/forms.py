@@ -1,88 +1,82 @@
-"""The public eligibility self-check: a few questions, no account needed."""
+"""The public self-check, built from the call's own rules and form.
+
+The questionnaire asks exactly the questions the call's rules look at, as the
+application form asks them (same labels, choices, limits, in the reader's language),
+so a visitor's answers are judged by the very rules a submitted dossier is: what
+the rules say of documents is left out (nobody has uploaded anything yet). A yes/no
+question is asked as Yes / No, so that "not answered" stays unknown.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    IntegerField,
-    RadioField,
-    SelectChoice,
-)
-from wtforms.validators import NumberRange, Optional
+from wtforms import RadioField, SelectChoice
+from wtforms.validators import Optional
 
-from app.application_forms.versions import default_form
-from app.applications.forms import NotInTheFuture
-from app.common.forms import checkboxes
+from app.application_forms.definition import Form, Question
+from app.applications.forms import answer_field
+from app.eligibility.conditions import RuleSet
 
-
-def _checkboxes(label, choices):
-    return checkboxes(label, [SelectChoice(v, t) for v, t in choices], validators=[Optional()])
-
-
-#: The self-check asks MBI's questions (the built-in rules' facts) with the form's choices.
-_ASKED = default_form().questions
+#: The keys of a condition that name a question of the form.
+QUESTION_KEYS = ("question", "since", "until")
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
 
-class SelfCheckForm(FlaskForm):
-    class Meta:
-        csrf = False  # advice only: nothing is stored, the form may be bookmarked
+def _named(node) -> set[str]:
+    if isinstance(node, dict):
+        names = {node[key] for key in QUESTION_KEYS if isinstance(node.get(key), str)}
+        return names.union(*(_named(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_named(item) for item in node))
+    return set()
 
-    birth_date = DateField(_l("Date of birth"), validators=[Optional(), NotInTheFuture()])
-    nationalities = _checkboxes(_l("Nationalities"), _ASKED["nationalities"].choices)
-    moroccan_ties = BooleanField(_l("I have family or personal ties with Morocco"))
-    belgium_residence_start = DateField(
-        _l("Living in Belgium since"), validators=[Optional(), NotInTheFuture()]
-    )
-    belgium_residence_end = DateField(
-        _l("Living in Belgium until"),
-        validators=[Optional(), NotInTheFuture()],
-        description=_l("Leave empty if you still live in Belgium."),
-    )
-    languages = _checkboxes(_l("Languages you speak"), _ASKED["languages"].choices)
-    banking_ban = RadioField(
-        _l("Are you subject to a banking ban in Belgium or Morocco?"),
-        choices=YES_NO,
-        validators=[Optional()],
-    )
-    legal_proceedings = RadioField(
-        _l("Are you subject to legal proceedings in Belgium or Morocco?"),
-        choices=YES_NO,
-        validators=[Optional()],
-    )
-    stage = RadioField(
-        _l("Where the project stands"),
-        choices=[SelectChoice(v, t) for v, t in _ASKED["stage"].choices],
-        validators=[Optional()],
-    )
-    company_created_on = DateField(
-        _l("Date of creation of the company"), validators=[Optional(), NotInTheFuture()]
-    )
-    eligible_share_percent = IntegerField(
-        _l("Share of the capital held by adult Moroccans living in Belgium (%)"),
-        validators=[Optional(), NumberRange(0, 100, _l("A percentage between 0 and 100."))],
-    )
 
-    def facts(self) -> dict:
-        """The answers in the words of the eligibility rules."""
+def asked_questions(rules: RuleSet, form: Form) -> list[Question]:
+    """The questions the rules look at, in the order of the form."""
+    named = _named(list(rules.rules))
+    return [question for question in form.questions.values() if question.name in named]
 
-        def iso(field):
-            return field.data.isoformat() if field.data else None
 
-        def declared_none(field):
-            return {"no": True, "yes": False}.get(field.data)
+_CLASSES: dict[tuple, type[FlaskForm]] = {}
 
-        return {
-            "birth_date": iso(self.birth_date),
-            "nationalities": list(self.nationalities.data or []),
-            "moroccan_ties": bool(self.moroccan_ties.data),
-            "belgium_residence_start": iso(self.belgium_residence_start),
-            "belgium_residence_end": iso(self.belgium_residence_end),
-            "languages": list(self.languages.data or []),
-            "no_banking_ban": declared_none(self.banking_ban),
-            "no_legal_proceedings": declared_none(self.legal_proceedings),
-            "stage": self.stage.data,
-            "company_created_on": iso(self.company_created_on),
-            "eligible_share_percent": self.eligible_share_percent.data,
-        }
+
+def self_check_form(questions: list[Question], formdata) -> FlaskForm:
+    """The questionnaire asking ``questions`` (a GET form: nothing is stored)."""
+    key = tuple(id(question) for question in questions)
+    if key not in _CLASSES:
+
+        class SelfCheckForm(FlaskForm):
+            class Meta:
+                csrf = False  # advice only: nothing is stored, the form may be bookmarked
+
+        for question in questions:
+            if question.kind == "boolean":
+                field = RadioField(question.label, choices=YES_NO, validators=[Optional()])
+            else:
+                field = answer_field(question)
+            setattr(SelfCheckForm, question.name, field)
+        _CLASSES[key] = SelfCheckForm
+    return _CLASSES[key](formdata)
+
+
+def facts(form: FlaskForm, questions: list[Question]) -> dict:
+    """The answers in the form the rules read (as a dossier stores them)."""
+    answers = {}
+    for question in questions:
+        value = form[question.name].data
+        if question.kind == "boolean":
+            value = {"yes": True, "no": False}.get(value)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = int(value) if value == value.to_integral_value() else float(value)
+        elif question.kind == "multi":
+            value = list(value or [])
+        elif isinstance(value, str):
+            value = value.strip() or None
+        answers[question.name] = value
+    return answers

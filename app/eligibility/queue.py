@@ -22,7 +22,8 @@ from app.eligibility.models import (
     InformationRequest,
     RuleOutcome,
 )
-from app.eligibility.rules import FAIL, NEEDS_INFORMATION, PASS, RULE_LABELS, SEVERITY
+from app.eligibility.rule_sets import rule_set, rule_titles
+from app.eligibility.rules import FAIL, NEEDS_INFORMATION, PASS, SEVERITY
 from app.extensions import db
 from workflows.application import TO_CHECK, ApplicationStatus
 
@@ -64,7 +65,13 @@ def queue(viewer: User, call: Call, wanted: str, page_number: int) -> dict:
         base = base.where(worst.c.severity == SEVERITY[wanted])
     page = base.order_by(Application.number).limit(PER_PAGE).offset((page_number - 1) * PER_PAGE)
     ids = [row.id for row in db.session.execute(page)]
-    return {"counts": counts, "wanted": wanted, "page_number": page_number, **_rows(ids)}
+    return {
+        "counts": counts,
+        "wanted": wanted,
+        "page_number": page_number,
+        "rule_labels": rule_titles(rule_set(call)),
+        **_rows(ids),
+    }
 
 
 def _rows(ids: list[int]) -> dict:
@@ -103,7 +110,6 @@ def _rows(ids: list[int]) -> dict:
         "failing": failing,
         "requests": requests,
         "proposals": proposals,
-        "rule_labels": RULE_LABELS,
         "today": utcnow().astimezone(BRUSSELS).date(),
     }
 

@@ -15,9 +15,13 @@ from __future__ import annotations
 import copy
 from functools import cache
 
+from flask_babel import LazyString
+
+from app.application_forms.definition import reader_language
 from app.applications.questions import call_template
 from app.calls.models import DEFAULT_ELIGIBILITY, Call
-from app.eligibility.conditions import RuleSet, load_rules
+from app.eligibility.conditions import RuleSet, load_rules, render
+from app.eligibility.rules import RuleResult
 
 #: The template whose rules a call without its own rule set uses.
 DEFAULT_TEMPLATE = "mbi"
@@ -69,3 +73,32 @@ def rules_definition(call: Call) -> dict:
 def rule_set(call: Call) -> RuleSet:
     """The call's rules, checked and ready to judge."""
     return load_rules(rules_definition(call))
+
+
+def rule_titles(rules: RuleSet) -> dict[str, LazyString]:
+    """Each rule's title, read in the reader's language (the rule set's default else)."""
+    return {rule["name"]: LazyString(_title, rules, rule["name"]) for rule in rules.rules}
+
+
+def _title(rules: RuleSet, name: str) -> str:
+    return rules.title(name, reader_language(rules.default_language))
+
+
+def reason_of(rules: RuleSet, outcome) -> str:
+    """What a stored outcome (or a fresh result) says, in the reader's language: the
+    rule set's text of that reason, else the catalogue's (a reason the rules no longer
+    give reads as it was stored)."""
+    texts = rules.texts_for(outcome.rule, outcome.template)
+    if texts is None:
+        return str(
+            RuleResult(outcome.rule, outcome.outcome, outcome.template, outcome.values).reason
+        )
+    language = reader_language(rules.default_language)
+    text = texts.get(language) or texts.get(rules.default_language) or outcome.template
+    return render(text, outcome.values, language)
+
+
+@cache
+def default_rule_set() -> RuleSet:
+    """The default template's rules with the default parameters (demo letters)."""
+    return load_rules(rules_from_parameters({}))

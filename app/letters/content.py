@@ -23,7 +23,8 @@ from app.common.clock import BRUSSELS, utcnow
 from app.common.urls import external_url
 from app.documents.wording import KIND_LABELS
 from app.eligibility.models import DecisionStatus, EligibilityDecision, RuleOutcome, open_request
-from app.eligibility.rules import FAIL, RULE_LABELS, RuleResult
+from app.eligibility.rule_sets import default_rule_set, reason_of, rule_set, rule_titles
+from app.eligibility.rules import FAIL, RuleResult
 from app.extensions import db
 from app.i18n import text_direction
 from app.letters.models import Letter
@@ -157,9 +158,11 @@ def _ineligibility(application) -> dict:
         .order_by(RuleOutcome.id)
     ).all()
     named = set(decision.failed_rules) if decision and decision.failed_rules else None
+    rules = rule_set(application.call)
+    titles = rule_titles(rules)
     return {
         "failed_rules": [
-            {"label": str(RULE_LABELS.get(o.rule, o.rule)), "reason": str(o.reason)}
+            {"label": str(titles.get(o.rule, o.rule)), "reason": reason_of(rules, o)}
             for o in outcomes
             if named is None or o.rule in named
         ],
@@ -243,14 +246,18 @@ def demo_context(outcome: str, locale: str, call=None, *, code: str = "DEMO-0000
     )
     with force_locale(locale):
         if outcome == LetterOutcome.INELIGIBLE:
-            reason = RuleResult(
+            example = RuleResult(
                 "minimum_age",
                 "fail",
                 "Born %(born)s: %(age)d years old on %(on)s, minimum %(minimum)d.",
                 {"born": "2009-03-02", "age": 17, "on": "2026-03-31", "minimum": 18},
-            ).reason
+            )
+            rules = default_rule_set()
             context["failed_rules"] = [
-                {"label": str(RULE_LABELS.get("minimum_age", "minimum_age")), "reason": str(reason)}
+                {
+                    "label": str(rule_titles(rules)["minimum_age"]),
+                    "reason": reason_of(rules, example),
+                }
             ]
             context["decision_reason"] = "The applicant is under 18 on the closing date."
         elif outcome == LetterOutcome.INFORMATION_REQUESTED:

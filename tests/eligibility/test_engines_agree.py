@@ -20,7 +20,8 @@ from app.calls.models import DEFAULT_ELIGIBILITY
 from app.demo.services import demo_answers
 from app.documents.requirements import DOCUMENT_KINDS
 from app.eligibility.conditions import evaluate_rules, load_rules
-from app.eligibility.rules import Context, _minus_years, evaluate, verdict
+from app.eligibility.rules import Context, _minus_years, verdict
+from tests.eligibility.legacy_rules import evaluate
 
 QUESTIONS = default_form().questions
 

@@ -3,11 +3,15 @@
 EN = {"Accept-Language": "en"}
 
 
-def test_the_questionnaire_is_public(client, make_call):
+def test_the_questionnaire_is_public_and_asks_what_the_rules_look_at(client, make_call):
     call = make_call("MBI-2026")
     page = client.get(f"/calls/{call.reference}/self-check", headers=EN)
     assert page.status_code == 200
-    assert "Am I eligible?" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert "Am I eligible?" in html
+    for asked in ("birth_date", "nationalities", "moroccan_ties", "languages", "stage"):
+        assert f'name="{asked}"' in html
+    assert 'name="full_name"' not in html  # no rule looks at it
 
 
 def test_an_eligible_visitor_is_told_so_rule_by_rule(client, make_call):
@@ -17,8 +21,8 @@ def test_an_eligible_visitor_is_told_so_rule_by_rule(client, make_call):
         "nationalities": ["MA"],
         "belgium_residence_start": "2012-01-01",
         "languages": ["fr"],
-        "banking_ban": "no",
-        "legal_proceedings": "no",
+        "no_banking_ban": "yes",
+        "no_legal_proceedings": "yes",
         "stage": "idea",
     }
     html = client.get(
@@ -34,7 +38,7 @@ def test_an_ineligible_visitor_learns_which_rule_and_why(client, make_call):
         "birth_date": "2015-01-01",
         "nationalities": ["FR"],
         "languages": ["nl"],
-        "banking_ban": "yes",
+        "no_banking_ban": "no",
         "stage": "company",
         "company_created_on": "2010-01-01",
         "eligible_share_percent": "30",

@@ -21,7 +21,8 @@ from app.eligibility.checks import check_call, outcomes_of
 from app.eligibility.decision_forms import EligibleForm, IneligibleForm, ProposalForm, RequestForm
 from app.eligibility.models import DecisionStatus, EligibilityDecision, last_request
 from app.eligibility.queue import all_passing, queue
-from app.eligibility.rules import FAIL, RULE_LABELS
+from app.eligibility.rule_sets import reason_of, rule_set, rule_titles
+from app.eligibility.rules import FAIL
 from app.eligibility.services import (
     bulk_confirm,
     cancel_proposal,
@@ -133,7 +134,8 @@ def _forms(application, outcomes):
     ineligible = IneligibleForm(
         data={"version": application.version, "failed_rules": failing}, prefix="no"
     )
-    ineligible.failed_rules.choices = [(o.rule, RULE_LABELS.get(o.rule, o.rule)) for o in outcomes]
+    titles = rule_titles(rule_set(application.call))
+    ineligible.failed_rules.choices = [(o.rule, titles.get(o.rule, o.rule)) for o in outcomes]
     return {
         "eligible_form": EligibleForm(data={"version": application.version}, prefix="yes"),
         "ineligible_form": ineligible,
@@ -152,12 +154,14 @@ def review(application_id):
     """One dossier: rule results beside its documents and answers; the decisions."""
     application = _load(application_id)
     outcomes = outcomes_of(application)
+    rules = rule_set(application.call)
     asked = last_request(application)
     return render_template(
         "eligibility/review.html",
         application=application,
         outcomes=outcomes,
-        rule_labels=RULE_LABELS,
+        rule_labels=rule_titles(rules),
+        reasons={outcome.rule: reason_of(rules, outcome) for outcome in outcomes},
         steps=application.form.steps,
         last_request=asked,
         changed=asked.changed_answers() if asked is not None else set(),
@@ -206,8 +210,9 @@ def decide_eligible(application_id):
 @role_required(Role.STAFF)
 def decide_ineligible(application_id):
     """Declare (or, with four eyes, propose) the dossier ineligible."""
+    application = _load(application_id)
     form = IneligibleForm(prefix="no")
-    form.failed_rules.choices = list(RULE_LABELS.items())
+    form.failed_rules.choices = list(rule_titles(rule_set(application.call)).items())
 
     def decide(application, *, actor):
         decision = declare_ineligible(
@@ -221,7 +226,7 @@ def decide_ineligible(application_id):
             return _("Ineligibility proposed: another staff member must confirm it.")
         return _("%(reference)s declared ineligible.", reference=application.reference)
 
-    return _decide(_load(application_id), form, decide)
+    return _decide(application, form, decide)
 
 
 @bp.route("/staff/eligibility/<int:application_id>/request", methods=["POST"])
