@@ -12,17 +12,16 @@ from app.auth.models import Role
 from app.calls import bp
 from app.calls.forms import CallForm, fill_per_language, wording_form
 from app.calls.models import DEFAULT_ELIGIBILITY, Call
+from app.calls.sandbox import WordingError, render_wording
 from app.calls.services import create_call, save_wording, update_call
 from app.calls.wording import (
     LANGUAGES,
     OUTCOMES,
     PLACEHOLDERS,
-    WordingError,
     custom_text,
     default_text,
-    demo_values,
+    letter_facts,
     paragraphs,
-    render_wording,
 )
 from app.common.clock import from_brussels_naive, to_brussels, utcnow
 from app.common.errors import message_of
@@ -31,6 +30,7 @@ from app.documents.wording import KIND_LABELS
 from app.extensions import db
 from app.i18n import page_locale
 from app.info_sessions.models import public_sessions
+from app.letters.content import demo_context
 
 
 def _form_data(form: CallForm) -> dict:
@@ -256,3 +256,11 @@ def _named(codes: list[str], names: dict, reader: Locale) -> str:
     """Countries or languages named in the reader's language ("Maroc ou Belgique";
     MA: Maroc, Marokko, المغرب)."""
     return format_list([names.get(code, code) for code in codes], style="or", locale=reader)
+
+
+def demo_values(outcome: str, part: str, locale: str, call=None) -> dict:
+    """The placeholders of ``part`` of ``outcome`` filled with the letters' demo dossier
+    (app.letters.content.demo_context), for previews."""
+    letter = outcome if OUTCOMES[outcome].letter else "selected"
+    facts = letter_facts(demo_context(letter, locale, call)) | {"project_title": "Atlas Agritech"}
+    return {name: facts[name] for name in OUTCOMES[outcome].placeholders(part)}

@@ -10,15 +10,8 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion
-from app.calls.wording import (
-    LANGUAGES,
-    MAX_SUBJECT,
-    OUTCOMES,
-    PART_LABELS,
-    WordingError,
-    check_text,
-    default_text,
-)
+from app.calls.sandbox import WordingError, check_text
+from app.calls.wording import LANGUAGES, MAX_SUBJECT, OUTCOMES, PART_LABELS, default_text
 from app.common.errors import Refusal, message_of
 from app.config import Config
 from app.events import Event, announce

@@ -27,11 +27,8 @@ from babel.dates import format_date
 from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
-from jinja2.exceptions import SecurityError, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from app.common.errors import Refusal
+from app.calls.sandbox import WordingError, render_wording
 from app.letters.rendering import load_catalogue
 from workflows.application import Trigger
 
@@ -40,15 +37,8 @@ log = logging.getLogger("impulse.wording")
 #: The languages a call's texts are written in.
 LANGUAGES = ("fr", "en", "nl", "ar")
 #: The longest text staff may save, and the longest a rendered text may be.
-MAX_TEXT = 4000
 MAX_SUBJECT = 200
-MAX_OUTPUT = 20000
 #: The filters a text may use.
-FILTERS = ("upper", "lower", "capitalize", "title", "trim")
-
-
-class WordingError(Refusal):
-    """A text staff wrote that cannot be used; the message says why."""
 
 
 # Placeholders ------------------------------------------------------------------------
@@ -300,124 +290,6 @@ def custom_text(call, outcome: str, part: str, locale: str) -> str | None:
     return ((wording.get(outcome) or {}).get(locale) or {}).get(part) or None
 
 
-# The sandbox ------------------------------------------------------------------------
-
-_ALLOWED = (
-    nodes.Template,
-    nodes.Output,
-    nodes.TemplateData,
-    nodes.Name,
-    nodes.Const,
-    nodes.If,
-    nodes.CondExpr,
-    nodes.Not,
-    nodes.And,
-    nodes.Or,
-    nodes.Compare,
-    nodes.Operand,
-    nodes.Concat,
-    nodes.Filter,
-)
-_CONSTRUCTS = {
-    nodes.Getattr: _l("attributes"),
-    nodes.Getitem: _l("attributes"),
-    nodes.Call: _l("function calls"),
-    nodes.Include: _l("other templates"),
-    nodes.Import: _l("other templates"),
-    nodes.FromImport: _l("other templates"),
-    nodes.Extends: _l("other templates"),
-    nodes.For: _l("loops"),
-    nodes.Macro: _l("macros"),
-    nodes.Assign: _l("variables"),
-    nodes.AssignBlock: _l("variables"),
-    nodes.Mod: _l("calculations"),
-    nodes.Add: _l("calculations"),
-    nodes.Sub: _l("calculations"),
-    nodes.Mul: _l("calculations"),
-    nodes.Div: _l("calculations"),
-    nodes.FloorDiv: _l("calculations"),
-    nodes.Pow: _l("calculations"),
-}
-
-
-@functools.lru_cache(maxsize=1)
-def _environment() -> ImmutableSandboxedEnvironment:
-    # No loader (include, import and extends find nothing), no globals (range, lipsum,
-    # cycler, joiner, namespace, dict), five filters; undefined names fail.
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-    env.globals.clear()
-    env.filters = {name: env.filters[name] for name in FILTERS}
-    return env
-
-
-def _refused_construct(node: nodes.Node) -> WordingError:
-    construct = next(
-        (label for kind, label in _CONSTRUCTS.items() if isinstance(node, kind)),
-        _l("this construct"),
-    )
-    return WordingError(
-        _l(
-            "A text may use placeholders and conditions (if, else, endif) only, "
-            "not %(construct)s (line %(line)s).",
-            construct=construct,
-            line=node.lineno,
-        )
-    )
-
-
-def _parsed(text: str, placeholders) -> nodes.Template:
-    """``text`` parsed and checked, or WordingError."""
-    if len(text) > MAX_TEXT:
-        raise WordingError(_l("A text may be %(count)s characters long at most.", count=MAX_TEXT))
-    try:
-        tree = _environment().parse(text)
-    except TemplateSyntaxError as error:
-        raise WordingError(
-            _l("This text cannot be read (line %(line)s).", line=error.lineno)
-        ) from error
-    unknown = []
-    for node in [tree, *tree.find_all(nodes.Node)]:
-        if not isinstance(node, _ALLOWED):
-            raise _refused_construct(node)
-        if isinstance(node, nodes.Name) and node.name not in placeholders:
-            unknown.append(node.name)
-        if isinstance(node, nodes.Filter) and (node.name not in FILTERS or node.args):
-            raise _refused_construct(node)
-        if isinstance(node, nodes.Const) and not isinstance(node.value, str | int | None):
-            raise _refused_construct(node)
-    if unknown:
-        raise WordingError(
-            _l(
-                "Unknown placeholders: %(names)s.",
-                names=", ".join(dict.fromkeys(unknown)),
-            )
-        )
-    return tree
-
-
-def check_text(text: str, placeholders) -> None:
-    """Refuse (WordingError) a text that uses anything but ``placeholders`` and
-    conditions, or that does not parse."""
-    _parsed(text, set(placeholders))
-
-
-def render_wording(text: str, values: dict) -> str:
-    """``text`` with its placeholders filled from ``values`` (plain values only), as
-    plain text. Raises WordingError for a text :func:`check_text` refuses, an unknown
-    placeholder or an output too long."""
-    for name, value in values.items():
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            raise TypeError(f"placeholder {name} is not a plain value: {type(value).__name__}")
-    _parsed(text, set(values))
-    try:
-        rendered = _environment().from_string(text).render(values)
-    except (SecurityError, TemplateError) as error:
-        raise WordingError(_l("This text cannot be read (line %(line)s).", line=1)) from error
-    if len(rendered) > MAX_OUTPUT:
-        raise WordingError(_l("A text may be %(count)s characters long at most.", count=MAX_OUTPUT))
-    return rendered.strip()
-
-
 def rendered_or_none(call, outcome: str, part: str, locale: str, values: dict) -> str | None:
     """The call's text for ``part`` of ``outcome`` in ``locale`` filled with ``values``;
     None when the call has none, or when it cannot be rendered any more (a placeholder
@@ -449,7 +321,7 @@ def paragraphs(text: str | None) -> list[list[str]] | None:
 # Values ----------------------------------------------------------------------------
 
 
-def _letter_facts(context: dict) -> dict:
+def letter_facts(context: dict) -> dict:
     """Every placeholder's value from a letter's data (app.letters.content)."""
     request = context.get("request") or {}
     explanation = context.get("explanation") or {}
@@ -476,7 +348,7 @@ def _letter_facts(context: dict) -> dict:
 def letter_values(outcome: str, context: dict) -> dict:
     """The placeholders of ``outcome``'s letter, from the letter's data
     (app.letters.content): plain values, already written in the letter's language."""
-    facts = _letter_facts(context)
+    facts = letter_facts(context)
     return {name: facts[name] for name in OUTCOMES[outcome].letter_placeholders}
 
 
@@ -515,13 +387,3 @@ def email_texts(application, outcome: str, *, note=None, context=None):
     subject = rendered_or_none(call, outcome, "subject", locale, values)
     message = rendered_or_none(call, outcome, "email", locale, values)
     return (" ".join(subject.split()).replace("%", "%%") if subject else None), message
-
-
-def demo_values(outcome: str, part: str, locale: str, call=None) -> dict:
-    """The placeholders of ``part`` of ``outcome`` filled with the letters' demo dossier
-    (app.letters.content.demo_context), for previews."""
-    from app.letters.content import demo_context
-
-    letter = outcome if OUTCOMES[outcome].letter else "selected"
-    facts = _letter_facts(demo_context(letter, locale, call)) | {"project_title": "Atlas Agritech"}
-    return {name: facts[name] for name in OUTCOMES[outcome].placeholders(part)}

@@ -11,15 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import Role
+from app.calls.routes import demo_values
+from app.calls.sandbox import WordingError, check_text, render_wording
 from app.calls.services import save_wording
-from app.calls.wording import (
-    OUTCOMES,
-    WordingError,
-    check_text,
-    default_text,
-    demo_values,
-    render_wording,
-)
+from app.calls.wording import OUTCOMES, default_text
 from app.common.clock import utcnow
 from app.common.errors import message_of
 from app.extensions import db
