@@ -69,6 +69,7 @@ class Event(StrEnum):
     INELIGIBILITY_PROPOSED = "ineligibility_proposed"
     INELIGIBILITY_PROPOSAL_CANCELLED = "ineligibility_proposal_cancelled"
     ELIGIBILITY_PUBLISHED = "eligibility_published"
+    ELIGIBILITY_RULES_EDITED = "eligibility_rules_edited"
     ELIGIBLE_IN_BULK = "eligible_in_bulk"
     # Jury
     JURY_MEMBER_ADDED = "jury_member_added"

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent
 #: The test of each area that runs the service and asserts its rows and actor.
 CHECKED_IN = {
     "app.application_forms.services.save_form": "workflows/test_audit_rows.py",
+    "app.eligibility.rule_sets.save_rules": "workflows/test_audit_rows.py",
     "app.applications.services.apply_transition": "workflows/test_audit_rows.py",
     "app.applications.services.save_answers": "workflows/test_audit_rows.py",
     "app.applications.services.start_application": "workflows/test_audit_rows.py",

@@ -21,6 +21,7 @@ EVENT_LABELS = {
     Event.CALL_CREATED: _l("Call created"),
     Event.CALL_EDITED: _l("Call edited"),
     Event.FORM_EDITED: _l("Application form edited"),
+    Event.ELIGIBILITY_RULES_EDITED: _l("Eligibility rules edited"),
     Event.CALL_WORDING_EDITED: _l("Wording of the letters and e-mails edited"),
     Event.INFO_SESSION_CREATED: _l("Information session created"),
     Event.INFO_SESSION_EDITED: _l("Information session edited"),

@@ -16,12 +16,18 @@ import copy
 from functools import cache
 
 from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from app.application_forms.definition import reader_language
+from app.application_forms.versions import call_form
 from app.applications.questions import call_template
+from app.auth.models import User
 from app.calls.models import DEFAULT_ELIGIBILITY, Call
-from app.eligibility.conditions import RuleSet, load_rules, render
+from app.common.errors import Refusal
+from app.eligibility.conditions import RuleSet, load_rules, render, validate_rules
 from app.eligibility.rules import RuleResult
+from app.events import Event, announce
+from app.extensions import db
 
 #: The template whose rules a call without its own rule set uses.
 DEFAULT_TEMPLATE = "mbi"
@@ -102,3 +108,37 @@ def reason_of(rules: RuleSet, outcome) -> str:
 def default_rule_set() -> RuleSet:
     """The default template's rules with the default parameters (demo letters)."""
     return load_rules(rules_from_parameters({}))
+
+
+class RulesError(Refusal):
+    """A rule set that cannot be saved; ``problems`` name each with its path."""
+
+    def __init__(self, message, problems=()):
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+def save_rules(call: Call, data: dict, *, actor: User) -> None:
+    """Make ``data`` the call's own rule set (checked whole against the call's form);
+    announced as ``eligibility_rules_edited`` with the rules' names before and after.
+
+    Raises RulesError naming every problem with its path; nothing is saved then.
+    """
+    problems = validate_rules(data, set(call_form(call).questions))
+    if problems:
+        listed = "; ".join(str(problem) for problem in problems)
+        raise RulesError(
+            _l("The rules cannot be saved as they are: %(problems)s", problems=listed), problems
+        )
+    before = [rule["name"] for rule in rules_definition(call)["rules"]]
+    if data == rules_definition(call):
+        raise RulesError(_l("Nothing changed in the rules."))
+    call.eligibility_rules = copy.deepcopy(data)
+    announce(
+        Event.ELIGIBILITY_RULES_EDITED,
+        actor=actor,
+        subject=call,
+        call_id=call.id,
+        data={"before": before, "after": [rule["name"] for rule in data["rules"]]},
+    )
+    db.session.flush()

@@ -17,6 +17,10 @@ EXPECTED = {
     "eligibility.ask_information": ("POST", only(STAFF, ok=302)),
     "eligibility.confirm_proposal": ("POST", only(STAFF, ok=302)),
     "eligibility.cancel": ("POST", only(STAFF, ok=302)),
+    "eligibility.edit_rules": ("GET", only(STAFF)),
+    "eligibility.edit_rule": ("GET", only(STAFF)),
+    "eligibility.remove_rule": ("POST", only(STAFF, ok=302)),
+    "eligibility.edit_rules_data": ("GET", only(STAFF)),
 }
 
 
@@ -30,4 +34,8 @@ def path_values(users, application):
     )
     db.session.add(proposal)
     db.session.flush()
-    return {"reference": application.call.reference, "decision_id": proposal.id}
+    return {
+        "reference": application.call.reference,
+        "decision_id": proposal.id,
+        "rule": "minimum_age",
+    }

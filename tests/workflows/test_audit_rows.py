@@ -26,6 +26,7 @@ from app.calls.services import create_call, update_call
 from app.common.clock import utcnow
 from app.documents.demo import sample_pdf
 from app.documents.services import delete_document, store_document
+from app.eligibility.rule_sets import rules_definition, save_rules
 from app.eligibility.services import (
     bulk_confirm,
     cancel_proposal,
@@ -288,6 +289,18 @@ def test_editing_a_calls_form(make_call, staff, rows, viewer):
     edited = rows.one(Event.FORM_EDITED, staff)
     assert edited.data == {"version": 1, "change": "wording", "dossiers_moved": 0}
     assert _shows(viewer(call.id, Event.FORM_EDITED), "Application form edited", staff)
+
+
+def test_editing_a_calls_eligibility_rules(make_call, staff, rows, viewer):
+    call = make_call()
+    data = copy.deepcopy(rules_definition(call))
+    data["rules"] = data["rules"][:2]
+    save_rules(call, data, actor=staff)
+    edited = rows.one(Event.ELIGIBILITY_RULES_EDITED, staff)
+    assert edited.data["after"] == ["minimum_age", "nationality"]
+    assert _shows(
+        viewer(call.id, Event.ELIGIBILITY_RULES_EDITED), "Eligibility rules edited", staff
+    )
 
 
 def test_planning_information_sessions(make_call, staff, rows, viewer):
