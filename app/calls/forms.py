@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from app.calls.wording import LANGUAGES, MAX_SUBJECT, MAX_TEXT, PART_LABELS
 from app.common.forms import checkboxes
 from app.config import Config
 from app.i18n import text_direction
@@ -353,8 +354,6 @@ class CallForm(FlaskForm):
 def wording_form(outcome) -> FlaskForm:
     """The texts of ``outcome`` (app.calls.wording.Outcome) a call may replace: each
     part in each language, as field ``<language>_<part>``, written in its direction."""
-    from app.calls.wording import LANGUAGES, MAX_SUBJECT, MAX_TEXT, PART_LABELS
-
     class WordingForm(FlaskForm):
         pass
 

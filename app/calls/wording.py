@@ -14,6 +14,9 @@ refused, with a :class:`WordingError`) and again when it is rendered
 (:func:`render_wording`), in Jinja's ImmutableSandboxedEnvironment with no loader, no
 globals, five filters, only plain values (str, int, float) and a bounded output. The
 result is plain text: the letter's own environment escapes it, an e-mail is plain text.
+
+The module is over 400 lines because it holds the table of outcomes with their default
+texts, the exact msgids of the templates, beside the checks that read them.
 """
 
 from __future__ import annotations
@@ -520,6 +523,7 @@ def email_texts(application, outcome: str, *, note=None, context=None):
 def demo_values(outcome: str, part: str, locale: str, call=None) -> dict:
     """The placeholders of ``part`` of ``outcome`` filled with the letters' demo dossier
     (app.letters.content.demo_context), for previews."""
+    # cycle: app.letters.content reads the wording from this module.
     from app.letters.content import demo_context
 
     letter = outcome if OUTCOMES[outcome].letter else "selected"
