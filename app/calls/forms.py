@@ -354,6 +354,7 @@ class CallForm(FlaskForm):
 def wording_form(outcome) -> FlaskForm:
     """The texts of ``outcome`` (app.calls.wording.Outcome) a call may replace: each
     part in each language, as field ``<language>_<part>``, written in its direction."""
+
     class WordingForm(FlaskForm):
         pass
 
