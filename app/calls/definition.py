@@ -160,24 +160,30 @@ def import_definition(
     return call
 
 
+def _part(node: dict, key: str, default):
+    """``node[key]``; its default when left out or null (the checks allow both)."""
+    value = node.get(key)
+    return default if value is None else value
+
+
 def _apply(call: Call, data: dict, name: str) -> None:
     """Set the call's columns and criteria from a checked definition."""
     call.name = name
-    call.description = data.get("description", "")
-    call.translations = data.get("translations", {})
-    call.faq = data.get("faq", [])
-    settings = data.get("settings", {})
+    call.description = _part(data, "description", "")
+    call.translations = _part(data, "translations", {})
+    call.faq = _part(data, "faq", [])
+    settings = _part(data, "settings", {})
     for key, (*_kind, default) in SETTINGS.items():
-        setattr(call, key, settings.get(key, default))
-    letters = data.get("letters", {})
+        setattr(call, key, _part(settings, key, default))
+    letters = _part(data, "letters", {})
     for key, (column, _limit, default) in LETTERS.items():
-        setattr(call, column, letters.get(key, default))
-    selection = data.get("selection", {})
-    call.tie_breaks = selection.get("tie_breaks", [])
-    call.balance_rules = selection.get("balance_rules", [])
-    call.wording = data.get("wording", {})
-    eligibility = data.get("eligibility", {})
-    call.eligibility = {**DEFAULT_ELIGIBILITY, **eligibility.get("parameters", {})}
+        setattr(call, column, _part(letters, key, default))
+    selection = _part(data, "selection", {})
+    call.tie_breaks = _part(selection, "tie_breaks", [])
+    call.balance_rules = _part(selection, "balance_rules", [])
+    call.wording = _part(data, "wording", {})
+    eligibility = _part(data, "eligibility", {})
+    call.eligibility = {**DEFAULT_ELIGIBILITY, **_part(eligibility, "parameters", {})}
     if eligibility.get("rules") is None:
         call.eligibility_rules = None
     else:
@@ -189,11 +195,11 @@ def _apply(call: Call, data: dict, name: str) -> None:
         Criterion(
             position=position,
             name=row["name"],
-            description=row.get("description", ""),
+            description=_part(row, "description", ""),
             weight=row["weight"],
-            scale_min=row.get("scale_min", 0),
-            scale_max=row.get("scale_max", 10),
-            translations=row.get("translations", {}),
+            scale_min=_part(row, "scale_min", 0),
+            scale_max=_part(row, "scale_max", 10),
+            translations=_part(row, "translations", {}),
         )
         for position, row in enumerate(data["criteria"], start=1)
     ]

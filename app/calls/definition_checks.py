@@ -136,7 +136,7 @@ class _Checker:
         if not self.keys(data, TOP_KEYS, "", "an object (a call's definition)"):
             return
         for key in REQUIRED_TOP_KEYS:
-            if key not in data:
+            if data.get(key) is None:
                 self.problem(key, "missing")
         if "schema" in data and data["schema"] != SCHEMA_VERSION:
             self.problem(
@@ -305,7 +305,7 @@ class _Checker:
             self.problem(f"{path}.value", "an 'at_least' rule needs a value")
         if questions is None:
             return
-        if not questions.get(attribute):
+        if not isinstance(attribute, str) or not questions.get(attribute):
             self.problem(f"{path}.attribute", f"no choice question named {attribute!r}")
         elif value and value not in questions[attribute]:
             self.problem(f"{path}.value", f"{value!r} is not a choice of {attribute!r}")
@@ -314,7 +314,8 @@ class _Checker:
         allowed = ("parameters", "default_language", "rules")
         if eligibility is None or not self.keys(eligibility, allowed, "eligibility", "an object"):
             return
-        parameters = eligibility.get("parameters") or {}
+        parameters = eligibility.get("parameters")
+        parameters = {} if parameters is None else parameters
         self.parameters(parameters)
         names = set(questions) if questions is not None else None
         rules = eligibility.get("rules")

@@ -162,6 +162,10 @@ def _weights(data):
     data["criteria"][0]["weight"] += 5
 
 
+def _no_criteria(data):
+    data["criteria"] = None
+
+
 def _unknown_key(data):
     data["settings"]["quorum"] = 3
 
@@ -178,6 +182,7 @@ INVALID = {
         "eligibility.rules[0].condition.question",
     ),
     "criteria not summing to 100": (_weights, "criteria"),
+    "criteria left null": (_no_criteria, "criteria"),
     "unknown setting": (_unknown_key, "settings.quorum"),
     "wording with a forbidden construct": (_bad_wording, "wording.selected.fr.letter"),
 }
