@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 import app as package
 from app.auth.models import Role, User
 from app.auth.services import AccountError, create_user
-from app.calls.cli import call_named, call_option
+from app.calls.cli import call_named, call_option, register_calls_cli
 from app.coaching.cli import register_coaching_cli
 from app.common.exports import csv_text
 from app.config import PROJECT_ROOT
@@ -62,6 +62,7 @@ def register_cli(app: Flask) -> None:
     register_coaching_cli(app)
     register_privacy_cli(app)
     register_letters_cli(app)
+    register_calls_cli(app)
 
     @app.cli.command("demo")
     @click.option(

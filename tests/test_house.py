@@ -133,6 +133,10 @@ ALLOWED_SERVICE_IMPORTS = {
     # The language switch (main) keeps the person's choice in their own profile: the
     # change is the person's, made on their request, not a side effect of another area.
     ("app.auth.services", "remember_locale"),
+    # A call made from another one's definition (app.calls.definition) gets its form
+    # through the form's one way of writing a version: part of the creation, not a side
+    # effect of it.
+    ("app.application_forms.services", "save_form"),
 }
 
 

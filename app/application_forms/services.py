@@ -47,7 +47,7 @@ def _shape(definition: dict) -> dict:
 
 
 def save_form(
-    call: Call, definition: dict, *, actor: User, expected_version: int | None = -1
+    call: Call, definition: dict, *, actor: User | None, expected_version: int | None = -1
 ) -> FormVersion:
     """Save ``definition`` as the call's new form version; announced as ``form_edited``
     with what changed (``wording`` or ``questions``) and how many dossiers follow it.
@@ -76,7 +76,7 @@ def save_form(
         number=number + 1,
         definition=definition,
         change="wording" if wording_only else "questions",
-        created_by_id=actor.id,
+        created_by_id=actor.id if actor is not None else None,
     )
     db.session.add(version)
     db.session.flush()

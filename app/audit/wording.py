@@ -134,6 +134,8 @@ FACT_LABELS = {
     "replaced": _l("Replaced"),
     "told": _l("People told"),
     "failed": _l("Failed"),
+    "copied_from": _l("Copied from"),
+    "imported_from": _l("Imported from"),
 }
 
 #: How the values of a fact read, by the fact's key ({"kind": {"family": "Family"...}}),

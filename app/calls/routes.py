@@ -9,7 +9,10 @@ from sqlalchemy import func, select
 from app.access.policy import role_required
 from app.applications.models import Application
 from app.auth.models import Role
-from app.calls import bp
+from app.calls import (
+    bp,
+    definition_routes,  # noqa: F401 - attaches its views to the blueprint
+)
 from app.calls.forms import CallForm, fill_per_language, wording_form
 from app.calls.models import DEFAULT_ELIGIBILITY, Call
 from app.calls.sandbox import WordingError, render_wording

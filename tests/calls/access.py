@@ -10,6 +10,9 @@ EXPECTED = {
     "calls.edit_call": ("GET", only(STAFF)),
     "calls.call_wording": ("GET", only(STAFF)),
     "calls.edit_wording": ("GET", only(STAFF)),
+    "calls.export_call": ("GET", only(STAFF)),
+    "calls.copy_call": ("GET", only(STAFF)),
+    "calls.import_call": ("GET", only(STAFF)),
 }
 
 
