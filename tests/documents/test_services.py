@@ -1,5 +1,6 @@
 """The document services: required kinds, all-or-nothing storage, names, demo files."""
 
+import copy
 import io
 import random
 
@@ -7,6 +8,9 @@ import pytest
 from flask_babel import force_locale
 from werkzeug.datastructures import FileStorage
 
+from app.application_forms.services import save_form
+from app.application_forms.versions import current_definition
+from app.auth.models import Role
 from app.documents import storage
 from app.documents.demo import attach_demo_documents, sample_pdf
 from app.documents.models import Document
@@ -49,15 +53,33 @@ def test_required_kinds_follow_the_profile(make_application, stage, expected):
     assert required_kinds(_application(make_application, stage)) == expected
 
 
-def test_required_kinds_follow_the_call_in_document_kinds_order(make_application, make_call):
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({"stage": "idea"}, ["business_plan", "identity"]),
+        ({"stage": "company"}, ["business_plan", "identity", "statutes"]),
+        ({"stage": "company", "sector": "A"}, ["business_plan", "identity", "statutes", "cv"]),
+    ],
+)
+def test_required_kinds_follow_the_dossiers_form_in_its_order(
+    make_application, make_call, make_user, answers, expected
+):
     call = make_call()
-    call.eligibility = {
-        **call.eligibility,
-        "required_documents": {"all": ["business_plan", "identity"], "company": ["statutes"]},
-    }
+    definition = copy.deepcopy(current_definition(call))
+    definition["documents"] = [
+        {"kind": "business_plan"},
+        {"kind": "identity"},
+        {"kind": "statutes", "show_if": {"question": "stage", "equals": "company"}},
+        {"kind": "cv", "show_if": {"question": "sector", "one_of": ["A", "B"]}},
+        {"kind": "criminal_record", "required": False},
+    ]
+    save_form(call, definition, actor=make_user(Role.STAFF))
     db.session.commit()
     application = make_application(call=call, complete=False)
-    assert required_kinds(application) == ["identity", "business_plan"]
+    application.form_version_id = call.form_version_id
+    application.answers = {**application.answers, **answers}
+    assert required_kinds(application) == expected
+    assert "criminal_record" not in missing_documents(application)
 
 
 @pytest.mark.parametrize(("stage", "required"), [("idea", PERSON), ("company", COMPANY)])
