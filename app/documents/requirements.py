@@ -7,6 +7,8 @@ prevents submission (``Application.missing_items``), so nothing here imports it.
 
 from __future__ import annotations
 
+from app.applications.questions import condition_wording
+
 #: Every kind of document a form may ask for, in display order.
 DOCUMENT_KINDS = (
     "identity",
@@ -40,3 +42,17 @@ def missing_documents(application) -> list[str]:
     """The required kinds (see :func:`required_kinds`) without a current document."""
     present = {document.kind for document in application.documents}
     return [kind for kind in required_kinds(application) if kind not in present]
+
+
+def documents_to_prepare(form) -> list[tuple[dict | None, list[str]]]:
+    """What the call's public page lists: the kinds ``form`` requires of everyone (no
+    condition: None), then those required on each condition, in the reader's words
+    ({"question": ..., "answer": ...}), in form order."""
+    groups: dict = {}
+    for request in form.documents:
+        if request.required:
+            groups.setdefault(request.condition, []).append(request)
+    return [
+        (condition_wording(requests[0], form) if condition else None, [r.kind for r in requests])
+        for condition, requests in sorted(groups.items(), key=lambda item: item[0] is not None)
+    ]

@@ -9,12 +9,12 @@ from flask_babel import force_locale
 from werkzeug.datastructures import FileStorage
 
 from app.application_forms.services import save_form
-from app.application_forms.versions import current_definition
+from app.application_forms.versions import current_definition, default_form
 from app.auth.models import Role
 from app.documents import storage
 from app.documents.demo import attach_demo_documents, sample_pdf
 from app.documents.models import Document
-from app.documents.requirements import missing_documents, required_kinds
+from app.documents.requirements import documents_to_prepare, missing_documents, required_kinds
 from app.documents.services import DocumentError, attach_document, delete_document, store_document
 from app.extensions import db
 from tests.documents import (
@@ -249,3 +249,15 @@ def test_a_concurrent_upload_of_the_same_kind_is_refused_cleanly(make_applicatio
     db.session.rollback()
     assert stored_files() == set()
     assert [d.original_name for d in documents_of(draft.id)] == ["cv.pdf"]
+
+
+def test_the_public_page_lists_the_forms_documents_by_condition(app):
+    with app.test_request_context():
+        prepare = documents_to_prepare(default_form())
+    assert prepare == [
+        (None, PERSON),
+        (
+            {"question": "Where the project stands", "answer": "An existing company"},
+            COMPANY[len(PERSON) :],
+        ),
+    ]
