@@ -21,7 +21,6 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.application_forms.definition import LANGUAGES
 from app.documents.requirements import DOCUMENT_KINDS
-from app.documents.wording import KIND_LABELS
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "nl": "Nederlands", "ar": "العربية"}
 NAME = Regexp(
@@ -288,7 +287,7 @@ for _kind in DOCUMENT_KINDS:
     setattr(
         DocumentsForm,
         f"{_kind}_asked",
-        SelectField(KIND_LABELS[_kind], choices=[SelectChoice(*item) for item in ASKED.items()]),
+        SelectField(_l("Document asked"), choices=[SelectChoice(*item) for item in ASKED.items()]),
     )
     setattr(
         DocumentsForm,

@@ -200,6 +200,7 @@ def _documents_page(call: Call, form: DocumentsForm, refused: str | None = None)
         call=call,
         form=form,
         kinds=DOCUMENT_KINDS,
+        document_labels=KIND_LABELS,
         version=call.form_version_id,
     )
 
