@@ -11,7 +11,19 @@ app/calls/call_templates/mbi.json)::
                               {"name": "legal_form", "type": "one_choice", "label": {...},
                                "choices": [...],
                                "show_if": {"question": "stage", "equals": "company"}}]},
-               {"slug": "documents", "title": {...}, "intro": {...}, "documents": true}]}
+               {"slug": "documents", "title": {...}, "intro": {...}, "documents": true}],
+     "documents": [{"kind": "identity"},
+                   {"kind": "statutes", "show_if": {"question": "stage", "equals": "company"}},
+                   {"kind": "cv", "required": false}]}
+
+The ``documents`` the call asks for (kinds of app.documents.requirements.DOCUMENT_KINDS)
+are listed at the form level, each required (the default) or not, and each with an
+optional condition on any question of the form; the step marked ``"documents": true`` is
+where they are uploaded. A question may carry marks read by generic code: ``"title":
+true`` (the short text naming the dossier in lists and letters), ``"birth_date": true``
+(the applicant's date of birth: the dashboard's age bands) and ``"breakdown"`` (a
+one-choice question the dashboard counts the dossiers by: ``true``, or its chart's
+``title`` and table ``column`` as texts).
 
 Every label, help text, intro and choice is given per language (``en``, ``fr``, ``nl``,
 ``ar``) and read in the reader's language, else the form's default language
@@ -145,6 +157,28 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Breakdown:
+    """How the dashboard draws the count of dossiers per answer to a one-choice question:
+    its chart's title and its table's column (None: said from the question's label)."""
+
+    title: object = None
+    column: object = None
+
+
+@dataclass(frozen=True)
+class DocumentRequest:
+    """A kind of document the form asks for: required or not, for everyone or only when
+    ``condition`` holds."""
+
+    kind: str
+    required: bool = True
+    condition: Condition | None = None
+
+    def applies(self, answers: dict) -> bool:
+        return self.condition is None or self.condition.holds(answers)
+
+
+@dataclass(frozen=True)
 class Question:
     name: str
     label: object
@@ -167,6 +201,12 @@ class Question:
     choices_from: str | None = None
     #: Staff filter the call's dossiers by this answer (a one-choice question).
     filter: bool = False
+    #: The dashboard counts the dossiers by this answer (a one-choice question).
+    breakdown: Breakdown | None = None
+    #: This short text names the dossier (``"title": true``).
+    is_title: bool = False
+    #: This date is the applicant's date of birth (``"birth_date": true``).
+    is_birth_date: bool = False
 
     def applies(self, answers: dict) -> bool:
         """Whether this question is asked of an applicant with these answers."""
@@ -187,6 +227,8 @@ class Step:
 class Form:
     steps: tuple[Step, ...]
     default_language: str = "en"
+    #: The documents asked for, in the order the applicant reads them.
+    documents: tuple[DocumentRequest, ...] = ()
 
     @cached_property
     def questions(self) -> dict[str, Question]:
@@ -211,6 +253,20 @@ class Form:
         """The step after ``step`` (None after the last)."""
         index = self.steps.index(step)
         return self.steps[index + 1] if index + 1 < len(self.steps) else None
+
+    @cached_property
+    def title_question(self) -> str | None:
+        """The name of the question naming the dossier (marked ``title``), if one does."""
+        return next((q.name for q in self.questions.values() if q.is_title), None)
+
+    @cached_property
+    def birth_date_question(self) -> str | None:
+        """The name of the question giving the applicant's date of birth, if one does."""
+        return next((q.name for q in self.questions.values() if q.is_birth_date), None)
+
+    def breakdown_questions(self) -> list[Question]:
+        """The one-choice questions the dashboard counts the dossiers by, in form order."""
+        return [question for question in self.questions.values() if question.breakdown]
 
     def choice_questions(self) -> list[Question]:
         """The questions answered from a list (what balance rules, filters and breakdowns

@@ -88,3 +88,10 @@ def move_question(definition: dict, name: str, delta: int) -> dict:
                 _moved(questions, index, delta)
                 return changed
     return changed
+
+
+def put_documents(definition: dict, documents: list[dict]) -> dict:
+    """``documents`` as the documents the form asks for."""
+    changed = copy.deepcopy(definition)
+    changed["documents"] = documents
+    return changed

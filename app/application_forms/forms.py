@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.application_forms.definition import LANGUAGES
+from app.documents.requirements import DOCUMENT_KINDS
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "nl": "Nederlands", "ar": "العربية"}
 NAME = Regexp(
@@ -132,6 +133,11 @@ class QuestionForm(FlaskForm):
         _l("is one of (values, separated by commas)"), validators=[Optional(), Length(max=500)]
     )
     filter = BooleanField(_l("Staff filter the dossiers by this answer"))
+    breakdown = BooleanField(_l("The dashboard counts the dossiers by this answer"))
+    title = BooleanField(_l("This answer names the dossier (its title, a short text)"))
+    birth_date = BooleanField(
+        _l("This is the applicant's date of birth (the dashboard's age bands)")
+    )
 
     def offer_conditions(self, earlier: list[tuple[str, object, str]]) -> None:
         """The questions a condition may rest on: those asked before this one
@@ -146,7 +152,8 @@ class QuestionForm(FlaskForm):
             self[key].data = question.get(key)
         self.required.data = question.get("required", True) is not False
         self.not_in_future.data = bool(question.get("not_in_future"))
-        self.filter.data = bool(question.get("filter"))
+        for mark in ("filter", "breakdown", "title", "birth_date"):
+            self[mark].data = bool(question.get(mark))
         self.choices_from.data = question.get("choices_from", "")
         self.choices.data = "\n".join(_choice_line(c) for c in question.get("choices", []))
         condition = question.get("show_if") or {}
@@ -156,7 +163,9 @@ class QuestionForm(FlaskForm):
         _fill_texts(self, "label", question.get("label"))
         _fill_texts(self, "help", question.get("help"))
 
-    def data_of(self) -> dict:
+    def data_of(self, existing: dict | None = None) -> dict:
+        """The question as written (``existing``: the question it replaces, whose
+        dashboard title and column it keeps)."""
         question = {"name": self.name.data.strip(), "type": self.type.data}
         question["label"] = _texts(self, "label")
         if help_text := _texts(self, "help"):
@@ -175,8 +184,11 @@ class QuestionForm(FlaskForm):
                 question["choices_from"] = self.choices_from.data
             else:
                 question["choices"] = _choices_of(self.choices.data or "")
-        if self.filter.data:
-            question["filter"] = True
+        for mark in ("filter", "title", "birth_date"):
+            if self[mark].data:
+                question[mark] = True
+        if self.breakdown.data:
+            question["breakdown"] = (existing or {}).get("breakdown") or True
         if self.show_if_question.data:
             yes_no = self.show_if_question.data in getattr(self, "yes_no_questions", ())
             written = [v.strip() for v in (self.show_if_values.data or "").split(",") if v.strip()]
@@ -216,6 +228,80 @@ def _value_text(value) -> str:
 def _value_of(text: str):
     """A yes/no question's answer as written (yes/no) as the answers store it."""
     return {"yes": True, "no": False}.get(text.lower(), text)
+
+
+#: How the documents page asks each kind: not at all, required, or optional.
+ASKED = {"": _l("Not asked"), "required": _l("Required"), "optional": _l("Optional")}
+
+
+class DocumentsForm(FlaskForm):
+    """The documents a form asks for: per kind of DOCUMENT_KINDS, whether it is asked
+    and required, and the condition on an answer it rests on (fields ``<kind>_asked``,
+    ``<kind>_question``, ``<kind>_values``, added per kind below)."""
+
+    def offer_conditions(self, questions: list[tuple[str, object, str]]) -> None:
+        """The questions a condition may rest on: every question of the form ((name,
+        label, type) each)."""
+        for kind in DOCUMENT_KINDS:
+            self[f"{kind}_question"].choices = [SelectChoice("", _l("(everyone)"))] + [
+                SelectChoice(name, f"{label} ({name})") for name, label, _type in questions
+            ]
+        self.yes_no_questions = {name for name, _label, type_ in questions if type_ == "yes_no"}
+
+    def from_data(self, documents: list[dict]) -> None:
+        for item in documents:
+            kind = item.get("kind")
+            if kind not in DOCUMENT_KINDS:
+                continue
+            self[f"{kind}_asked"].data = "required" if item.get("required", True) else "optional"
+            condition = item.get("show_if") or {}
+            self[f"{kind}_question"].data = condition.get("question", "")
+            values = [condition["equals"]] if "equals" in condition else condition.get("one_of", [])
+            self[f"{kind}_values"].data = ", ".join(_value_text(value) for value in values)
+
+    def data_of(self, documents: list[dict]) -> list[dict]:
+        """The documents asked, those already listed (``documents``) first in their order."""
+        listed = [item.get("kind") for item in documents]
+        order = [*listed, *(kind for kind in DOCUMENT_KINDS if kind not in listed)]
+        written = []
+        for kind in order:
+            asked = self[f"{kind}_asked"].data if kind in DOCUMENT_KINDS else ""
+            if not asked:
+                continue
+            item = {"kind": kind} | ({"required": False} if asked == "optional" else {})
+            if question := self[f"{kind}_question"].data:
+                item["show_if"] = self._condition(question, self[f"{kind}_values"].data or "")
+            written.append(item)
+        return written
+
+    def _condition(self, question: str, values: str) -> dict:
+        yes_no = question in getattr(self, "yes_no_questions", ())
+        written = [v.strip() for v in values.split(",") if v.strip()]
+        written = [_value_of(v) if yes_no else v for v in written]
+        if len(written) == 1:
+            return {"question": question, "equals": written[0]}
+        return {"question": question, "one_of": written}
+
+
+for _kind in DOCUMENT_KINDS:
+    setattr(
+        DocumentsForm,
+        f"{_kind}_asked",
+        SelectField(_l("Document asked"), choices=[SelectChoice(*item) for item in ASKED.items()]),
+    )
+    setattr(
+        DocumentsForm,
+        f"{_kind}_question",
+        SelectField(_l("Only if the answer to"), choices=[], validate_choice=False),
+    )
+    setattr(
+        DocumentsForm,
+        f"{_kind}_values",
+        StringField(
+            _l("is one of (values, separated by commas)"),
+            validators=[Optional(), Length(max=500)],
+        ),
+    )
 
 
 class ConfirmForm(FlaskForm):

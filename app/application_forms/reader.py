@@ -12,12 +12,18 @@ from app.application_forms.definition import (
     LANGUAGES,
     REFERENCE_LISTS,
     TYPES,
+    Breakdown,
     Condition,
+    DocumentRequest,
     Form,
     Question,
     Step,
     Text,
 )
+from app.documents.requirements import DOCUMENT_KINDS
+
+#: Marks a question may carry (only one question of a form each), with the type it needs.
+MARKS = {"title": "short_text", "birth_date": "date"}
 
 
 class DefinitionError(ValueError):
@@ -33,6 +39,8 @@ class _Reader:
 
     def __init__(self):
         self.problems: list[tuple[str, str]] = []
+        #: The question carrying each mark of MARKS.
+        self.marked: dict[str, str] = {}
 
     def problem(self, path: str, what: str) -> None:
         self.problems.append((path, what))
@@ -83,7 +91,36 @@ class _Reader:
             step = self.step(step_data, f"form.steps[{index}]", default, slugs, asked)
             if step is not None:
                 steps.append(step)
-        return Form(tuple(steps), default)
+        documents = self.documents(data.get("documents"), asked)
+        if documents and not any(step.documents for step in steps):
+            self.problem("form.documents", 'no step uploads them: mark one with "documents": true')
+        return Form(tuple(steps), default, documents)
+
+    def documents(self, data, asked: dict) -> tuple[DocumentRequest, ...]:
+        if data is None:
+            return ()
+        if not isinstance(data, list):
+            self.problem("form.documents", 'a list of {"kind": ...}')
+            return ()
+        requests, kinds = [], set()
+        for index, item in enumerate(data):
+            path = f"form.documents[{index}]"
+            kind = item.get("kind") if isinstance(item, dict) else None
+            if kind not in DOCUMENT_KINDS:
+                known = ", ".join(DOCUMENT_KINDS)
+                self.problem(f"{path}.kind", f"unknown kind '{kind}' (one of {known})")
+                continue
+            if kind in kinds:
+                self.problem(f"{path}.kind", f"'{kind}' is listed twice")
+            kinds.add(kind)
+            if not isinstance(item.get("required", True), bool):
+                self.problem(f"{path}.required", "true or false")
+            condition = self.condition(
+                item.get("show_if"), f"{path}.show_if", asked, "is not a question of this form"
+            )
+            required = item.get("required", True) is not False
+            requests.append(DocumentRequest(kind, required, condition))
+        return tuple(requests)
 
     def step(self, data, path: str, default: str, slugs: set, asked: dict) -> Step | None:
         if not isinstance(data, dict):
@@ -118,7 +155,9 @@ class _Reader:
         if type_ not in TYPES:
             self.problem(f"{path}.type", f"unknown type '{type_}' (one of {', '.join(TYPES)})")
         choices, choices_from = self.choices(data, type_, path, default)
-        condition = self.condition(data.get("show_if"), f"{path}.show_if", asked)
+        condition = self.condition(
+            data.get("show_if"), f"{path}.show_if", asked, "is not asked before this question"
+        )
         minimum, maximum = self.number(data, "minimum", path), self.number(data, "maximum", path)
         if type_ == "percentage":
             minimum = 0 if minimum is None else minimum
@@ -132,6 +171,7 @@ class _Reader:
             self.problem(f"{path}.maximum", "the maximum is below the minimum")
         if data.get("filter") and type_ != "one_choice":
             self.problem(f"{path}.filter", "only a one-choice question can filter the dossiers")
+        self.marks(data, name, type_, path)
         max_length = self.number(data, "max_length", path)
         if max_length is not None and max_length < 1:
             self.problem(f"{path}.max_length", "at least 1")
@@ -151,10 +191,44 @@ class _Reader:
             type=type_ or "",
             choices_from=choices_from,
             filter=data.get("filter") is True,
+            breakdown=self.breakdown(data.get("breakdown"), type_, f"{path}.breakdown", default),
+            is_title=data.get("title") is True,
+            is_birth_date=data.get("birth_date") is True,
         )
         if name:
             asked[name] = question
         return question
+
+    def marks(self, data: dict, name: str | None, type_, path: str) -> None:
+        for mark, needed in MARKS.items():
+            if mark not in data:
+                continue
+            if not isinstance(data[mark], bool):
+                self.problem(f"{path}.{mark}", "true or false")
+            elif data[mark] and type_ != needed:
+                self.problem(f"{path}.{mark}", f"only a '{needed}' question can be marked {mark}")
+            elif data[mark] and mark in self.marked:
+                self.problem(f"{path}.{mark}", f"'{self.marked[mark]}' is marked {mark} already")
+            elif data[mark]:
+                self.marked[mark] = name or ""
+
+    def breakdown(self, data, type_, path: str, default: str) -> Breakdown | None:
+        if data is None or data is False:
+            return None
+        if type_ != "one_choice":
+            self.problem(path, "only a one-choice question can be counted on the dashboard")
+            return None
+        if data is True:
+            return Breakdown()
+        if not isinstance(data, dict):
+            self.problem(path, 'true, or {"title": ..., "column": ...}')
+            return None
+        for key in set(data) - {"title", "column"}:
+            self.problem(f"{path}.{key}", "unknown (a breakdown has a title and a column)")
+        return Breakdown(
+            self.text(data.get("title"), f"{path}.title", default, required=False),
+            self.text(data.get("column"), f"{path}.column", default, required=False),
+        )
 
     def choices(self, data: dict, type_, path: str, default: str) -> tuple[tuple, str | None]:
         if type_ not in CHOICE_TYPES:
@@ -187,7 +261,7 @@ class _Reader:
             choices.append((value, self.text(choice.get("label"), f"{where}.label", default)))
         return tuple(choices), None
 
-    def condition(self, data, path: str, asked: dict) -> Condition | None:
+    def condition(self, data, path: str, asked: dict, unknown: str) -> Condition | None:
         if data is None:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("question"), str):
@@ -195,7 +269,7 @@ class _Reader:
             return None
         name = data["question"]
         if name not in asked:
-            self.problem(f"{path}.question", f"'{name}' is not asked before this question")
+            self.problem(f"{path}.question", f"'{name}' {unknown}")
             return None
         if "equals" in data:
             values = (data["equals"],)

@@ -17,6 +17,7 @@ from app.application_forms.forms import (
     LIST_LABELS,
     TYPE_LABELS,
     ConfirmForm,
+    DocumentsForm,
     QuestionForm,
     StepForm,
 )
@@ -29,6 +30,8 @@ from app.applications.questions import condition_wording
 from app.auth.models import Role
 from app.calls.models import Call
 from app.common.views import form_page, run_service
+from app.documents.requirements import DOCUMENT_KINDS
+from app.documents.wording import KIND_LABELS
 from app.extensions import db
 
 
@@ -90,6 +93,7 @@ def edit_form(call_id):
         button=ConfirmForm(),
         type_labels=TYPE_LABELS,
         list_labels=LIST_LABELS,
+        document_labels=KIND_LABELS,
         condition_wording=lambda question: condition_wording(question, call_form(call)),
     )
 
@@ -179,13 +183,48 @@ def edit_question(call_id, slug=None, name=None):
         form.from_data(existing)
     if not form.validate_on_submit():
         return _question_page(call, form, slug, name)
-    question = form.data_of()
+    question = form.data_of(existing if name is not None else None)
     return _save(
         call,
         editing.put_question(definition, slug, name, question),
         _("Question saved."),
         _overview_url(call, f"question-{question['name']}"),
         refused=lambda message: _question_page(call, form, slug, name, message),
+    )
+
+
+def _documents_page(call: Call, form: DocumentsForm, refused: str | None = None):
+    return form_page(
+        "application_forms/documents.html",
+        refused,
+        call=call,
+        form=form,
+        kinds=DOCUMENT_KINDS,
+        document_labels=KIND_LABELS,
+        version=call.form_version_id,
+    )
+
+
+@bp.route("/staff/calls/<int:call_id>/form/documents", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def edit_documents(call_id):
+    """The documents the form asks for: required or optional, for everyone or on a
+    condition on an answer."""
+    call = _call(call_id)
+    definition = current_definition(call)
+    listed = definition.get("documents") or []
+    form = DocumentsForm()
+    form.offer_conditions(_earlier_questions(definition, None, None))
+    if request.method == "GET":
+        form.from_data(listed)
+    if not form.validate_on_submit():
+        return _documents_page(call, form)
+    return _save(
+        call,
+        editing.put_documents(definition, form.data_of(listed)),
+        _("Documents saved."),
+        _overview_url(call, "documents"),
+        refused=lambda message: _documents_page(call, form, message),
     )
 
 

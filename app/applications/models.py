@@ -82,7 +82,9 @@ class Application(db.Model):
 
     @property
     def title(self) -> str:
-        return self.answers.get("project_title") or ""
+        """The answer to the form's title question ("" if the form marks none)."""
+        name = self.form.title_question
+        return str((self.answers or {}).get(name) or "") if name else ""
 
     @property
     def is_editable(self) -> bool:

@@ -265,7 +265,8 @@ class _Checker:
         self.problems.extend(problems)
         if problems:
             return None
-        questions = read_form(form).questions
+        self.read_form = read_form(form)
+        questions = self.read_form.questions
         return {name: {value for value, _label in q.choices} for name, q in questions.items()}
 
     def selection(self, selection, questions: dict | None, criteria) -> None:
@@ -323,7 +324,9 @@ class _Checker:
         if rules is None:
             if any(path.startswith("eligibility.parameters") for path, _ in self.problems):
                 return
-            data = rules_from_parameters(parameters)
+            if getattr(self, "read_form", None) is None:
+                return  # the form's own problems are listed
+            data = rules_from_parameters(parameters, self.read_form)
             where = "eligibility.rules (null: the default rules)"
             for problem in validate_rules(data, names):
                 self.problem(where, f"{problem.path}: {problem.message}")

@@ -25,7 +25,9 @@ DEFAULT_ELIGIBILITY = {
     "company_country": "MA",
     "ownership_min_percent": 50,
     "required_declarations": ["no_banking_ban", "no_legal_proceedings", "truthful", "consent"],
-    # Documents asked of everyone, and in addition of an existing company.
+    # Not read any more: the documents a dossier owes are its form's (app.documents.
+    # requirements). Kept for the public page's "Documents to prepare" until it lists
+    # the form's (templates/documents/_to_prepare.html).
     "required_documents": {
         "all": ["identity", "cv", "business_plan", "criminal_record"],
         "company": ["trade_register_certificate", "statutes", "balance_sheets"],

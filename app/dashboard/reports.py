@@ -32,26 +32,41 @@ from app.i18n import text_direction
 
 @dataclass(frozen=True)
 class Profile:
-    name: str
+    """One breakdown of the applicants' profile: a one-choice question of the call's form
+    marked ``breakdown``, or the age bands of its date of birth."""
+
+    #: The question counted (None: the age bands).
+    question: object
     title: object
     label_header: object
     #: The filter of the staff applications list for this answer (None: no filter).
     list_filter: str | None = None
 
 
-PROFILES = {
-    "region": Profile(
-        "moroccan_region", _l("Dossiers by region in Morocco"), _l("Region"), "moroccan_region"
-    ),
-    "sector": Profile("sector", _l("Dossiers by sector"), _l("Sector"), "sector"),
-    "channel": Profile("channel", _l("How applicants heard of the call"), _l("Channel"), "channel"),
-    "gender": Profile("gender", _l("Dossiers by gender"), _l("Gender")),
-    "age": Profile("age", _l("Dossiers by age band"), _l("Age band")),
-}
-
-#: Reports staff see; the chair of the call sees only JURY_REPORTS.
-APPLICATION_REPORTS = ("funnel", "per_day", *PROFILES, "coaching")
+#: The report of the age bands (when the form asks a date of birth).
+AGE = "age"
+#: The reports of the form's breakdowns are named by their question: by-<name>.
+BREAKDOWN_PREFIX = "by-"
 JURY_REPORT_PREFIX = "criterion-"
+
+
+def call_profiles(call: Call) -> dict[str, Profile]:
+    """The breakdowns of the call's dashboard, by report name, in form order."""
+    form = call_form(call)
+    profiles = {}
+    for question in form.breakdown_questions():
+        marked = question.breakdown
+        profiles[f"{BREAKDOWN_PREFIX}{question.name}"] = Profile(
+            question,
+            marked.title or _l("Dossiers by “%(question)s”", question=question.label),
+            marked.column or question.label,
+            question.name if question.filter else None,
+        )
+    if form.birth_date_question:
+        profiles[AGE] = Profile(None, _l("Dossiers by age band"), _l("Age band"))
+    return profiles
+
+
 #: Width of the charts shown two by two.
 HALF_WIDTH = 480
 
@@ -70,8 +85,14 @@ class Reports:
         self.jury_only = jury_only
 
     @cached_property
+    def profiles(self) -> dict[str, Profile]:
+        return call_profiles(self.call)
+
+    @cached_property
     def applications(self):
-        return application_stats(self.call, self.viewer)
+        answers = {key: p.question.name for key, p in self.profiles.items() if p.question}
+        birth_date = call_form(self.call).birth_date_question if AGE in self.profiles else None
+        return application_stats(self.call, self.viewer, answers, birth_date=birth_date)
 
     @cached_property
     def jury(self):
@@ -87,7 +108,7 @@ class Reports:
     def names(self) -> list[str]:
         if self.jury_only:
             return self.jury_names()
-        return [*APPLICATION_REPORTS, *self.jury_names()]
+        return ["funnel", "per_day", *self.profiles, "coaching", *self.jury_names()]
 
     def build(self, name: str) -> Chart | None:
         """The report ``name``, or None when it does not exist or is not for this viewer."""
@@ -95,7 +116,7 @@ class Reports:
             return None
         if name.startswith(JURY_REPORT_PREFIX):
             return self.criterion(int(name.removeprefix(JURY_REPORT_PREFIX)))
-        if name in PROFILES:
+        if name in self.profiles:
             return self.profile(name)
         return getattr(self, name)()
 
@@ -131,14 +152,13 @@ class Reports:
     def profile_rows(self, key: str) -> list[tuple[str, object, int]]:
         """(value, label, count) of a profile report, most frequent first, "not
         answered" last."""
-        profile = PROFILES[key]
-        counts = self.applications.profile[profile.name]
-        if key == "age":
+        question = self.profiles[key].question
+        counts = self.applications.profile[key]
+        if question is None:
             order = [label for _, label in AGE_BANDS]
             rows = [(band, band, counts[band]) for band in order if counts[band]]
         else:
-            question = call_form(self.call).questions.get(profile.name)
-            labels = dict(question.choices) if question else {}
+            labels = dict(question.choices)
             rows = sorted(
                 (
                     (value, labels.get(value, value), n)
@@ -152,7 +172,7 @@ class Reports:
         return rows
 
     def profile(self, key: str) -> Chart:
-        profile = PROFILES[key]
+        profile = self.profiles[key]
         rows = self.profile_rows(key)
         return bar_chart(
             [label for _, label, _ in rows],

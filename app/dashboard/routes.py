@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.access.policy import is_staff, may_read_audit, may_steer_jury, role_required
 from app.access.scopes import visible_applications
-from app.applications.filters import ApplicationFilters
+from app.applications.filters import ApplicationFilters, filter_questions
 from app.applications.models import Application
 from app.audit.filters import EVENT_GROUPS, PER_PAGE, AuditFilters, audit_lines, export_table
 from app.auth.models import Role
@@ -22,7 +22,7 @@ from app.common.exports import TABLE_FORMATS, table_response, xlsx_sheets_respon
 from app.common.urls import wants_page
 from app.common.views import permitted_or_404
 from app.dashboard import bp
-from app.dashboard.reports import PROFILES, Reports
+from app.dashboard.reports import Reports
 from app.dashboard.tables import applications_table
 from app.extensions import db
 
@@ -51,7 +51,7 @@ def show(call_id):
         "dashboard/show.html",
         call=reports.call,
         reports=reports,
-        profiles=PROFILES,
+        profiles=reports.profiles,
     )
 
 
@@ -106,7 +106,7 @@ def export_applications(call_id, fmt):
             joinedload(Application.applicant)
         )
     )
-    header, rows = applications_table(applications)
+    header, rows = applications_table(applications, filter_questions(call).values())
     return table_response(fmt, f"{call.reference}-applications", header, rows)
 
 

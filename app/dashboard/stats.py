@@ -3,8 +3,9 @@ number of queries.
 
 Every count goes through a scope of app.access.scopes, so a person in conflict with a
 dossier finds nothing of it here either: :func:`application_stats` reads one row per
-dossier the viewer may read (status, submission time and the five answers the charts
-count) in ONE statement; :func:`jury_stats` reads the submitted reviews the viewer may
+dossier the viewer may read (status, submission time and the answers the charts count:
+those of the questions the call's form marks ``breakdown`` and its date of birth) in
+ONE statement; :func:`jury_stats` reads the submitted reviews the viewer may
 read (:func:`~app.access.scopes.visible_reviews`) pivoted per criterion (one
 statement) and the jurors' names (one statement); :func:`coaching_sessions_per_month`
 the dates of the coaching sessions they may read. The counting is done in Python and
@@ -33,9 +34,6 @@ from app.jury.models import CriterionScore, JuryAssignment, Review
 from workflows.application import STATES
 from workflows.jury import ReviewStatus
 
-#: Answers of the application form counted by the dashboard (app/applications/questions.py).
-PROFILE_ANSWERS = ("moroccan_region", "sector", "channel", "gender")
-
 #: Age bands, by the lowest age of each (age on the call's closing day).
 AGE_BANDS = ((0, "< 25"), (25, "25–34"), (35, "35–44"), (45, "45–54"), (55, "55+"))
 
@@ -49,7 +47,7 @@ class ApplicationStats:
     by_state: dict[str, int]
     #: First submissions per day (Brussels time).
     per_day: Counter
-    #: For each answer of PROFILE_ANSWERS and "age": submitted dossiers per value.
+    #: For each breakdown (by its report's name): submitted dossiers per value.
     profile: dict[str, Counter] = field(default_factory=dict)
 
     @property
@@ -78,30 +76,34 @@ def age_band(birth_date: object, on: date) -> str:
     return label
 
 
-def application_stats(call: Call, viewer: User) -> ApplicationStats:
+def application_stats(
+    call: Call, viewer: User, answers: dict[str, str], *, birth_date: str | None = None
+) -> ApplicationStats:
     """Counts by state, submissions per day and the applicants' profile of the dossiers
-    ``viewer`` may read, in one query."""
+    ``viewer`` may read, in one query: per key of ``answers`` the values of its question,
+    and under ``"age"`` the age bands of the ``birth_date`` question (if given)."""
     answer = Application.answers
+    ages = {"age": birth_date} if birth_date else {}
     rows = db.session.execute(
         visible_applications(viewer, call).with_only_columns(
             Application.status,
             Application.submitted_at,
-            *(answer[name].as_string() for name in PROFILE_ANSWERS),
-            answer["birth_date"].as_string(),
+            *(answer[name].as_string() for name in (*answers.values(), *ages.values())),
         )
     )
     by_state = dict.fromkeys(STATES, 0)
     per_day: Counter = Counter()
-    profile = {name: Counter() for name in (*PROFILE_ANSWERS, "age")}
+    profile = {key: Counter() for key in (*answers, *ages)}
     closing_day = to_brussels(call.closes_at).date()
-    for status, submitted_at, *answers, birth_date in rows:
+    for status, submitted_at, *values in rows:
         by_state[status] = by_state.get(status, 0) + 1
         if submitted_at is None:
             continue  # a draft: its answers are not final, they are not counted
         per_day[to_brussels(submitted_at).date()] += 1
-        for name, value in zip(PROFILE_ANSWERS, answers, strict=True):
-            profile[name][value or UNANSWERED] += 1
-        profile["age"][age_band(birth_date, closing_day)] += 1
+        for key, value in zip(answers, values, strict=False):
+            profile[key][value or UNANSWERED] += 1
+        if ages:
+            profile["age"][age_band(values[-1], closing_day)] += 1
     return ApplicationStats(by_state=by_state, per_day=per_day, profile=profile)
 
 

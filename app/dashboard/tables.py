@@ -13,16 +13,14 @@ HEADER = (
     _l("Applicant"),
     _l("Email address"),
     _l("Project"),
-    _l("Sector"),
-    _l("Region in Morocco"),
-    _l("Channel"),
-    _l("Submitted"),
 )
 
 
-def applications_table(applications) -> tuple[list, object]:
+def applications_table(applications, questions) -> tuple[list, object]:
     """Header (in the reader's language) and rows of ``applications`` (machine-readable
-    values: the status also as its code, the submission as a date-time)."""
+    values: the status also as its code, the answers to ``questions`` (the call's list
+    filters) as their values, the submission as a date-time)."""
+    header = [*HEADER, *(question.label for question in questions), _l("Submitted")]
     rows = (
         [
             application.reference or "",
@@ -31,11 +29,9 @@ def applications_table(applications) -> tuple[list, object]:
             application.applicant.full_name,
             application.applicant.email,
             application.title,
-            application.answers.get("sector") or "",
-            application.answers.get("moroccan_region") or "",
-            application.answers.get("channel") or "",
+            *((application.answers or {}).get(question.name) or "" for question in questions),
             application.submitted_at,
         ]
         for application in applications
     )
-    return [str(label) for label in HEADER], rows
+    return [str(label) for label in header], rows

@@ -14,7 +14,7 @@ from app.common.views import run_service
 from app.documents import bp
 from app.documents.forms import UploadForm
 from app.documents.models import Document
-from app.documents.requirements import DOCUMENT_KINDS, required_kinds
+from app.documents.requirements import DOCUMENT_KINDS, asked_kinds, required_kinds
 from app.documents.services import current_document, delete_document, open_document, store_document
 from app.documents.wording import ACCEPTED_TYPES, KIND_HELP, KIND_LABELS, size_label
 from app.extensions import db
@@ -38,15 +38,14 @@ def manage_documents(application_id):
     """The owner's documents: what the call asks, what is stored, upload and replace."""
     application = _load_own(application_id)
     required = required_kinds(application)
+    stored = {document.kind for document in application.documents}
+    optional = [kind for kind in asked_kinds(application) if kind not in required]
+    optional += [kind for kind in DOCUMENT_KINDS if kind in stored - {*required, *optional}]
     return render_template(
         "documents/manage.html",
         application=application,
         required=[(kind, current_document(application, kind)) for kind in required],
-        optional=[
-            (kind, current_document(application, kind))
-            for kind in DOCUMENT_KINDS
-            if kind not in required
-        ],
+        optional=[(kind, current_document(application, kind)) for kind in optional],
         editable=may_change_documents(current_user, application),
         upload_form=UploadForm(formdata=None),
         progress=step_progress(application, application.missing_items()),

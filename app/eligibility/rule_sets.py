@@ -4,10 +4,10 @@ A call's rules are its own rule set (``Call.eligibility_rules``, written by staf
 the rules editor or imported with the call) or, until it has one, the default
 template's rules (MBI's, app/calls/call_templates/mbi.json) with the call's simple
 parameters (``Call.eligibility``: minimum age, nationalities, residence, languages,
-documents, company age, ownership; the call's edit page) put in their places
-(:func:`rules_from_parameters`). Either way the rules are judged by
-app.eligibility.conditions; each call's loaded set is kept per process until the
-call changes (:func:`rule_set`).
+company age, ownership; the call's edit page) put in their places and the documents
+its form requires (:func:`rules_from_parameters`, :func:`documents_condition`). Either
+way the rules are judged by app.eligibility.conditions; each call's loaded set is kept
+per process until the call changes (:func:`rule_set`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from functools import cache
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from app.application_forms.definition import reader_language
-from app.application_forms.versions import call_form
+from app.application_forms.definition import DocumentRequest, Form, reader_language
+from app.application_forms.versions import call_form, default_form
 from app.applications.questions import call_template
 from app.auth.models import User
 from app.calls.models import DEFAULT_ELIGIBILITY, Call
@@ -42,9 +42,10 @@ def _rule(rules: list[dict], name: str) -> dict:
     return next(rule for rule in rules if rule["name"] == name)
 
 
-def rules_from_parameters(parameters: dict) -> dict:
+def rules_from_parameters(parameters: dict, form: Form) -> dict:
     """The default template's rules with these simple parameters in their places (a
-    parameter not given keeps the template's value)."""
+    parameter not given keeps the template's value) and the documents rule asking what
+    ``form`` requires."""
     given = {**DEFAULT_ELIGIBILITY, **(parameters or {})}
     data = copy.deepcopy(_template_rules())
     rules = data["rules"]
@@ -57,13 +58,11 @@ def rules_from_parameters(parameters: dict) -> dict:
     residence["years"] = given["residence_min_years"]
     residence["window"] = given["residence_window_years"]
     _rule(rules, "language")["condition"]["values"] = list(given["accepted_languages"])
-    documents = _rule(rules, "documents")["condition"]["all"]
-    required = given["required_documents"]
-    company = documents[-1]
-    documents[:] = [{"op": "document_present", "kind": kind} for kind in required["all"]]
-    company["all"] = [{"op": "document_present", "kind": kind} for kind in required["company"]]
-    if company["all"]:
-        documents.append(company)
+    documents = documents_condition(form)
+    if documents["all"]:
+        _rule(rules, "documents")["condition"] = documents
+    else:  # the form requires no document: nothing to check
+        rules.remove(_rule(rules, "documents"))
     _rule(rules, "company_age")["condition"]["years"] = given["company_max_age_years"]
     _rule(rules, "ownership")["condition"]["value"] = given["ownership_min_percent"]
     return data
@@ -73,7 +72,7 @@ def rules_definition(call: Call) -> dict:
     """The call's rules as data (what the editor shows and the export writes)."""
     if call.eligibility_rules is not None:
         return call.eligibility_rules
-    return rules_from_parameters(call.eligibility)
+    return rules_from_parameters(call.eligibility, call_form(call))
 
 
 def rule_set(call: Call) -> RuleSet:
@@ -107,7 +106,7 @@ def reason_of(rules: RuleSet, outcome) -> str:
 @cache
 def default_rule_set() -> RuleSet:
     """The default template's rules with the default parameters (demo letters)."""
-    return load_rules(rules_from_parameters({}))
+    return load_rules(rules_from_parameters({}, default_form()))
 
 
 class RulesError(Refusal):
@@ -142,3 +141,30 @@ def save_rules(call: Call, data: dict, *, actor: User) -> None:
         data={"before": before, "after": [rule["name"] for rule in data["rules"]]},
     )
     db.session.flush()
+
+
+def documents_condition(form: Form) -> dict:
+    """The documents rule's condition for ``form``: each document it requires of
+    everyone present, then those it requires on a condition, grouped by condition, each
+    group applying only when its condition holds."""
+    required = [request for request in form.documents if request.required]
+    condition = {"all": [_present(r) for r in required if r.condition is None]}
+    groups: dict = {}
+    for request in required:
+        if request.condition is not None:
+            groups.setdefault(request.condition, []).append(_present(request))
+    for when, present in groups.items():
+        condition["all"].append({"all": present, "applies_if": _holds(when, form)})
+    return condition
+
+
+def _present(request: DocumentRequest) -> dict:
+    return {"op": "document_present", "kind": request.kind}
+
+
+def _holds(when, form: Form) -> dict:
+    """The form's condition ``when`` written as an eligibility condition."""
+    question = form.questions.get(when.question)
+    if len(when.values) == 1 and (question is None or question.kind != "multi"):
+        return {"op": "equals", "question": when.question, "value": when.values[0]}
+    return {"op": "one_of", "question": when.question, "values": list(when.values)}

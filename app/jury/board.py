@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import numpy as np
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, literal, or_, select
 
 from app.access.policy import conflicted_among
+from app.application_forms.versions import call_form
 from app.applications.models import Application
 from app.auth.models import User
 from app.calls.models import Call
@@ -102,11 +103,12 @@ class Board:
 
 def _dossiers(call: Call) -> dict[int, tuple]:
     assigned = select(JuryAssignment.application_id)
+    title = call_form(call).title_question
     rows = db.session.execute(
         select(
             Application.id,
             Application.reference,
-            Application.answers["project_title"].as_string(),
+            Application.answers[title].as_string() if title else literal(""),
             Application.status,
             Application.submitted_at,
         )

@@ -7,6 +7,7 @@ EXPECTED = {
     "application_forms.edit_step": ("GET", only(STAFF)),
     "application_forms.edit_question": ("GET", only(STAFF)),
     "application_forms.change_form": ("POST", only(STAFF, ok=302)),
+    "application_forms.edit_documents": ("GET", only(STAFF)),
     "application_forms.preview": ("GET", only(STAFF)),
 }
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.application_forms.models import FormVersion
 from app.application_forms.services import save_form
-from app.application_forms.versions import current_definition
+from app.application_forms.versions import call_form, current_definition
 from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.calls.definition import (
@@ -63,7 +63,7 @@ def shaped_call(make_call, staff):
         }
     )
     save_form(call, form, actor=staff)
-    rules = rules_from_parameters({"minimum_age": 21})
+    rules = rules_from_parameters({"minimum_age": 21}, call_form(call))
     rules["rules"].append(
         {
             "name": "track_chosen",

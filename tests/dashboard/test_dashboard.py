@@ -99,11 +99,11 @@ def test_profile_counts_submitted_dossiers_only(app, full_call, viewer):
     db.session.commit()
     with app.test_request_context():
         reports = Reports(full_call, viewer)
-        region = {label: n for _, label, n in reports.profile_rows("region")}
+        region = {label: n for _, label, n in reports.profile_rows("by-moroccan_region")}
         assert region == {"Souss-Massa": 17, "Oriental": 1, "Not answered": 1}
         ages = dict((label, n) for _, label, n in reports.profile_rows("age"))
         assert ages["< 25"] == 1 and ages["35–44"] == 17
-        channel = reports.profile_rows("channel")
+        channel = reports.profile_rows("by-channel")
         assert channel[0][1] == "An information session"
 
 
@@ -157,10 +157,10 @@ def test_criterion_histogram_counts_the_scores_given(app, full_call, viewer):
 REPORTS = [
     "funnel",
     "per_day",
-    "region",
-    "sector",
-    "channel",
-    "gender",
+    "by-moroccan_region",
+    "by-sector",
+    "by-channel",
+    "by-gender",
     "age",
     "coaching",
     "criterion-1",
@@ -202,7 +202,10 @@ def test_the_dashboard_page_shows_every_chart_of_an_empty_call(client, staff, ma
 def test_unknown_report_and_format_are_not_found(client, staff, full_call):
     assert client.get(f"/dashboard/calls/{full_call.id}/charts/nothing.svg").status_code == 404
     assert client.get(f"/dashboard/calls/{full_call.id}/charts/criterion-9.svg").status_code == 404
-    assert client.get(f"/dashboard/calls/{full_call.id}/reports/region.pdf").status_code == 404
+    assert (
+        client.get(f"/dashboard/calls/{full_call.id}/reports/by-moroccan_region.pdf").status_code
+        == 404
+    )
     assert client.get("/dashboard/calls/999999").status_code == 404
 
 
@@ -218,7 +221,10 @@ def test_the_chair_sees_the_jury_part_of_their_call_only(
     assert "Totals given by each juror" in html
     assert "Where the dossiers stand" not in html and "Who applies" not in html
     assert client.get(f"/dashboard/calls/{full_call.id}/charts/jurors.svg").status_code == 200
-    assert client.get(f"/dashboard/calls/{full_call.id}/charts/region.svg").status_code == 404
+    assert (
+        client.get(f"/dashboard/calls/{full_call.id}/charts/by-moroccan_region.svg").status_code
+        == 404
+    )
     assert client.get(f"/dashboard/calls/{full_call.id}/reports/funnel.csv").status_code == 404
     assert client.get(f"/dashboard/calls/{other.id}").status_code == 404
     assert client.get(f"/dashboard/calls/{full_call.id}/audit").status_code == 404

@@ -1,5 +1,6 @@
 """The document services: required kinds, all-or-nothing storage, names, demo files."""
 
+import copy
 import io
 import random
 
@@ -7,10 +8,13 @@ import pytest
 from flask_babel import force_locale
 from werkzeug.datastructures import FileStorage
 
+from app.application_forms.services import save_form
+from app.application_forms.versions import current_definition, default_form
+from app.auth.models import Role
 from app.documents import storage
 from app.documents.demo import attach_demo_documents, sample_pdf
 from app.documents.models import Document
-from app.documents.requirements import missing_documents, required_kinds
+from app.documents.requirements import documents_to_prepare, missing_documents, required_kinds
 from app.documents.services import DocumentError, attach_document, delete_document, store_document
 from app.extensions import db
 from tests.documents import (
@@ -49,15 +53,33 @@ def test_required_kinds_follow_the_profile(make_application, stage, expected):
     assert required_kinds(_application(make_application, stage)) == expected
 
 
-def test_required_kinds_follow_the_call_in_document_kinds_order(make_application, make_call):
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({"stage": "idea"}, ["business_plan", "identity"]),
+        ({"stage": "company"}, ["business_plan", "identity", "statutes"]),
+        ({"stage": "company", "sector": "A"}, ["business_plan", "identity", "statutes", "cv"]),
+    ],
+)
+def test_required_kinds_follow_the_dossiers_form_in_its_order(
+    make_application, make_call, make_user, answers, expected
+):
     call = make_call()
-    call.eligibility = {
-        **call.eligibility,
-        "required_documents": {"all": ["business_plan", "identity"], "company": ["statutes"]},
-    }
+    definition = copy.deepcopy(current_definition(call))
+    definition["documents"] = [
+        {"kind": "business_plan"},
+        {"kind": "identity"},
+        {"kind": "statutes", "show_if": {"question": "stage", "equals": "company"}},
+        {"kind": "cv", "show_if": {"question": "sector", "one_of": ["A", "B"]}},
+        {"kind": "criminal_record", "required": False},
+    ]
+    save_form(call, definition, actor=make_user(Role.STAFF))
     db.session.commit()
     application = make_application(call=call, complete=False)
-    assert required_kinds(application) == ["identity", "business_plan"]
+    application.form_version_id = call.form_version_id
+    application.answers = {**application.answers, **answers}
+    assert required_kinds(application) == expected
+    assert "criminal_record" not in missing_documents(application)
 
 
 @pytest.mark.parametrize(("stage", "required"), [("idea", PERSON), ("company", COMPANY)])
@@ -227,3 +249,15 @@ def test_a_concurrent_upload_of_the_same_kind_is_refused_cleanly(make_applicatio
     db.session.rollback()
     assert stored_files() == set()
     assert [d.original_name for d in documents_of(draft.id)] == ["cv.pdf"]
+
+
+def test_the_public_page_lists_the_forms_documents_by_condition(app):
+    with app.test_request_context():
+        prepare = documents_to_prepare(default_form())
+    assert prepare == [
+        (None, PERSON),
+        (
+            {"question": "Where the project stands", "answer": "An existing company"},
+            COMPANY[len(PERSON) :],
+        ),
+    ]

@@ -228,7 +228,9 @@ def test_mbi_reasons_read_as_the_catalogues_translate_them():
             catalogue = read_po(po)
         for rule in MBI["rules"]:
             for texts in _texts(rule):
-                assert texts[language] == catalogue.get(texts["en"]).string, texts["en"]
+                # the built-in rules' messages stay in the catalogues as obsolete entries
+                message = catalogue.get(texts["en"]) or catalogue.obsolete.get(texts["en"])
+                assert texts[language] == message.string, texts["en"]
 
 
 def _texts(node):

@@ -11,7 +11,10 @@ the same rules, outcomes, messages and reasons (in the four languages), and verd
 import random
 from collections import Counter
 from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
 
+from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
 from app.application_forms.versions import default_form
@@ -20,7 +23,7 @@ from app.calls.models import DEFAULT_ELIGIBILITY
 from app.demo.services import demo_answers
 from app.documents.requirements import DOCUMENT_KINDS
 from app.eligibility.conditions import evaluate_rules, load_rules
-from app.eligibility.rules import Context, _minus_years, verdict
+from app.eligibility.rules import Context, _minus_years, _readable, verdict
 from tests.eligibility.legacy_rules import evaluate
 
 QUESTIONS = default_form().questions
@@ -29,6 +32,7 @@ DOSSIERS = 5000
 SEED = 17
 #: The reasons are compared in each language of the app, not only English and French.
 LANGUAGES = ("en", "fr", "nl", "ar")
+ROOT = Path(__file__).parents[2]
 MBI_RULES = call_template("mbi")["eligibility"]
 CONTEXTS = (
     Context(closing_date=date(2026, 3, 31), application_date=date(2026, 3, 1)),
@@ -160,6 +164,23 @@ def generated_dossier(rng: random.Random, context: Context) -> dict:
     return {name: value for name, value in facts.items() if value is not ABSENT}
 
 
+@cache
+def _catalogue(language: str):
+    """The built-in rules' translations, as the catalogues keep them (obsolete entries
+    since the rules became data)."""
+    with (ROOT / f"app/translations/{language}/LC_MESSAGES/messages.po").open("rb") as po:
+        return read_po(po)
+
+
+def _legacy_reason(result, language: str) -> str:
+    """A built-in rule's reason in ``language``, as it read before the rules were data."""
+    catalogue = _catalogue(language)
+    message = catalogue.get(result.template) or catalogue.obsolete.get(result.template)
+    text = message.string if message is not None and message.string else result.template
+    with force_locale(language):
+        return text % {name: _readable(value) for name, value in result.values.items()}
+
+
 def _disagreement(facts, context, old, new) -> str | None:
     if [r.rule for r in old] != [r.rule for r in new]:
         return f"rules {[r.rule for r in old]} != {[r.rule for r in new]}"
@@ -167,8 +188,7 @@ def _disagreement(facts, context, old, new) -> str | None:
         if (before.outcome, before.template) != (after.outcome, after.template):
             return f"{before.rule}: {before.outcome} {before.template!r} != {after!r}"
         for language in LANGUAGES:
-            with force_locale(language):
-                shown = str(before.reason)
+            shown = _legacy_reason(before, language)
             if shown != after.reason_in(language):
                 return f"{before.rule} ({language}): {shown!r} != {after.reason_in(language)!r}"
     if verdict(old) != verdict(new):

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from flask_babel import force_locale, format_date
 
+from app.application_forms.versions import default_form
 from app.calls.models import DEFAULT_ELIGIBILITY
 from app.eligibility.conditions import InvalidRules, evaluate_rules, load_rules
 from app.eligibility.rule_sets import rules_from_parameters
@@ -18,7 +19,7 @@ from app.eligibility.rules import FAIL, NEEDS_INFORMATION, PASS, Context, verdic
 
 def evaluate(facts: dict, params: dict, context: Context) -> list:
     """Every rule of a call with these parameters, judged on these facts."""
-    return evaluate_rules(load_rules(rules_from_parameters(params)), facts, context)
+    return evaluate_rules(load_rules(rules_from_parameters(params, default_form())), facts, context)
 
 
 def _rule(name: str):
@@ -187,7 +188,7 @@ def test_a_parameter_set_by_staff_is_used(app):
 
 
 def test_a_rule_without_its_value_is_refused_whole_not_assumed(app):
-    data = rules_from_parameters(PARAMS)
+    data = rules_from_parameters(PARAMS, default_form())
     del data["rules"][0]["condition"]["years"]
     with pytest.raises(InvalidRules) as refused:
         load_rules(data)
