@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.access.policy import role_required
+from app.application_forms.versions import call_form
 from app.applications.models import Application
 from app.auth.models import Role
 from app.calls import (
@@ -29,6 +30,7 @@ from app.calls.wording import (
 from app.common.clock import from_brussels_naive, to_brussels, utcnow
 from app.common.errors import message_of
 from app.common.views import form_page, run_service
+from app.documents.requirements import documents_to_prepare
 from app.documents.wording import KIND_LABELS
 from app.extensions import db
 from app.i18n import page_locale
@@ -251,6 +253,7 @@ def public_call(reference):
         spoken=_named(rules["accepted_languages"], reader.languages, reader),
         sessions=public_sessions(call, now=now),
         document_kinds=KIND_LABELS,
+        prepare=documents_to_prepare(call_form(call)),
         remaining=call.closes_at - now,
     )
 
