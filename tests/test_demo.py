@@ -7,9 +7,13 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from app.application_forms.versions import call_form
 from app.applications.models import Application
 from app.auth.models import User
+from app.calls.models import Call
+from app.demo.programmes import SECOND_CALL
 from app.demo.services import DEMO_PASSWORD, load_demo
+from app.eligibility.rule_sets import rules_definition
 from app.extensions import db
 
 HOMES = {
@@ -66,6 +70,7 @@ def test_the_demo_has_every_account_and_the_call(app, demo):
     expected |= {f"juror{n}@example.com" for n in range(1, 10)}
     expected |= {f"coach{n}@example.com" for n in range(1, 5)}
     expected |= {f"applicant{n}@example.com" for n in range(1, 13)}
+    expected |= {f"green{n}@example.com" for n in range(1, 5)}  # the second programme's
     assert emails == expected
     statuses = dict(
         db.session.execute(
@@ -73,7 +78,25 @@ def test_the_demo_has_every_account_and_the_call(app, demo):
         ).all()
     )
     assert set(statuses) == {"draft", "submitted"}
-    assert "12 applications" in demo
+    assert "12 applications" in demo and "GSB-2026 (Green Start Brussels 2026)" in demo
+
+
+def test_the_second_programme_asks_its_own_form_and_judges_by_its_own_rules(app, demo):
+    second = db.session.scalar(select(Call).where(Call.reference == SECOND_CALL))
+    form = call_form(second)
+    assert [step.slug for step in form.steps] == ["team", "idea", "documents"]
+    assert form.questions["cofounder_name"].condition.question == "has_cofounder"
+    assert [rule["name"] for rule in rules_definition(second)["rules"]] == [
+        "adult_founder",
+        "budget_cap",
+    ]
+    assert [criterion.weight for criterion in second.criteria] == [40, 35, 25]
+    dossiers = db.session.scalars(select(Application).where(Application.call_id == second.id))
+    for dossier in dossiers:
+        assert set(dossier.answers) <= set(form.questions)
+        assert "project_title" not in dossier.answers
+        if not dossier.answers.get("has_cofounder"):
+            assert "cofounder_name" not in dossier.answers
 
 
 def test_the_demo_refuses_to_load_twice(app, runner, demo):

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from app.application_forms.reader import read_form
 from app.application_forms.services import save_form
 from app.application_forms.versions import DEFAULT_TEMPLATE, current_definition
 from app.applications.questions import call_template
@@ -32,6 +33,7 @@ from app.calls.definition_checks import (
 from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion
 from app.common.clock import BRUSSELS, to_brussels, utcnow
 from app.common.errors import Refusal
+from app.eligibility.rule_sets import rules_from_parameters
 from app.events import Event, announce
 from app.extensions import db
 
@@ -184,8 +186,9 @@ def _apply(call: Call, data: dict, name: str) -> None:
     call.wording = _part(data, "wording", {})
     eligibility = _part(data, "eligibility", {})
     call.eligibility = {**DEFAULT_ELIGIBILITY, **_part(eligibility, "parameters", {})}
-    if eligibility.get("rules") is None:
-        call.eligibility_rules = None
+    given = eligibility.get("rules")
+    if given is None or given == _default_rules(call.eligibility, data["form"]):
+        call.eligibility_rules = None  # the default rules with the call's parameters
     else:
         call.eligibility_rules = {
             "default_language": eligibility["default_language"],
@@ -203,3 +206,9 @@ def _apply(call: Call, data: dict, name: str) -> None:
         )
         for position, row in enumerate(data["criteria"], start=1)
     ]
+
+
+def _default_rules(parameters: dict, form: dict) -> list:
+    """The rules a call with these parameters and this form has by default: a file that
+    writes them out (a shipped template) keeps the call in the simple mode."""
+    return rules_from_parameters(parameters, read_form(form))["rules"]

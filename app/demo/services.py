@@ -19,18 +19,19 @@ from faker import Faker
 from sqlalchemy import select
 
 from app.applications.models import Application
+from app.applications.questions import call_template
 from app.applications.services import apply_transition
 from app.auth.models import Role, User
 from app.auth.passwords import hash_password
 from app.auth.services import create_user
-from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion
+from app.calls.definition import import_definition
+from app.calls.models import Call
 from app.coaching.demo import add_demo_coaching
 from app.common.clock import BRUSSELS, utcnow
+from app.demo.programmes import load_second_call
 from app.demo.reference import (
     BELGIAN_REGIONS,
     CHANNELS,
-    MBI_CRITERIA,
-    MBI_DESCRIPTION,
     MOROCCAN_REGIONS,
 )
 from app.documents.demo import attach_demo_documents
@@ -328,34 +329,15 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
         person(f"coach{number}@example.com", faker.name(), [Role.COACH])
 
     today = utcnow().astimezone(BRUSSELS).date()
-    call = Call(
+    call = import_definition(
+        call_template("mbi"),
         reference=DEMO_CALL,
         name="Maghrib Belgium Impulse 2026",
-        description=MBI_DESCRIPTION,
         opens_at=_at(today - timedelta(days=45), 9),
         closes_at=_at(today + timedelta(days=30), 23, 59),
-        quota=30,
-        reserve_size=10,
-        jurors_per_dossier=3,
-        eligibility=dict(DEFAULT_ELIGIBILITY),
-        faq=DEMO_FAQ,
-        letter_signatory_name="Nadia El Amrani",
-        letter_signatory_role="Coordinatrice du programme Maghrib Belgium Impulse",
-        letter_place="Bruxelles",
-        letter_partners="\n".join(
-            [
-                "Enabel, agence belge de développement",
-                "Ministère délégué chargé des Marocains résidant à l'étranger",
-                "MEM by CGEM",
-            ]
-        ),
-        criteria=[
-            Criterion(position=i, name=name, description=text, weight=weight)
-            for i, (name, text, weight) in enumerate(MBI_CRITERIA, start=1)
-        ],
+        source={"imported_from": "app/calls/call_templates/mbi.json"},
+        actor=None,
     )
-    db.session.add(call)
-    db.session.flush()
 
     submitted = 0
     for number in range(1, applications + 1):
@@ -377,6 +359,7 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
             apply_transition(application, "submit", actor=applicant)
             submitted += 1
     add_demo_sessions(call, rng, faker)
+    second = load_second_call(person, rng, faker, today, max(4, applications // 3))
     stage_note = ""
 
     with deferred():  # letters stay pending: `flask letters generate` (or the worker) makes them
@@ -392,7 +375,8 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
     return (
         f"Demo loaded: call {DEMO_CALL}, {JURORS} jurors, 1 chair, {COACHES} coaches, "
         f"{applications} applications ({submitted} submitted, {applications - submitted} drafts). "
-        f"Every account's password is {DEMO_PASSWORD!r}.{stage_note}"
+        f"Every account's password is {DEMO_PASSWORD!r}.{stage_note} Second programme: call "
+        f"{second.reference} ({second.name})."
     )
 
 

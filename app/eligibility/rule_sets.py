@@ -35,7 +35,8 @@ DEFAULT_TEMPLATE = "mbi"
 
 @cache
 def _template_rules() -> dict:
-    return call_template(DEFAULT_TEMPLATE)["eligibility"]
+    eligibility = call_template(DEFAULT_TEMPLATE)["eligibility"]
+    return {"default_language": eligibility["default_language"], "rules": eligibility["rules"]}
 
 
 def _rule(rules: list[dict], name: str) -> dict:

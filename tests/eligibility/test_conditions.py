@@ -23,7 +23,7 @@ QUESTIONS = default_form().questions
 
 CONTEXT = Context(closing_date=date(2026, 3, 31), application_date=date(2026, 3, 1))
 ROOT = Path(__file__).parents[2]
-MBI = call_template("mbi")["eligibility"]
+MBI = {key: call_template("mbi")["eligibility"][key] for key in ("default_language", "rules")}
 REASONS = {
     "passed": {"en": "Passed %(x)s.", "fr": "Réussi."},
     "failed": {"en": "Failed.", "fr": "Échoué."},

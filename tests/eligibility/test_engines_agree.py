@@ -33,7 +33,7 @@ SEED = 17
 #: The reasons are compared in each language of the app, not only English and French.
 LANGUAGES = ("en", "fr", "nl", "ar")
 ROOT = Path(__file__).parents[2]
-MBI_RULES = call_template("mbi")["eligibility"]
+MBI_RULES = {key: call_template("mbi")["eligibility"][key] for key in ("default_language", "rules")}
 CONTEXTS = (
     Context(closing_date=date(2026, 3, 31), application_date=date(2026, 3, 1)),
     Context(closing_date=date(2028, 2, 29), application_date=date(2028, 2, 29)),
