@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import gettext
+
 from app.application_forms.definition import Form, Question, Step, parse_iso_date
 
 __all__ = [
@@ -66,8 +68,14 @@ def condition_wording(question: Question, form: Form) -> dict:
     names = dict(controlling.choices)
     return {
         "question": str(controlling.label),
-        "answer": " / ".join(str(names.get(value, value)) for value in condition.values),
+        "answer": " / ".join(_answer_wording(value, names) for value in condition.values),
     }
+
+
+def _answer_wording(value, names: dict) -> str:
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return str(names.get(value, value))
 
 
 def is_answered(question: Question, value) -> bool:
