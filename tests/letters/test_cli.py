@@ -103,7 +103,7 @@ def test_the_decided_demo_leaves_the_letters_to_be_generated(app, monkeypatch):
     assert queued == []
     counts = _statuses()
     assert set(counts) == {PENDING} and counts[PENDING] > 10
-    call = db.session.scalar(select(Call))
+    call = db.session.scalar(select(Call).where(Call.reference == "MBI-2026"))
     generated, _seconds = generate_call(call)
     assert generated == counts[PENDING] and _statuses() == {DONE: generated}
 
