@@ -10,6 +10,7 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -162,6 +163,16 @@ class CallForm(FlaskForm):
     )
     jurors_per_dossier = _int(
         _l("Jurors per dossier"), 1, 50, _l("At least 1 juror per dossier."), 3
+    )
+    #: Only on the new-call page: which application form the call starts with.
+    start_form = RadioField(
+        _l("Application form"),
+        choices=[
+            SelectChoice("default", _l("Start from the default form (MBI)")),
+            SelectChoice("empty", _l("Start from an empty form (one step, one question)")),
+        ],
+        default="default",
+        validators=[Optional()],
     )
     criteria = FieldList(FormField(CriterionForm), min_entries=4)
     faq = FieldList(FormField(FaqForm), min_entries=3)

@@ -117,7 +117,7 @@ def new_call():
         return _edit_page(form, None)
     return run_service(
         create_call,
-        _form_data(form),
+        {**_form_data(form), "form": form.start_form.data},
         done=lambda call: _("Call %(reference)s created.", reference=call.reference),
         then=lambda call: url_for("calls.show_call", call_id=call.id),
         refused=lambda message: _edit_page(form, None, message),

@@ -8,6 +8,8 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.application_forms.services import save_form
+from app.applications.questions import call_template
 from app.auth.models import User
 from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion
 from app.calls.sandbox import WordingError, check_text
@@ -113,9 +115,16 @@ def _snapshot(call: Call) -> dict:
     return facts
 
 
+#: The shipped template a call "started from an empty form" takes its form and rules from.
+BLANK_TEMPLATE = "blank"
+
+
 def create_call(data: dict, *, actor: User) -> Call:
     """Create a call from validated form data (dates aware, in UTC); announced as
-    ``call_created``.
+    ``call_created``. With ``data["form"] == "empty"`` the call starts from an empty
+    form (the ``blank`` template's: one step, one question, no document) and no rules,
+    its first form version written with it; otherwise it uses the default form (MBI's)
+    and the default rules.
 
     Raises CallError when the reference is taken or the data is inconsistent.
     """
@@ -133,7 +142,16 @@ def create_call(data: dict, *, actor: User) -> Call:
         data={"reference": call.reference, "name": call.name},
     )
     db.session.flush()
+    if data.get("form") == "empty":
+        _start_empty(call, actor)
     return call
+
+
+def _start_empty(call: Call, actor: User) -> None:
+    template = call_template(BLANK_TEMPLATE)
+    save_form(call, template["form"], actor=actor)
+    call.eligibility_rules = dict(template["eligibility"])
+    db.session.flush()
 
 
 def update_call(call: Call, data: dict, *, actor: User) -> Call:

@@ -178,3 +178,27 @@ def test_bad_jury_settings_are_refused(staff_client, change, message):
     response = staff_client.post("/staff/calls/new", data=VALID | change)
     assert message in response.get_data(as_text=True)
     assert _calls() == 0
+
+
+def test_a_call_starts_from_the_default_form_unless_staff_choose_an_empty_one(staff_client):
+    from app.application_forms.models import FormVersion
+    from app.application_forms.versions import call_form
+    from app.eligibility.rule_sets import rules_definition
+
+    page = staff_client.get("/staff/calls/new").get_data(as_text=True)
+    assert 'value="empty"' in page and 'value="default"' in page
+    assert staff_client.post("/staff/calls/new", data=VALID).status_code == 302
+    default = db.session.scalar(select(Call).where(Call.reference == VALID["reference"]))
+    assert default.form_version_id is None and default.eligibility_rules is None
+
+    data = VALID | {"reference": "EMPTY-2026", "start_form": "empty"}
+    assert staff_client.post("/staff/calls/new", data=data).status_code == 302
+    call = db.session.scalar(select(Call).where(Call.reference == "EMPTY-2026"))
+    form = call_form(call)
+    assert [step.slug for step in form.steps] == ["about_you"]
+    assert list(form.questions) == ["full_name"] and form.documents == ()
+    assert rules_definition(call) == {"default_language": "fr", "rules": []}
+    versions = db.session.scalars(select(FormVersion).where(FormVersion.call_id == call.id)).all()
+    assert [version.number for version in versions] == [1]
+    # The rules page opens on no rule; the first one written is saved.
+    assert staff_client.get(f"/staff/calls/{call.id}/rules").status_code == 200
