@@ -41,7 +41,11 @@ def _field_choices(application) -> list[tuple[str, object]]:
     return [(name, question.label) for name, question in application.form.questions.items()]
 
 
-DOCUMENT_CHOICES = [(kind, KIND_LABELS[kind]) for kind in DOCUMENT_KINDS]
+def _document_choices(application) -> list[tuple[str, object]]:
+    """The documents staff may ask for again: those the dossier's form asks for."""
+    kinds = {request.kind for request in application.form.documents}
+    return [(kind, KIND_LABELS[kind]) for kind in DOCUMENT_KINDS if kind in kinds]
+
 
 # The queue of a call -----------------------------------------------------------------
 
@@ -143,7 +147,7 @@ def _forms(application, outcomes):
             data={"version": application.version},
             prefix="ask",
             field_choices=_field_choices(application),
-            document_choices=DOCUMENT_CHOICES,
+            document_choices=_document_choices(application),
         ),
     }
 
@@ -235,7 +239,9 @@ def ask_information(application_id):
     """Ask the applicant for named answers and documents by a date."""
     application = _load(application_id)
     form = RequestForm(
-        prefix="ask", field_choices=_field_choices(application), document_choices=DOCUMENT_CHOICES
+        prefix="ask",
+        field_choices=_field_choices(application),
+        document_choices=_document_choices(application),
     )
 
     def decide(application, *, actor):
