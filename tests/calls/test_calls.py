@@ -205,9 +205,7 @@ def test_a_call_starts_from_the_default_form_unless_staff_choose_an_empty_one(st
     assert staff_client.get(f"/staff/calls/{call.id}/rules").status_code == 200
 
 
-def test_a_call_with_rules_of_its_own_saves_without_the_simple_parameters(
-    staff_client, make_call
-):
+def test_a_call_with_rules_of_its_own_saves_without_the_simple_parameters(staff_client, make_call):
     call = make_call("MBI-2027")
     call.eligibility_rules = {"default_language": "en", "rules": []}
     before = dict(call.eligibility)
