@@ -10,6 +10,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.application_forms.models import FormVersion
@@ -208,7 +209,7 @@ def test_an_invalid_definition_names_its_path_and_creates_nothing(shaped_call, s
 
 
 def test_a_taken_reference_is_refused(shaped_call, staff):
-    with pytest.raises(DefinitionRefused) as refused:
+    with force_locale("en"), pytest.raises(DefinitionRefused) as refused:
         import_definition(export_definition(shaped_call), reference="MBI-2026", actor=staff)
     assert refused.value.problems == [("reference", "MBI-2026 is the reference of another call")]
 
