@@ -182,3 +182,54 @@ def test_a_balance_rule_is_named_with_the_forms_words(client, login_as, make_sco
     login_as(apps[1].applicant)  # displaced by the rule, to the reserve
     page = _page_text(client, apps[1])
     assert "number 1 on the reserve list" in page and "(at least 1 project selected" in page
+
+
+def test_staff_write_the_signatorys_role_and_the_place_in_each_language(
+    client, login_as, make_user
+):
+    from app.auth.models import Role
+    from app.calls.models import Call
+    from tests.calls.test_calls import VALID
+
+    login_as(make_user(Role.STAFF))
+    data = VALID | {
+        "letter_signatory_name": "Nadia El Amrani",
+        "letter_signatory_role": "Coordinatrice du programme",
+        "letter_place": "Anvers",
+        "letter_signatory_role_i18n-en": "Programme coordinator",
+        "letter_signatory_role_i18n-nl": "Programmacoördinator",
+        "letter_place_i18n-en": "Antwerp",
+        "letter_place_i18n-nl": "Antwerpen",
+    }
+    assert client.post("/staff/calls/new", data=data).status_code == 302
+    call = db.session.scalar(select(Call).where(Call.reference == "MBI-2027"))
+    assert call.translations["nl"] == {
+        "letter_signatory_role": "Programmacoördinator",
+        "letter_place": "Antwerpen",
+    }
+    form = client.get(f"/staff/calls/{call.id}/edit").get_data(as_text=True)
+    assert "Programmacoördinator" in form and "Antwerpen" in form
+    roles = {"fr": "Coordinatrice du programme", "nl": "Programmacoördinator"}
+    roles["en"] = "Programme coordinator"
+    places = {"fr": "Anvers", "nl": "Antwerpen", "en": "Antwerp", "ar": "Anvers"}
+    for locale, place in places.items():
+        response = client.get(
+            "/staff/letters/preview.pdf",
+            query_string={"outcome": "selected", "locale": locale, "call_id": call.id},
+        )
+        text = pdf_text(response.data)
+        assert (place in text) if locale == "ar" else (f"{place}," in text), locale
+        for other, role in roles.items():  # its own role only; none untranslated (Arabic)
+            assert (role in text) == (other == locale), (locale, other)
+
+
+def test_a_translated_role_needs_the_french_one(client, login_as, make_user):
+    from app.auth.models import Role
+    from app.calls.models import Call
+    from tests.calls.test_calls import VALID
+
+    login_as(make_user(Role.STAFF))
+    data = VALID | {"letter_signatory_role": "", "letter_signatory_role_i18n-en": "Coordinator"}
+    response = client.post("/staff/calls/new", data=data, headers={"Accept-Language": "en"})
+    assert "Give the French text first" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Call.id).where(Call.reference == "MBI-2027")) is None
