@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+import html
+from types import SimpleNamespace
+
+from flask import render_template
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.selection.explanation import Explanation
 from app.selection.proposal import BalanceRule, Override, apply_overrides, propose
 from app.selection.standing import Reason, published, standings, stored_decisions
+from app.selection.wording import reason_texts
 from tests.selection.test_proposal import CALL_RULES, candidate
 from workflows.selection import MoveReason
 
@@ -175,3 +181,52 @@ def test_without_moves_nothing_is_said_and_the_figures_are_the_ranking():
     assert [found[i].position for i in range(1, 6)] == [1, 2, 3, 4, 5]
     assert {s.why for s in found.values()} == {""}
     assert found[3].reserve_position == 1 and found[5].cutoff == 80
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(CANDIDATES, st.integers(1, 12), st.integers(0, 6), RULES, MOVES)
+def test_the_applicants_page_reads_what_the_standing_says(
+    app, rows, quota, reserve_size, rules, moves
+):
+    """The applicant's outcome card, rendered for every dossier of a random deliberation:
+    its words agree with the decision (the letter reads the same Explanation)."""
+    stored = deliberate(rows, quota, reserve_size, rules, moves)
+    call = SimpleNamespace(form_version_id=None)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        for dossier, standing in standings(published(row) for row in stored).items():
+            outcome = Explanation.of(
+                standing,
+                confirm_by=None,
+                reasons=reason_texts(standing.reasons, call),
+                criteria=(),
+            )
+            application = SimpleNamespace(id=dossier, version=0, status=standing.decision)
+            page = " ".join(
+                html.unescape(
+                    render_template(
+                        "selection/_outcome.html", outcome=outcome, application=application
+                    )
+                ).split()
+            )
+            if standing.decision == "selected":
+                assert (
+                    f"among the {standing.selected} projects selected" in page
+                    if standing.selected > 1
+                    else "the only project selected" in page
+                )
+            elif standing.decision == "reserve":
+                assert f"number {standing.reserve_position} on the reserve list" in page
+                assert (
+                    f"The reserve list holds {standing.reserve} projects." in page
+                    if standing.reserve > 1
+                    else "The reserve list holds one project." in page
+                )
+                assert standing.reserve_position <= standing.reserve
+            else:
+                assert f"at position {standing.position} of {standing.ranked}" in page
+            above = standing.cutoff is not None and standing.score > standing.cutoff
+            if standing.decision != "selected" and above:
+                assert "the jury's deliberation" in page.lower() and "Reason: " in page
+            assert PRIVATE not in page
