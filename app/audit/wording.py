@@ -9,6 +9,7 @@ from app.auth.models import Role
 from app.documents.wording import KIND_LABELS as DOCUMENT_KINDS
 from app.events import Event
 from app.jury.forms import KIND_LABELS as CONFLICT_KINDS
+from app.selection.wording import MOVE_REASON_LABELS
 
 #: What the audit viewer says for each event that is not a change of state (those read
 #: as the lifecycle's own buttons, TRIGGER_LABELS).
@@ -144,6 +145,7 @@ VALUE_WORDING: dict[str, dict] = {
     "kind": {**CONFLICT_KINDS, **DOCUMENT_KINDS},
     "decision": STATE_LABELS,
     "previous": STATE_LABELS,
+    "reason": MOVE_REASON_LABELS,
 }
 
 

@@ -251,11 +251,13 @@ class CallForm(FlaskForm):
     letter_signatory_role = StringField(
         _l("Role of the signatory"), validators=[Optional(), Length(max=200)]
     )
+    letter_signatory_role_i18n = _per_language(200, area=False)
     letter_place = StringField(
         _l("Place written before the date"),
         default="Bruxelles",
         validators=[Optional(), Length(max=100)],
     )
+    letter_place_i18n = _per_language(100, area=False)
     letter_partners = TextAreaField(
         _l("Partners on the letterhead (one per line)"),
         validators=[Optional(), Length(max=2000)],
@@ -299,6 +301,10 @@ class CallForm(FlaskForm):
             )
             valid = False
         valid = _require_base(self.description.data, self.description_i18n) and valid
+        valid = (
+            _require_base(self.letter_signatory_role.data, self.letter_signatory_role_i18n)
+            and valid
+        )
         for row in self.criteria:
             valid = _require_base(row.form.name.data, row.form.name_i18n) and valid
             valid = _require_base(row.form.description.data, row.form.description_i18n) and valid
@@ -341,7 +347,12 @@ class CallForm(FlaskForm):
     def translations(self) -> dict:
         """The call's own texts in the other languages: {code: {"description": ...}}, with
         an empty text for each language left empty (it erases a stored one)."""
-        return {"description": _texts(self.description_i18n)}
+        return {
+            "description": _texts(self.description_i18n),
+            # a letter is written in one language: its signatory's role and its place too
+            "letter_signatory_role": _texts(self.letter_signatory_role_i18n),
+            "letter_place": _texts(self.letter_place_i18n),
+        }
 
     def faq_items(self) -> list[dict]:
         return [

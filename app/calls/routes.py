@@ -86,6 +86,8 @@ def _fill_form(form: CallForm, call: Call) -> None:
         fill_per_language(row.form.name_i18n, criterion.translations, "name")
         fill_per_language(row.form.description_i18n, criterion.translations, "description")
     fill_per_language(form.description_i18n, call.translations, "description")
+    fill_per_language(form.letter_signatory_role_i18n, call.translations, "letter_signatory_role")
+    fill_per_language(form.letter_place_i18n, call.translations, "letter_place")
     while len(form.faq) < len(call.faq or []) + 2:
         form.faq.append_entry()
     for row, item in zip(form.faq, call.faq or [], strict=False):
