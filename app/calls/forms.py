@@ -239,6 +239,25 @@ class CallForm(FlaskForm):
         _l("After submitting, jurors see the other reviews of the dossier"), default=True
     )
     anonymous_reviews = BooleanField(_l("... without the other jurors' names"), default=True)
+    conflicts_confirmation_required = BooleanField(
+        _l(
+            "Each juror confirms having no other conflict of interest before their first "
+            "dossier opens"
+        )
+    )
+    scoring_closes_at = DateTimeLocalField(
+        _l("Scoring closes (Brussels time)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description=_l("The jurors' deadline, shown to them. Leave empty when not set yet."),
+    )
+    scoring_reminder_days = _int(
+        _l("Remind jurors with reviews not submitted this many days before (0: never)"),
+        0,
+        60,
+        _l("Between 0 and 60."),
+        3,
+    )
 
     # Decision letters
     letter_signatory_name = StringField(
