@@ -251,12 +251,10 @@ class CallForm(FlaskForm):
         validators=[Optional()],
         description=_l("The jurors' deadline, shown to them. Leave empty when not set yet."),
     )
-    scoring_reminder_days = _int(
+    scoring_reminder_days = IntegerField(
         _l("Remind jurors with reviews not submitted this many days before (0: never)"),
-        0,
-        60,
-        _l("Between 0 and 60."),
-        3,
+        default=3,
+        validators=[Optional(), NumberRange(0, 60, _l("Between 0 and 60."))],
     )
 
     # Decision letters

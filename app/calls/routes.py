@@ -44,6 +44,13 @@ def _brussels_or_none(moment):
 
 
 def _form_data(form: CallForm) -> dict:
+    data = _form_values(form)
+    if data["scoring_reminder_days"] is None:  # left empty: as it was (3 for a new call)
+        del data["scoring_reminder_days"]
+    return data
+
+
+def _form_values(form: CallForm) -> dict:
     return {
         "reference": form.reference.data.strip(),
         "name": form.name.data.strip(),
