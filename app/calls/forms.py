@@ -240,16 +240,12 @@ class CallForm(FlaskForm):
     )
     anonymous_reviews = BooleanField(_l("... without the other jurors' names"), default=True)
     conflicts_confirmation_required = BooleanField(
-        _l(
-            "Each juror confirms having no other conflict of interest before their first "
-            "dossier opens"
-        )
+        _l("Jurors confirm having no other conflict before scoring")
     )
     scoring_closes_at = DateTimeLocalField(
         _l("Scoring closes (Brussels time)"),
         format="%Y-%m-%dT%H:%M",
         validators=[Optional()],
-        description=_l("The jurors' deadline, shown to them. Leave empty when not set yet."),
     )
     scoring_reminder_days = IntegerField(
         _l("Remind jurors with reviews not submitted this many days before (0: never)"),
