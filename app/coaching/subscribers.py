@@ -21,7 +21,7 @@ def email_the_coach(application: Application, facts: dict) -> None:
     """Tell the coach of ``facts`` (an assignment's audit data: ``coach``, ``role``) that
     they follow ``application`` now; the entrepreneur is named only if the policy lets
     the coach read the dossier (following it, not in conflict)."""
-    coach = db.session.get(User, facts.get("coach"))
+    coach = db.session.get(User, facts["coach"]) if facts.get("coach") else None
     if coach is None or not coach.active:
         return
     named = follows_project(coach, application)
