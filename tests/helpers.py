@@ -12,8 +12,12 @@ from app.extensions import db, limiter
 from app.outbox.models import OutboxMessage
 
 
-def outbox_messages() -> list[OutboxMessage]:
-    return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+def outbox_messages(template: str | None = None) -> list[OutboxMessage]:
+    """The outbox, oldest first; only the messages of ``template`` when given."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if template is not None:
+        query = query.where(OutboxMessage.template == template)
+    return db.session.scalars(query).all()
 
 
 def audit_count(application_id: int | None = None) -> int:

@@ -60,6 +60,7 @@ CHECKED_IN = {
     "app.coaching.services.sessions.unlock_session": "coaching/test_audit.py",
     "app.coaching.services.settings.save_profile": "coaching/test_audit.py",
     "app.coaching.services.settings.save_settings": "coaching/test_audit.py",
+    "app.jury.conflicts.confirm_no_other_conflict": "jury/test_jury_flow.py",
     "app.jury.conflicts.declare_conflict": "jury/test_audit.py",
     "app.jury.conflicts.record_conflict_by_staff": "jury/test_audit.py",
     "app.jury.conflicts.recuse": "jury/test_audit.py",

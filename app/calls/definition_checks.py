@@ -75,6 +75,8 @@ SETTINGS = {
     "disagreement_threshold": ("number", 0, 100, 15.0),
     "jurors_see_others": ("bool", None, None, True),
     "anonymous_reviews": ("bool", None, None, True),
+    "conflicts_confirmation_required": ("bool", None, None, False),
+    "scoring_reminder_days": ("int", 0, 60, 3),
 }
 #: The letters' settings: the key in the file, its column, its longest text, its default.
 LETTERS = {

@@ -241,6 +241,19 @@ class CallForm(FlaskForm):
         _l("After submitting, jurors see the other reviews of the dossier"), default=True
     )
     anonymous_reviews = BooleanField(_l("... without the other jurors' names"), default=True)
+    conflicts_confirmation_required = BooleanField(
+        _l("Jurors confirm having no other conflict before scoring")
+    )
+    scoring_closes_at = DateTimeLocalField(
+        _l("Scoring closes (Brussels time)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+    )
+    scoring_reminder_days = IntegerField(
+        _l("Remind jurors with reviews not submitted this many days before (0: never)"),
+        default=3,
+        validators=[Optional(), NumberRange(0, 60, _l("Between 0 and 60."))],
+    )
 
     # Decision letters
     letter_signatory_name = StringField(

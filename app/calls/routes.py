@@ -37,7 +37,19 @@ from app.info_sessions.models import public_sessions
 from app.letters.content import demo_context
 
 
+def _brussels_or_none(moment):
+    """An optional date and time typed as Brussels time, in UTC."""
+    return from_brussels_naive(moment) if moment else None
+
+
 def _form_data(form: CallForm) -> dict:
+    data = _form_values(form)
+    if data["scoring_reminder_days"] is None:  # left empty: as it was (3 for a new call)
+        del data["scoring_reminder_days"]
+    return data
+
+
+def _form_values(form: CallForm) -> dict:
     return {
         "reference": form.reference.data.strip(),
         "name": form.name.data.strip(),
@@ -56,6 +68,9 @@ def _form_data(form: CallForm) -> dict:
         "disagreement_threshold": float(form.disagreement_threshold.data),
         "jurors_see_others": form.jurors_see_others.data,
         "anonymous_reviews": form.anonymous_reviews.data,
+        "conflicts_confirmation_required": form.conflicts_confirmation_required.data,
+        "scoring_closes_at": _brussels_or_none(form.scoring_closes_at.data),
+        "scoring_reminder_days": form.scoring_reminder_days.data,
         "letter_signatory_name": (form.letter_signatory_name.data or "").strip(),
         "letter_signatory_role": (form.letter_signatory_role.data or "").strip(),
         "letter_place": (form.letter_place.data or "").strip() or "Bruxelles",
@@ -67,6 +82,8 @@ def _fill_form(form: CallForm, call: Call) -> None:
     form.process(obj=call)
     form.opens_at.data = to_brussels(call.opens_at).replace(tzinfo=None)
     form.closes_at.data = to_brussels(call.closes_at).replace(tzinfo=None)
+    if call.scoring_closes_at is not None:
+        form.scoring_closes_at.data = to_brussels(call.scoring_closes_at).replace(tzinfo=None)
     if form.has_parameters:
         rules = {**DEFAULT_ELIGIBILITY, **call.eligibility}
         for name in (

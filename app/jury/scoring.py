@@ -27,6 +27,7 @@ from app.common.errors import ConcurrentUpdate, NotPermitted, Refusal
 from app.events import Event, announce
 from app.extensions import db
 from app.i18n import localized
+from app.jury.conflicts import require_conflicts_confirmed
 from app.jury.models import CriterionScore, JuryAssignment, Review
 from app.jury.queries import pending_assignments
 from app.jury.ranking import CriterionScale, review_total
@@ -65,6 +66,7 @@ def _check_may_score(assignment: JuryAssignment, actor: User, expected_version: 
         raise ScoringError(_l("Your account is deactivated: you can no longer score."))
     if in_conflict(actor, assignment.application_id):
         raise NotAssigned()
+    require_conflicts_confirmed(assignment.application.call, actor)
     if not assignment.application.call.scoring_open:
         raise ScoringError(_l("Scoring is closed for this call: nothing was saved."))
     review = assignment.review
@@ -141,9 +143,10 @@ def save_review_draft(
     save). Empty scores are allowed in a draft; given ones must be on the scale.
 
     Raises NotAssigned (assignment deleted, or a conflict recorded since), NotPermitted
-    (not the actor's assignment), ScoringError (account deactivated, scoring closed,
-    review already submitted, score off the scale), ConcurrentReview (another tab saved
-    first). Nothing is written when it raises.
+    (not the actor's assignment), ConflictsNotConfirmed (the call requires the juror to
+    confirm having no other conflict first), ScoringError (account deactivated, scoring
+    closed, review already submitted, score off the scale), ConcurrentReview (another
+    tab saved first). Nothing is written when it raises.
     """
     review = _check_may_score(assignment, actor, expected_version)
     _check_scores(assignment.application.call, data, complete=False)

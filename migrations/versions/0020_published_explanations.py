@@ -1,7 +1,7 @@
 """the category of the chair's move of a dossier in the selection
 
 Revision ID: 0020_published_explanations
-Revises: 0018_form_documents
+Revises: 0019_jury_flow
 Create Date: 2026-12-12 00:00:00
 
 A move by the chair now carries, beside its written justification (kept in the decision
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_published_explanations"
-down_revision = "0018_form_documents"
+down_revision = "0019_jury_flow"
 branch_labels = None
 depends_on = None
 

@@ -14,12 +14,13 @@ from app.common.views import run_posted, run_service
 from app.extensions import db
 from app.jury import bp
 from app.jury.conflicts import recuse as recuse_from_dossier
+from app.jury.conflicts import require_conflicts_confirmed
 from app.jury.models import JuryAssignment, Review
 from app.jury.queries import (
+    conflicts_confirmation,
     juror_assignments_query,
     juror_progress,
-    jury_calls,
-    jury_home_progress,
+    jury_home,
     next_unsubmitted,
 )
 from app.jury.scoring import save_review_draft, submit_review
@@ -38,10 +39,12 @@ MY_DOSSIERS_PAGE = 50
 
 
 def _own_assignment(assignment_id: int) -> JuryAssignment:
-    """The current user's assignment, if they may score it (not in conflict); 404 otherwise."""
+    """The current user's assignment, if they may score it (not in conflict); 404 otherwise.
+    Refused (ConflictsNotConfirmed) while the call waits for their "no other conflict"."""
     assignment = db.session.get(JuryAssignment, assignment_id)
     if assignment is None or not may_score(current_user, assignment):
         abort(404)
+    require_conflicts_confirmed(assignment.application.call, current_user)
     return assignment
 
 
@@ -100,10 +103,9 @@ def _after_save(assignment: JuryAssignment, action: str) -> str:
 @bp.route("/")
 @role_required(Role.JUROR, Role.CHAIR)
 def home():
-    """A juror's home: the calls of their juries, their progress, the chair's board link."""
-    return render_template(
-        "jury/home.html", in_review=jury_calls(current_user), **jury_home_progress(current_user)
-    )
+    """A juror's home: for each call of their juries, the steps (declare conflicts, score,
+    done) with their progress, and the chair's pages."""
+    return render_template("jury/home.html", cards=jury_home(current_user))
 
 
 @bp.route("/calls/<int:call_id>/my-dossiers")
@@ -121,8 +123,16 @@ def my_dossiers(call_id):
         error_out=False,
     )
     following = next_unsubmitted(call, current_user, besides=0)
+    confirmed_at, new_since = conflicts_confirmation(call, current_user)
     return render_template(
-        "jury/my_dossiers.html", call=call, page=page, done=done, total=total, following=following
+        "jury/my_dossiers.html",
+        call=call,
+        page=page,
+        done=done,
+        total=total,
+        following=following,
+        confirmed_at=confirmed_at,
+        new_since=new_since,
     )
 
 
