@@ -24,14 +24,15 @@ WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00" + bytes(300)
 LINUX_ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(300)
 
 
-def pdf_of_pages(count: int, title: str = "Business plan") -> bytes:
-    """A real PDF of ``count`` A4 pages, each saying its number."""
+def pdf_of_pages(count: int, title: str = "Business plan", lines: list[str] = ()) -> bytes:
+    """A real PDF of ``count`` A4 pages, each saying its number (and ``lines``)."""
     import pypdfium2
 
     whole = pypdfium2.PdfDocument.new()
     try:
         for number in range(1, count + 1):
-            page = pypdfium2.PdfDocument(sample_pdf(f"{title}, page {number}", ["Impulse"]))
+            text = list(lines) or ["Impulse"]
+            page = pypdfium2.PdfDocument(sample_pdf(f"{title}, page {number}", text))
             whole.import_pages(page)
             page.close()
         out = io.BytesIO()

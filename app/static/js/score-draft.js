@@ -10,6 +10,7 @@
   if (!form || !form.hasAttribute("data-draft-url") || !window.fetch || !window.FormData) return;
   var url = form.getAttribute("data-draft-url");
   var status = document.getElementById("draft-status");
+  var state = document.getElementById("review-state");
   var version = form.elements.namedItem("version");
   var next = form.querySelector('button[name="action"][value="next"]');
   var DELAY = 1500;
@@ -60,6 +61,7 @@
           version.value = result.data.version;
           saved = current;
           say(result.data.message);
+          if (state) state.textContent = form.getAttribute("data-draft");
         } else if (result.code === 409 || result.code === 404) {
           stopped = true;  // changed elsewhere, or no longer assigned: the page must reload
           say(form.getAttribute(result.code === 409 ? "data-conflict" : "data-failed"), true);
