@@ -23,7 +23,7 @@ from sqlalchemy import select
 from app.auth.models import Role
 from app.documents.services import attach_document
 from app.extensions import db
-from app.jury.models import JuryAssignment, JuryMember, Review
+from app.jury.models import CriterionScore, JuryAssignment, JuryMember, Review
 from tests.documents import pdf_of_pages, picture_png
 from tests.e2e.test_accessibility import AXE, log_in, run_axe
 from tests.e2e.test_browser_journey import pytestmark  # noqa: F401 - Chromium or skip
@@ -226,11 +226,18 @@ def test_on_a_phone_the_two_sides_stack_without_scrolling_sideways(live_server, 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run `npm ci` in tests/e2e")
 def test_the_split_view_has_no_serious_accessibility_violation(live_server, browser, desk):
+    """Being scored, and once submitted (the panel then shows the scores, locked)."""
+    criteria = desk.call.criteria
+    locked = Review(assignment=desk.assignments[2], status="submitted", total=60)
+    db.session.add(locked)
+    locked.scores = [CriterionScore(criterion=c, score=6) for c in criteria]
+    db.session.commit()
     log_in(browser, live_server, desk.juror.email)
     problems = []
     for width, height, phone in ((1280, 800, False), (390, 844, True)):
         viewport(browser, width, height, phone=phone)
-        open_score_page(browser, live_server, desk)
-        problems += run_axe(browser, f"split view at {width}px")
+        for index in (0, 2):
+            open_score_page(browser, live_server, desk, index)
+            problems += run_axe(browser, f"split view {index} at {width}px")
     settle(browser)
     assert not problems, "\n".join(problems)
