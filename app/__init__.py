@@ -124,7 +124,7 @@ SUBSCRIBERS = ("eligibility", "letters", "outbox", "privacy", "selection", "jury
 
 
 #: The areas with background jobs, in their tasks.py (see app.jobs).
-TASKS = ("outbox", "letters", "selection", "coaching", "privacy", "jury")
+TASKS = ("outbox", "letters", "selection", "coaching", "privacy", "jury", "documents")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -101,6 +101,7 @@ NOT_AN_EVENT = {
     "app.coaching.services.common.require_coach_of": "a check: writes nothing",
     "app.coaching.services.common.require_staff": "a check: writes nothing",
     "app.documents.services.open_document": "a read: the privacy log records it",
+    "app.documents.services.open_document_page": "a read through open_document",
     "app.coaching.personal_data.erase_coaching": "part of erase_person, which announces",
     "app.letters.personal_data.erase_letters": "part of erase_person, which announces",
     "app.privacy.personal_data.erase_applications": "part of erase_person, which announces",

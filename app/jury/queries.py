@@ -72,6 +72,26 @@ def next_unsubmitted(call: Call, juror: User, *, besides: int) -> int | None:
     )
 
 
+def following_unsubmitted(assignment: JuryAssignment) -> int | None:
+    """ "Save and next": the id of the juror's next assignment after ``assignment`` in
+    dossier order that is not submitted, else the first such one before it (so that a
+    juror who leaves drafts behind goes on, not back); None when every other one is."""
+    call, juror, dossier = assignment.application.call, assignment.juror, assignment.application
+    if dossier.number is None:
+        return next_unsubmitted(call, juror, besides=assignment.id)
+    later = (Application.number > dossier.number) | (
+        (Application.number == dossier.number) & (Application.id > dossier.id)
+    )
+    following = db.session.scalar(
+        _own_assignments(call, juror)
+        .with_only_columns(JuryAssignment.id)
+        .where(later, NOT_SUBMITTED)
+        .order_by(Application.number, Application.id)
+        .limit(1)
+    )
+    return following or next_unsubmitted(call, juror, besides=assignment.id)
+
+
 # The jury home: each call's steps ------------------------------------------------------
 
 #: The steps of a juror's work on a call, in order.

@@ -1,6 +1,7 @@
 """A juror's pages: the jury home, their dossiers of a call, the score form, recusal."""
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, jsonify, render_template, request, url_for
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from app.access.policy import may_read_others_reviews, may_score, role_required,
 from app.auth.models import Role
 from app.calls.models import Call
 from app.common.urls import wants_page
-from app.common.views import run_posted, run_service
+from app.common.views import form_errors, run_posted, run_service
 from app.extensions import db
 from app.jury import bp
 from app.jury.conflicts import recuse as recuse_from_dossier
@@ -18,6 +19,7 @@ from app.jury.conflicts import require_conflicts_confirmed
 from app.jury.models import JuryAssignment, Review
 from app.jury.queries import (
     conflicts_confirmation,
+    following_unsubmitted,
     juror_assignments_query,
     juror_progress,
     jury_home,
@@ -90,14 +92,14 @@ def _render_score(assignment: JuryAssignment, form, refused: str | None = None):
 
 
 def _after_save(assignment: JuryAssignment, action: str) -> str:
-    """ "Save and next" leads to the next dossier not yet submitted, else to the list."""
-    call = assignment.application.call
+    """ "Save and next" (and a submission) lead to the next dossier not yet submitted,
+    after this one in dossier order, else to the list."""
     if action == "draft":
         return url_for("jury.score_review", assignment_id=assignment.id)
-    following = next_unsubmitted(call, current_user, besides=assignment.id)
+    following = following_unsubmitted(assignment)
     if following is not None:
         return url_for("jury.score_review", assignment_id=following)
-    return url_for("jury.my_dossiers", call_id=call.id)
+    return url_for("jury.my_dossiers", call_id=assignment.application.call_id)
 
 
 @bp.route("/")
@@ -160,6 +162,30 @@ def score_review(assignment_id):
         done=_("Review submitted.") if action == "submit" else _("Draft saved."),
         then=lambda review: _after_save(assignment, action),
         refused=lambda message: _render_score(assignment, form, message),
+    )
+
+
+@bp.route("/assignments/<int:assignment_id>/draft", methods=["POST"])
+@role_required(Role.JUROR, Role.CHAIR)
+def autosave_review(assignment_id):
+    """The score page's script saves the review as a draft while the juror types (JSON)."""
+    assignment = _own_assignment(assignment_id)
+    criteria = assignment.application.call.criteria
+    form = review_form_class(criteria)()
+    if not form.validate():
+        return jsonify(message=form_errors(form)), 422
+    version = form.version.data or ""
+    return run_service(
+        save_review_draft,
+        assignment,
+        review_data(form, criteria),
+        expected_version=int(version) if version.isdigit() else -1,
+        autosave=True,
+        then=lambda review: jsonify(
+            version=review.version,
+            message=_("Draft saved at %(time)s.", time=format_time(review.updated_at, "HH:mm")),
+        ),
+        refused=lambda message: (jsonify(message=message), 422),
     )
 
 
