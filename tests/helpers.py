@@ -1,6 +1,8 @@
 """Small helpers shared by tests."""
 
+import re
 from contextlib import contextmanager
+from html import unescape
 
 from sqlalchemy import func, select
 
@@ -246,3 +248,27 @@ def limits(app, **values):
         limiter.enabled = False
         limiter.reset()
         app.config.update(saved)
+
+
+SITE_NAME = "Impulse"
+_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL | re.IGNORECASE)
+
+
+def title_problem(html: str) -> str | None:
+    """What is wrong with a page's ``<title>`` as a browser tab shows it, or None.
+
+    A title is read by the browser as plain text: any ``<`` or ``>`` in it (markup
+    leaked from a template block) is shown as is. It must also say more than the
+    site's name."""
+    found = _TITLE.search(html)
+    if found is None:
+        return "no <title>"
+    raw = found.group(1)
+    if "<" in raw or ">" in raw:
+        return f"markup in the title: {raw.strip()[:120]!r}"
+    text = " ".join(unescape(raw).split())
+    if "<" in text or ">" in text:
+        return f"escaped markup in the title: {text[:120]!r}"
+    if not text.removesuffix(SITE_NAME).strip(" ·"):
+        return f"the title says nothing but the site's name: {text!r}"
+    return None
