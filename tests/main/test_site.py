@@ -25,3 +25,36 @@ def test_every_page_links_the_icon(client):
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and _is_svg(icon.get_data())
     icon.close()
+
+
+#: Public pages a visitor does not reach by a link, each for its reason.
+NOT_LINKED = {
+    "main.healthz": "for load balancers and monitoring, not a page",
+    "main.favicon": "the icon, asked for by browsers",
+    "static": "files the pages use",
+    "auth.registration_sent": "the answer to the registration form (a POST)",
+    "letters.verify": "the answer to the verification form: it needs a letter's code",
+}
+
+
+def test_every_public_page_is_reachable_from_the_call_page(app, client, make_call):
+    """Every page the access map opens to visitors (tests/<area>/access.py) is reached by
+    following links from a call's public page."""
+    from tests.policy.crawl import crawl
+    from tests.test_access import EXPECTED
+
+    call = make_call("MBI-2026", name="Maghrib Belgium Impulse 2026")
+    public = {
+        endpoint
+        for endpoint, (method, answers) in EXPECTED.items()
+        if method == "GET" and answers["anonymous"] == 200
+    }
+    assert set(NOT_LINKED) <= public  # each exception is a public route still
+    reach = crawl(client, f"/calls/{call.reference}")
+    urls = app.url_map.bind("localhost")
+    reached = {
+        urls.match(address.split("?")[0], method="GET")[0]
+        for address, status in reach.visited.items()
+        if status == 200
+    }
+    assert public - set(NOT_LINKED) <= reached, public - set(NOT_LINKED) - reached
