@@ -8,6 +8,7 @@ is not asked before this question"): a form that would break is never used.
 from __future__ import annotations
 
 from app.application_forms.definition import (
+    ACCOUNT_FACTS,
     CHOICE_TYPES,
     LANGUAGES,
     REFERENCE_LISTS,
@@ -172,6 +173,7 @@ class _Reader:
         if data.get("filter") and type_ != "one_choice":
             self.problem(f"{path}.filter", "only a one-choice question can filter the dossiers")
         self.marks(data, name, type_, path)
+        prefill = self.prefill(data, type_, path)
         max_length = self.number(data, "max_length", path)
         if max_length is not None and max_length < 1:
             self.problem(f"{path}.max_length", "at least 1")
@@ -194,6 +196,7 @@ class _Reader:
             breakdown=self.breakdown(data.get("breakdown"), type_, f"{path}.breakdown", default),
             is_title=data.get("title") is True,
             is_birth_date=data.get("birth_date") is True,
+            prefill=prefill,
         )
         if name:
             asked[name] = question
@@ -211,6 +214,26 @@ class _Reader:
                 self.problem(f"{path}.{mark}", f"'{self.marked[mark]}' is marked {mark} already")
             elif data[mark]:
                 self.marked[mark] = name or ""
+
+    def prefill(self, data: dict, type_, path: str) -> str | None:
+        """What the account knows that starts this question's answer (``"prefill"``)."""
+        fact = data.get("prefill")
+        if fact is None:
+            return None
+        if fact not in ACCOUNT_FACTS:
+            known = ", ".join(ACCOUNT_FACTS)
+            self.problem(f"{path}.prefill", f"unknown '{fact}' (one of {known})")
+            return None
+        if type_ not in ACCOUNT_FACTS[fact]:
+            types = " or ".join(f"'{t}'" for t in ACCOUNT_FACTS[fact])
+            self.problem(
+                f"{path}.prefill", f"only a question of type {types} can start from {fact}"
+            )
+            return None
+        if data.get("show_if") is not None:
+            self.problem(f"{path}.prefill", "only a question asked of everyone (no show_if)")
+            return None
+        return fact
 
     def breakdown(self, data, type_, path: str, default: str) -> Breakdown | None:
         if data is None or data is False:
