@@ -9,7 +9,10 @@ from sqlalchemy import func, select
 from app.application_forms.versions import default_form
 from app.applications.models import Application
 from app.audit.models import AuditEvent
+from app.auth.models import User
+from app.calls.models import Call
 from app.common.clock import utcnow
+from app.demo.services import DEMO_CALL
 from app.extensions import db, limiter
 from app.outbox.models import OutboxMessage
 
@@ -272,3 +275,16 @@ def title_problem(html: str) -> str | None:
     if not text.removesuffix(SITE_NAME).strip(" ·"):
         return f"the title says nothing but the site's name: {text!r}"
     return None
+
+
+def demo_applicant_in(*states) -> str | None:
+    """The e-mail of the first demo applicant whose dossier on the demo call is in one of
+    ``states`` (app.demo: applicant1..N@example.com)."""
+    return db.session.scalar(
+        select(User.email)
+        .join(Application, Application.applicant_id == User.id)
+        .join(Call, Application.call_id == Call.id)
+        .where(Call.reference == DEMO_CALL, Application.status.in_(states))
+        .order_by(Application.id)
+        .limit(1)
+    )

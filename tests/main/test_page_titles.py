@@ -9,14 +9,10 @@ class="actions">...``).
 """
 
 import pytest
-from sqlalchemy import select
 
-from app.applications.models import Application
-from app.auth.models import User
-from app.calls.models import Call
-from app.demo.services import DEMO_CALL, DEMO_PASSWORD, load_demo
+from app.demo.services import DEMO_PASSWORD, load_demo
 from app.extensions import db, limiter
-from tests.helpers import title_problem
+from tests.helpers import demo_applicant_in, title_problem
 from tests.policy.crawl import crawl
 from workflows.application import COACHING_STATES, ApplicationStatus
 
@@ -35,8 +31,8 @@ def people(_app):
         db.session.commit()
         yield {
             "visitor": None,
-            "applicant with a draft": _applicant_in(ApplicationStatus.DRAFT),
-            "applicant in coaching": _applicant_in(*COACHING_STATES),
+            "applicant with a draft": demo_applicant_in(ApplicationStatus.DRAFT),
+            "applicant in coaching": demo_applicant_in(*COACHING_STATES),
             "staff": "staff@example.com",
             "chair": "chair@example.com",
             "juror": "juror1@example.com",
@@ -44,18 +40,6 @@ def people(_app):
         }
         _empty_tables()
         db.session.remove()
-
-
-def _applicant_in(*states) -> str:
-    """The first demo applicant whose dossier on the demo call is in one of ``states``."""
-    return db.session.scalar(
-        select(User.email)
-        .join(Application, Application.applicant_id == User.id)
-        .join(Call, Application.call_id == Call.id)
-        .where(Call.reference == DEMO_CALL, Application.status.in_(states))
-        .order_by(Application.id)
-        .limit(1)
-    )
 
 
 @pytest.mark.parametrize(
