@@ -6,6 +6,7 @@ from app.applications.models import Application
 from app.extensions import db
 from tests.conftest import PASSWORD
 from tests.e2e.screens import screenshot, set_viewport
+from tests.e2e.test_accessibility import AXE, run_axe
 from tests.e2e.test_browser_journey import browser, click_and_wait, live_server  # noqa: F401
 from tests.jury.test_board import build  # noqa: F401 - fixture
 
@@ -73,3 +74,5 @@ def test_the_board_is_one_line_per_dossier_under_headers_kept_in_view(
     assert after["firstRowTop"] < -300, after  # the rows moved up...
     assert abs(after["headerTop"]) <= 1 and after["inView"], after  # ...under the headers
     screenshot(browser, tmp_path / "board-1280x800-scrolled.png")
+    if AXE.exists():  # the frame that scrolls stays usable from the keyboard, and so on
+        assert not run_axe(browser, "board"), run_axe(browser, "board")
