@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from babel import Locale
 from flask_babel import get_locale
 from markupsafe import escape
 
@@ -70,12 +71,27 @@ ACCOUNT_FACTS = {
     "email": ("email", "short_text"),
 }
 
+
+def _countries() -> tuple:
+    """Every country (ISO 3166 alpha-2 code), named in each language by Babel's CLDR data,
+    in the order of their English names."""
+    names = {language: Locale.parse(language).territories for language in LANGUAGES}
+    not_countries = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}  # unions, pseudo-regions
+    codes = sorted(
+        (c for c in names["en"] if len(c) == 2 and c.isalpha() and c not in not_countries),
+        key=lambda code: names["en"][code],
+    )
+    return tuple(
+        (code, Text.of({language: names[language][code] for language in LANGUAGES}))
+        for code in codes
+    )
+
+
 #: Lists a choice question may take its choices from instead of listing them.
 REFERENCE_LISTS = {
     "moroccan_regions": tuple((region, region) for region in MOROCCAN_REGIONS),
     "belgian_regions": tuple((region, region) for region in BELGIAN_REGIONS),
     "nace_sections": tuple((code, f"{code} – {name}") for code, name in NACE_SECTIONS.items()),
-    "languages": (("fr", "Français"), ("nl", "Nederlands"), ("ar", "العربية"), ("en", "English")),
 }
 
 
@@ -150,6 +166,15 @@ class Text:
 
     def as_data(self) -> dict:
         return dict(self.by_language)
+
+
+#: Every country, named in the reader's language (values: ISO 3166 codes).
+REFERENCE_LISTS["countries"] = _countries()
+#: The programme's languages, named in the reader's language (values: ISO 639 codes).
+REFERENCE_LISTS["languages"] = tuple(
+    (code, Text.of({language: Locale.parse(language).languages[code] for language in LANGUAGES}))
+    for code in ("fr", "nl", "ar", "en")
+)
 
 
 @dataclass(frozen=True)

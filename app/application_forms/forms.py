@@ -50,6 +50,7 @@ LIST_LABELS = {
     "belgian_regions": _l("Regions of Belgium"),
     "nace_sections": _l("Sectors (NACE sections)"),
     "languages": _l("Languages"),
+    "countries": _l("Countries"),
 }
 
 

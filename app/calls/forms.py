@@ -1,5 +1,7 @@
 """The call editor: dates, numbers, scoring criteria and eligibility parameters."""
 
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -259,6 +261,29 @@ class CallForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
     )
 
+    #: The simple eligibility parameters, only for a call judged by the default template's
+    #: rules (a call with rules of its own edits them in the rules editor).
+    PARAMETERS = (
+        "minimum_age",
+        "accepted_nationalities",
+        "residence_min_years",
+        "residence_window_years",
+        "accepted_languages",
+        "company_max_age_years",
+        "ownership_min_percent",
+    )
+
+    def without_parameters(self) -> CallForm:
+        """This form without the simple eligibility parameters (nothing of them is read or
+        saved)."""
+        for name in self.PARAMETERS:
+            delattr(self, name)
+        return self
+
+    @property
+    def has_parameters(self) -> bool:
+        return "minimum_age" in self._fields
+
     def validate(self, extra_validators=None) -> bool:
         #: Problems of the criteria as a whole (their sum, their absence).
         self.criteria_problems = []
@@ -266,7 +291,9 @@ class CallForm(FlaskForm):
         if self.opens_at.data and self.closes_at.data and self.closes_at.data <= self.opens_at.data:
             self.closes_at.errors.append(_l("The call must close after it opens."))
             valid = False
-        if (self.residence_min_years.data or 0) > (self.residence_window_years.data or 0):
+        if self.has_parameters and (self.residence_min_years.data or 0) > (
+            self.residence_window_years.data or 0
+        ):
             self.residence_min_years.errors.append(
                 _l("The years required cannot exceed the window they are counted in.")
             )
@@ -346,6 +373,8 @@ class CallForm(FlaskForm):
         ]
 
     def eligibility_parameters(self) -> dict:
+        if not self.has_parameters:
+            return {}
         return {
             "minimum_age": self.minimum_age.data,
             "accepted_nationalities": sorted(

@@ -1,7 +1,5 @@
 """Staff pages to list, create and edit calls."""
 
-from babel import Locale
-from babel.lists import format_list
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -32,8 +30,9 @@ from app.common.errors import message_of
 from app.common.views import form_page, run_service
 from app.documents.requirements import documents_to_prepare
 from app.documents.wording import KIND_LABELS
+from app.eligibility.rule_sets import rule_set
+from app.eligibility.summaries import rule_summaries
 from app.extensions import db
-from app.i18n import page_locale
 from app.info_sessions.models import public_sessions
 from app.letters.content import demo_context
 
@@ -68,17 +67,18 @@ def _fill_form(form: CallForm, call: Call) -> None:
     form.process(obj=call)
     form.opens_at.data = to_brussels(call.opens_at).replace(tzinfo=None)
     form.closes_at.data = to_brussels(call.closes_at).replace(tzinfo=None)
-    rules = {**DEFAULT_ELIGIBILITY, **call.eligibility}
-    for name in (
-        "minimum_age",
-        "residence_min_years",
-        "residence_window_years",
-        "company_max_age_years",
-        "ownership_min_percent",
-    ):
-        getattr(form, name).data = rules[name]
-    form.accepted_nationalities.data = ", ".join(rules["accepted_nationalities"])
-    form.accepted_languages.data = rules["accepted_languages"]
+    if form.has_parameters:
+        rules = {**DEFAULT_ELIGIBILITY, **call.eligibility}
+        for name in (
+            "minimum_age",
+            "residence_min_years",
+            "residence_window_years",
+            "company_max_age_years",
+            "ownership_min_percent",
+        ):
+            getattr(form, name).data = rules[name]
+        form.accepted_nationalities.data = ", ".join(rules["accepted_nationalities"])
+        form.accepted_languages.data = rules["accepted_languages"]
     while len(form.criteria) < len(call.criteria) + 2:
         form.criteria.append_entry()
     for row, criterion in zip(form.criteria, call.criteria, strict=False):
@@ -126,7 +126,8 @@ def new_call():
 
 def _edit_page(form: CallForm, call: Call | None, refusal: str | None = None):
     """The call's form (again), with the reason its change was refused, if any."""
-    return form_page("calls/edit.html", refusal, form=form, call=call)
+    conditions = None if form.has_parameters else rule_summaries(rule_set(call), call_form(call))
+    return form_page("calls/edit.html", refusal, form=form, call=call, conditions=conditions)
 
 
 @bp.route("/staff/calls/<int:call_id>")
@@ -141,7 +142,13 @@ def show_call(call_id):
             .group_by(Application.status)
         ).all()
     )
-    return render_template("calls/show.html", call=call, counts=counts, now=utcnow())
+    return render_template(
+        "calls/show.html",
+        call=call,
+        counts=counts,
+        now=utcnow(),
+        conditions=rule_summaries(rule_set(call), call_form(call)),
+    )
 
 
 @bp.route("/staff/calls/<int:call_id>/edit", methods=["GET", "POST"])
@@ -150,6 +157,8 @@ def edit_call(call_id):
     """Edit a call's settings and criteria."""
     call = db.get_or_404(Call, call_id)
     form = CallForm()
+    if call.eligibility_rules is not None:
+        form.without_parameters()
     if request.method == "GET":
         _fill_form(form, call)
     if not form.validate_on_submit():
@@ -242,26 +251,17 @@ def public_call(reference):
     if call is None:
         abort(404)
     now = utcnow()
-    rules = {**DEFAULT_ELIGIBILITY, **call.eligibility}
-    reader = Locale.parse(page_locale())
+    form = call_form(call)
     return render_template(
         "calls/public.html",
         call=call,
         now=now,
-        rules=rules,
-        nationalities=_named(rules["accepted_nationalities"], reader.territories, reader),
-        spoken=_named(rules["accepted_languages"], reader.languages, reader),
+        conditions=rule_summaries(rule_set(call), form),
         sessions=public_sessions(call, now=now),
         document_kinds=KIND_LABELS,
-        prepare=documents_to_prepare(call_form(call)),
+        prepare=documents_to_prepare(form),
         remaining=call.closes_at - now,
     )
-
-
-def _named(codes: list[str], names: dict, reader: Locale) -> str:
-    """Countries or languages named in the reader's language ("Maroc ou Belgique";
-    MA: Maroc, Marokko, المغرب)."""
-    return format_list([names.get(code, code) for code in codes], style="or", locale=reader)
 
 
 def demo_values(outcome: str, part: str, locale: str, call=None) -> dict:

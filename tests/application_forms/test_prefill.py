@@ -92,9 +92,9 @@ def test_a_value_too_long_for_its_question_is_left_to_type(make_user):
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        ({"prefill": "phone"}, "unknown 'phone' (one of full_name, email)"),
-        ({"prefill": "full_name", "type": "long_text"}, "only a question of type 'short_text' can"),
-        ({"prefill": "email", "type": "date"}, "type 'email' or 'short_text' can start from email"),
+        ({"prefill": "phone"}, "unknown account fact 'phone' (one of full_name, email)"),
+        ({"prefill": "full_name", "type": "long_text"}, "of type 'short_text' can be filled"),
+        ({"prefill": "email", "type": "date"}, "'email', 'short_text' can be filled in with email"),
         (
             {"prefill": "email", "show_if": {"question": "contact_name", "equals": "x"}},
             "only a question asked of everyone",
