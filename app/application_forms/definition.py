@@ -24,9 +24,9 @@ true`` (the short text naming the dossier in lists and letters), ``"birth_date":
 (the applicant's date of birth: the dashboard's age bands) and ``"breakdown"`` (a
 one-choice question the dashboard counts the dossiers by: ``true``, or its chart's
 ``title`` and table ``column`` as texts). A question asked of everyone may also say
-what the account already knows that answers it, ``"prefill"`` (one of
-:data:`ACCOUNT_FACTS`: ``"full_name"``, ``"email"``): a new application starts with that
-answer filled in, which the applicant may change.
+what the account already knows that answers it, ``"prefill"`` (``"full_name"``,
+``"email"``: app.application_forms.prefill): a new application starts with that answer
+filled in, which the applicant may change.
 
 Every label, help text, intro and choice is given per language (``en``, ``fr``, ``nl``,
 ``ar``) and read in the reader's language, else the form's default language
@@ -63,13 +63,6 @@ TYPES = {
     "several_choices": "multi",
 }
 CHOICE_TYPES = {"one_choice", "several_choices"}
-
-#: What an account knows that a question may start from (``"prefill"``): the fact's
-#: name (the account's attribute) and the types of question it can answer.
-ACCOUNT_FACTS = {
-    "full_name": ("short_text",),
-    "email": ("email", "short_text"),
-}
 
 
 def _countries() -> tuple:
@@ -243,7 +236,7 @@ class Question:
     #: This date is the applicant's date of birth (``"birth_date": true``).
     is_birth_date: bool = False
     #: What the account knows that answers this question in a new application (a key
-    #: of ACCOUNT_FACTS), if anything.
+    #: of app.application_forms.prefill.ACCOUNT_FACTS), if anything.
     prefill: str | None = None
 
     def applies(self, answers: dict) -> bool:

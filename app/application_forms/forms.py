@@ -40,7 +40,7 @@ TYPE_LABELS = {
     "one_choice": _l("One choice"),
     "several_choices": _l("Several choices"),
 }
-#: What the account knows that a question may start from (definition.ACCOUNT_FACTS).
+#: What the account knows that a question may start from (prefill.ACCOUNT_FACTS).
 PREFILL_LABELS = {
     "full_name": _l("the name of the applicant's account"),
     "email": _l("the e-mail address of the applicant's account"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.application_forms.definition import (
-    ACCOUNT_FACTS,
     CHOICE_TYPES,
     LANGUAGES,
     REFERENCE_LISTS,
@@ -25,6 +24,7 @@ from app.application_forms.definition import (
     Step,
     Text,
 )
+from app.application_forms.prefill import read_prefill
 from app.common.problems import (
     expected_either,
     expected_keys,
@@ -202,7 +202,9 @@ class _Reader:
         if data.get("filter") and type_ != "one_choice":
             self.problem(f"{path}.filter", _("only a one-choice question can filter the dossiers"))
         self.marks(data, name, type_, path)
-        prefill = self.prefill(data, type_, path)
+        prefill, problem = read_prefill(data, type_)
+        if problem:
+            self.problem(f"{path}.prefill", problem)
         max_length = self.number(data, "max_length", path)
         if max_length is not None and max_length < 1:
             self.problem(f"{path}.max_length", _("expected at least %(low)d", low=1))
@@ -258,37 +260,6 @@ class _Reader:
                 )
             elif data[mark]:
                 self.marked[mark] = name or ""
-
-    def prefill(self, data: dict, type_, path: str) -> str | None:
-        """What the account knows that starts this question's answer (``"prefill"``)."""
-        fact = data.get("prefill")
-        if fact is None:
-            return None
-        where = f"{path}.prefill"
-        if fact not in ACCOUNT_FACTS:
-            self.problem(
-                where,
-                _(
-                    "unknown account fact %(fact)s (one of %(known)s)",
-                    fact=shown(fact),
-                    known=listed(ACCOUNT_FACTS),
-                ),
-            )
-            return None
-        if type_ not in ACCOUNT_FACTS[fact]:
-            self.problem(
-                where,
-                _(
-                    "only a question of type %(types)s can be filled in with %(fact)s",
-                    types=listed(shown(t) for t in ACCOUNT_FACTS[fact]),
-                    fact=fact,
-                ),
-            )
-            return None
-        if data.get("show_if") is not None:
-            self.problem(where, _("only a question asked of everyone (without show_if)"))
-            return None
-        return fact
 
     def breakdown(self, data, type_, path: str, default: str) -> Breakdown | None:
         if data is None or data is False:
