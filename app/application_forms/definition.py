@@ -23,7 +23,10 @@ where they are uploaded. A question may carry marks read by generic code: ``"tit
 true`` (the short text naming the dossier in lists and letters), ``"birth_date": true``
 (the applicant's date of birth: the dashboard's age bands) and ``"breakdown"`` (a
 one-choice question the dashboard counts the dossiers by: ``true``, or its chart's
-``title`` and table ``column`` as texts).
+``title`` and table ``column`` as texts). A question asked of everyone may also say
+what the account already knows that answers it, ``"prefill"`` (``"full_name"``,
+``"email"``: app.application_forms.prefill): a new application starts with that answer
+filled in, which the applicant may change.
 
 Every label, help text, intro and choice is given per language (``en``, ``fr``, ``nl``,
 ``ar``) and read in the reader's language, else the form's default language
@@ -232,6 +235,9 @@ class Question:
     is_title: bool = False
     #: This date is the applicant's date of birth (``"birth_date": true``).
     is_birth_date: bool = False
+    #: What the account knows that answers this question in a new application (a key
+    #: of app.application_forms.prefill.ACCOUNT_FACTS), if anything.
+    prefill: str | None = None
 
     def applies(self, answers: dict) -> bool:
         """Whether this question is asked of an applicant with these answers."""
@@ -288,6 +294,17 @@ class Form:
     def birth_date_question(self) -> str | None:
         """The name of the question giving the applicant's date of birth, if one does."""
         return next((q.name for q in self.questions.values() if q.is_birth_date), None)
+
+    def prefilled_answers(self, account) -> dict:
+        """The answers a new application of ``account`` starts with: what the account
+        knows, in the questions that ask for it (a value too long for its question is
+        left for the applicant to type)."""
+        answers = {}
+        for question in self.questions.values():
+            value = getattr(account, question.prefill, None) if question.prefill else None
+            if value and (question.max_length is None or len(value) <= question.max_length):
+                answers[question.name] = value
+        return answers
 
     def breakdown_questions(self) -> list[Question]:
         """The one-choice questions the dashboard counts the dossiers by, in form order."""

@@ -24,6 +24,7 @@ from app.application_forms.definition import (
     Step,
     Text,
 )
+from app.application_forms.prefill import read_prefill
 from app.common.problems import (
     expected_either,
     expected_keys,
@@ -201,6 +202,9 @@ class _Reader:
         if data.get("filter") and type_ != "one_choice":
             self.problem(f"{path}.filter", _("only a one-choice question can filter the dossiers"))
         self.marks(data, name, type_, path)
+        prefill, problem = read_prefill(data, type_)
+        if problem:
+            self.problem(f"{path}.prefill", problem)
         max_length = self.number(data, "max_length", path)
         if max_length is not None and max_length < 1:
             self.problem(f"{path}.max_length", _("expected at least %(low)d", low=1))
@@ -223,6 +227,7 @@ class _Reader:
             breakdown=self.breakdown(data.get("breakdown"), type_, f"{path}.breakdown", default),
             is_title=data.get("title") is True,
             is_birth_date=data.get("birth_date") is True,
+            prefill=prefill,
         )
         if name:
             asked[name] = question
