@@ -12,7 +12,8 @@ from app.calls import (
     bp,
     definition_routes,  # noqa: F401 - attaches its views to the blueprint
 )
-from app.calls.forms import CallForm, fill_per_language, wording_form
+from app.calls.forms import CallForm
+from app.calls.language_fields import fill_per_language, wording_form
 from app.calls.models import DEFAULT_ELIGIBILITY, Call
 from app.calls.sandbox import WordingError, render_wording
 from app.calls.services import create_call, save_wording, update_call
