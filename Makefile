@@ -37,7 +37,8 @@ $(VENV)/.installed-dev: pyproject.toml
 # fonts-dejavu-core's DejaVu Sans covers Latin and Arabic (checked with fontconfig's
 # :lang=ar; tests/test_i18n_rtl.py renders an Arabic PDF with it); fonts-noto-core's
 # Noto Naskh Arabic is used first by the pages when present. Installed with apt when root.
-# DejaVu fonts cover Latin and Arabic; qpdf checks the letters' structure (tests).
+# DejaVu fonts cover Latin and Arabic; qpdf checks the letters' structure and pdftotext
+# (poppler-utils) reads them as an applicant's PDF reader would (tests).
 # Installed with apt when we are root.
 SYSTEM_LIBS := libpango-1.0.so.0:libpango-1.0-0 libharfbuzz-subset.so.0:libharfbuzz-subset0
 sysdeps:
@@ -51,6 +52,7 @@ sysdeps:
 	  missing="$$missing fonts-dejavu-core"; \
 	fi; \
 	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing system packages:$$missing"; \
