@@ -2,13 +2,21 @@
 declares no other conflict and scores a dossier in the split view; the chair moves a
 dossier out of the selection and another in, and publishes; both applicants then read,
 on their page and in their PDF letter (read with pdftotext, as their PDF reader would),
-figures that agree with their decision and with each other."""
+figures that agree with their decision and with each other.
+
+``IMPULSE_SCREENSHOTS=docs`` also writes the README's docs/jury-home.png (otherwise it
+goes to the test's temporary folder):
+
+    IMPULSE_SCREENSHOTS=docs .venv/bin/pytest tests/e2e/test_deliberation.py
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -30,6 +38,7 @@ from tests.e2e.test_browser_journey import (  # noqa: F401
 )
 
 PDFTOTEXT = shutil.which("pdftotext")
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 #: The chair's own words: in the decision record, never before an applicant.
 OUT_WORDS = "The partner bank withdrew its guarantee"
 IN_WORDS = "Strong fit with the regional priorities"
@@ -76,6 +85,7 @@ def test_a_juror_scores_the_chair_moves_and_both_applicants_read_the_same_story(
     make_call,
     make_application,
     make_chair,
+    tmp_path,
 ):
     from selenium.webdriver.common.by import By
 
@@ -118,6 +128,9 @@ def test_a_juror_scores_the_chair_moves_and_both_applicants_read_the_same_story(
     assert browser.find_element(By.ID, f"jury-call-{call_id}").get_attribute("data-step") == (
         "score"
     )
+    target = DOCS if os.environ.get("IMPULSE_SCREENSHOTS") == "docs" else tmp_path
+    browser.set_window_size(1280, 800)
+    assert browser.save_screenshot(str(target / "jury-home.png"))
     click_and_wait(browser, lambda b: b.find_element(By.ID, f"score-next-{call_id}"))
     panel = browser.find_element(By.ID, "your-review")
     assert panel.value_of_css_property("position") == "sticky"  # the split view, side by side
