@@ -323,8 +323,9 @@ def publish(call: Call, *, actor: User | None) -> dict[str, int]:
 
     Locks the round's row (SELECT ... FOR UPDATE, so two publishers queue up) and checks
     it is still a draft, then for each decision fires ``select``, ``place_on_reserve`` or
-    ``reject`` through apply_transition (one audit row each, note = the override's
-    justification if any, and the applicant's email and letter); marks the round
+    ``reject`` through apply_transition (one audit row each, with the applicant's email
+    and letter; the chair's justification of a move stays in the decision record, never
+    in the dossier's history, which its applicant reads and downloads); marks the round
     published by ``actor`` (None: the system) and announces ``selection_published`` with
     the counts. Everything is flushed, not committed: a failure half-way leaves nothing
     once the caller rolls back.
@@ -346,7 +347,6 @@ def publish(call: Call, *, actor: User | None) -> dict[str, int]:
             decision.application,
             TRIGGER_OF_DECISION[decision.decision],
             actor=actor,
-            note=decision.override_justification or None,
             email_context=decision_context(standing[decision.application_id]),
             flush=False,
         )

@@ -233,3 +233,25 @@ def test_a_translated_role_needs_the_french_one(client, login_as, make_user):
     response = client.post("/staff/calls/new", data=data, headers={"Accept-Language": "en"})
     assert "Give the French text first" in response.get_data(as_text=True)
     assert db.session.scalar(select(Call.id).where(Call.reference == "MBI-2027")) is None
+
+
+def test_the_chairs_words_stay_out_of_the_applicants_history_and_download(
+    client, login_as, deliberated
+):
+    import io
+    import zipfile
+
+    call, (a, b, c, d, e, f, g, h) = deliberated
+    for applicant, dossier in ((c.applicant, c), (h.applicant, h)):
+        login_as(applicant)
+        response = client.get("/account/data/export.zip")
+        assert response.status_code == 200
+        archive = zipfile.ZipFile(io.BytesIO(response.data))
+        response.close()
+        content = " ".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+        assert "reserve" in content or "selected" in content  # the history is there
+        assert PRIVATE not in content and PRIVATE_IN not in content
+        assert PRIVATE not in _page_text(client, dossier) and PRIVATE_IN not in _page_text(
+            client, dossier
+        )
+        client.post("/logout")
