@@ -12,8 +12,10 @@ from app.applications.models import Application
 from app.auth.models import Role
 from app.calls import (
     bp,
+    calendar_routes,  # noqa: F401 - attaches its views to the blueprint
     definition_routes,  # noqa: F401 - attaches its views to the blueprint
 )
+from app.calls.calendar import feed_url
 from app.calls.forms import CallForm, fill_per_language, wording_form
 from app.calls.models import DEFAULT_ELIGIBILITY, Call
 from app.calls.sandbox import WordingError, render_wording
@@ -141,7 +143,16 @@ def show_call(call_id):
             .group_by(Application.status)
         ).all()
     )
-    return render_template("calls/show.html", call=call, counts=counts, now=utcnow())
+    rules, reader = {**DEFAULT_ELIGIBILITY, **call.eligibility}, Locale.parse(page_locale())
+    return render_template(
+        "calls/show.html",
+        call=call,
+        counts=counts,
+        now=utcnow(),
+        calendar_url=feed_url(call, page_locale()),
+        nationalities=_named(rules["accepted_nationalities"], reader.territories, reader),
+        spoken=_named(rules["accepted_languages"], reader.languages, reader),
+    )
 
 
 @bp.route("/staff/calls/<int:call_id>/edit", methods=["GET", "POST"])
