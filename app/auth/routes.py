@@ -134,6 +134,7 @@ def login():
         form.email.data,
         form.password.data,
         refused=lambda message: _refuse_login(form, message),
+        done=None,  # the home page is the answer
         then=_enter,
     )
 
@@ -142,7 +143,7 @@ def login():
 def logout():
     """Log out, ending every session of this account."""
     if current_user.is_authenticated:
-        run_service(without_actor(end_sessions), current_user._get_current_object())
+        run_service(without_actor(end_sessions), current_user._get_current_object(), done=None)
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -166,6 +167,7 @@ def register():
         form.password.data,
         locale=form.locale.data,
         field=form.email,
+        done=None,  # the "check your e-mail" page says it
         then=lambda _none: _check_your_email(form.email.data),
     )
 
@@ -195,6 +197,7 @@ def confirm_registration_view(token):
     return run_service(
         without_actor(confirm_registration),
         token,
+        done=None,  # _enter says it
         back=url_for("auth.login"),
         then=lambda user: _enter(user, _("Welcome! Your account is ready."), url_for("main.home")),
     )
@@ -293,6 +296,7 @@ def accept_invitation_view(token):
         full_name=form.full_name.data,
         password=form.password.data,
         locale=current_locale(),
+        done=None,  # _enter says it
         back=url_for("main.home"),
         then=lambda user: _enter(user, _("Invitation accepted. Welcome!"), url_for("main.home")),
     )

@@ -99,7 +99,9 @@ def remove_document(document_id):
 def download_document(document_id):
     """Download a document, as an attachment, for those who may read it."""
     document = db.get_or_404(Document, document_id)
-    return run_service(open_document, document, then=lambda path: _attachment(document, path))
+    return run_service(
+        open_document, document, done=None, then=lambda path: _attachment(document, path)
+    )
 
 
 def _attachment(document: Document, path):
