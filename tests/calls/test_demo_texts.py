@@ -50,7 +50,8 @@ def test_every_text_of_the_demo_programmes_is_written_in_each_language(app, name
 def test_the_public_page_reads_them_in_the_readers_language(client, make_user, name):
     template = call_template(name)
     staff = make_user(Role.STAFF)
-    call = import_definition(template, reference=f"{name.upper().replace('_', '')}-DEMO", actor=staff)
+    reference = name.upper().replace("_", "") + "-DEMO"
+    call = import_definition(template, reference=reference, actor=staff)
     db.session.commit()
     for language in LANGUAGES:
         page = client.get(
@@ -62,9 +63,7 @@ def test_the_public_page_reads_them_in_the_readers_language(client, make_user, n
             assert text in shown, (language, text)
 
 
-def test_a_text_in_another_language_than_the_page_keeps_its_own_direction(
-    client, make_call
-):
+def test_a_text_in_another_language_than_the_page_keeps_its_own_direction(client, make_call):
     """A staff text not yet translated into Arabic is shown in French on the Arabic page,
     in an element whose direction follows its text (its full stop stays at its end)."""
     call = make_call(
