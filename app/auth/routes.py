@@ -61,15 +61,16 @@ def _form_page(template: str, form, refusal: str | None = None, field=None, **co
     return render_template(template, form=form, **context)
 
 
-def _submit(template: str, form, service, *args, field=None, **kwargs):
+def _submit(template: str, form, service, *args, done, field=None, **kwargs):
     """The form's page until ``form`` is valid, then ``service`` (nobody identified acts:
-    :func:`without_actor`) run with :func:`run_service`; a refusal shows the form again
-    with its reason, under ``field`` or flashed."""
+    :func:`without_actor`) run with :func:`run_service`, saying ``done``; a refusal shows
+    the form again with its reason, under ``field`` or flashed."""
     if not form.validate_on_submit():
         return _form_page(template, form)
     return run_service(
         without_actor(service),
         *args,
+        done=done,
         refused=lambda message: _form_page(template, form, message, field),
         **kwargs,
     )
