@@ -120,11 +120,11 @@ AREAS = (
 
 
 #: The areas that react to other areas' events (app.events), in their subscribers.py.
-SUBSCRIBERS = ("eligibility", "letters", "outbox", "privacy", "selection")
+SUBSCRIBERS = ("eligibility", "letters", "outbox", "privacy", "selection", "jury", "coaching")
 
 
 #: The areas with background jobs, in their tasks.py (see app.jobs).
-TASKS = ("outbox", "letters", "selection", "coaching", "privacy")
+TASKS = ("outbox", "letters", "selection", "coaching", "privacy", "jury", "documents")
 
 
 def _register_blueprints(app: Flask) -> None:

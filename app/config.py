@@ -119,6 +119,11 @@ class Config:
     DOCUMENT_STORE = Path(os.environ.get("DOCUMENT_STORE", INSTANCE_DIR / "documents"))
     #: Largest accepted file (10 MB by default).
     MAX_DOCUMENT_BYTES = int(os.environ.get("MAX_DOCUMENT_BYTES", 10 * 1024 * 1024))
+    #: Pages of PDF documents rendered to PNG for the jury's split view, one folder per
+    #: stored file (derived data: outside DOCUMENT_STORE, so not in backups). A folder
+    #: goes with its document's file, and when unused for DOCUMENT_PAGES_KEEP_DAYS.
+    DOCUMENT_PAGES = Path(os.environ.get("DOCUMENT_PAGES", INSTANCE_DIR / "document-pages"))
+    DOCUMENT_PAGES_KEEP_DAYS = int(os.environ.get("DOCUMENT_PAGES_KEEP_DAYS", "14"))
     #: Largest accepted request (Flask answers 413 above it).
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 12 * 1024 * 1024))
 
@@ -166,6 +171,7 @@ class TestConfig(Config):
     def __init__(self, database_url: str, instance_dir: Path) -> None:
         self.INSTANCE_DIR = instance_dir
         self.DOCUMENT_STORE = instance_dir / "documents"
+        self.DOCUMENT_PAGES = instance_dir / "document-pages"
         self.LETTER_STORE = instance_dir / "letters"
         super().__init__()
         self.SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only

@@ -23,6 +23,18 @@ outbox                    acknowledgements, information requests, withdrawals, l
                           the selection's decisions: queues the applicant's email
 selection                 a place left (decline, lapse, withdraw): fills it from reserve
 ========================  ===========================================================
+
+Named events some areas react to besides the audit row:
+
+========================  ===========================================================
+receiver                  reacts to
+========================  ===========================================================
+jury                      ``assignment_run``, ``juror_assigned``, ``scoring_opened``,
+                          ``scoring_reminders_due``: e-mails the jurors; ``recused``,
+                          ``review_reopened``: e-mails the call's chairs (and the
+                          juror whose review is reopened)
+coaching                  ``start_coaching``, ``coach_assigned``: e-mails the coach
+========================  ===========================================================
 """
 
 from __future__ import annotations
@@ -80,6 +92,7 @@ class Event(StrEnum):
     CONFLICT_CHANGED = "conflict_changed"
     CONFLICT_RECORDED = "conflict_recorded"
     CONFLICT_WITHDRAWN = "conflict_withdrawn"
+    NO_OTHER_CONFLICT_DECLARED = "no_other_conflict_declared"
     RECUSED = "recused"
     ASSIGNMENT_RUN = "assignment_run"
     JUROR_ASSIGNED = "juror_assigned"
@@ -89,6 +102,7 @@ class Event(StrEnum):
     REVIEW_REOPENED = "review_reopened"
     SCORING_OPENED = "scoring_opened"
     SCORING_CLOSED = "scoring_closed"
+    SCORING_REMINDERS_DUE = "scoring_reminders_due"
     # Selection
     SELECTION_RULES_CHANGED = "selection_rules_changed"
     SELECTION_COMPUTED = "selection_computed"

@@ -1,19 +1,28 @@
 """Small helpers shared by tests."""
 
+import re
 from contextlib import contextmanager
+from html import unescape
 
 from sqlalchemy import func, select
 
 from app.application_forms.versions import default_form
 from app.applications.models import Application
 from app.audit.models import AuditEvent
+from app.auth.models import User
+from app.calls.models import Call
 from app.common.clock import utcnow
+from app.demo.services import DEMO_CALL
 from app.extensions import db, limiter
 from app.outbox.models import OutboxMessage
 
 
-def outbox_messages() -> list[OutboxMessage]:
-    return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+def outbox_messages(template: str | None = None) -> list[OutboxMessage]:
+    """The outbox, oldest first; only the messages of ``template`` when given."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if template is not None:
+        query = query.where(OutboxMessage.template == template)
+    return db.session.scalars(query).all()
 
 
 def audit_count(application_id: int | None = None) -> int:
@@ -246,3 +255,40 @@ def limits(app, **values):
         limiter.enabled = False
         limiter.reset()
         app.config.update(saved)
+
+
+SITE_NAME = "Impulse"
+_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL | re.IGNORECASE)
+
+
+def title_problem(html: str) -> str | None:
+    """What is wrong with a page's ``<title>`` as a browser tab shows it, or None.
+
+    A title is read by the browser as plain text: any ``<`` or ``>`` in it (markup
+    leaked from a template block) is shown as is. It must also say more than the
+    site's name."""
+    found = _TITLE.search(html)
+    if found is None:
+        return "no <title>"
+    raw = found.group(1)
+    if "<" in raw or ">" in raw:
+        return f"markup in the title: {raw.strip()[:120]!r}"
+    text = " ".join(unescape(raw).split())
+    if "<" in text or ">" in text:
+        return f"escaped markup in the title: {text[:120]!r}"
+    if not text.removesuffix(SITE_NAME).strip(" ·"):
+        return f"the title says nothing but the site's name: {text!r}"
+    return None
+
+
+def demo_applicant_in(*states) -> str | None:
+    """The e-mail of the first demo applicant whose dossier on the demo call is in one of
+    ``states`` (app.demo: applicant1..N@example.com)."""
+    return db.session.scalar(
+        select(User.email)
+        .join(Application, Application.applicant_id == User.id)
+        .join(Call, Application.call_id == Call.id)
+        .where(Call.reference == DEMO_CALL, Application.status.in_(states))
+        .order_by(Application.id)
+        .limit(1)
+    )

@@ -1,4 +1,5 @@
-"""The demo: deterministic for a seed, every demo account reaches its home, no page answers 5xx."""
+"""The demo: deterministic for a seed, every demo account reaches its home, no page answers
+5xx and every page's tab title is plain text."""
 
 import re
 from collections import deque
@@ -15,6 +16,7 @@ from app.demo.programmes import SECOND_CALL
 from app.demo.services import DEMO_PASSWORD, load_demo
 from app.eligibility.rule_sets import rules_definition
 from app.extensions import db
+from tests.helpers import title_problem
 
 HOMES = {
     "staff@example.com": ("/staff", "Programme"),
@@ -159,7 +161,9 @@ def _crawl(client, email, limit=120):
         if "text/html" not in response.content_type:
             response.close()
             continue
-        for link in LINK.findall(response.get_data(as_text=True)):
+        html = response.get_data(as_text=True)
+        assert title_problem(html) is None, (path, title_problem(html))
+        for link in LINK.findall(html):
             link = link.replace("&amp;", "&")
             if link.startswith("/static/") or link in seen:
                 continue

@@ -272,6 +272,48 @@ def test_a_review_submitted_from_two_tabs_at_once(
     assert rounds == ONE_WINNER, rounds
 
 
+@pytest.mark.parametrize("drafted", [False, True], ids=["first-save", "after-a-draft"])
+def test_a_draft_autosaved_from_two_tabs_at_once(
+    app, make_call, make_application, make_user, drafted
+):
+    """The split view's script saves drafts as the juror types: two tabs (or a tab and a
+    phone) saving at once give one saved draft and one 409, the loser's script stops."""
+    call = make_call(scoring_open=True)
+    juror = make_user(Role.JUROR)
+    db.session.add(JuryMember(call=call, user=juror))
+    db.session.commit()
+    tabs = [_browser(app, juror) for _ in range(2)]
+    rounds = []
+    for _round in range(ROUNDS):
+        assignment = JuryAssignment(
+            application=make_application("in_review", call=call), juror=juror
+        )
+        db.session.add(assignment)
+        db.session.commit()
+        seen = 0
+        if drafted:
+            criteria = call.criteria
+            review = Review(assignment=assignment, status="draft")
+            review.scores = [CriterionScore(criterion_id=c.id) for c in criteria]
+            db.session.add(review)
+            db.session.commit()
+            seen = review.version
+        url = f"/jury/assignments/{assignment.id}/draft"
+        forms = [_review_form(call, score, seen) | {"action": ""} for score in (4, 8)]
+        responses = _at_once([(tabs[0], url, forms[0]), (tabs[1], url, forms[1])])
+        rounds.append(_sorted(responses))
+        if rounds[-1] != [200, 409]:
+            continue
+        statuses = _statuses(responses)
+        winner = statuses.index(200)
+        assert "saved from another tab" in responses[1 - winner].get_data(as_text=True)
+        review = db.session.scalar(select(Review).where(Review.assignment_id == assignment.id))
+        assert review.status == "draft" and review.version == seen + 1
+        assert {s.score for s in review.scores} == {[4, 8][winner]}
+        assert _events("review_draft_saved", subject_id=review.id) == 1
+    assert rounds == [[200, 409]] * ROUNDS, rounds
+
+
 # Coaching ------------------------------------------------------------------------------
 
 

@@ -25,6 +25,9 @@ class Refusal(Exception):
 
     #: 422: the request was understood but cannot be done as asked.
     status = 422
+    #: Where the person does what must come first, for the page that says the refusal
+    #: to link to: ``(label, endpoint, values)``; None for most refusals.
+    way_out: tuple[object, str, dict] | None = None
 
     def __init__(self, message: object = "", **params: object) -> None:
         super().__init__(message)

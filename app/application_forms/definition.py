@@ -23,7 +23,10 @@ where they are uploaded. A question may carry marks read by generic code: ``"tit
 true`` (the short text naming the dossier in lists and letters), ``"birth_date": true``
 (the applicant's date of birth: the dashboard's age bands) and ``"breakdown"`` (a
 one-choice question the dashboard counts the dossiers by: ``true``, or its chart's
-``title`` and table ``column`` as texts).
+``title`` and table ``column`` as texts). A question asked of everyone may also say
+what the account already knows that answers it, ``"prefill"`` (``"full_name"``,
+``"email"``: app.application_forms.prefill): a new application starts with that answer
+filled in, which the applicant may change.
 
 Every label, help text, intro and choice is given per language (``en``, ``fr``, ``nl``,
 ``ar``) and read in the reader's language, else the form's default language
@@ -37,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from babel import Locale
 from flask_babel import get_locale
 from markupsafe import escape
 
@@ -60,12 +64,27 @@ TYPES = {
 }
 CHOICE_TYPES = {"one_choice", "several_choices"}
 
+
+def _countries() -> tuple:
+    """Every country (ISO 3166 alpha-2 code), named in each language by Babel's CLDR data,
+    in the order of their English names."""
+    names = {language: Locale.parse(language).territories for language in LANGUAGES}
+    not_countries = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}  # unions, pseudo-regions
+    codes = sorted(
+        (c for c in names["en"] if len(c) == 2 and c.isalpha() and c not in not_countries),
+        key=lambda code: names["en"][code],
+    )
+    return tuple(
+        (code, Text.of({language: names[language][code] for language in LANGUAGES}))
+        for code in codes
+    )
+
+
 #: Lists a choice question may take its choices from instead of listing them.
 REFERENCE_LISTS = {
     "moroccan_regions": tuple((region, region) for region in MOROCCAN_REGIONS),
     "belgian_regions": tuple((region, region) for region in BELGIAN_REGIONS),
     "nace_sections": tuple((code, f"{code} – {name}") for code, name in NACE_SECTIONS.items()),
-    "languages": (("fr", "Français"), ("nl", "Nederlands"), ("ar", "العربية"), ("en", "English")),
 }
 
 
@@ -142,6 +161,15 @@ class Text:
         return dict(self.by_language)
 
 
+#: Every country, named in the reader's language (values: ISO 3166 codes).
+REFERENCE_LISTS["countries"] = _countries()
+#: The programme's languages, named in the reader's language (values: ISO 639 codes).
+REFERENCE_LISTS["languages"] = tuple(
+    (code, Text.of({language: Locale.parse(language).languages[code] for language in LANGUAGES}))
+    for code in ("fr", "nl", "ar", "en")
+)
+
+
 @dataclass(frozen=True)
 class Condition:
     """When a question is asked: the answer to an earlier ``question`` is one of ``values``."""
@@ -207,6 +235,9 @@ class Question:
     is_title: bool = False
     #: This date is the applicant's date of birth (``"birth_date": true``).
     is_birth_date: bool = False
+    #: What the account knows that answers this question in a new application (a key
+    #: of app.application_forms.prefill.ACCOUNT_FACTS), if anything.
+    prefill: str | None = None
 
     def applies(self, answers: dict) -> bool:
         """Whether this question is asked of an applicant with these answers."""
@@ -263,6 +294,17 @@ class Form:
     def birth_date_question(self) -> str | None:
         """The name of the question giving the applicant's date of birth, if one does."""
         return next((q.name for q in self.questions.values() if q.is_birth_date), None)
+
+    def prefilled_answers(self, account) -> dict:
+        """The answers a new application of ``account`` starts with: what the account
+        knows, in the questions that ask for it (a value too long for its question is
+        left for the applicant to type)."""
+        answers = {}
+        for question in self.questions.values():
+            value = getattr(account, question.prefill, None) if question.prefill else None
+            if value and (question.max_length is None or len(value) <= question.max_length):
+                answers[question.name] = value
+        return answers
 
     def breakdown_questions(self) -> list[Question]:
         """The one-choice questions the dashboard counts the dossiers by, in form order."""

@@ -40,11 +40,17 @@ TYPE_LABELS = {
     "one_choice": _l("One choice"),
     "several_choices": _l("Several choices"),
 }
+#: What the account knows that a question may start from (prefill.ACCOUNT_FACTS).
+PREFILL_LABELS = {
+    "full_name": _l("the name of the applicant's account"),
+    "email": _l("the e-mail address of the applicant's account"),
+}
 LIST_LABELS = {
     "moroccan_regions": _l("Regions of Morocco"),
     "belgian_regions": _l("Regions of Belgium"),
     "nace_sections": _l("Sectors (NACE sections)"),
     "languages": _l("Languages"),
+    "countries": _l("Countries"),
 }
 
 
@@ -138,6 +144,14 @@ class QuestionForm(FlaskForm):
     birth_date = BooleanField(
         _l("This is the applicant's date of birth (the dashboard's age bands)")
     )
+    prefill = SelectField(
+        _l("Filled in for a new application with"),
+        choices=[
+            SelectChoice(*item)
+            for item in [("", _l("(nothing: the applicant types it)")), *PREFILL_LABELS.items()]
+        ],
+        validate_choice=False,  # the definition's reader names an unknown fact
+    )
 
     def offer_conditions(self, earlier: list[tuple[str, object, str]]) -> None:
         """The questions a condition may rest on: those asked before this one
@@ -155,6 +169,7 @@ class QuestionForm(FlaskForm):
         for mark in ("filter", "breakdown", "title", "birth_date"):
             self[mark].data = bool(question.get(mark))
         self.choices_from.data = question.get("choices_from", "")
+        self.prefill.data = question.get("prefill", "")
         self.choices.data = "\n".join(_choice_line(c) for c in question.get("choices", []))
         condition = question.get("show_if") or {}
         self.show_if_question.data = condition.get("question", "")
@@ -189,6 +204,8 @@ class QuestionForm(FlaskForm):
                 question[mark] = True
         if self.breakdown.data:
             question["breakdown"] = (existing or {}).get("breakdown") or True
+        if self.prefill.data:
+            question["prefill"] = self.prefill.data
         if self.show_if_question.data:
             yes_no = self.show_if_question.data in getattr(self, "yes_no_questions", ())
             written = [v.strip() for v in (self.show_if_values.data or "").split(",") if v.strip()]

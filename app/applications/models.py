@@ -87,6 +87,13 @@ class Application(db.Model):
         return str((self.answers or {}).get(name) or "") if name else ""
 
     @property
+    def has_own_answers(self) -> bool:
+        """Whether the applicant answered anything themselves, beyond what their account
+        filled in when the application started (Form.prefilled_answers)."""
+        prefilled = self.form.prefilled_answers(self.applicant)
+        return any(prefilled.get(name) != value for name, value in (self.answers or {}).items())
+
+    @property
     def is_editable(self) -> bool:
         """The applicant may still change answers and documents."""
         return self.status in lifecycle.EDITABLE

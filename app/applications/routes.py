@@ -97,7 +97,7 @@ def apply(call_id):
         back=url_for("applications.my_applications"),
         then=lambda application: (
             url_for("applications.show_application", application_id=application.id)
-            if application.answers
+            if application.has_own_answers
             else step_url(application, application.form.steps[0])
         ),
     )

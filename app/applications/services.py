@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.access.policy import may_fire
+from app.application_forms.versions import call_form
 from app.applications.models import Application
 from app.audit.models import AuditEvent
 from app.auth.models import User
@@ -27,6 +28,8 @@ class ApplicationError(Refusal):
 def start_application(call: Call, *, actor: User) -> Application:
     """Open a draft for the applicant ``actor`` on ``call`` (announced as
     ``application_started``), or return the one they already have (nothing written).
+    The draft starts with what the account knows, in the questions of the call's form
+    that ask for it (``prefill``: the name, the e-mail address).
 
     Raises ApplicationError when the call is not open.
     """
@@ -40,7 +43,10 @@ def start_application(call: Call, *, actor: User) -> Application:
     if not call.is_open(utcnow()):
         raise ApplicationError(_l("This call is not open for applications."))
     application = Application(
-        call=call, applicant=actor, answers={}, form_version_id=call.form_version_id
+        call=call,
+        applicant=actor,
+        answers=call_form(call).prefilled_answers(actor),
+        form_version_id=call.form_version_id,
     )
     db.session.add(application)
     db.session.flush()

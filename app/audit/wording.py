@@ -9,6 +9,7 @@ from app.auth.models import Role
 from app.documents.wording import KIND_LABELS as DOCUMENT_KINDS
 from app.events import Event
 from app.jury.forms import KIND_LABELS as CONFLICT_KINDS
+from app.selection.wording import MOVE_REASON_LABELS
 
 #: What the audit viewer says for each event that is not a change of state (those read
 #: as the lifecycle's own buttons, TRIGGER_LABELS).
@@ -43,6 +44,7 @@ EVENT_LABELS = {
     Event.CONFLICT_CHANGED: _l("Conflict of interest changed"),
     Event.CONFLICT_RECORDED: _l("Conflict of interest recorded by staff"),
     Event.CONFLICT_WITHDRAWN: _l("Conflict of interest withdrawn"),
+    Event.NO_OTHER_CONFLICT_DECLARED: _l("No other conflict of interest declared"),
     Event.RECUSED: _l("Juror recused"),
     Event.ASSIGNMENT_RUN: _l("Automatic assignment run"),
     Event.JUROR_ASSIGNED: _l("Juror assigned"),
@@ -52,6 +54,7 @@ EVENT_LABELS = {
     Event.REVIEW_REOPENED: _l("Review reopened"),
     Event.SCORING_OPENED: _l("Scoring opened"),
     Event.SCORING_CLOSED: _l("Scoring closed"),
+    Event.SCORING_REMINDERS_DUE: _l("Jurors reminded that scoring closes soon"),
     Event.SELECTION_RULES_CHANGED: _l("Selection rules changed"),
     Event.SELECTION_COMPUTED: _l("Selection proposal computed"),
     Event.SELECTION_MOVED: _l("Dossier moved in the proposal"),
@@ -136,6 +139,9 @@ FACT_LABELS = {
     "told": _l("People told"),
     "failed": _l("Failed"),
     "copied_from": _l("Copied from"),
+    "declared": _l("Conflicts declared"),
+    "closes_at": _l("Scoring closes"),
+    "reminded": _l("Jurors reminded"),
     "imported_from": _l("Imported from"),
 }
 
@@ -145,6 +151,7 @@ VALUE_WORDING: dict[str, dict] = {
     "kind": {**CONFLICT_KINDS, **DOCUMENT_KINDS},
     "decision": STATE_LABELS,
     "previous": STATE_LABELS,
+    "reason": MOVE_REASON_LABELS,
 }
 
 

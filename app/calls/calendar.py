@@ -60,8 +60,8 @@ def feed_url(call: Call, language: str) -> str:
 
 def feed_events(call: Call) -> list[CalendarEvent]:
     """The call's dates, in the order they come: applications open and close, the
-    information sessions, eligibility published, scoring opened and closed, selection
-    published and the deadlines to confirm a place."""
+    information sessions, eligibility published, scoring opened, closed and its deadline,
+    selection published and the deadlines to confirm a place."""
     name = call.reference
     events = [
         CalendarEvent(
@@ -116,7 +116,8 @@ def _sessions(call: Call) -> list[CalendarEvent]:
 
 
 def _scoring(call: Call) -> list[CalendarEvent]:
-    """Each time scoring opened or closed (from the call's audit log)."""
+    """The deadline set for the jury's scoring, and each time scoring opened or closed
+    (from the call's audit log)."""
     summaries = {
         Event.SCORING_OPENED: _("%(call)s: scoring opened", call=call.reference),
         Event.SCORING_CLOSED: _("%(call)s: scoring closed", call=call.reference),
@@ -126,10 +127,19 @@ def _scoring(call: Call) -> list[CalendarEvent]:
         .where(AuditEvent.call_id == call.id, AuditEvent.event.in_([str(e) for e in summaries]))
         .order_by(AuditEvent.id)
     ).all()
-    return [
+    events = [
         CalendarEvent(uid=uid("call", call.id, event, row_id), summary=summaries[event], start=at)
         for row_id, event, at in rows
     ]
+    if call.scoring_closes_at is not None:
+        events.append(
+            CalendarEvent(
+                uid=uid("call", call.id, "scoring-closes"),
+                summary=_("%(call)s: deadline for the jury's scores", call=call.reference),
+                start=call.scoring_closes_at,
+            )
+        )
+    return events
 
 
 def _selection(call: Call) -> list[CalendarEvent]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.calls.definition import (
@@ -59,23 +60,25 @@ def register_calls_cli(app: Flask) -> None:
     @click.option("--opens", type=click.DateTime(DATE_FORMATS), help=OPENS_HELP)
     @click.option("--closes", type=click.DateTime(DATE_FORMATS), help=CLOSES_HELP)
     def calls_import(file, reference, name, opens, closes) -> None:
-        """Create a call from a definition file; each problem is named with its path."""
-        data, problems = read_definition(file.read())
+        """Create a call from a definition file; each problem is named with its path (in
+        English, as the command's other messages)."""
         dates = [from_brussels_naive(moment) if moment else None for moment in (opens, closes)]
-        if (opens is None) != (closes is None):
-            problems.append(("--opens/--closes", "give both dates, or neither"))
         try:
-            if problems:
-                raise DefinitionRefused(problems)
-            call = import_definition(
-                data,
-                reference=reference,
-                name=name,
-                opens_at=dates[0],
-                closes_at=dates[1],
-                source={"imported_from": Path(file.name).name},
-                actor=None,
-            )
+            with force_locale("en"):
+                data, problems = read_definition(file.read())
+                if (opens is None) != (closes is None):
+                    problems.append(("--opens/--closes", "give both dates, or neither"))
+                if problems:
+                    raise DefinitionRefused(problems)
+                call = import_definition(
+                    data,
+                    reference=reference,
+                    name=name,
+                    opens_at=dates[0],
+                    closes_at=dates[1],
+                    source={"imported_from": Path(file.name).name},
+                    actor=None,
+                )
         except DefinitionRefused as error:
             db.session.rollback()
             for path, what in error.problems:

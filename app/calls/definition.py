@@ -17,6 +17,7 @@ import copy
 import json
 from datetime import UTC, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.application_forms.reader import read_form
@@ -44,7 +45,8 @@ OPEN_FOR_DAYS, CLOSES_AT = 60, time(17, 0)
 
 
 class DefinitionRefused(Refusal):
-    """A definition that cannot be imported; ``problems`` name each as (path, what)."""
+    """A definition that cannot be imported; ``problems`` name each as (path, what), what
+    in the reader's language."""
 
     def __init__(self, problems: list[tuple[str, str]]):
         listed = "; ".join(f"{path}: {what}" for path, what in problems)
@@ -101,10 +103,15 @@ def read_definition(text: str | bytes) -> tuple[object, list[tuple[str, str]]]:
     try:
         return json.loads(text), []
     except UnicodeDecodeError:
-        return None, [("(file)", "not a text file in UTF-8")]
+        return None, [("(file)", _("not a text file in UTF-8"))]
     except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
-        return None, [("(file)", f"not valid JSON: {error.msg} ({where})")]
+        message = _(
+            "not valid JSON: %(error)s (line %(line)d, column %(column)d)",
+            error=error.msg,
+            line=error.lineno,
+            column=error.colno,
+        )
+        return None, [("(file)", message)]
 
 
 def default_dates(now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -138,11 +145,11 @@ def import_definition(
     """
     problems = definition_problems(data, reference)
     if name is not None and not 0 < len(name.strip()) <= 200:
-        problems.append(("name", "expected a text of at most 200 characters"))
+        problems.append(("name", _("expected a text of at most %(limit)d characters", limit=200)))
     if opens_at is None and closes_at is None:
         opens_at, closes_at = default_dates()
     if opens_at is None or closes_at is None or closes_at <= opens_at:
-        problems.append(("closes", "the call must close after it opens"))
+        problems.append(("closes", _("The call must close after it opens.")))
     if problems:
         raise DefinitionRefused(problems)
     data = copy.deepcopy(data)

@@ -1,4 +1,7 @@
-"""The call editor: dates, numbers, scoring criteria and eligibility parameters."""
+"""The call editor: dates, numbers, scoring criteria and eligibility parameters (its
+texts per language: app.calls.language_fields)."""
+
+from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,65 +21,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from app.calls.sandbox import MAX_TEXT
-from app.calls.wording import LANGUAGES, MAX_SUBJECT, PART_LABELS
+from app.calls.language_fields import (
+    per_language,
+    require_base,
+    texts_of,
+    translations_of,
+)
 from app.common.forms import checkboxes
-from app.config import Config
-from app.i18n import text_direction
-
-#: Languages staff may write a call's texts in besides French, the base every other
-#: language falls back to.
-OTHER_LANGUAGES = tuple(code for code in Config.LANGUAGES if code != Config.BABEL_DEFAULT_LOCALE)
-
-NEEDS_FRENCH = _l("Give the French text first: the other languages fall back to it.")
-
-
-def _per_language(max_length: int, area: bool = True) -> FormField:
-    """One optional text per other language, labelled in that language and written in its
-    direction (Arabic right to left)."""
-    field = TextAreaField if area else StringField
-    fields = {
-        code: field(
-            Config.LANGUAGES[code],
-            validators=[Optional(), Length(max=max_length)],
-            render_kw={"lang": code, "dir": text_direction(code)},
-        )
-        for code in OTHER_LANGUAGES
-    }
-    return FormField(type("PerLanguage", (Form,), fields))
-
-
-def _texts(subform: FormField) -> dict:
-    """{code: text} of a per-language subform, stripped (empty strings kept: they erase)."""
-    return {code: (subform[code].data or "").strip() for code in OTHER_LANGUAGES}
-
-
-def _require_base(base: str | None, subform: FormField) -> bool:
-    """A translation needs the French text it translates; flag each orphan translation."""
-    if (base or "").strip():
-        return True
-    orphans = [code for code, text in _texts(subform).items() if text]
-    for code in orphans:
-        subform[code].errors = [*subform[code].errors, NEEDS_FRENCH]
-    return not orphans
-
-
-def _translations(**subforms: FormField) -> dict:
-    """{code: {field: text}} for the languages that have at least one text."""
-    result = {}
-    for code in OTHER_LANGUAGES:
-        texts = {name: _texts(subform)[code] for name, subform in subforms.items()}
-        texts = {name: text for name, text in texts.items() if text}
-        if texts:
-            result[code] = texts
-    return result
-
-
-def fill_per_language(subform: FormField, translations: dict | None, name: str) -> None:
-    """Show the stored translations of ``name`` in a per-language subform."""
-    for code in OTHER_LANGUAGES:
-        subform[code].data = ((translations or {}).get(code) or {}).get(name, "")
-
 
 LANGUAGE_CHOICES = [
     SelectChoice("fr", "Français"),
@@ -103,8 +54,8 @@ class CriterionForm(Form):
     scale_max = IntegerField(
         _l("Highest score"), default=10, validators=[Optional(), NumberRange(1, 100)]
     )
-    name_i18n = _per_language(120, area=False)
-    description_i18n = _per_language(2000)
+    name_i18n = per_language(120, area=False)
+    description_i18n = per_language(2000)
 
 
 class FaqForm(Form):
@@ -112,8 +63,8 @@ class FaqForm(Form):
 
     question = StringField(_l("Question"), validators=[Optional(), Length(max=300)])
     answer = TextAreaField(_l("Answer"), validators=[Optional(), Length(max=5000)])
-    question_i18n = _per_language(300, area=False)
-    answer_i18n = _per_language(5000)
+    question_i18n = per_language(300, area=False)
+    answer_i18n = per_language(5000)
 
 
 def _int(label, minimum, maximum, message, default=None):
@@ -144,7 +95,7 @@ class CallForm(FlaskForm):
         _l("Name"), validators=[DataRequired(_l("Please give the call a name.")), Length(max=200)]
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
-    description_i18n = _per_language(20000)
+    description_i18n = per_language(20000)
     opens_at = DateTimeLocalField(
         _l("Opens (Brussels time)"),
         format="%Y-%m-%dT%H:%M",
@@ -239,6 +190,19 @@ class CallForm(FlaskForm):
         _l("After submitting, jurors see the other reviews of the dossier"), default=True
     )
     anonymous_reviews = BooleanField(_l("... without the other jurors' names"), default=True)
+    conflicts_confirmation_required = BooleanField(
+        _l("Jurors confirm having no other conflict before scoring")
+    )
+    scoring_closes_at = DateTimeLocalField(
+        _l("Scoring closes (Brussels time)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+    )
+    scoring_reminder_days = IntegerField(
+        _l("Remind jurors with reviews not submitted this many days before (0: never)"),
+        default=3,
+        validators=[Optional(), NumberRange(0, 60, _l("Between 0 and 60."))],
+    )
 
     # Decision letters
     letter_signatory_name = StringField(
@@ -249,15 +213,40 @@ class CallForm(FlaskForm):
     letter_signatory_role = StringField(
         _l("Role of the signatory"), validators=[Optional(), Length(max=200)]
     )
+    letter_signatory_role_i18n = per_language(200, area=False)
     letter_place = StringField(
         _l("Place written before the date"),
         default="Bruxelles",
         validators=[Optional(), Length(max=100)],
     )
+    letter_place_i18n = per_language(100, area=False)
     letter_partners = TextAreaField(
         _l("Partners on the letterhead (one per line)"),
         validators=[Optional(), Length(max=2000)],
     )
+
+    #: The simple eligibility parameters, only for a call judged by the default template's
+    #: rules (a call with rules of its own edits them in the rules editor).
+    PARAMETERS = (
+        "minimum_age",
+        "accepted_nationalities",
+        "residence_min_years",
+        "residence_window_years",
+        "accepted_languages",
+        "company_max_age_years",
+        "ownership_min_percent",
+    )
+
+    def without_parameters(self) -> CallForm:
+        """This form without the simple eligibility parameters (nothing of them is read or
+        saved)."""
+        for name in self.PARAMETERS:
+            delattr(self, name)
+        return self
+
+    @property
+    def has_parameters(self) -> bool:
+        return "minimum_age" in self._fields
 
     def validate(self, extra_validators=None) -> bool:
         #: Problems of the criteria as a whole (their sum, their absence).
@@ -266,15 +255,20 @@ class CallForm(FlaskForm):
         if self.opens_at.data and self.closes_at.data and self.closes_at.data <= self.opens_at.data:
             self.closes_at.errors.append(_l("The call must close after it opens."))
             valid = False
-        if (self.residence_min_years.data or 0) > (self.residence_window_years.data or 0):
+        if self.has_parameters and (self.residence_min_years.data or 0) > (
+            self.residence_window_years.data or 0
+        ):
             self.residence_min_years.errors.append(
                 _l("The years required cannot exceed the window they are counted in.")
             )
             valid = False
-        valid = _require_base(self.description.data, self.description_i18n) and valid
+        valid = require_base(self.description.data, self.description_i18n) and valid
+        valid = (
+            require_base(self.letter_signatory_role.data, self.letter_signatory_role_i18n) and valid
+        )
         for row in self.criteria:
-            valid = _require_base(row.form.name.data, row.form.name_i18n) and valid
-            valid = _require_base(row.form.description.data, row.form.description_i18n) and valid
+            valid = require_base(row.form.name.data, row.form.name_i18n) and valid
+            valid = require_base(row.form.description.data, row.form.description_i18n) and valid
         valid = self._validate_faq() and valid
         rows = [row for row in self.criteria if (row.form.name.data or "").strip()]
         if not rows:
@@ -307,21 +301,26 @@ class CallForm(FlaskForm):
             if question and not answer:
                 item.answer.errors = [*item.answer.errors, _l("Please give the answer.")]
                 valid = False
-            valid = _require_base(question, item.question_i18n) and valid
-            valid = _require_base(answer, item.answer_i18n) and valid
+            valid = require_base(question, item.question_i18n) and valid
+            valid = require_base(answer, item.answer_i18n) and valid
         return valid
 
     def translations(self) -> dict:
         """The call's own texts in the other languages: {code: {"description": ...}}, with
         an empty text for each language left empty (it erases a stored one)."""
-        return {"description": _texts(self.description_i18n)}
+        return {
+            "description": texts_of(self.description_i18n),
+            # a letter is written in one language: its signatory's role and its place too
+            "letter_signatory_role": texts_of(self.letter_signatory_role_i18n),
+            "letter_place": texts_of(self.letter_place_i18n),
+        }
 
     def faq_items(self) -> list[dict]:
         return [
             {
                 "question": row.form.question.data.strip(),
                 "answer": (row.form.answer.data or "").strip(),
-                "translations": _translations(
+                "translations": translations_of(
                     question=row.form.question_i18n, answer=row.form.answer_i18n
                 ),
             }
@@ -337,7 +336,7 @@ class CallForm(FlaskForm):
                 "weight": row.form.weight.data,
                 "scale_min": row.form.scale_min.data if row.form.scale_min.data is not None else 0,
                 "scale_max": row.form.scale_max.data if row.form.scale_max.data is not None else 10,
-                "translations": _translations(
+                "translations": translations_of(
                     name=row.form.name_i18n, description=row.form.description_i18n
                 ),
             }
@@ -346,6 +345,8 @@ class CallForm(FlaskForm):
         ]
 
     def eligibility_parameters(self) -> dict:
+        if not self.has_parameters:
+            return {}
         return {
             "minimum_age": self.minimum_age.data,
             "accepted_nationalities": sorted(
@@ -361,27 +362,3 @@ class CallForm(FlaskForm):
             "company_max_age_years": self.company_max_age_years.data,
             "ownership_min_percent": self.ownership_min_percent.data,
         }
-
-
-def wording_form(outcome) -> FlaskForm:
-    """The texts of ``outcome`` (app.calls.wording.Outcome) a call may replace: each
-    part in each language, as field ``<language>_<part>``, written in its direction."""
-
-    class WordingForm(FlaskForm):
-        pass
-
-    for code in LANGUAGES:
-        for part in outcome.parts:
-            short = part == "subject"
-            field = StringField if short else TextAreaField
-            render = {"lang": code, "dir": text_direction(code)} | ({} if short else {"rows": 5})
-            setattr(
-                WordingForm,
-                f"{code}_{part}",
-                field(
-                    PART_LABELS[part],
-                    validators=[Optional(), Length(max=MAX_SUBJECT if short else MAX_TEXT)],
-                    render_kw=render,
-                ),
-            )
-    return WordingForm()

@@ -49,6 +49,7 @@ class Call(db.Model):
         CheckConstraint("reserve_size >= 0", name="reserve_not_negative"),
         CheckConstraint("jurors_per_dossier >= 1", name="jurors_positive"),
         CheckConstraint("confirmation_days >= 1", name="confirmation_days_positive"),
+        CheckConstraint("scoring_reminder_days >= 0", name="scoring_reminder_days_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,6 +78,15 @@ class Call(db.Model):
     eligibility_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Jury phase: jurors may save and submit reviews only while scoring is open.
     scoring_open: Mapped[bool] = mapped_column(default=False)
+    #: When scoring is announced to close (the jurors' deadline, shown to them and
+    #: reminded); None: no deadline set. Closing itself stays staff's or the chair's act.
+    scoring_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Days before ``scoring_closes_at`` when jurors with reviews not submitted are
+    #: reminded by e-mail (once per juror per call; 0: no reminder).
+    scoring_reminder_days: Mapped[int] = mapped_column(default=3)
+    #: Each juror must confirm "no other conflict of interest" before their first dossier
+    #: opens (app.jury.conflicts.confirm_no_other_conflict).
+    conflicts_confirmation_required: Mapped[bool] = mapped_column(default=False)
     #: Which ranking the selection uses: "raw" means of totals, or "normalised" (z-scores).
     ranking_method: Mapped[str] = mapped_column(String(12), default="raw")
     #: A dossier whose jurors' totals have a standard deviation above this is flagged.

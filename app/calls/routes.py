@@ -1,7 +1,5 @@
 """Staff pages to list, create and edit calls."""
 
-from babel import Locale
-from babel.lists import format_list
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -16,7 +14,8 @@ from app.calls import (
     definition_routes,  # noqa: F401 - attaches its views to the blueprint
 )
 from app.calls.calendar import feed_url
-from app.calls.forms import CallForm, fill_per_language, wording_form
+from app.calls.forms import CallForm
+from app.calls.language_fields import fill_per_language, wording_form
 from app.calls.models import DEFAULT_ELIGIBILITY, Call
 from app.calls.sandbox import WordingError, render_wording
 from app.calls.services import create_call, save_wording, update_call
@@ -34,13 +33,27 @@ from app.common.errors import message_of
 from app.common.views import form_page, run_service
 from app.documents.requirements import documents_to_prepare
 from app.documents.wording import KIND_LABELS
+from app.eligibility.rule_sets import rule_set
+from app.eligibility.summaries import rule_summaries
 from app.extensions import db
 from app.i18n import page_locale
 from app.info_sessions.models import public_sessions
 from app.letters.content import demo_context
 
 
+def _brussels_or_none(moment):
+    """An optional date and time typed as Brussels time, in UTC."""
+    return from_brussels_naive(moment) if moment else None
+
+
 def _form_data(form: CallForm) -> dict:
+    data = _form_values(form)
+    if data["scoring_reminder_days"] is None:  # left empty: as it was (3 for a new call)
+        del data["scoring_reminder_days"]
+    return data
+
+
+def _form_values(form: CallForm) -> dict:
     return {
         "reference": form.reference.data.strip(),
         "name": form.name.data.strip(),
@@ -59,6 +72,9 @@ def _form_data(form: CallForm) -> dict:
         "disagreement_threshold": float(form.disagreement_threshold.data),
         "jurors_see_others": form.jurors_see_others.data,
         "anonymous_reviews": form.anonymous_reviews.data,
+        "conflicts_confirmation_required": form.conflicts_confirmation_required.data,
+        "scoring_closes_at": _brussels_or_none(form.scoring_closes_at.data),
+        "scoring_reminder_days": form.scoring_reminder_days.data,
         "letter_signatory_name": (form.letter_signatory_name.data or "").strip(),
         "letter_signatory_role": (form.letter_signatory_role.data or "").strip(),
         "letter_place": (form.letter_place.data or "").strip() or "Bruxelles",
@@ -70,17 +86,20 @@ def _fill_form(form: CallForm, call: Call) -> None:
     form.process(obj=call)
     form.opens_at.data = to_brussels(call.opens_at).replace(tzinfo=None)
     form.closes_at.data = to_brussels(call.closes_at).replace(tzinfo=None)
-    rules = {**DEFAULT_ELIGIBILITY, **call.eligibility}
-    for name in (
-        "minimum_age",
-        "residence_min_years",
-        "residence_window_years",
-        "company_max_age_years",
-        "ownership_min_percent",
-    ):
-        getattr(form, name).data = rules[name]
-    form.accepted_nationalities.data = ", ".join(rules["accepted_nationalities"])
-    form.accepted_languages.data = rules["accepted_languages"]
+    if call.scoring_closes_at is not None:
+        form.scoring_closes_at.data = to_brussels(call.scoring_closes_at).replace(tzinfo=None)
+    if form.has_parameters:
+        rules = {**DEFAULT_ELIGIBILITY, **call.eligibility}
+        for name in (
+            "minimum_age",
+            "residence_min_years",
+            "residence_window_years",
+            "company_max_age_years",
+            "ownership_min_percent",
+        ):
+            getattr(form, name).data = rules[name]
+        form.accepted_nationalities.data = ", ".join(rules["accepted_nationalities"])
+        form.accepted_languages.data = rules["accepted_languages"]
     while len(form.criteria) < len(call.criteria) + 2:
         form.criteria.append_entry()
     for row, criterion in zip(form.criteria, call.criteria, strict=False):
@@ -88,6 +107,8 @@ def _fill_form(form: CallForm, call: Call) -> None:
         fill_per_language(row.form.name_i18n, criterion.translations, "name")
         fill_per_language(row.form.description_i18n, criterion.translations, "description")
     fill_per_language(form.description_i18n, call.translations, "description")
+    fill_per_language(form.letter_signatory_role_i18n, call.translations, "letter_signatory_role")
+    fill_per_language(form.letter_place_i18n, call.translations, "letter_place")
     while len(form.faq) < len(call.faq or []) + 2:
         form.faq.append_entry()
     for row, item in zip(form.faq, call.faq or [], strict=False):
@@ -128,7 +149,8 @@ def new_call():
 
 def _edit_page(form: CallForm, call: Call | None, refusal: str | None = None):
     """The call's form (again), with the reason its change was refused, if any."""
-    return form_page("calls/edit.html", refusal, form=form, call=call)
+    conditions = None if form.has_parameters else rule_summaries(rule_set(call), call_form(call))
+    return form_page("calls/edit.html", refusal, form=form, call=call, conditions=conditions)
 
 
 @bp.route("/staff/calls/<int:call_id>")
@@ -143,15 +165,13 @@ def show_call(call_id):
             .group_by(Application.status)
         ).all()
     )
-    rules, reader = {**DEFAULT_ELIGIBILITY, **call.eligibility}, Locale.parse(page_locale())
     return render_template(
         "calls/show.html",
         call=call,
         counts=counts,
         now=utcnow(),
         calendar_url=feed_url(call, page_locale()),
-        nationalities=_named(rules["accepted_nationalities"], reader.territories, reader),
-        spoken=_named(rules["accepted_languages"], reader.languages, reader),
+        conditions=rule_summaries(rule_set(call), call_form(call)),
     )
 
 
@@ -161,6 +181,8 @@ def edit_call(call_id):
     """Edit a call's settings and criteria."""
     call = db.get_or_404(Call, call_id)
     form = CallForm()
+    if call.eligibility_rules is not None:
+        form.without_parameters()
     if request.method == "GET":
         _fill_form(form, call)
     if not form.validate_on_submit():
@@ -253,26 +275,17 @@ def public_call(reference):
     if call is None:
         abort(404)
     now = utcnow()
-    rules = {**DEFAULT_ELIGIBILITY, **call.eligibility}
-    reader = Locale.parse(page_locale())
+    form = call_form(call)
     return render_template(
         "calls/public.html",
         call=call,
         now=now,
-        rules=rules,
-        nationalities=_named(rules["accepted_nationalities"], reader.territories, reader),
-        spoken=_named(rules["accepted_languages"], reader.languages, reader),
+        conditions=rule_summaries(rule_set(call), form),
         sessions=public_sessions(call, now=now),
         document_kinds=KIND_LABELS,
-        prepare=documents_to_prepare(call_form(call)),
+        prepare=documents_to_prepare(form),
         remaining=call.closes_at - now,
     )
-
-
-def _named(codes: list[str], names: dict, reader: Locale) -> str:
-    """Countries or languages named in the reader's language ("Maroc ou Belgique";
-    MA: Maroc, Marokko, المغرب)."""
-    return format_list([names.get(code, code) for code in codes], style="or", locale=reader)
 
 
 def demo_values(outcome: str, part: str, locale: str, call=None) -> dict:

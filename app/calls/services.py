@@ -26,6 +26,9 @@ JURY_SETTINGS = (
     "disagreement_threshold",
     "jurors_see_others",
     "anonymous_reviews",
+    "conflicts_confirmation_required",
+    "scoring_closes_at",
+    "scoring_reminder_days",
 )
 #: How the call's decision letters are signed and headed, optional in ``data``.
 LETTER_SETTINGS = (
@@ -99,6 +102,9 @@ SUMMARIES = {
     "translations": lambda call: sorted(call.translations or {}),
     "faq": lambda call: len(call.faq or []),
     "criteria": lambda call: [f"{c.name} ({c.weight})" for c in call.criteria],
+    "scoring_closes_at": lambda call: (
+        call.scoring_closes_at.isoformat() if call.scoring_closes_at else None
+    ),
 }
 
 

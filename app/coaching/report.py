@@ -1,7 +1,8 @@
 """The programme report: what the selection led to, for staff and partners.
 
 Sessions and hours per project, per coach and per month; milestones reached over
-time; jobs created; projects by region and sector. Read in a fixed number of
+time; jobs created; projects by each answer the call's form counts its dossiers by
+(its ``breakdown`` questions: region and sector for MBI). Read in a fixed number of
 queries (six), whatever the number of sessions; never any private note.
 """
 
@@ -15,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.access.scopes import visible_coaching_files
+from app.application_forms.definition import Question
+from app.application_forms.versions import call_form
 from app.applications.models import Application
 from app.auth.models import User
 from app.calls.models import Call
@@ -59,6 +62,14 @@ class MonthRow(Tally):
     milestones: int = 0
 
 
+@dataclass(frozen=True)
+class Breakdown:
+    """The projects counted by their answer to one question: (answer's label, count)."""
+
+    question: Question
+    counts: list[tuple[str, int]]
+
+
 @dataclass
 class Report:
     call: Call
@@ -66,8 +77,8 @@ class Report:
     coaches: list[CoachRow]
     months: list[MonthRow]
     milestones: list[tuple[str, str, int]]  # key, label, projects that reached it
-    regions: list[tuple[str, int]]
-    sectors: list[tuple[str, int]]
+    #: By each breakdown question of the call's form, in form order.
+    breakdowns: list[Breakdown]
     outcomes: dict[str, int]
 
     @property
@@ -164,8 +175,10 @@ def build_report(call: Call, viewer: User | None) -> Report:
         (entry["key"], milestone_label(entry), reached.get(entry["key"], 0))
         for entry in settings.milestones
     ]
-    regions = Counter(a.answers.get("moroccan_region") or "—" for a in applications)
-    sectors = Counter(a.answers.get("sector") or "—" for a in applications)
+    breakdowns = [
+        Breakdown(question, _counted(question, applications))
+        for question in call_form(call).breakdown_questions()
+    ]
     outcomes = Counter(a.status for a in applications)
     return Report(
         call=call,
@@ -173,10 +186,20 @@ def build_report(call: Call, viewer: User | None) -> Report:
         coaches=sorted(coaches.values(), key=lambda row: row.name),
         months=[months[key] for key in sorted(months)],
         milestones=milestones,
-        regions=sorted(regions.items(), key=lambda pair: (-pair[1], pair[0])),
-        sectors=sorted(sectors.items(), key=lambda pair: (-pair[1], pair[0])),
+        breakdowns=breakdowns,
         outcomes={state: outcomes.get(state, 0) for state in COACHING_STATES},
     )
+
+
+def _counted(question: Question, applications) -> list[tuple[str, int]]:
+    """The projects per answer to ``question``, named as the applicant chose it, most
+    first ("—": not answered)."""
+    labels = {value: str(label) for value, label in question.choices}
+    counts = Counter(
+        labels.get(a.answers.get(question.name), a.answers.get(question.name)) or "—"
+        for a in applications
+    )
+    return sorted(counts.items(), key=lambda pair: (-pair[1], str(pair[0])))
 
 
 def cumulative(values: list[int]) -> list[int]:
@@ -205,8 +228,7 @@ def tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
                 "last_session",
                 "milestones_reached",
                 "jobs_created",
-                "moroccan_region",
-                "sector",
+                *(breakdown.question.name for breakdown in report.breakdowns),
             ],
             [
                 [
@@ -220,8 +242,10 @@ def tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
                     row.last_session_on,
                     row.milestones_reached,
                     row.jobs,
-                    row.application.answers.get("moroccan_region") or "",
-                    row.application.answers.get("sector") or "",
+                    *(
+                        row.application.answers.get(breakdown.question.name) or ""
+                        for breakdown in report.breakdowns
+                    ),
                 ]
                 for row in report.projects
             ],

@@ -5,8 +5,9 @@ JuryError, ScoringError, SelectionError, CoachingError...) is a :class:`Refusal`
 is the lifecycle's :class:`~workflows.application.TransitionRefused`. Each carries the
 HTTP status of the page that says it: 422 by default, 404 for :class:`NotPermitted`
 (nobody learns what exists), 409 for :class:`Conflict` (:class:`ConcurrentUpdate`, a
-transition the lifecycle refuses now). ``app.common.views.run_service`` and the error
-handlers turn them into a message in the reader's language with :func:`message_of`.
+transition the lifecycle refuses now), 409 also for :class:`NotYet` (another step comes
+first: the page links to it). ``app.common.views.run_service`` and the error handlers turn
+them into a message in the reader's language with :func:`message_of`.
 
 A lost race is a :class:`ConcurrentUpdate` too, however the database noticed it: a
 version column that moved on (``StaleDataError``), or one of :data:`RACE_CONSTRAINTS`
@@ -27,6 +28,7 @@ __all__ = [
     "Conflict",
     "ConcurrentUpdate",
     "NotPermitted",
+    "NotYet",
     "Refusal",
     "is_lost_race",
     "message_of",
@@ -43,6 +45,18 @@ class ConcurrentUpdate(Conflict):
                 "This was changed by someone else in the meantime. Reload the page and try again."
             )
         )
+
+
+class NotYet(Refusal):
+    """Not possible before another step, done on another page: the page that says so
+    links there (``way_out``: the link's label, its endpoint and values). 409: the
+    state of things, not the request, stands in the way."""
+
+    status = 409
+
+    def __init__(self, message: object, *, label: object, endpoint: str, **values) -> None:
+        super().__init__(message)
+        self.way_out = (label, endpoint, values)
 
 
 #: Unique constraints that only two requests writing the same row at the same moment can

@@ -10,7 +10,10 @@ turned into a message in the reader's language with the refusal's status:
 - 409 for a :class:`~app.common.errors.Conflict` (someone changed it meanwhile, or the
   lifecycle refuses now): the "not possible now, reload" page;
 - otherwise (422) the message is flashed and the person goes back to the page they
-  came from (``back``), or the view re-renders its form with the message (``refused``).
+  came from (``back``), or the view re-renders its form with the message (``refused``);
+  without either, the "not possible now" page says it, with a link to the step that
+  comes first when the refusal names one (``way_out``, e.g.
+  :class:`~app.common.errors.NotYet`).
 
 A lost race is a 409 too: a version column that moved on (``StaleDataError``) or a
 unique constraint of :data:`~app.common.errors.RACE_CONSTRAINTS` broken by someone
@@ -134,7 +137,10 @@ def refusal_response(error: Refusal, *, back=None, refused=None):
     if back is not None:
         flash(message, "error")
         return redirect(_resolve(back, None))
-    return render_template("errors/refused.html", message=message), error.status
+    return (
+        render_template("errors/refused.html", message=message, way_out=error.way_out),
+        error.status,
+    )
 
 
 def conflict_page(message: str):

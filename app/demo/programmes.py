@@ -65,6 +65,31 @@ def answers_for(form: Form, rng: random.Random, faker: Faker) -> dict:
     return answers
 
 
+#: The demo calls' letter signatory roles in the other languages (each letter is written
+#: in one language; the call templates give the French only).
+LETTER_ROLES = {
+    "mbi": {
+        "en": "Coordinator of the Maghrib Belgium Impulse programme",
+        "nl": "Coördinator van het programma Maghrib Belgium Impulse",
+        "ar": "منسقة برنامج Maghrib Belgium Impulse",
+    },
+    "green_start": {
+        "en": "Coordinator of Green Start Brussels",
+        "nl": "Coördinator van Green Start Brussels",
+        "ar": "منسقة Green Start Brussels",
+    },
+}
+
+
+def translate_letter_role(call: Call, template: str) -> None:
+    """Give ``call`` (made from ``template``) its signatory's role in every language,
+    keeping the translations it has."""
+    translations = {code: dict(texts) for code, texts in (call.translations or {}).items()}
+    for code, role in LETTER_ROLES[template].items():
+        translations.setdefault(code, {}).setdefault("letter_signatory_role", role)
+    call.translations = translations
+
+
 def load_second_call(person, rng: random.Random, faker: Faker, today: date, count: int) -> Call:
     """The Green Start Brussels call, open now, with ``count`` applicants (about two
     thirds submitted). ``person(email, name, roles, locale)`` makes an account."""
@@ -76,6 +101,7 @@ def load_second_call(person, rng: random.Random, faker: Faker, today: date, coun
         source={"imported_from": "app/calls/call_templates/green_start.json"},
         actor=None,
     )
+    translate_letter_role(call, "green_start")
     for number in range(1, count + 1):
         applicant = person(
             f"green{number}@example.com",

@@ -28,7 +28,7 @@ from app.calls.definition import import_definition
 from app.calls.models import Call
 from app.coaching.demo import add_demo_coaching
 from app.common.clock import BRUSSELS, utcnow
-from app.demo.programmes import load_second_call
+from app.demo.programmes import load_second_call, translate_letter_role
 from app.demo.reference import (
     BELGIAN_REGIONS,
     CHANNELS,
@@ -338,6 +338,7 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
         source={"imported_from": "app/calls/call_templates/mbi.json"},
         actor=None,
     )
+    translate_letter_role(call, "mbi")
 
     submitted = 0
     for number in range(1, applications + 1):

@@ -11,11 +11,17 @@ from app.applications.models import Application
 from app.applications.progress import step_progress, step_url
 from app.auth.models import Role
 from app.common.views import run_service
-from app.documents import bp
+from app.documents import bp, pages
 from app.documents.forms import UploadForm
 from app.documents.models import Document
 from app.documents.requirements import DOCUMENT_KINDS, asked_kinds, required_kinds
-from app.documents.services import current_document, delete_document, open_document, store_document
+from app.documents.services import (
+    current_document,
+    delete_document,
+    open_document,
+    open_document_page,
+    store_document,
+)
 from app.documents.wording import ACCEPTED_TYPES, KIND_HELP, KIND_LABELS, size_label
 from app.extensions import db
 
@@ -104,6 +110,30 @@ def download_document(document_id):
     )
 
 
+@bp.route("/documents/<int:document_id>/pages/<int:page_number>")
+@login_required
+def document_page(document_id, page_number):
+    """One page of a document as an image shown in the page, for those who may read it."""
+    document = db.get_or_404(Document, document_id)
+    return run_service(
+        open_document_page,
+        document,
+        page_number,
+        done=None,  # an image in the page
+        then=lambda page: _inline_page(page),
+    )
+
+
+def _inline_page(page):
+    """A page's image, for an ``<img>`` of this site; kept by no cache on the way."""
+    response = send_file(page.path, mimetype=page.content_type, conditional=False, etag=False)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
 def _attachment(document: Document, path):
     """The file as a download the browser neither shows nor keeps."""
     response = send_file(
@@ -144,6 +174,12 @@ def request_too_large(error):
 def may_read_documents(application: Application) -> bool:
     """For templates: whether the current user may download the application's documents."""
     return policy.may_read_documents(current_user, application)
+
+
+@bp.app_template_global()
+def document_layout(document: Document) -> pages.Layout | None:
+    """For templates/documents/_pages.html: the pages of a document shown in the page."""
+    return pages.layout(document)
 
 
 @bp.app_template_global()

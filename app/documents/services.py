@@ -21,7 +21,7 @@ from app.access.policy import may_download, owns_dossier
 from app.applications.models import Application
 from app.auth.models import User
 from app.common.errors import NotPermitted, Refusal
-from app.documents import storage
+from app.documents import pages, storage
 from app.documents.models import Document
 from app.documents.requirements import DOCUMENT_KINDS
 from app.documents.wording import ACCEPTED_TYPES, KIND_LABELS, size_label
@@ -185,6 +185,22 @@ def open_document(document: Document, *, actor: User) -> Path:
     return path
 
 
+def open_document_page(document: Document, number: int, *, actor: User) -> pages.PageFile:
+    """Page ``number`` (from 1) of ``document`` as an image, for ``actor`` to read in the
+    page (the jury's split view): a PDF's page rendered to PNG, or the image itself.
+
+    A read like a download, through :func:`open_document`: the same policy, and the
+    same ``document_read`` signal, so that each page read of a sensitive document is on
+    its owner's access log. Raises NotPermitted as :func:`open_document` does, and for a
+    page the document does not have or that cannot be shown.
+    """
+    source = open_document(document, actor=actor)
+    page = pages.page_file(document, source, number)
+    if page is None:
+        raise NotPermitted()
+    return page
+
+
 def _replace(application: Application, document: Document) -> None:
     old = current_document(application, document.kind)
     if old is not None:
@@ -224,5 +240,6 @@ __all__ = [
     "current_document",
     "delete_document",
     "open_document",
+    "open_document_page",
     "store_document",
 ]

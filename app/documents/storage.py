@@ -1,4 +1,6 @@
 """The document store: files on disk under generated names, outside any static folder.
+The pages of a file rendered for the page (app.documents.pages) live in a folder of the
+same name under ``DOCUMENT_PAGES``, and go with the file.
 
 A file is written before the row that points to it is flushed; the session then
 knows about it. Files of a transaction that does not commit are removed when the
@@ -12,10 +14,11 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import shutil
 import unicodedata
 from pathlib import Path, PurePosixPath
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -87,6 +90,18 @@ def path_of(storage_name: str) -> Path:
     return Path(current_app.config["DOCUMENT_STORE"]) / storage_name
 
 
+def is_storage_name(name: str) -> bool:
+    """Whether ``name`` is a generated storage name."""
+    return bool(_STORAGE_NAME.match(name or ""))
+
+
+def pages_dir(storage_name: str) -> Path:
+    """Where the rendered pages of a stored file are cached (app.documents.pages)."""
+    if not is_storage_name(storage_name):
+        raise ValueError(f"not a storage name: {storage_name!r}")
+    return Path(current_app.config["DOCUMENT_PAGES"]) / storage_name
+
+
 def write_file(session: Session, content: bytes) -> str:
     """Write ``content`` under a new random name and return the name.
 
@@ -125,6 +140,8 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
     except OSError as error:
         log.warning("could not remove document file %s: %s", path.name, error)
+    if is_storage_name(path.name) and has_app_context():
+        shutil.rmtree(pages_dir(path.name), ignore_errors=True)
 
 
 @event.listens_for(Session, "after_commit")

@@ -6,8 +6,9 @@ the type of the question it came from (:func:`readable_values`):
 
 - a question whose choices come from the ``languages`` reference list: language names
   from Babel's locale data (``Locale.languages``): "arabe, français", "Arabic, French";
-- a question whose choices are countries (every value an ISO 3166 code that CLDR knows,
-  but for one catch-all such as ``OTHER``): country names (``Locale.territories``):
+- a question whose choices come from the ``countries`` reference list, or are countries
+  (every value an ISO 3166 code that CLDR knows, but for one catch-all such as ``OTHER``):
+  country names (``Locale.territories``):
   "Belgique, Maroc", "بلجيكا, المغرب";
 - another question with its own choices: the choice's label in the reader's language
   (the other reference lists, regions and NACE sections, are cited by their codes);
@@ -92,13 +93,16 @@ def _document_name(kind: str) -> str:
 def _writer(question: Question, language: str):
     """How the values of ``question`` are written in ``language``."""
     names = _locale(language)
+    labels = {str(value): label for value, label in question.choices}
     if question.choices_from == "languages":
         return lambda code: names.languages.get(code, code) if names else code
+    countries = question.choices_from == "countries" or (
+        not question.choices_from and _are_countries(labels)
+    )
+    if names is not None and countries:
+        return lambda code: names.territories.get(code) or _label(labels, code, language)
     if question.choices_from:  # regions and sectors: one wording for every language
         return lambda code: code
-    labels = {str(value): label for value, label in question.choices}
-    if names is not None and _are_countries(labels):
-        return lambda code: names.territories.get(code) or _label(labels, code, language)
     return lambda code: _label(labels, code, language)
 
 

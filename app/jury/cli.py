@@ -8,6 +8,7 @@ from flask import Flask
 from app.calls.cli import call_named, call_option
 from app.common.errors import Refusal, message_of
 from app.extensions import db
+from app.jury.reminders import remind_jurors_before_closing
 from app.jury.services import AssignmentImpossible, run_assignment
 
 
@@ -37,3 +38,11 @@ def register_jury_cli(app: Flask) -> None:
             raise click.ClickException(message_of(error)) from error
         db.session.commit()
         click.echo("\n".join(summary.lines()))
+
+    @jury.command("remind")
+    def jury_remind() -> None:
+        """Remind now, once, the jurors of every call whose scoring closes within its
+        reminder's days (as the periodic job does)."""
+        count = remind_jurors_before_closing()
+        db.session.commit()
+        click.echo(f"{count} juror(s) reminded.")

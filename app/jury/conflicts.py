@@ -19,6 +19,11 @@ Withdrawing a conflict does not restore a removed assignment. Each declaration, 
 record by staff, withdrawal and recusal announces its event (``conflict_declared``,
 ``conflict_changed``, ``conflict_recorded``, ``conflict_withdrawn``, ``recused``) with
 the juror, the kind and the note.
+
+Having looked through the list, a member declares having *no other conflict* with the
+call's dossiers (``no_other_conflict_declared``). A call may require it
+(``conflicts_confirmation_required``): until then, none of the member's dossiers opens
+(:func:`require_conflicts_confirmed`, checked by the score page and the scoring services).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -35,10 +40,17 @@ from app.access.scopes import dossiers_to_declare, visible_conflicts
 from app.applications.models import Application
 from app.auth.models import User
 from app.calls.models import Call
-from app.common.errors import ConcurrentUpdate, NotPermitted
-from app.events import Event
+from app.common.clock import utcnow
+from app.common.errors import ConcurrentUpdate, NotPermitted, NotYet
+from app.events import Event, announce
 from app.extensions import db
-from app.jury.models import CONFLICT_KINDS, OTHER_KIND, ConflictOfInterest, JuryAssignment
+from app.jury.models import (
+    CONFLICT_KINDS,
+    OTHER_KIND,
+    ConflictOfInterest,
+    JuryAssignment,
+    JuryMember,
+)
 from app.jury.services import JuryError, NotAssigned, announce_jury_event
 from workflows.application import JURY_STATES
 from workflows.jury import ReviewStatus
@@ -197,6 +209,79 @@ def withdraw_conflict(conflict: ConflictOfInterest, *, actor: User) -> None:
     db.session.delete(conflict)
     db.session.flush()
     forget_standing()
+
+
+# No other conflict ------------------------------------------------------------------
+
+
+class ConflictsNotConfirmed(NotYet):
+    """The call asks its jurors to confirm having no other conflict of interest before
+    their first dossier opens, and this one has not (409, with a link to the call's
+    conflicts page)."""
+
+    def __init__(self, call: Call) -> None:
+        super().__init__(
+            _l(
+                "Before your first dossier of %(call)s opens, look through the list of its "
+                "dossiers, declare your conflicts of interest and confirm that you have "
+                "no other.",
+                call=call.name,
+            ),
+            label=_l("Declare conflicts"),
+            endpoint="jury.conflicts",
+            call_id=call.id,
+        )
+
+
+def _membership(call: Call, user: User, *, lock: bool = False) -> JuryMember | None:
+    query = select(JuryMember).where(JuryMember.call_id == call.id, JuryMember.user_id == user.id)
+    return db.session.scalar(query.with_for_update() if lock else query)
+
+
+def confirm_no_other_conflict(call: Call, *, actor: User) -> JuryMember:
+    """The jury member ``actor`` declares having no conflict of interest with the call's
+    dossiers before the jury besides those they declared; announces
+    ``no_other_conflict_declared`` with the number of dossiers before the jury and of
+    their own declarations on them.
+
+    Stamps the membership's ``conflicts_confirmed_at`` (confirming again, after more
+    dossiers reached the jury, stamps it anew). Raises JuryError when ``actor`` is not on
+    the jury of ``call`` or no dossier is before the jury yet (nothing to confirm).
+    """
+    member = _membership(call, actor, lock=True)
+    if member is None:
+        raise JuryError(_l("%(name)s is not a member of this jury.", name=actor.full_name))
+    before_jury = select(Application.id).where(
+        Application.call_id == call.id, Application.status.in_(JURY_STATES)
+    )
+    dossiers = db.session.scalar(select(func.count()).select_from(before_jury.subquery()))
+    if not dossiers:
+        raise JuryError(_l("No dossier is before the jury yet: there is nothing to confirm."))
+    declared = db.session.scalar(
+        select(func.count(ConflictOfInterest.id)).where(
+            ConflictOfInterest.juror_id == actor.id,
+            ConflictOfInterest.application_id.in_(before_jury),
+        )
+    )
+    member.conflicts_confirmed_at = utcnow()
+    announce(
+        Event.NO_OTHER_CONFLICT_DECLARED,
+        actor=actor,
+        subject=member,
+        data={"juror_id": actor.id, "dossiers": dossiers, "declared": declared},
+    )
+    db.session.flush()
+    return member
+
+
+def require_conflicts_confirmed(call: Call, juror: User) -> None:
+    """Raises ConflictsNotConfirmed when ``call`` requires its jurors to confirm having no
+    other conflict before scoring and ``juror`` has not confirmed it."""
+    if not call.conflicts_confirmation_required:
+        return
+    member = _membership(call, juror)
+    if member is None or member.conflicts_confirmed_at is None:
+        raise ConflictsNotConfirmed(call)
 
 
 # Reading ----------------------------------------------------------------------------

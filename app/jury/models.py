@@ -34,6 +34,12 @@ class JuryMember(db.Model):
     #: Languages the juror reads (codes), for the optional language preference of assignment.
     languages: Mapped[str] = mapped_column(String(40), default="")
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the member last declared having no conflict with the call's other dossiers
+    #: (app.jury.conflicts.confirm_no_other_conflict); None: not yet.
+    conflicts_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the member was reminded that scoring closes soon (once per call: the
+    #: reminder job sets it with a conditional UPDATE); None: not reminded.
+    scoring_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     call: Mapped[Call] = relationship()
     user: Mapped[User] = relationship()

@@ -12,6 +12,8 @@ A juror's recusal is a conflict of interest: :func:`app.jury.conflicts.recuse`.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.access.policy import in_conflict, may_reopen_review, may_steer_jury
 from app.applications.models import Application
 from app.applications.services import apply_transition, flush_transitions
+from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.calls.models import Call
 from app.common.clock import utcnow
@@ -27,12 +30,17 @@ from app.common.errors import ConcurrentUpdate, NotPermitted, Refusal
 from app.events import Event, announce
 from app.extensions import db
 from app.i18n import localized
+from app.jury.conflicts import require_conflicts_confirmed
 from app.jury.models import CriterionScore, JuryAssignment, Review
 from app.jury.queries import pending_assignments
 from app.jury.ranking import CriterionScale, review_total
 from app.jury.services import NotAssigned, announce_jury_event
 from workflows.application import ApplicationStatus, Trigger
 from workflows.jury import ReviewStatus
+
+#: Autosaves of a draft this close to its last row (a draft saved by the same juror)
+#: write no new row: see save_review_draft.
+AUTOSAVE_QUIET = timedelta(minutes=15)
 
 
 class ScoringError(Refusal):
@@ -65,6 +73,7 @@ def _check_may_score(assignment: JuryAssignment, actor: User, expected_version: 
         raise ScoringError(_l("Your account is deactivated: you can no longer score."))
     if in_conflict(actor, assignment.application_id):
         raise NotAssigned()
+    require_conflicts_confirmed(assignment.application.call, actor)
     if not assignment.application.call.scoring_open:
         raise ScoringError(_l("Scoring is closed for this call: nothing was saved."))
     review = assignment.review
@@ -132,25 +141,59 @@ def _announce(event: Event, review: Review, actor: User, **data) -> None:
 
 
 def save_review_draft(
-    assignment: JuryAssignment, data: dict, *, actor: User, expected_version: int
+    assignment: JuryAssignment,
+    data: dict,
+    *,
+    actor: User,
+    expected_version: int,
+    autosave: bool = False,
 ) -> Review:
     """Save the juror's review of an assigned dossier as a draft (created on first save);
     announces ``review_draft_saved``.
 
     ``expected_version`` is the review version the form showed (0 before the first
     save). Empty scores are allowed in a draft; given ones must be on the scale.
+    ``autosave``: saved by the score page's script while the juror types. Such saves
+    come every few seconds: one within AUTOSAVE_QUIET of the review's last row, itself a
+    draft saved by the same juror, is part of the same edit and writes no new row (the
+    first does, marked ``autosave``).
 
     Raises NotAssigned (assignment deleted, or a conflict recorded since), NotPermitted
-    (not the actor's assignment), ScoringError (account deactivated, scoring closed,
-    review already submitted, score off the scale), ConcurrentReview (another tab saved
-    first). Nothing is written when it raises.
+    (not the actor's assignment), ConflictsNotConfirmed (the call requires the juror to
+    confirm having no other conflict first), ScoringError (account deactivated, scoring
+    closed, review already submitted, score off the scale), ConcurrentReview (another
+    tab saved first). Nothing is written when it raises.
     """
     review = _check_may_score(assignment, actor, expected_version)
     _check_scores(assignment.application.call, data, complete=False)
     review = _write(assignment, review, data)
     _flush()
-    _announce(Event.REVIEW_DRAFT_SAVED, review, actor)
+    if not autosave:
+        _announce(Event.REVIEW_DRAFT_SAVED, review, actor)
+    elif not _draft_saved_lately(review, actor):
+        _announce(Event.REVIEW_DRAFT_SAVED, review, actor, autosave=True)
     return review
+
+
+def _draft_saved_lately(review: Review, actor: User) -> bool:
+    """Whether the review's last audit row is a draft saved by ``actor`` within
+    AUTOSAVE_QUIET."""
+    last = db.session.execute(
+        select(AuditEvent.event, AuditEvent.actor_id, AuditEvent.created_at)
+        .where(
+            AuditEvent.application_id == review.assignment.application_id,
+            AuditEvent.subject_kind == "review",
+            AuditEvent.subject_id == review.id,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    return (
+        last is not None
+        and last.event == Event.REVIEW_DRAFT_SAVED
+        and last.actor_id == actor.id
+        and last.created_at >= utcnow() - AUTOSAVE_QUIET
+    )
 
 
 def submit_review(

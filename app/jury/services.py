@@ -14,6 +14,7 @@ reassignment*: the next automatic run, or staff by hand, fill the gap.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select
@@ -202,7 +203,9 @@ def run_assignment(
     (unstarted, of a juror who left or is in conflict), inserts the new ones in one
     bulk statement, fires ``start_review`` (through ``apply_transition``, ``actor`` or
     the system) on every eligible dossier that now has its k jurors, and announces
-    ``assignment_run`` once with the counts. Running it again only fills gaps.
+    ``assignment_run`` once with the counts (and, for its subscribers, ``assigned``: the
+    new dossiers of each juror, whom the jury's subscribers e-mail once each). Running
+    it again only fills gaps.
 
     Raises AssignmentImpossible (nothing written) when some dossiers cannot get their
     jurors, ConcurrentUpdate when someone else assigned at the same moment.
@@ -236,6 +239,7 @@ def run_assignment(
         actor=actor,
         subject=call,
         data=summary.counts() | {"prefer_language": bool(prefer_language)},
+        assigned=dict(Counter(juror_id for _dossier, juror_id in plan.new)),
     )
     db.session.flush()
     forget_standing()

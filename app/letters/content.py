@@ -8,16 +8,19 @@ can be rendered in any process (see app.letters.rendering).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.application_forms.versions import call_form
+from app.calls.models import Call
 from app.calls.wording import letter_values, paragraphs, rendered_or_none
 from app.common.clock import BRUSSELS, utcnow
 from app.common.urls import external_url
@@ -26,7 +29,7 @@ from app.eligibility.models import DecisionStatus, EligibilityDecision, RuleOutc
 from app.eligibility.rule_sets import default_rule_set, reason_of, rule_set, rule_titles
 from app.eligibility.rules import FAIL, RuleResult
 from app.extensions import db
-from app.i18n import text_direction
+from app.i18n import localized, text_direction
 from app.letters.models import Letter
 from app.selection.explanation import CriterionComparison, Explanation, explain
 from workflows.application import ApplicationStatus
@@ -39,6 +42,26 @@ DEMO_PARTNERS = [
     "Ministère délégué chargé des Marocains résidant à l'étranger",
     "MEM by CGEM",
 ]
+
+
+#: The place the calls write by default (app.calls.models.Call.letter_place), in French.
+DEFAULT_PLACE = Call.__table__.c.letter_place.default.arg
+
+
+#: The criteria of the demo dossier's feedback, with their weights.
+DEMO_CRITERIA = [
+    (_l("Team"), 25),
+    (_l("Project"), 35),
+    (_l("Profitability"), 25),
+    (_l("Overall"), 15),
+]
+
+#: The demo letterhead's signatory role in the other languages.
+DEMO_TRANSLATIONS = {
+    "en": {"letter_signatory_role": "Programme coordinator"},
+    "nl": {"letter_signatory_role": "Programmacoördinator"},
+    "ar": {"letter_signatory_role": "منسقة البرنامج"},
+}
 
 
 def letter_locale(locale: str | None) -> str:
@@ -60,6 +83,32 @@ def _number(value: float | None, locale: str) -> str:
     if value is None:
         return "—"
     return format_decimal(value, format="#,##0.0#", locale=locale)
+
+
+def _in_language(call, field: str, locale: str) -> str:
+    """A letter setting of ``call`` as written in ``locale``: the column itself in the
+    call's base language (French), else its translation (``call.translations``); ""
+    when the call has it in no such words, so a letter never mixes two languages."""
+    translated = localized(
+        {field: "", "translations": getattr(call, "translations", None)}, field, locale
+    )
+    if translated or locale != current_app.config["BABEL_DEFAULT_LOCALE"]:
+        return translated
+    return (getattr(call, field, None) or "").strip()
+
+
+def letter_place(call, locale: str) -> str:
+    """The place written before a letter's date, in the letter's language: the call's
+    own translation; else, for the default place, its name in that language; else the
+    place as the call writes it (a town's own name)."""
+    place = _in_language(call, "letter_place", locale)
+    if place:
+        return place
+    written = (getattr(call, "letter_place", None) or "").strip() or DEFAULT_PLACE
+    if written != DEFAULT_PLACE:
+        return written
+    with force_locale(locale):
+        return gettext("Brussels")
 
 
 def verification_url(code: str) -> str:
@@ -87,7 +136,7 @@ def _base(
         "programme": call.name,
         "call_name": call.name,
         "partners": partners,
-        "place": call.letter_place or "Bruxelles",
+        "place": letter_place(call, locale),
         "date": _day(decided_at, locale),
         "reference": reference,
         "version": version,
@@ -97,7 +146,7 @@ def _base(
         },
         "signatory": {
             "name": call.letter_signatory_name or call.name,
-            "role": call.letter_signatory_role or "",
+            "role": _in_language(call, "letter_signatory_role", locale),
         },
         "verification": {"code": code, "url": url, "qr": f"qr:{code}"},
         "confirmation_days": call.confirmation_days,
@@ -187,17 +236,22 @@ def _explanation(application, locale: str) -> dict:
     return _explanation_dict(found, locale)
 
 
-def _explanation_dict(found, locale: str) -> dict:
+def _explanation_dict(found: Explanation, locale: str) -> dict:
+    """The letter's figures: the applicant page's (app.selection.explanation), written
+    for ``locale``. ``rank`` is the place in the final order, ``quota`` and
+    ``reserve_size`` the numbers selected and on the reserve list at publication."""
     return {
-        "rank": found.rank,
+        "decision": found.decision,
+        "rank": found.position,
         "ranked": found.ranked,
         "score": _number(found.score, locale),
         "cutoff": _number(found.cutoff, locale) if found.cutoff is not None else None,
-        "quota": found.quota,
+        "quota": found.selected,
         "reserve_position": found.reserve_position,
-        "reserve_size": found.reserve_size,
+        "reserve_size": found.reserve,
         "confirm_by": _day(found.confirm_by, locale),
-        "justification": found.justification or "",
+        "why": found.why,
+        "reasons": list(found.reasons),
         "criteria": [
             {
                 "name": c.name,
@@ -225,6 +279,7 @@ def demo_context(outcome: str, locale: str, call=None, *, code: str = "DEMO-0000
             letter_place="Bruxelles",
             letter_signatory_name="Nadia El Amrani",
             letter_signatory_role="Coordinatrice du programme",
+            translations=DEMO_TRANSLATIONS,
             confirmation_days=14,
             quota=30,
             reserve_size=10,
@@ -269,31 +324,32 @@ def demo_context(outcome: str, locale: str, call=None, *, code: str = "DEMO-0000
             }
         else:
             criteria = getattr(call, "criteria", None) or []
-            names = [(c.name, c.weight, c.scale_min, c.scale_max) for c in criteria] or [
-                ("Team", 25, 0, 10),
-                ("Project", 35, 0, 10),
-                ("Profitability", 25, 0, 10),
-                ("Overall", 15, 0, 10),
-            ]
+            names = [
+                (localized(c, "name", locale), c.weight, c.scale_min, c.scale_max) for c in criteria
+            ] or [(str(name), weight, 0, 10) for name, weight in DEMO_CRITERIA]
             selected = outcome in (LetterOutcome.SELECTED, LetterOutcome.PROMOTED)
+            waiting = outcome in (LetterOutcome.RESERVE, LetterOutcome.PROMOTED)
+            quota = getattr(call, "quota", 30)
+            reserve = getattr(call, "reserve_size", 10)
             found = Explanation(
                 decision=Decision.RESERVE if outcome == LetterOutcome.PROMOTED else outcome,
-                rank=12 if selected else 35,
+                position=min(12, quota) if outcome == LetterOutcome.SELECTED else quota + 3,
                 ranked=180,
+                selected=quota,
+                reserve=max(reserve, 3) if waiting else reserve,
+                reserve_position=3 if waiting else None,
                 score=74.5 if selected else 61.25,
                 cutoff=70.0,
-                quota=getattr(call, "quota", 30),
-                reserve_position=3
-                if outcome in (LetterOutcome.RESERVE, LetterOutcome.PROMOTED)
-                else None,
-                reserve_size=getattr(call, "reserve_size", 10),
                 confirm_by=now + timedelta(days=14) if selected else None,
-                justification="",
+                why="",
+                reasons=(),
                 criteria=tuple(
                     CriterionComparison(name, low, high, weight, 7.33 if selected else 6.0, 7.5)
                     for name, weight, low, high in names
                 ),
             )
+            if outcome == LetterOutcome.NOT_SELECTED:
+                found = replace(found, position=quota + reserve + 5)
             context["explanation"] = _explanation_dict(found, locale)
     context["wording"] = _opening(call, context)
     return context

@@ -1,6 +1,15 @@
-"""The landing page, each role's way home, the language switch and the privacy notice."""
+"""The landing page, each role's way home, the language switch, the privacy notice and the
+site's icon."""
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -95,6 +104,15 @@ def switch_language():
 def privacy():
     """The privacy notice."""
     return render_template("main/privacy.html")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The site's icon, for the browsers and tools that ask for /favicon.ico whatever the
+    page says (the pages link the SVG in /static)."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400
+    )
 
 
 @bp.route("/healthz")

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from app.access.scopes import own_dossiers, visible_document_reads
+from app.application_forms.definition import Form
 from app.applications.models import Application
 from app.audit.history import dossier_history
 from app.audit.wording import actor_role, event_label
@@ -28,17 +29,6 @@ from app.privacy.models import DocumentAccess, DocumentDisposal, ErasureRequest
 from app.privacy.registry import PersonalData, listed, told_by_role
 from app.selection.models import SelectionDecision
 
-#: Answers kept after an erasure, for the call's statistics (nobody is found by them).
-STATISTICAL_FIELDS = (
-    "gender",
-    "belgian_region",
-    "moroccan_region",
-    "residence_country",
-    "sector",
-    "stage",
-    "channel",
-)
-
 
 def age_band(birth_date: str | None, on: date) -> str | None:
     """ "30-39" for a person born in 1990 on a day of 2026; None without a usable date."""
@@ -51,9 +41,18 @@ def age_band(birth_date: str | None, on: date) -> str | None:
     return f"{low}-{low + 9}"
 
 
-def statistical_answers(answers: dict, on: date) -> dict:
-    kept = {name: answers[name] for name in STATISTICAL_FIELDS if name in answers}
-    band = answers.get("age_band") or age_band(answers.get("birth_date"), on)
+def statistical_answers(answers: dict, form: Form, on: date) -> dict:
+    """What is kept of a dossier's answers after an erasure, for the call's statistics:
+    the answers to its form's one-choice questions (a value from a fixed list: gender,
+    regions, country, sector, stage, channel for MBI) and the age band of its date of
+    birth. Nobody is found by them."""
+    kept = {
+        name: answers[name]
+        for name, question in form.questions.items()
+        if question.kind == "select" and name in answers
+    }
+    born = answers.get(form.birth_date_question) if form.birth_date_question else None
+    band = answers.get("age_band") or age_band(born, on)
     if band:
         kept["age_band"] = band
     return kept
@@ -254,7 +253,9 @@ def erase_applications(user: User, actor: User | None) -> dict:
     today = utcnow().date()
     counts = {"applications": 0, "documents": 0}
     for application in _applications(user):
-        application.answers = statistical_answers(application.answers or {}, today)
+        application.answers = statistical_answers(
+            application.answers or {}, application.form, today
+        )
         for document in list(application.documents):
             dispose_document(document, reason="erasure", actor=actor)
             counts["documents"] += 1

@@ -1,9 +1,13 @@
-"""Why a dossier got its decision: what the applicant (and their letter) is told.
+"""Why a dossier got its decision: what the applicant reads on their page and in their
+letter, both from :func:`explain`.
 
-Rank, the cut-off, the reserve position, the confirmation deadline, and the dossier's
-mean score per criterion beside the selected group's. Never a juror's name or an
-individual review: only means over the submitted reviews. Two aggregate queries, so a
-page or a letter costs the same whatever the size of the call.
+Every figure comes from the published decision (app.selection.standing): the place in
+the final order, the number selected, the real reserve and the place on it, the
+cut-off, and, when the deliberation departed from the order of the scores, its reasons
+(a category of the chair's move or a balance rule, never the chair's words); then the
+dossier's mean score per criterion beside the selected group's. Never a juror's name or
+an individual review: only means over the submitted reviews. Three queries, whatever
+the size of the call.
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ from sqlalchemy import func, select
 
 from app.applications.models import Application
 from app.extensions import db
+from app.i18n import localized
 from app.jury.models import CriterionScore, JuryAssignment, Review
 from app.selection.models import SelectionDecision, SelectionRound
+from app.selection.standing import Published, Standing, published, standings
+from app.selection.wording import reason_texts
 from workflows.application import ApplicationStatus
 from workflows.jury import ReviewStatus
 from workflows.selection import Decision, RoundStatus
@@ -24,6 +31,7 @@ from workflows.selection import Decision, RoundStatus
 
 @dataclass(frozen=True)
 class CriterionComparison:
+    #: The criterion's name in the reader's language.
     name: str
     scale_min: int
     scale_max: int
@@ -38,27 +46,68 @@ class CriterionComparison:
 class Explanation:
     #: selected, reserve or not_selected: the published decision of the round.
     decision: str
-    #: Position in the ranking (1 = best) out of ``ranked`` dossiers.
-    rank: int
+    #: Place in the final order (the selected, then the reserve list, then the others;
+    #: 1 = first) out of ``ranked`` dossiers.
+    position: int
     ranked: int
+    #: How many dossiers were selected and put on the reserve list at publication.
+    selected: int
+    reserve: int
+    #: The place on the reserve list (1 = first), for a reserve decision only.
+    reserve_position: int | None
     #: The dossier's score (0-100) in the call's ranking method.
     score: float
     #: The lowest score among the selected dossiers (the cut-off), None if none selected.
     cutoff: float | None
-    quota: int
-    reserve_position: int | None
-    reserve_size: int
     #: Until when a selected applicant may confirm; None otherwise.
     confirm_by: datetime | None
-    #: The chair's justification when the deliberation moved the dossier, else "".
-    justification: str
+    #: Why the deliberation is told ("moved", "above_cutoff", "others_moved"), or "".
+    why: str
+    #: The deliberation's reasons in the reader's language (empty when ``why`` is "").
+    reasons: tuple[str, ...]
     criteria: tuple[CriterionComparison, ...]
+
+    @classmethod
+    def of(cls, standing: Standing, *, confirm_by, reasons, criteria) -> Explanation:
+        return cls(
+            decision=standing.decision,
+            position=standing.position,
+            ranked=standing.ranked,
+            selected=standing.selected,
+            reserve=standing.reserve,
+            reserve_position=standing.reserve_position,
+            score=standing.score,
+            cutoff=standing.cutoff,
+            confirm_by=confirm_by,
+            why=standing.why,
+            reasons=tuple(reasons),
+            criteria=tuple(criteria),
+        )
+
+
+def round_decisions(round_id: int) -> list[Published]:
+    """Every decision of the round ``round_id``, as the standings read them (one query)."""
+    rows = db.session.execute(
+        select(
+            SelectionDecision.application_id,
+            SelectionDecision.decision,
+            SelectionDecision.rank,
+            SelectionDecision.score,
+            SelectionDecision.pure_decision,
+            SelectionDecision.reserve_position,
+            SelectionDecision.override_justification,
+            SelectionDecision.override_reason,
+            SelectionDecision.adjustment,
+        ).where(SelectionDecision.round_id == round_id)
+    )
+    return [published(row._mapping) for row in rows]
 
 
 def explain(application: Application) -> Explanation | None:
-    """The explanation of ``application``'s decision, or None before publication."""
+    """The explanation of ``application``'s decision, or None before publication; its
+    texts (criteria, reasons) in the current language (a letter's under force_locale)."""
     row = db.session.execute(
-        select(SelectionDecision, SelectionRound)
+        select(SelectionDecision.round_id, SelectionDecision.confirm_by)
         .join(SelectionRound, SelectionRound.id == SelectionDecision.round_id)
         .where(
             SelectionDecision.application_id == application.id,
@@ -67,32 +116,17 @@ def explain(application: Application) -> Explanation | None:
     ).first()
     if row is None:
         return None
-    decision, selection = row
-    ranked, cutoff = db.session.execute(
-        select(
-            func.count(SelectionDecision.id),
-            func.min(SelectionDecision.score).filter(
-                SelectionDecision.decision == Decision.SELECTED
-            ),
-        ).where(SelectionDecision.round_id == selection.id)
-    ).one()
-    call = application.call
-    return Explanation(
-        decision=decision.decision,
-        rank=decision.rank,
-        ranked=ranked,
-        score=decision.score,
-        cutoff=cutoff,
-        quota=call.quota,
-        reserve_position=decision.reserve_position,
-        reserve_size=call.reserve_size,
-        confirm_by=decision.confirm_by,
-        justification=decision.override_justification,
-        criteria=_comparisons(application, selection),
+    round_id, confirm_by = row
+    standing = standings(round_decisions(round_id))[application.id]
+    return Explanation.of(
+        standing,
+        confirm_by=confirm_by,
+        reasons=reason_texts(standing.reasons, application.call),
+        criteria=_comparisons(application, round_id),
     )
 
 
-def _comparisons(application, selection) -> tuple[CriterionComparison, ...]:
+def _comparisons(application, round_id: int) -> tuple[CriterionComparison, ...]:
     """Per criterion: the dossier's mean and the selected group's mean (one query)."""
     is_own = JuryAssignment.application_id == application.id
     is_selected = SelectionDecision.decision == Decision.SELECTED
@@ -107,7 +141,7 @@ def _comparisons(application, selection) -> tuple[CriterionComparison, ...]:
         .join(
             SelectionDecision,
             (SelectionDecision.application_id == JuryAssignment.application_id)
-            & (SelectionDecision.round_id == selection.id),
+            & (SelectionDecision.round_id == round_id),
         )
         .where(Review.status == ReviewStatus.SUBMITTED, is_own | is_selected)
         .group_by(CriterionScore.criterion_id)
@@ -115,7 +149,7 @@ def _comparisons(application, selection) -> tuple[CriterionComparison, ...]:
     means = {criterion_id: (own, chosen) for criterion_id, own, chosen in rows}
     return tuple(
         CriterionComparison(
-            name=criterion.name,
+            name=localized(criterion, "name"),
             scale_min=criterion.scale_min,
             scale_max=criterion.scale_max,
             weight=criterion.weight,

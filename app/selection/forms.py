@@ -19,7 +19,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.application_forms.versions import call_form
 from app.calls.models import Call
-from workflows.selection import DECISIONS, Decision
+from app.selection.wording import MOVE_REASON_LABELS
+from workflows.selection import DECISIONS, Decision, MoveReason
 
 DECISION_LABELS = {
     Decision.SELECTED: _l("Selected"),
@@ -55,6 +56,12 @@ class MoveForm(FlaskForm):
 
     decision = SelectField(
         _l("Move to"), choices=[SelectChoice(d, DECISION_LABELS[d]) for d in DECISIONS]
+    )
+    reason = SelectField(
+        _l("Reason the applicant is told"),
+        choices=[SelectChoice("", _l("Choose…"))]
+        + [SelectChoice(r, MOVE_REASON_LABELS[r]) for r in MoveReason],
+        validators=[InputRequired(_l("Choose the reason of the move."))],
     )
     justification = TextAreaField(
         _l("Justification (kept in the decision record)"),

@@ -74,6 +74,9 @@ class SelectionDecision(db.Model):
     score: Mapped[float] = mapped_column(Float)
     #: The chair's written reason when the deliberation moved the dossier; empty otherwise.
     override_justification: Mapped[str] = mapped_column(Text, default="")
+    #: The category of that move (workflows.selection.MoveReason): what the applicant is
+    #: told, never the justification; empty when the chair did not move the dossier.
+    override_reason: Mapped[str] = mapped_column(String(20), default="")
     #: What the pure ranking decided, kept beside the final decision.
     pure_decision: Mapped[str] = mapped_column(String(20))
     #: The tie-break rule that placed the dossier against an equal score, e.g.

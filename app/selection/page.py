@@ -50,6 +50,7 @@ class Hidden:
     tie_break: str = ""
     adjustment: None = None
     override_justification: str = ""
+    override_reason: str = ""
     confirm_by: datetime | None = None
 
 

@@ -34,11 +34,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 
-from workflows.selection import DECISIONS, Decision
+from workflows.selection import DECISIONS, Decision, MoveReason
 
 TIE_BREAK_KINDS = ("criterion_mean", "lower_std", "earlier_submission", "smaller_id")
 BALANCE_KINDS = ("at_most", "at_least")
 _PLACES = 9
+MOVE_REASONS = tuple(MoveReason)
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,11 +162,13 @@ class UnsatisfiedRule:
 
 @dataclass(frozen=True)
 class Override:
-    """The chair's move of a dossier to ``decision``, with the mandatory justification."""
+    """The chair's move of a dossier to ``decision``, with the mandatory justification
+    and its category (a ``MoveReason``: what the applicant is told; "" when unknown)."""
 
     dossier_id: int
     decision: str
     justification: str
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -286,6 +289,8 @@ def apply_overrides(proposal: Proposal, overrides: Iterable[Override]) -> Propos
             raise ValueError(f"Unknown decision {override.decision!r}.")
         if not (override.justification or "").strip():
             raise ValueError(f"Moving dossier {override.dossier_id} needs a justification.")
+        if override.reason and override.reason not in MOVE_REASONS:
+            raise ValueError(f"Unknown reason {override.reason!r}.")
     if len({o.dossier_id for o in overrides}) != len(overrides):
         raise ValueError("A dossier is moved twice in the same overrides.")
     latest = {o.dossier_id: o for o in (*proposal.overrides, *overrides)}

@@ -20,8 +20,10 @@ from app.calls.models import Call
 from app.common.clock import utcnow
 from app.extensions import db
 from app.selection.errors import SelectionError
+from app.selection.explanation import round_decisions
 from app.selection.models import SelectionDecision, SelectionRound
 from app.selection.services import current_round, decision_context, places_taken
+from app.selection.standing import standings
 from workflows.application import ApplicationStatus, TransitionRefused, Trigger
 from workflows.selection import Decision, RoundStatus
 
@@ -98,6 +100,7 @@ def promote_from_reserve(call: Call, *, actor: User | None = None) -> list[Appli
     ).all()
     promoted = []
     confirm_by = utcnow() + timedelta(days=call.confirmation_days)
+    standing = standings(round_decisions(selection.id)) if waiting else {}
     for decision, application in waiting:
         decision.confirm_by = confirm_by
         apply_transition(
@@ -105,7 +108,7 @@ def promote_from_reserve(call: Call, *, actor: User | None = None) -> list[Appli
             Trigger.PROMOTE,
             actor=actor,
             note=f"Promoted from reserve position {decision.reserve_position}.",
-            email_context=decision_context(decision),
+            email_context=decision_context(standing[application.id]),
         )
         promoted.append(application)
     return promoted

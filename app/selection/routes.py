@@ -34,6 +34,7 @@ from app.selection.forms import (
 )
 from app.selection.page import load, load_record
 from app.selection.services import is_published, override, publish, refresh_draft, save_rules
+from app.selection.wording import MOVE_REASON_LABELS
 
 PER_PAGE = 100
 
@@ -73,6 +74,7 @@ def proposal(call_id):
         may_decide=may_decide_selection(current_user, call),
         move_form=MoveForm(),
         decision_labels=DECISION_LABELS,
+        reason_labels=MOVE_REASON_LABELS,
         attribute_labels=balance_attributes(call),
     )
 
@@ -96,7 +98,7 @@ def compute(call_id):
 @bp.route("/calls/<int:call_id>/selection/dossiers/<int:application_id>/move", methods=["POST"])
 @role_required(Role.STAFF, Role.CHAIR)
 def move(call_id, application_id):
-    """The chair moves a dossier in or out, with a written justification."""
+    """The chair moves a dossier in or out, with a written justification and a reason."""
     call = _decided_call(call_id)
     form = MoveForm()
     return run_posted(
@@ -106,6 +108,7 @@ def move(call_id, application_id):
         application_id,
         form.decision.data,
         form.justification.data,
+        reason=form.reason.data,
         done=_("The dossier is moved; your justification is kept in the decision record."),
         back=_proposal_url(call),
         then=_proposal_url(call, _anchor=f"d{application_id}"),
@@ -176,6 +179,7 @@ def record(call_id):
         "selection/record.html",
         record=load_record(call, current_user),
         decision_labels=DECISION_LABELS,
+        reason_labels=MOVE_REASON_LABELS,
         attribute_labels=balance_attributes(call),
     )
 

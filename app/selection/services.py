@@ -38,10 +38,11 @@ from app.events import Event, announce
 from app.extensions import db
 from app.selection.errors import AlreadyPublished, SelectionError
 from app.selection.models import SelectionDecision, SelectionRound
-from app.selection.proposal import BalanceRule, Override, Proposal, TieBreak, apply_overrides
+from app.selection.proposal import Override, Proposal, apply_overrides
 from app.selection.proposing import compute_proposal, selection_stability
+from app.selection.standing import Standing, published, rule_dict, standings, stored_decisions
 from workflows.application import PLACE_HOLDERS, TRIGGER_OF_DECISION, ApplicationStatus
-from workflows.selection import DECISIONS, Decision, RoundStatus
+from workflows.selection import DECISIONS, Decision, MoveReason, RoundStatus
 
 
 def _check(allowed: bool) -> None:
@@ -107,36 +108,6 @@ def save_rules(call: Call, rules: dict, *, actor: User | None) -> dict:
 # Draft and deliberation ------------------------------------------------------------
 
 
-def _label(rule: TieBreak | None) -> str:
-    if rule is None:
-        return ""
-    return f"{rule.kind}:{rule.criterion_id}" if rule.criterion_id else rule.kind
-
-
-def _rule_dict(rule: BalanceRule) -> dict:
-    return {
-        "attribute": rule.attribute,
-        "value": rule.value,
-        "kind": rule.kind,
-        "count": rule.count,
-    }
-
-
-def _moves(proposal: Proposal) -> dict[int, dict]:
-    """The balance-rule move that placed each dossier, the first one if several."""
-    moves = {}
-    for adjustment in proposal.adjustments:
-        moves.setdefault(
-            adjustment.dossier_id,
-            {
-                "action": adjustment.action,
-                "rule": _rule_dict(adjustment.rule),
-                "other_id": adjustment.other_id,
-            },
-        )
-    return moves
-
-
 def save_draft_round(
     call: Call,
     proposal: Proposal,
@@ -159,11 +130,9 @@ def save_draft_round(
     selection.created_at = utcnow()
     db.session.flush()
     db.session.execute(delete(SelectionDecision).where(SelectionDecision.round_id == selection.id))
-    scores = {candidate.dossier_id: candidate.score for candidate in proposal.candidates}
-    moves = _moves(proposal)
     selection.unsatisfied = [
         {
-            "rule": _rule_dict(u.rule),
+            "rule": rule_dict(u.rule),
             "value": u.value,
             "required": u.required,
             "actual": u.actual,
@@ -173,20 +142,8 @@ def save_draft_round(
     ]
     stability = stability or {}
     rows = [
-        {
-            "round_id": selection.id,
-            "application_id": entry.dossier_id,
-            "decision": str(entry.decision),
-            "rank": entry.rank,
-            "reserve_position": entry.reserve_position,
-            "score": scores[entry.dossier_id],
-            "override_justification": entry.override.justification if entry.override else "",
-            "pure_decision": str(entry.pure_decision),
-            "tie_break": _label(entry.tie_break),
-            "stability": stability.get(entry.dossier_id),
-            "adjustment": moves.get(entry.dossier_id),
-        }
-        for entry in proposal.entries
+        {**row, "round_id": selection.id, "stability": stability.get(row["application_id"])}
+        for row in stored_decisions(proposal)
     ]
     if rows:
         db.session.execute(insert(SelectionDecision), rows)
@@ -199,7 +156,7 @@ def _stored_overrides(selection: SelectionRound | None) -> list[Override]:
     if selection is None:
         return []
     return [
-        Override(d.application_id, d.decision, d.override_justification)
+        Override(d.application_id, d.decision, d.override_justification, d.override_reason)
         for d in selection.decisions
         if d.override_justification
     ]
@@ -242,24 +199,34 @@ def refresh_draft(call: Call, *, actor: User | None) -> Proposal:
 
 
 def override(
-    call: Call, application_id: int, decision: str, justification: str, *, actor: User | None
+    call: Call,
+    application_id: int,
+    decision: str,
+    justification: str,
+    *,
+    actor: User | None,
+    reason: str = MoveReason.OTHER,
 ) -> Proposal:
-    """The chair moves a dossier to ``decision``, with a written ``justification``;
-    announces ``selection_moved`` (the dossier, the decision, the justification).
+    """The chair moves a dossier to ``decision``, with a written ``justification`` and
+    its category ``reason`` (a MoveReason: what the applicant is told, never the
+    justification); announces ``selection_moved`` (the dossier, the decision, the
+    reason, the justification).
 
     Recomputes the proposal, re-applies the overrides already in the draft, then this
     one (app.selection.proposal.apply_overrides), and stores the result as the draft:
-    the justification is kept on the dossier's decision. Moving a dossier into a full
-    selection is refused: move another one out first. Raises NotPermitted (not a chair
-    of the call, or in conflict with the dossier), SelectionError (blank justification,
-    unknown dossier or decision, quota or reserve exceeded), AlreadyPublished, and as
-    :func:`compute_proposal`.
+    the justification and the reason are kept on the dossier's decision. Moving a
+    dossier into a full selection is refused: move another one out first. Raises
+    NotPermitted (not a chair of the call, or in conflict with the dossier),
+    SelectionError (blank justification, unknown reason, dossier or decision, quota or
+    reserve exceeded), AlreadyPublished, and as :func:`compute_proposal`.
     """
     _check(actor is None or may_decide_selection(actor, call))
     _check(actor is None or not in_conflict(actor, application_id))
     justification = (justification or "").strip()
     if not justification:
         raise SelectionError(_l("Moving a dossier needs a written justification."))
+    if reason not in tuple(MoveReason):
+        raise SelectionError(_l("Choose the reason of the move."))
     selection = _draft(call)
     proposal = compute_proposal(call)
     stability = {d.application_id: d.stability for d in selection.decisions} if selection else {}
@@ -274,7 +241,9 @@ def override(
         if kept:
             proposal = apply_overrides(proposal, kept)
         before = proposal.entry(application_id).decision if application_id in _ids(proposal) else ""
-        proposal = apply_overrides(proposal, [Override(application_id, decision, justification)])
+        proposal = apply_overrides(
+            proposal, [Override(application_id, decision, justification, str(reason))]
+        )
     except ValueError as error:
         raise SelectionError(str(error)) from error
     selection = save_draft_round(call, proposal, by=actor, stability=stability)
@@ -284,7 +253,12 @@ def override(
         subject=selection,
         call_id=call.id,
         application_id=application_id,
-        data={"decision": str(decision), "previous": str(before), "note": justification},
+        data={
+            "decision": str(decision),
+            "previous": str(before),
+            "reason": str(reason),
+            "note": justification,
+        },
     )
     return proposal
 
@@ -301,9 +275,10 @@ def places_taken(call: Call) -> int:
     )
 
 
-def decision_context(decision: SelectionDecision) -> dict:
-    """What the applicant's decision e-mail says beside the outcome."""
-    return {"rank": decision.rank, "reserve_position": decision.reserve_position}
+def decision_context(standing: Standing) -> dict:
+    """What the applicant's decision e-mail says beside the outcome: the place in the
+    published order (app.selection.standing), as on their page and in their letter."""
+    return {"rank": standing.position, "reserve_position": standing.reserve_position}
 
 
 def _publishable(call: Call, actor: User | None) -> tuple[SelectionRound, list]:
@@ -362,6 +337,7 @@ def publish(call: Call, *, actor: User | None) -> dict[str, int]:
     selection, decisions = _publishable(call, actor)
     counts = {str(decision): 0 for decision in DECISIONS}
     confirm_by = utcnow() + timedelta(days=call.confirmation_days)
+    standing = standings(published(decision) for decision in decisions)
     for decision in decisions:
         counts[decision.decision] += 1
         if decision.decision == Decision.SELECTED:
@@ -371,7 +347,7 @@ def publish(call: Call, *, actor: User | None) -> dict[str, int]:
             TRIGGER_OF_DECISION[decision.decision],
             actor=actor,
             note=decision.override_justification or None,
-            email_context=decision_context(decision),
+            email_context=decision_context(standing[decision.application_id]),
             flush=False,
         )
     flush_transitions()

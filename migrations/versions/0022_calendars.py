@@ -1,7 +1,7 @@
 """calendars: files attached to e-mails, and each call's calendar feed key
 
 Revision ID: 0022_calendars
-Revises: 0018_form_documents
+Revises: 0020_published_explanations
 Create Date: 2026-12-20 09:00:00
 
 A visitor's registration to an information session keeps the language they registered
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022_calendars"
-down_revision = "0018_form_documents"
+down_revision = "0020_published_explanations"
 branch_labels = None
 depends_on = None
 

@@ -4,6 +4,7 @@ the drafts while nothing was submitted, and every dossier reads with its own que
 import copy
 
 import pytest
+from flask_babel import force_locale
 
 from app.application_forms.models import FormVersion
 from app.application_forms.services import FormError, save_form
@@ -80,7 +81,7 @@ def test_before_any_submission_every_draft_follows_the_new_questions(
 def test_a_form_that_would_break_is_refused_and_nothing_is_written(make_call, staff):
     call = make_call()
     broken = _with_question(current_definition(call), {**MOTTO, "name": "full_name"})
-    with pytest.raises(FormError) as refused:
+    with force_locale("en"), pytest.raises(FormError) as refused:
         save_form(call, broken, actor=staff)
     db.session.rollback()
     assert refused.value.problems == [

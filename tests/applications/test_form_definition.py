@@ -172,7 +172,7 @@ def test_a_condition_on_another_step_hides_the_question_until_it_holds():
         (
             lambda f: f["steps"][0]["questions"][1].update(label={"en": " "}),
             "form.steps[0].questions[1].label",
-            "a text is required",
+            "expected a non-empty text",
         ),
     ],
 )

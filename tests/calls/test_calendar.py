@@ -116,6 +116,7 @@ def test_scoring_selection_and_confirmation_deadlines_join_the_feed(
 ):
     staff = make_user(Role.STAFF)
     set_scoring_open(call, True, actor=staff)
+    call.scoring_closes_at = datetime(2026, 5, 15, 15, 0, tzinfo=UTC)  # 17:00 in Brussels
     published = utcnow().replace(microsecond=0)
     selection = SelectionRound(
         call_id=call.id, status=RoundStatus.PUBLISHED, published_at=published
@@ -136,6 +137,8 @@ def test_scoring_selection_and_confirmation_deadlines_join_the_feed(
     calendar = Calendar.from_ical(staff_client.get(_path(_feed_url(staff_client, call))).data)
     events = {str(event["SUMMARY"]): event for event in calendar.events}
     assert "MBI-2026: scoring opened" in events
+    scores_due = events["MBI-2026: deadline for the jury's scores"]
+    assert scores_due.start == call.scoring_closes_at and scores_due.start.hour == 17
     assert events["MBI-2026: selection published"].start == published
     confirm = events["MBI-2026: deadline to confirm a place"]
     assert confirm.start == published + timedelta(days=call.confirmation_days)

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import Role
+from app.calls.forms import CallForm
 from app.calls.models import Call
 from app.common.clock import to_brussels
 from app.extensions import db
@@ -202,3 +203,16 @@ def test_a_call_starts_from_the_default_form_unless_staff_choose_an_empty_one(st
     assert [version.number for version in versions] == [1]
     # The rules page opens on no rule; the first one written is saved.
     assert staff_client.get(f"/staff/calls/{call.id}/rules").status_code == 200
+
+
+def test_a_call_with_rules_of_its_own_saves_without_the_simple_parameters(staff_client, make_call):
+    call = make_call("MBI-2027")
+    call.eligibility_rules = {"default_language": "en", "rules": []}
+    before = dict(call.eligibility)
+    db.session.commit()
+    without = {key: value for key, value in VALID.items() if key not in CallForm.PARAMETERS}
+    data = without | {"quota": "12", "minimum_age": "99"}  # a stale field is not read
+    response = staff_client.post(f"/staff/calls/{call.id}/edit", data=data)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert call.quota == 12 and call.eligibility == before

@@ -5,11 +5,13 @@ invalid file is refused with its path and creates nothing."""
 from __future__ import annotations
 
 import copy
+import html
 import io
 import json
 from datetime import UTC, datetime
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.application_forms.models import FormVersion
@@ -208,7 +210,7 @@ def test_an_invalid_definition_names_its_path_and_creates_nothing(shaped_call, s
 
 
 def test_a_taken_reference_is_refused(shaped_call, staff):
-    with pytest.raises(DefinitionRefused) as refused:
+    with force_locale("en"), pytest.raises(DefinitionRefused) as refused:
         import_definition(export_definition(shaped_call), reference="MBI-2026", actor=staff)
     assert refused.value.problems == [("reference", "MBI-2026 is the reference of another call")]
 
@@ -359,6 +361,35 @@ def test_the_import_page_lists_each_problem_and_creates_nothing(
     response = _upload(client, text, reference)
     assert response.status_code == 422
     assert f"<code>{path}</code>" in response.get_data(as_text=True)
+    assert _counts() == before
+
+
+def test_the_import_page_names_each_problem_in_the_staff_members_language(
+    client, login_as, make_user, shaped_call
+):
+    login_as(make_user(Role.STAFF, locale="fr"))
+
+    def broken(data):
+        _rule_on_missing_question(data)
+        _weights(data)
+        _unknown_key(data)
+
+    before = _counts()
+    response = _upload(client, _broken(shaped_call, broken))
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert 'lang="fr"' in page
+    assert "Rien n’a été créé" in page
+    assert "<code>settings.quorum</code>: clé inconnue 'quorum'" in page
+    assert (
+        "<code>criteria</code>: les pondérations totalisent 105 ; elles doivent totaliser 100"
+        in page
+    )
+    assert (
+        "<code>eligibility.rules[0].condition.question</code>: "
+        "aucune question ne s’appelle 'birthdate'" in page
+    )
+    assert "unknown key" not in page and "no question named" not in page
     assert _counts() == before
 
 

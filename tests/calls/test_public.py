@@ -1,6 +1,8 @@
 """The public page of a call: everything a visitor needs before applying."""
 
+import re
 from datetime import timedelta
+from html import unescape
 
 from app.auth.models import Role
 from app.common.clock import utcnow
@@ -21,7 +23,7 @@ def test_a_visitor_sees_offer_conditions_criteria_timeline_documents_faq(client,
     for text in (
         "Maghrib Belgium Impulse 2026",
         "30 projects will be selected",
-        "at least 18 years old",
+        "At least 18 years old on the closing date",
         "Team",
         "35 %",
         "Applications close",
@@ -71,3 +73,82 @@ def test_information_sessions_are_listed_with_their_seats(client, make_call):
 
 def test_an_unknown_call_is_404(client):
     assert client.get("/calls/NOPE-2000").status_code == 404
+
+
+def _conditions(html: str) -> list[str]:
+    """The "Who can apply" list as the visitor reads it, one line per entry."""
+    block = html.split('<dl class="conditions">', 1)[1].split("</dl>", 1)[0]
+    items = re.findall(r"<d[td]>(.*?)</d[td]>", block, re.S)
+    return [unescape(re.sub(r"\s+", " ", item).strip()) for item in items]
+
+
+def test_who_can_apply_is_said_from_the_calls_rules_and_follows_their_changes(client, make_call):
+    call = make_call("MBI-2026")
+    lines = _conditions(client.get("/calls/MBI-2026", headers=EN).get_data(as_text=True))
+    assert lines[:2] == ["Age", "At least 18 years old on the closing date"]
+    assert "“Nationalities”: Morocco or Belgium" in lines
+    assert "Documents: Identity document, CV, Business plan, and Criminal record extract" in lines
+    call.eligibility = {**call.eligibility, "minimum_age": 21}
+    db.session.commit()
+    lines = _conditions(client.get("/calls/MBI-2026", headers=EN).get_data(as_text=True))
+    assert "At least 21 years old on the closing date" in lines
+    assert "At least 18 years old on the closing date" not in lines
+
+
+BUDGET_ONLY = {
+    "default_language": "en",
+    "rules": [
+        {
+            "name": "budget",
+            "title": {"en": "Budget", "nl": "Budget"},
+            "condition": {"op": "at_most", "question": "investment_eur", "value": 50000},
+            "when_failed": "fail",
+            "reasons": {
+                "passed": {"en": "Within the budget."},
+                "failed": {"en": "Over the budget."},
+                "missing": {"en": "No budget given."},
+            },
+        }
+    ],
+}
+
+
+def test_a_call_with_rules_of_its_own_lists_only_those(client, make_call):
+    call = make_call("OWN-2027")
+    call.eligibility_rules = BUDGET_ONLY
+    db.session.commit()
+    html = client.get("/calls/OWN-2027", headers=EN).get_data(as_text=True)
+    lines = _conditions(html)
+    assert lines[0] == "Budget" and len(lines) == 2
+    assert lines[1].startswith("“") and "at most €50,000.00" in lines[1]
+    assert "years old" not in html and "Morocco" not in html
+    dutch = _conditions(
+        client.get("/calls/OWN-2027", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    )
+    assert "ten hoogste € 50.000,00" in dutch[1]
+
+
+def test_a_call_without_rules_says_everyone_may_apply(client, make_call):
+    call = make_call("FREE-2027")
+    call.eligibility_rules = {"default_language": "en", "rules": []}
+    db.session.commit()
+    html = client.get("/calls/FREE-2027", headers=EN).get_data(as_text=True)
+    assert "This call sets no eligibility conditions: everyone may apply." in html
+
+
+def test_staff_edit_a_call_with_rules_of_its_own_in_the_rules_editor_only(
+    client, make_call, make_user, login_as
+):
+    call = make_call("OWN-2027")
+    call.eligibility_rules = BUDGET_ONLY
+    parameters = dict(call.eligibility)
+    db.session.commit()
+    login_as(make_user(Role.STAFF))
+    page = client.get(f"/staff/calls/{call.id}/edit", headers=EN).get_data(as_text=True)
+    assert 'name="minimum_age"' not in page
+    assert "This call has rules of its own: change them in the rules editor." in page
+    assert f"/staff/calls/{call.id}/rules" in page and "Budget" in page
+    shown = client.get(f"/staff/calls/{call.id}", headers=EN).get_data(as_text=True)
+    assert "Minimum age on the closing date" not in shown and "at most €50,000.00" in shown
+    db.session.expire_all()
+    assert call.eligibility == parameters

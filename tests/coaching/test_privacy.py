@@ -106,5 +106,5 @@ def test_the_digest_never_quotes_private_notes(app, coach, staff, make_project):
     )
     db.session.commit()
     assert send_digests() == 1
-    (message,) = outbox_messages()
+    (message,) = outbox_messages("coaching_digest")  # coaches are also told of assignments
     assert SECRET not in message.body_text

@@ -52,7 +52,10 @@ def test_the_report_counts_sessions_hours_milestones_and_jobs(
     login_as(staff)
     page = client.get(f"/coaching/staff/calls/{first.call_id}/report").get_data(as_text=True)
     assert page.count("<svg") >= 5  # charts as images, not only tables
-    assert "Coaching hours per month" in page and "Projects by region of Morocco" in page
+    assert "Coaching hours per month" in page
+    # A chart per answer the call's form counts its dossiers by (MBI's: its breakdowns).
+    for column in ("Gender", "Sector", "Region", "Channel"):
+        assert f"Projects by “{column}”" in page, column
     assert "Souss-Massa" in page
 
 

@@ -24,6 +24,33 @@ WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00" + bytes(300)
 LINUX_ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(300)
 
 
+def pdf_of_pages(count: int, title: str = "Business plan", lines: list[str] = ()) -> bytes:
+    """A real PDF of ``count`` A4 pages, each saying its number (and ``lines``)."""
+    import pypdfium2
+
+    whole = pypdfium2.PdfDocument.new()
+    try:
+        for number in range(1, count + 1):
+            text = list(lines) or ["Impulse"]
+            page = pypdfium2.PdfDocument(sample_pdf(f"{title}, page {number}", text))
+            whole.import_pages(page)
+            page.close()
+        out = io.BytesIO()
+        whole.save(out)
+    finally:
+        whole.close()
+    return out.getvalue()
+
+
+def picture_png(width: int = 640, height: int = 400) -> bytes:
+    """A real PNG picture in colour (an identity card photographed, say)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 90, 170)).save(out, "PNG")
+    return out.getvalue()
+
+
 def upload(client, application_id: int, kind: str, content: bytes, filename: str, **options):
     """POST one file to the upload route, as a browser's multipart form does."""
     return client.post(

@@ -13,6 +13,7 @@ EXPECTED = {
     "documents.upload_document": ("POST", only({"owner"}, ok=302)),
     "documents.remove_document": ("POST", only({"owner"}, ok=302)),
     "documents.download_document": ("GET", only({"owner", "staff", "juror", "chair"})),
+    "documents.document_page": ("GET", only({"owner", "staff", "juror", "chair"})),
 }
 
 
@@ -25,4 +26,4 @@ def path_values(users, application) -> dict:
         "cv.pdf",
         uploaded_by=users["owner"],
     )
-    return {"document_id": document.id, "kind": "cv"}
+    return {"document_id": document.id, "kind": "cv", "page_number": 1}

@@ -106,6 +106,7 @@ def world(app, make_user, make_call, make_application):
             ],
             "juror": [
                 url_for("jury.home"),
+                url_for("jury.conflicts", call_id=call.id),
                 url_for("jury.score_review", assignment_id=assignment.id),
             ],
             "chair": [url_for("jury.board", call_id=call.id)],

@@ -307,7 +307,7 @@ def test_mbi_rules_are_valid():
         ),
         (
             lambda d: d["rules"][3]["title"].__setitem__("de", "Sprache"),
-            "rules[3].title.de: unknown language 'de'",
+            "rules[3].title.de: unknown language 'de' (one of fr, nl, ar, en)",
         ),
         (
             lambda d: d["rules"][4].__setitem__("name", "minimum_age"),

@@ -87,3 +87,29 @@ def test_which_question_each_cited_value_comes_from(app):
     assert nationality["held"] == nationality["accepted"] == "nationalities"
     assert cited_questions(rules.rule("language"))["spoken"] == "languages"
     assert cited_questions(rules.rule("documents"))["missing"] == "documents"
+
+
+def test_a_question_on_every_country_is_named_too(app):
+    from dataclasses import replace
+
+    from app.application_forms.definition import REFERENCE_LISTS, Question
+    from app.eligibility.names import readable_values
+
+    question = Question(
+        name="birth_country",
+        label="Country of birth",
+        kind="select",
+        choices=REFERENCE_LISTS["countries"],
+        choices_from="countries",
+    )
+    rule = {"condition": {"op": "one_of", "question": "birth_country", "values": ["MA"]}}
+    values = {"held": "DZ", "values": "MA", "common": ""}
+    assert readable_values(rule, values, {"birth_country": question}, "fr") == {
+        "held": "Algérie",
+        "values": "Maroc",
+        "common": "",
+    }
+    sector = replace(
+        question, name="sector", choices=(("A", "A – Agriculture"),), choices_from="nace_sections"
+    )
+    assert readable_values(rule, {"held": "A"}, {"birth_country": sector}, "fr") == {"held": "A"}

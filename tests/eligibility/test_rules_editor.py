@@ -1,6 +1,7 @@
 """Staff write a call's eligibility rules in the browser; dossiers, the self-check and
 the reasons follow them, and a rule that would break is refused with its path."""
 
+import html
 import json
 
 import pytest
@@ -74,6 +75,26 @@ def test_rules_as_data(client, make_call, staff):
     assert good.status_code == 302
     db.session.expire_all()
     assert [rule["name"] for rule in rules_definition(call)["rules"]] == ["minimum_age"]
+
+
+def test_a_rule_set_that_would_break_is_refused_in_the_staff_members_language(
+    client, make_call, make_user, login_as
+):
+    login_as(make_user(Role.STAFF, locale="ar"))
+    call = make_call()
+    data = rules_definition(call)
+    data["rules"][3]["condition"]["question"] = "spoken_languages"
+    data["rules"][4]["condition"]["all"][0]["op"] = "regex"
+    response = client.post(f"/staff/calls/{call.id}/rules/data", data={"data": json.dumps(data)})
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert 'lang="ar"' in page and 'dir="rtl"' in page
+    assert "لا يمكن حفظ القواعد على حالها" in page
+    assert "rules[3].condition.question: لا يوجد سؤال باسم 'spoken_languages'" in page
+    assert "rules[4].condition.all[0].op: عامل غير معروف 'regex'" in page
+    assert "unknown operator" not in page
+    db.session.expire_all()
+    assert call.eligibility_rules is None
 
 
 def test_removing_a_rule(client, make_call, staff):

@@ -22,6 +22,7 @@ EXPECTED = {
     "jury.conflicts": ("GET", only(JURY)),
     "jury.declare_my_conflict": ("POST", only(JURY, ok=302)),
     "jury.withdraw_my_conflict": ("POST", only({"conflicted"}, ok=302)),
+    "jury.confirm_no_other_conflict": ("POST", only(JURY, ok=302)),
     "jury.staff_jury": ("GET", only(STAFF)),
     "jury.staff_remove_member": ("POST", only(STAFF, ok=302)),
     "jury.staff_set_chair": ("POST", only(STAFF, ok=302)),

@@ -16,6 +16,8 @@ SCORING_EXPECTED = {
     "jury.my_dossiers": ("GET", only(JURY)),
     "jury.score_review": ("GET", only({"juror"})),
     "jury.recuse": ("POST", only({"juror"}, ok=302)),
+    # the juror's autosave: refused (422, in JSON), the review being submitted
+    "jury.autosave_review": ("POST", only({"juror"}, ok=422)),
     "jury.board": ("GET", only(STEERING)),
     "jury.board_dossier": ("GET", only(STEERING)),
     "jury.reopen": ("POST", only({"chair"}, ok=302)),

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from flask_babel import force_locale, format_date
+from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
 
 from app.letters.content import demo_context
@@ -62,11 +63,12 @@ def test_each_outcome_renders_in_each_language_with_reference_outcome_and_reason
         assert "The applicant is under 18 on the closing date" in text  # the staff note
     elif outcome == "information_requested":
         assert "Please tell us about your ties with Morocco" in text
-    else:
+    else:  # the place in the final order: among the 30 selected, after them, after the reserve
         ranked = catalogue.gettext("%(rank)s out of %(ranked)s dossiers")
-        rank = 12 if outcome in ("selected", "promoted") else 35
+        rank = {"selected": 12, "promoted": 33, "reserve": 33, "not_selected": 45}[outcome]
         assert _has(text, ranked % {"rank": rank, "ranked": 180}, locale)
-        assert "Profitability" in text  # per-criterion feedback
+        with force_locale(locale):  # per-criterion feedback, the criterion named in the language
+            assert _has(text, str(_l("Profitability")), locale)
 
 
 def test_letters_are_pdf_a_and_tagged(app):
@@ -263,7 +265,8 @@ def test_nothing_outside_the_letter_assets_gets_into_a_letter(app, tmp_path, out
     elif outcome == "information_requested":
         context["request"] = {"asked": [attack], "message": attack, "reply_by": attack}
     else:
-        context["explanation"]["justification"] = attack
+        context["explanation"]["why"] = "moved"
+        context["explanation"]["reasons"] = [attack]
         context["explanation"]["criteria"][0]["name"] = attack
     html = renderer().html(context)
     assert '<img src="file://' not in html and "&lt;img" in html  # escaped, not markup

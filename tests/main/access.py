@@ -4,6 +4,7 @@ from tests.access_rules import SIGNED_IN, STAFF, everyone, only
 
 EXPECTED = {
     "main.healthz": ("GET", everyone(200)),
+    "main.favicon": ("GET", everyone(200)),
     "static": ("GET", everyone(200)),
     "main.index": ("GET", {"anonymous": 200} | {role: 302 for role in SIGNED_IN}),
     "main.home": ("GET", only(set(SIGNED_IN), ok=302)),

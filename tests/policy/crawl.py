@@ -35,6 +35,7 @@ CHANNELS = (PAGE, EXPORT, RECORD, EMAIL, PERSONAL_DATA)
 #: Links a crawl does not follow: they leave the person's session or the site's pages.
 SKIPPED = re.compile(r"^/(static/|logout|language|healthz)")
 LINK = re.compile(r"""href="([^"#]+)""")
+TITLE = re.compile(r"<title>.*?</title>", re.DOTALL | re.IGNORECASE)
 #: A crawl stops after this many addresses: the worlds of these tests are small.
 MAX_ADDRESSES = 600
 
@@ -45,6 +46,9 @@ class Reach:
 
     texts: dict[str, list[str]] = field(default_factory=lambda: {c: [] for c in CHANNELS})
     visited: dict[str, int] = field(default_factory=dict)
+    #: The HTML pages that answered 200, in the order reached, each with its ``<title>``
+    #: element as the server wrote it.
+    pages: dict[str, str] = field(default_factory=dict)
 
     def text(self, channel: str) -> str:
         return "\n".join(self.texts[channel])
@@ -151,6 +155,8 @@ def crawl(client, start: str = "/") -> Reach:
             channel = PERSONAL_DATA
         reach.texts[channel].append(text.lower())
         if content_type.startswith("text/html"):
+            title = TITLE.search(text)
+            reach.pages[address] = title.group(0) if title else ""
             queue.extend(link for link in _links(text) if link not in reach.visited)
     return reach
 

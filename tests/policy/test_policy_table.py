@@ -20,6 +20,7 @@ from app.extensions import db, limiter
 from app.jury.models import ConflictOfInterest, Review
 from app.letters.models import Letter
 from tests.conftest import IsolatedClient, _empty_tables
+from tests.helpers import title_problem
 from tests.policy import world as W
 from tests.policy.crawl import CHANNELS, EMAIL, PERSONAL_DATA, crawl, emails_to, personal_data_of
 
@@ -167,3 +168,14 @@ def test_no_applicant_reads_a_jurors_coachs_or_staff_members_name(reached, subje
             name, email, _roles = W.PEOPLE[person]
             assert not reach.shows(channel, name), (channel, person)
             assert not reach.shows(channel, email), (channel, person)
+
+
+@pytest.mark.parametrize("subject", W.SUBJECTS)
+def test_every_page_title_is_plain_text(reached, subject):
+    """A browser tab shows the ``<title>`` as plain text: no markup, and more than the
+    site's name, on every page the person reaches."""
+    found, _ = reached
+    reach, _answers = found[subject]
+    assert reach.pages, subject
+    problems = {address: title_problem(title) for address, title in reach.pages.items()}
+    assert not {address: problem for address, problem in problems.items() if problem}

@@ -139,7 +139,7 @@ def test_a_chair_in_conflict_neither_moves_that_dossier_nor_publishes(
     login_as(chair)
     moved = client.post(
         f"/calls/{call.id}/selection/dossiers/{c.id}/move",
-        data={"decision": "not_selected", "justification": "I know them."},
+        data={"decision": "not_selected", "reason": "other", "justification": "I know them."},
     )
     assert moved.status_code == 404
     proposal = _text(client, f"/calls/{call.id}/selection")

@@ -36,7 +36,11 @@ def test_rules_proposal_moves_and_publication_are_in_the_audit_viewer(
     client.post(f"/calls/{call.id}/selection/compute")
     client.post(
         f"/calls/{call.id}/selection/dossiers/{b.id}/move",
-        data={"decision": "not_selected", "justification": "Project already funded."},
+        data={
+            "decision": "not_selected",
+            "reason": "new_information",
+            "justification": "Project already funded.",
+        },
     )
     client.post(f"/calls/{call.id}/selection/publish", data={"confirm": "y"})
     client.post("/logout")
@@ -47,6 +51,7 @@ def test_rules_proposal_moves_and_publication_are_in_the_audit_viewer(
     assert "Selection proposal computed" in computed and "Nadia Chair" in computed
     (moved,) = viewer_rows(client, call, "selection_moved")
     assert b.reference in moved and "Project already funded." in moved and "Nadia Chair" in moved
+    assert "Reason: Information received after the jury" in moved  # the reason, in words
     (published,) = viewer_rows(client, call, "selection_published")
     assert "Selection published" in published and "Nadia Chair" in published
     assert len(viewer_rows(client, call, "reject")) == 3  # one transition per dossier besides

@@ -58,23 +58,43 @@ def test_a_move_needs_a_justification_and_shows_beside_the_pure_ranking(client, 
     login_as(chair)
     client.post(f"/calls/{call.id}/selection/compute")
     url = f"/calls/{call.id}/selection/dossiers/{b.id}/move"
-    response = client.post(url, data={"decision": "reserve", "justification": "  "}, headers=EN)
-    assert response.status_code == 302
+    for refused in (
+        {"decision": "reserve", "reason": "feasibility", "justification": "  "},
+        {"decision": "reserve", "reason": "", "justification": "Project already funded."},
+        {"decision": "reserve", "reason": "whim", "justification": "Project already funded."},
+    ):
+        response = client.post(url, data=refused, headers=EN)
+        assert response.status_code == 302
     db.session.expire_all()
     moved = db.session.scalar(
         select(SelectionDecision).where(SelectionDecision.application_id == b.id)
     )
     assert moved.decision == "selected"  # nothing changed
-    client.post(url, data={"decision": "reserve", "justification": "Project already funded."})
+    status, html = page(client, f"/calls/{call.id}/selection")
+    assert "Choose the reason of the move." in html
+    client.post(
+        url,
+        data={
+            "decision": "reserve",
+            "reason": "feasibility",
+            "justification": "Project already funded.",
+        },
+    )
     client.post(
         f"/calls/{call.id}/selection/dossiers/{c.id}/move",
-        data={"decision": "selected", "justification": "Strong local partner."},
+        data={
+            "decision": "selected",
+            "reason": "programme_fit",
+            "justification": "Strong local partner.",
+        },
     )
     status, html = page(client, f"/calls/{call.id}/selection")
     assert "Project already funded." in html and "Strong local partner." in html
+    assert "Feasibility of the project" in html and "Fit with the programme's aims" in html
     assert "The pure ranking would give" not in html  # counts unchanged: 2 / 1 / 2
     status, record = page(client, f"/calls/{call.id}/selection/record")
     assert "Project already funded." in record and "Selected → Reserve list" in record
+    assert "Feasibility of the project" in record
 
 
 def test_publication_restates_the_counts_and_needs_the_tick(client, login_as, chaired):
@@ -169,7 +189,8 @@ def test_the_applicant_sees_the_explanation_and_confirms(client, login_as, chair
     db.session.commit()
     login_as(a.applicant)
     status, html = page(client, f"/applications/{a.id}")
-    assert "your project is selected" in html and "ranked 1 of 5" in html
+    assert "your project is selected" in html
+    assert "among the 2 projects selected, out of 5" in html
     assert "Confirm your place before" in html
     assert html.count("Confirm my place") == 1
     client.post(f"/applications/{a.id}/actions/confirm", data={"version": str(a.version)})
@@ -178,7 +199,9 @@ def test_the_applicant_sees_the_explanation_and_confirms(client, login_as, chair
     client.post("/logout")
     login_as(e.applicant)
     status, html = page(client, f"/applications/{e.id}")
-    assert "not selected this time" in html and "ranked 5 of 5" in html
+    assert "not selected this time" in html
+    assert "position 5 of 5 in the final order. 2 projects are selected." in html
+    assert "One project is on the reserve list." in html
     assert "Lowest score selected (the cut-off)" in html and "80.0 / 100" in html
     assert "Mean of the selected projects" in html
     assert "Nadia Chair" not in html
@@ -190,6 +213,7 @@ def test_the_applicant_sees_the_explanation_and_confirms(client, login_as, chair
     login_as(c.applicant)
     status, html = page(client, f"/applications/{c.id}")
     assert "number 1 on the reserve list" in html
+    assert "The reserve list holds one project. 2 projects are selected." in html
 
 
 def test_declining_from_the_page_promotes_the_reserve(client, login_as, chaired):

@@ -157,7 +157,8 @@ def test_the_explanation_gives_rank_cut_off_and_the_selected_groups_means(publis
     call, (a, b, c, d, e) = published
     assert explain(a).decision == "selected"
     told = explain(e)
-    assert (told.decision, told.rank, told.ranked) == ("not_selected", 5, 5)
+    assert (told.decision, told.position, told.ranked) == ("not_selected", 5, 5)
+    assert (told.selected, told.reserve, told.why, told.reasons) == (2, 2, "", ())
     assert told.score == pytest.approx(50) and told.cutoff == pytest.approx(80)
     assert told.reserve_position is None and told.confirm_by is None
     assert len(told.criteria) == len(call.criteria)

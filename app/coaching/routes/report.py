@@ -31,13 +31,16 @@ def _charts(report, rtl: bool) -> dict:
                        _("Milestones reached"), month, _("No milestone reached yet.")),
         "coaches": (bar_chart, [(row.name, row.hours) for row in report.coaches],
                     _("Coaching hours per coach"), hours, _("Coach"), no_session),
-        "regions": (bar_chart, report.regions,
-                    _("Projects by region of Morocco"), projects, _("Region"), no_project),
-        "sectors": (bar_chart, report.sectors,
-                    _("Projects by sector (NACE section)"), projects, _("Sector"), no_project),
         "reached": (bar_chart, reached,
                     _("Projects that reached each milestone"), projects, _("Milestone"), None),
     }  # fmt: skip
+    for breakdown in report.breakdowns:  # by each answer the call's form counts
+        question = breakdown.question
+        column = question.breakdown.column or question.label
+        specs[f"by-{question.name}"] = (
+            bar_chart, breakdown.counts, _("Projects by “%(question)s”", question=column),
+            projects, column, no_project,
+        )  # fmt: skip
     return {
         name: draw(
             [label for label, _value in pairs],
@@ -55,7 +58,8 @@ def _charts(report, rtl: bool) -> dict:
 @bp.route("/staff/calls/<int:call_id>/report")
 @role_required(Role.STAFF)
 def report(call_id):
-    """What the selection led to: sessions, hours, milestones, jobs, regions, sectors."""
+    """What the selection led to: sessions, hours, milestones, jobs, and the projects by
+    each answer the call's form counts its dossiers by."""
     call = call_or_404(call_id)
     data = build_report(call, current_user)
     rtl = text_direction(str(current_locale())) == "rtl"

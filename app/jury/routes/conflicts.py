@@ -25,8 +25,10 @@ from app.jury.conflicts import (
     record_conflict_by_staff,
     withdraw_conflict,
 )
+from app.jury.conflicts import confirm_no_other_conflict as confirm_none_other
 from app.jury.forms import KIND_LABELS, ConflictForm, StaffConflictForm
 from app.jury.models import ConflictOfInterest
+from app.jury.queries import conflicts_confirmation
 from workflows.application import JURY_STATES
 
 OUTCOMES = {
@@ -75,8 +77,29 @@ def conflicts(call_id):
     """The call's dossiers by applicant, project and region only, to declare conflicts."""
     call = _call_of_member(call_id)
     rows = dossiers_for_declaration(current_user, call)
+    confirmed_at, new_since = conflicts_confirmation(call, current_user)
     return render_template(
-        "jury/conflicts.html", call=call, rows=rows, kinds=KIND_LABELS, form=ConflictForm()
+        "jury/conflicts.html",
+        call=call,
+        rows=rows,
+        kinds=KIND_LABELS,
+        form=ConflictForm(),
+        confirmed_at=confirmed_at,
+        new_since=new_since,
+    )
+
+
+@bp.route("/calls/<int:call_id>/conflicts/none-other", methods=["POST"])
+@role_required(Role.JUROR, Role.CHAIR)
+def confirm_no_other_conflict(call_id):
+    """Declare having no conflict with the call's other dossiers."""
+    call = _call_of_member(call_id)
+    return run_service(
+        confirm_none_other,
+        call,
+        done=_("Recorded: you have no other conflict of interest with the dossiers of this call."),
+        back=url_for("jury.conflicts", call_id=call.id),
+        then=url_for("jury.home"),
     )
 
 

@@ -1,6 +1,7 @@
 """A juror's pages: the jury home, their dossiers of a call, the score form, recusal."""
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, jsonify, render_template, request, url_for
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,16 +11,18 @@ from app.access.policy import may_read_others_reviews, may_score, role_required,
 from app.auth.models import Role
 from app.calls.models import Call
 from app.common.urls import wants_page
-from app.common.views import run_posted, run_service
+from app.common.views import form_errors, run_posted, run_service
 from app.extensions import db
 from app.jury import bp
 from app.jury.conflicts import recuse as recuse_from_dossier
+from app.jury.conflicts import require_conflicts_confirmed
 from app.jury.models import JuryAssignment, Review
 from app.jury.queries import (
+    conflicts_confirmation,
+    following_unsubmitted,
     juror_assignments_query,
     juror_progress,
-    jury_calls,
-    jury_home_progress,
+    jury_home,
     next_unsubmitted,
 )
 from app.jury.scoring import save_review_draft, submit_review
@@ -38,10 +41,12 @@ MY_DOSSIERS_PAGE = 50
 
 
 def _own_assignment(assignment_id: int) -> JuryAssignment:
-    """The current user's assignment, if they may score it (not in conflict); 404 otherwise."""
+    """The current user's assignment, if they may score it (not in conflict); 404 otherwise.
+    Refused (ConflictsNotConfirmed) while the call waits for their "no other conflict"."""
     assignment = db.session.get(JuryAssignment, assignment_id)
     if assignment is None or not may_score(current_user, assignment):
         abort(404)
+    require_conflicts_confirmed(assignment.application.call, current_user)
     return assignment
 
 
@@ -87,23 +92,22 @@ def _render_score(assignment: JuryAssignment, form, refused: str | None = None):
 
 
 def _after_save(assignment: JuryAssignment, action: str) -> str:
-    """ "Save and next" leads to the next dossier not yet submitted, else to the list."""
-    call = assignment.application.call
+    """ "Save and next" (and a submission) lead to the next dossier not yet submitted,
+    after this one in dossier order, else to the list."""
     if action == "draft":
         return url_for("jury.score_review", assignment_id=assignment.id)
-    following = next_unsubmitted(call, current_user, besides=assignment.id)
+    following = following_unsubmitted(assignment)
     if following is not None:
         return url_for("jury.score_review", assignment_id=following)
-    return url_for("jury.my_dossiers", call_id=call.id)
+    return url_for("jury.my_dossiers", call_id=assignment.application.call_id)
 
 
 @bp.route("/")
 @role_required(Role.JUROR, Role.CHAIR)
 def home():
-    """A juror's home: the calls of their juries, their progress, the chair's board link."""
-    return render_template(
-        "jury/home.html", in_review=jury_calls(current_user), **jury_home_progress(current_user)
-    )
+    """A juror's home: for each call of their juries, the steps (declare conflicts, score,
+    done) with their progress, and the chair's pages."""
+    return render_template("jury/home.html", cards=jury_home(current_user))
 
 
 @bp.route("/calls/<int:call_id>/my-dossiers")
@@ -121,8 +125,16 @@ def my_dossiers(call_id):
         error_out=False,
     )
     following = next_unsubmitted(call, current_user, besides=0)
+    confirmed_at, new_since = conflicts_confirmation(call, current_user)
     return render_template(
-        "jury/my_dossiers.html", call=call, page=page, done=done, total=total, following=following
+        "jury/my_dossiers.html",
+        call=call,
+        page=page,
+        done=done,
+        total=total,
+        following=following,
+        confirmed_at=confirmed_at,
+        new_since=new_since,
     )
 
 
@@ -147,9 +159,42 @@ def score_review(assignment_id):
         assignment,
         review_data(form, criteria),
         expected_version=int(version) if version.isdigit() else -1,
-        done=_("Review submitted.") if action == "submit" else _("Draft saved."),
+        done=_saved_message(assignment, action),
         then=lambda review: _after_save(assignment, action),
         refused=lambda message: _render_score(assignment, form, message),
+    )
+
+
+def _saved_message(assignment: JuryAssignment, action: str) -> str:
+    """What the juror reads once the review is saved: which dossier, draft or submitted."""
+    reference = assignment.application.reference
+    if action == "submit":
+        return _("Your review of application %(reference)s is submitted.", reference=reference)
+    return _("Your draft review of application %(reference)s is saved.", reference=reference)
+
+
+@bp.route("/assignments/<int:assignment_id>/draft", methods=["POST"])
+@role_required(Role.JUROR, Role.CHAIR)
+def autosave_review(assignment_id):
+    """The score page's script saves the review as a draft while the juror types (JSON)."""
+    assignment = _own_assignment(assignment_id)
+    criteria = assignment.application.call.criteria
+    form = review_form_class(criteria)()
+    if not form.validate():
+        return jsonify(message=form_errors(form)), 422
+    version = form.version.data or ""
+    return run_service(
+        save_review_draft,
+        assignment,
+        review_data(form, criteria),
+        expected_version=int(version) if version.isdigit() else -1,
+        autosave=True,
+        done=None,  # the page's script shows the answer's message
+        then=lambda review: jsonify(
+            version=review.version,
+            message=_("Draft saved at %(time)s.", time=format_time(review.updated_at, "HH:mm")),
+        ),
+        refused=lambda message: (jsonify(message=message), 422),
     )
 
 
