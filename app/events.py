@@ -68,6 +68,7 @@ class Event(StrEnum):
     CALL_EDITED = "call_edited"
     FORM_EDITED = "form_edited"
     CALL_WORDING_EDITED = "call_wording_edited"
+    CALENDAR_LINK_RENEWED = "calendar_link_renewed"
     INFO_SESSION_CREATED = "info_session_created"
     INFO_SESSION_EDITED = "info_session_edited"
     INFO_SESSION_DELETED = "info_session_deleted"

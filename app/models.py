@@ -22,7 +22,7 @@ from app.jury.models import (
     JuryAssignment,
 )
 from app.letters.models import Letter
-from app.outbox.models import OutboxMessage
+from app.outbox.models import OutboxAttachment, OutboxMessage
 from app.privacy.models import DocumentAccess, DocumentDisposal, ErasureRequest
 from app.selection.models import SelectionDecision, SelectionRound
 
@@ -51,6 +51,7 @@ __all__ = [
     "InfoSession",
     "JuryAssignment",
     "Letter",
+    "OutboxAttachment",
     "OutboxMessage",
     "RoleGrant",
     "SessionRegistration",

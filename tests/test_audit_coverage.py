@@ -35,6 +35,7 @@ CHECKED_IN = {
     "app.calls.services.create_call": "workflows/test_audit_rows.py",
     "app.calls.services.update_call": "workflows/test_audit_rows.py",
     "app.calls.services.save_wording": "calls/test_wording.py",
+    "app.calls.services.renew_calendar_link": "calls/test_calendar.py",
     "app.calls.definition.import_definition": "calls/test_definition.py",
     "app.documents.services.delete_document": "workflows/test_audit_rows.py",
     "app.documents.services.store_document": "workflows/test_audit_rows.py",

@@ -130,6 +130,8 @@ ALLOWED_SERVICE_IMPORTS = {
     ("app.applications.services", "flush_transitions"),
     # The outbox's public way to send an area's own message (an invitation, a digest).
     ("app.outbox.services", "queue_email"),
+    # ... and the files it sends with it (a calendar invitation): part of its signature.
+    ("app.outbox.services", "Attachment"),
     # The language switch (main) keeps the person's choice in their own profile: the
     # change is the person's, made on their request, not a side effect of another area.
     ("app.auth.services", "remember_locale"),

@@ -26,7 +26,7 @@ from app.applications.services import (
     save_answers,
     start_application,
 )
-from app.applications.wording import TRIGGER_LABELS, TRIGGERS_TO_CONFIRM, TRIGGERS_WITH_NOTE
+from app.applications.wording import TRIGGERS_TO_CONFIRM, TRIGGERS_WITH_NOTE, done_message
 from app.audit.history import dossier_history
 from app.auth.models import Role
 from app.calls.models import Call
@@ -93,6 +93,7 @@ def apply(call_id):
     return run_service(
         start_application,
         call,
+        done=None,  # the form's first step (or the dossier) is the answer
         back=url_for("applications.my_applications"),
         then=lambda application: (
             url_for("applications.show_application", application_id=application.id)
@@ -156,6 +157,7 @@ def edit_step(application_id, slug):
         application,
         valid_answers(form, step),
         expected_version=int(form.version.data or -1),
+        done=None,  # _after_saving says what was kept
         back=url_for("applications.show_application", application_id=application.id),
         then=lambda _saved: _after_saving(application, step, form),
     )
@@ -178,7 +180,7 @@ def _after_saving(application, step, form):
         flash(_("What was valid is saved. Please correct the fields marked below."), "error")
         form.version.data = application.version
         return _render_step(application, step, form), 422
-    flash(_("Saved."), "success")
+    flash(_("Step “%(step)s” saved.", step=str(step.title)), "success")
     return redirect(_after_step(application, step))
 
 
@@ -248,7 +250,7 @@ def fire_action(application_id, trigger):
         trigger,
         note=form.note.data,
         expected_version=int(form.version.data) if form.version.data.isdigit() else -1,
-        done=_("Done: %(action)s.", action=TRIGGER_LABELS.get(trigger, trigger)),
+        done=lambda _entry: done_message(application, trigger),
         then=url_for(
             "applications.show_application" if own else "applications.staff_dossier",
             application_id=application.id,

@@ -85,6 +85,67 @@ TRIGGER_LABELS = {
     T.WITHDRAW: _l("Withdraw the application"),
 }
 
+#: What the person who fired a trigger reads then: what happened, to which dossier
+#: (``reference``) and, when the applicant is e-mailed about it (app.outbox.subscribers
+#: TRANSITION_EMAILS), to which address (``email``).
+TRIGGER_DONE = {
+    T.SUBMIT: _l("Application %(reference)s submitted. A confirmation was sent to %(email)s."),
+    T.REQUEST_INFORMATION: _l(
+        "Information requested for application %(reference)s. The applicant was e-mailed "
+        "at %(email)s."
+    ),
+    T.RESUBMIT: _l(
+        "Application %(reference)s submitted again with the information requested. "
+        "A confirmation was sent to %(email)s."
+    ),
+    T.DECLARE_ELIGIBLE: _l("Application %(reference)s declared eligible."),
+    T.DECLARE_INELIGIBLE: _l(
+        "Application %(reference)s declared ineligible. The applicant is told when the "
+        "eligibility decisions are published."
+    ),
+    T.START_REVIEW: _l("Application %(reference)s sent to the jury."),
+    T.COMPLETE_REVIEW: _l("Review of application %(reference)s closed."),
+    T.SELECT: _l("Application %(reference)s selected. The applicant was e-mailed at %(email)s."),
+    T.PLACE_ON_RESERVE: _l(
+        "Application %(reference)s placed on the reserve list. The applicant was e-mailed "
+        "at %(email)s."
+    ),
+    T.REJECT: _l(
+        "Application %(reference)s not selected. The applicant was e-mailed at %(email)s."
+    ),
+    T.PROMOTE: _l(
+        "Application %(reference)s promoted from the reserve list: it is selected. The "
+        "applicant was e-mailed at %(email)s."
+    ),
+    T.CONFIRM: _l(
+        "Your place for application %(reference)s is confirmed. A coach will be assigned to "
+        "you soon."
+    ),
+    T.DECLINE: _l("You declined your place for application %(reference)s."),
+    T.LAPSE: _l(
+        "The place of application %(reference)s is freed: it was not confirmed in time. The "
+        "applicant was e-mailed at %(email)s."
+    ),
+    T.START_COACHING: _l("Coaching of application %(reference)s started."),
+    T.COMPLETE_COACHING: _l("Coaching of application %(reference)s completed."),
+    T.DROP_OUT: _l("Drop-out of application %(reference)s recorded."),
+    T.WITHDRAW: _l("Application %(reference)s withdrawn. A confirmation was sent to %(email)s."),
+}
+
+#: A draft has no reference yet: its withdrawal names the call.
+DRAFT_WITHDRAWN = _l(
+    "Your draft application to %(call)s is withdrawn. A confirmation was sent to %(email)s."
+)
+
+
+def done_message(application, trigger: str) -> str:
+    """What happened to ``application`` once ``trigger`` fired, in the reader's language."""
+    values = {"reference": application.reference, "email": application.applicant.email}
+    if application.reference is None:
+        return str(DRAFT_WITHDRAWN) % {**values, "call": application.call.name}
+    return str(TRIGGER_DONE[trigger]) % values
+
+
 #: Triggers that ask for a written note (a justification or what is missing).
 TRIGGERS_WITH_NOTE = {T.REQUEST_INFORMATION, T.DECLARE_INELIGIBLE, T.DROP_OUT, T.PROMOTE}
 

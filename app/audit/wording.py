@@ -24,6 +24,7 @@ EVENT_LABELS = {
     Event.FORM_EDITED: _l("Application form edited"),
     Event.ELIGIBILITY_RULES_EDITED: _l("Eligibility rules edited"),
     Event.CALL_WORDING_EDITED: _l("Wording of the letters and e-mails edited"),
+    Event.CALENDAR_LINK_RENEWED: _l("Calendar link renewed (the old one stopped working)"),
     Event.INFO_SESSION_CREATED: _l("Information session created"),
     Event.INFO_SESSION_EDITED: _l("Information session edited"),
     Event.INFO_SESSION_DELETED: _l("Information session deleted"),

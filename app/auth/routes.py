@@ -61,15 +61,16 @@ def _form_page(template: str, form, refusal: str | None = None, field=None, **co
     return render_template(template, form=form, **context)
 
 
-def _submit(template: str, form, service, *args, field=None, **kwargs):
+def _submit(template: str, form, service, *args, done, field=None, **kwargs):
     """The form's page until ``form`` is valid, then ``service`` (nobody identified acts:
-    :func:`without_actor`) run with :func:`run_service`; a refusal shows the form again
-    with its reason, under ``field`` or flashed."""
+    :func:`without_actor`) run with :func:`run_service`, saying ``done``; a refusal shows
+    the form again with its reason, under ``field`` or flashed."""
     if not form.validate_on_submit():
         return _form_page(template, form)
     return run_service(
         without_actor(service),
         *args,
+        done=done,
         refused=lambda message: _form_page(template, form, message, field),
         **kwargs,
     )
@@ -134,6 +135,7 @@ def login():
         form.email.data,
         form.password.data,
         refused=lambda message: _refuse_login(form, message),
+        done=None,  # the home page is the answer
         then=_enter,
     )
 
@@ -142,7 +144,7 @@ def login():
 def logout():
     """Log out, ending every session of this account."""
     if current_user.is_authenticated:
-        run_service(without_actor(end_sessions), current_user._get_current_object())
+        run_service(without_actor(end_sessions), current_user._get_current_object(), done=None)
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -166,6 +168,7 @@ def register():
         form.password.data,
         locale=form.locale.data,
         field=form.email,
+        done=None,  # the "check your e-mail" page says it
         then=lambda _none: _check_your_email(form.email.data),
     )
 
@@ -195,6 +198,7 @@ def confirm_registration_view(token):
     return run_service(
         without_actor(confirm_registration),
         token,
+        done=None,  # _enter says it
         back=url_for("auth.login"),
         then=lambda user: _enter(user, _("Welcome! Your account is ready."), url_for("main.home")),
     )
@@ -293,6 +297,7 @@ def accept_invitation_view(token):
         full_name=form.full_name.data,
         password=form.password.data,
         locale=current_locale(),
+        done=None,  # _enter says it
         back=url_for("main.home"),
         then=lambda user: _enter(user, _("Invitation accepted. Welcome!"), url_for("main.home")),
     )

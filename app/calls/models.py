@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
@@ -33,6 +34,11 @@ DEFAULT_ELIGIBILITY = {
         "company": ["trade_register_certificate", "statutes", "balance_sheets"],
     },
 }
+
+
+def new_calendar_key() -> str:
+    """A fresh random key for a call's calendar feed."""
+    return secrets.token_urlsafe(24)
 
 
 class Call(db.Model):
@@ -121,6 +127,9 @@ class Call(db.Model):
     #: given: {outcome: {language: {"letter" | "subject" | "email": text}}} (see
     #: app.calls.wording). Empty: every text reads as the templates say.
     wording: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: The secret the link of the call's calendar feed is signed with (app.calls.calendar);
+    #: a new one makes the old link stop working.
+    calendar_key: Mapped[str] = mapped_column(String(64), default=new_calendar_key)
     #: Last number given to a submitted application; references are gap-free.
     last_application_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,8 +10,10 @@ from app.applications.models import Application
 from app.auth.models import Role
 from app.calls import (
     bp,
+    calendar_routes,  # noqa: F401 - attaches its views to the blueprint
     definition_routes,  # noqa: F401 - attaches its views to the blueprint
 )
+from app.calls.calendar import feed_url
 from app.calls.forms import CallForm
 from app.calls.language_fields import fill_per_language, wording_form
 from app.calls.models import DEFAULT_ELIGIBILITY, Call
@@ -34,6 +36,7 @@ from app.documents.wording import KIND_LABELS
 from app.eligibility.rule_sets import rule_set
 from app.eligibility.summaries import rule_summaries
 from app.extensions import db
+from app.i18n import page_locale
 from app.info_sessions.models import public_sessions
 from app.letters.content import demo_context
 
@@ -167,6 +170,7 @@ def show_call(call_id):
         call=call,
         counts=counts,
         now=utcnow(),
+        calendar_url=feed_url(call, page_locale()),
         conditions=rule_summaries(rule_set(call), call_form(call)),
     )
 

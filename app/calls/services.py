@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.application_forms.services import save_form
 from app.applications.questions import call_template
 from app.auth.models import User
-from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion
+from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion, new_calendar_key
 from app.calls.sandbox import WordingError, check_text
 from app.calls.wording import LANGUAGES, MAX_SUBJECT, OUTCOMES, PART_LABELS, default_text
 from app.common.errors import Refusal, message_of
@@ -242,3 +242,13 @@ def save_wording(call: Call, outcome: str, texts: dict, *, actor: User) -> list[
         )
         db.session.flush()
     return changed
+
+
+def renew_calendar_link(call: Call, *, actor: User) -> Call:
+    """Give the call's calendar feed a new link (a new key): the old link stops working at
+    once, for every calendar subscribed to it (a link shared too widely). Announced as
+    ``calendar_link_renewed`` (the key itself stays out of the log)."""
+    call.calendar_key = new_calendar_key()
+    announce(Event.CALENDAR_LINK_RENEWED, actor=actor, subject=call, call_id=call.id)
+    db.session.flush()
+    return call

@@ -61,7 +61,7 @@ def _resolve(value, result):
 def run_service(
     change: Callable,
     *args,
-    done: str | Callable | None = None,
+    done: str | Callable | None,
     back: str | Callable | None = None,
     then: str | Callable | None = None,
     refused: Callable[[str], object] | None = None,
@@ -69,6 +69,11 @@ def run_service(
 ):
     """Run ``change(*args, actor=current_user, **kwargs)``, commit, flash ``done`` and
     redirect to ``then`` (by default ``back``).
+
+    ``done`` is required: the sentence that says what happened and to what ("Application
+    MBI-2026-0046 submitted. A confirmation was sent to ..."), never a generic "Done".
+    ``done=None`` only where the answer itself says it (a login, a download, the next
+    step of a form) or the view flashes its own.
 
     ``done`` and ``then`` may be callables of the service's result (a message that
     depends on it, the page of a record it created); ``then`` may also give a whole
@@ -101,13 +106,14 @@ def run_service(
     return answer if not isinstance(answer, str) else redirect(answer)
 
 
-def run_posted(form, change: Callable, *args, back: str, **kwargs):
-    """Run ``change`` (with :func:`run_service`) for a valid ``form`` posted from the page
-    ``back``; an invalid form goes back there with each of its errors flashed."""
+def run_posted(form, change: Callable, *args, done: str | Callable | None, back: str, **kwargs):
+    """Run ``change`` (with :func:`run_service`, saying ``done``) for a valid ``form``
+    posted from the page ``back``; an invalid form goes back there with each of its
+    errors flashed."""
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(back)
-    return run_service(change, *args, back=back, **kwargs)
+    return run_service(change, *args, done=done, back=back, **kwargs)
 
 
 def form_page(template: str, refused: str | None = None, **context):

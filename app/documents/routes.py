@@ -105,7 +105,9 @@ def remove_document(document_id):
 def download_document(document_id):
     """Download a document, as an attachment, for those who may read it."""
     document = db.get_or_404(Document, document_id)
-    return run_service(open_document, document, then=lambda path: _attachment(document, path))
+    return run_service(
+        open_document, document, done=None, then=lambda path: _attachment(document, path)
+    )
 
 
 @bp.route("/documents/<int:document_id>/pages/<int:page_number>")
@@ -114,7 +116,11 @@ def document_page(document_id, page_number):
     """One page of a document as an image shown in the page, for those who may read it."""
     document = db.get_or_404(Document, document_id)
     return run_service(
-        open_document_page, document, page_number, then=lambda page: _inline_page(page)
+        open_document_page,
+        document,
+        page_number,
+        done=None,  # an image in the page
+        then=lambda page: _inline_page(page),
     )
 
 

@@ -225,6 +225,13 @@ class RuleSet:
 
     rules: tuple
     default_language: str
+    #: The questions of the form the rules judge, by name: how the values they cite are
+    #: written for a reader (app.eligibility.names). Empty: values as they are stored.
+    questions: dict = field(default_factory=dict, compare=False)
+
+    def rule(self, name: str) -> dict | None:
+        """The definition of the rule ``name``, if the set has it."""
+        return next((rule for rule in self.rules if rule["name"] == name), None)
 
     def title(self, rule: str, language: str) -> str:
         titles = next(r["title"] for r in self.rules if r["name"] == rule)

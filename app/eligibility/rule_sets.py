@@ -13,6 +13,7 @@ per process until the call changes (:func:`rule_set`).
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from functools import cache
 
 from flask_babel import LazyString
@@ -25,6 +26,7 @@ from app.auth.models import User
 from app.calls.models import DEFAULT_ELIGIBILITY, Call
 from app.common.errors import Refusal
 from app.eligibility.conditions import RuleSet, load_rules, render, validate_rules
+from app.eligibility.names import readable_values
 from app.eligibility.rules import RuleResult
 from app.events import Event, announce
 from app.extensions import db
@@ -77,8 +79,15 @@ def rules_definition(call: Call) -> dict:
 
 
 def rule_set(call: Call) -> RuleSet:
-    """The call's rules, checked and ready to judge."""
-    return load_rules(rules_definition(call))
+    """The call's rules, checked and ready to judge, with its form's questions (how the
+    values its reasons cite are written)."""
+    form = call_form(call)
+    definition = (
+        call.eligibility_rules
+        if call.eligibility_rules is not None
+        else rules_from_parameters(call.eligibility, form)
+    )
+    return replace(load_rules(definition), questions=dict(form.questions))
 
 
 def rule_titles(rules: RuleSet) -> dict[str, LazyString]:
@@ -93,21 +102,22 @@ def _title(rules: RuleSet, name: str) -> str:
 def reason_of(rules: RuleSet, outcome) -> str:
     """What a stored outcome (or a fresh result) says, in the reader's language: the
     rule set's text of that reason, else the catalogue's (a reason the rules no longer
-    give reads as it was stored)."""
+    give reads as it was stored); countries, languages, choices and documents it cites
+    by their names in that language (app.eligibility.names)."""
+    language = reader_language(rules.default_language)
+    values = readable_values(rules.rule(outcome.rule), outcome.values, rules.questions, language)
     texts = rules.texts_for(outcome.rule, outcome.template)
     if texts is None:
-        return str(
-            RuleResult(outcome.rule, outcome.outcome, outcome.template, outcome.values).reason
-        )
-    language = reader_language(rules.default_language)
+        return str(RuleResult(outcome.rule, outcome.outcome, outcome.template, values).reason)
     text = texts.get(language) or texts.get(rules.default_language) or outcome.template
-    return render(text, outcome.values, language)
+    return render(text, values, language)
 
 
 @cache
 def default_rule_set() -> RuleSet:
     """The default template's rules with the default parameters (demo letters)."""
-    return load_rules(rules_from_parameters({}, default_form()))
+    form = default_form()
+    return replace(load_rules(rules_from_parameters({}, form)), questions=dict(form.questions))
 
 
 class RulesError(Refusal):

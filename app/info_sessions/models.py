@@ -43,6 +43,8 @@ class SessionRegistration(db.Model):
     full_name: Mapped[str] = mapped_column(String(200))
     #: Lower-case; one registration per address per session.
     email: Mapped[str] = mapped_column(String(254))
+    #: The language the visitor registered in: their e-mails are written in it.
+    locale: Mapped[str] = mapped_column(String(8), default="fr")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[InfoSession] = relationship(back_populates="registrations")

@@ -151,6 +151,11 @@ def register(session_id):
         info_session,
         {"full_name": form.full_name.data, "email": form.email.data},
         locale=current_locale(),
-        done=_("You are registered. A confirmation is on its way to your mailbox."),
+        done=lambda registration: _(
+            "You are registered for the information session in %(city)s. A confirmation "
+            "with an invitation for your calendar was sent to %(email)s.",
+            city=registration.session.city,
+            email=registration.email,
+        ),
         back=safe_next_url(form.next.data) or url_for("main.index"),
     )

@@ -9,20 +9,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.calls.models import Call
 from app.common.clock import utcnow
 from app.common.errors import Refusal
+from app.common.ics import CONTENT_TYPE, CalendarEvent, calendar_file, uid
+from app.common.urls import external_url
 from app.events import Event, announce
 from app.extensions import db
 from app.info_sessions.models import InfoSession, SessionRegistration
-from app.outbox.services import queue_email
+from app.outbox.services import Attachment, queue_email
 
 SESSION_FIELDS = ("city", "venue", "starts_at", "ends_at", "capacity")
+#: What registered people are told about when it changes (a new invitation).
+WHEN_AND_WHERE = ("city", "venue", "starts_at", "ends_at")
 
 ALREADY_REGISTERED = _l("You are already registered for this session. See you there!")
 FULL = _l("This session is full: every seat is taken.")
@@ -106,6 +113,11 @@ def update_session(info_session: InfoSession, data: dict, *, actor: User) -> Inf
     """Change a session's place, times or seats; announced as ``info_session_edited``
     with each change as [before, after].
 
+    Side effect: when its place or times change, every person registered is e-mailed the
+    new ones (``email/session_changed.txt``, in the language they registered in) with the
+    session's invitation again: the same UID, a higher SEQUENCE, so that their calendar
+    moves the event instead of adding a second one.
+
     Raises InfoSessionError as :func:`create_session`, and when the new capacity is
     below the number of people already registered (they keep their seats).
     """
@@ -127,6 +139,10 @@ def update_session(info_session: InfoSession, data: dict, *, actor: User) -> Inf
     changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
     _announce(Event.INFO_SESSION_EDITED, info_session, actor, changes)
     db.session.flush()
+    if any(name in changes for name in WHEN_AND_WHERE):
+        sequence = _version(info_session)
+        for registration in info_session.registrations:
+            _email(registration, "session_changed", registration.locale, sequence)
     return info_session
 
 
@@ -153,7 +169,8 @@ def register_visitor(
     (PostgreSQL), and counted again after the insert, so that two visitors taking
     the last seat at once cannot both get it. The email is lower-cased.
 
-    Side effect: queues ``email/session_registration.txt`` in ``locale``.
+    Side effect: queues ``email/session_registration.txt`` in ``locale``, with the
+    session's calendar invitation (:func:`invitation`).
     Raises SessionPast, SessionFull or AlreadyRegistered; the caller rolls back.
     """
     now = now or utcnow()
@@ -171,7 +188,7 @@ def register_visitor(
     if registration_count(info_session) >= info_session.capacity:
         raise SessionFull(FULL)
     registration = SessionRegistration(
-        session=info_session, full_name=data["full_name"].strip(), email=email
+        session=info_session, full_name=data["full_name"].strip(), email=email, locale=locale
     )
     db.session.add(registration)
     try:
@@ -180,19 +197,65 @@ def register_visitor(
         raise AlreadyRegistered(ALREADY_REGISTERED) from error
     if registration_count(info_session) > info_session.capacity:
         raise SessionFull(FULL)
-    _confirm(registration, locale)
+    _email(registration, "session_registration", locale, _version(info_session))
     return registration
 
 
-def _confirm(registration: SessionRegistration, locale: str) -> None:
+#: The subject of each e-mail to a registered person.
+SUBJECTS = {
+    "session_registration": _l("Your registration: information session in %(city)s"),
+    "session_changed": _l("The information session in %(city)s has changed"),
+}
+
+
+def _email(registration: SessionRegistration, template: str, locale: str, sequence: int):
     info_session = registration.session
     queue_email(
         registration.email,
-        _l("Your registration: information session in %(city)s"),
-        "session_registration",
+        SUBJECTS[template],
+        template,
         locale=locale,
         subject_params={"city": info_session.city},
+        attachments=[invitation(info_session, locale, sequence=sequence)],
         registration=registration,
         info_session=info_session,
         call=info_session.call,
+        public_url=external_url("info_sessions.public_call_sessions", call_id=info_session.call_id),
+    )
+
+
+def _version(info_session: InfoSession) -> int:
+    """How many times the session was edited: its invitation's SEQUENCE."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.event == Event.INFO_SESSION_EDITED,
+            AuditEvent.subject_kind == "info_session",
+            AuditEvent.subject_id == info_session.id,
+        )
+    )
+
+
+def invitation(info_session: InfoSession, locale: str, *, sequence: int = 0) -> Attachment:
+    """The session as a calendar invitation (``.ics``) in ``locale``: its UID is the
+    session's, whoever registers and however often it is sent."""
+    call = info_session.call
+    with force_locale(locale):
+        event = CalendarEvent(
+            uid=uid("info-session", info_session.id),
+            summary=_("Information session: %(call)s", call=call.name),
+            start=info_session.starts_at,
+            end=info_session.ends_at,
+            location=f"{info_session.venue}, {info_session.city}",
+            description=_(
+                "The session presents the programme, who may apply and how, and leaves "
+                "time for your questions. Attendance is free."
+            ),
+            url=external_url("calls.public_call", reference=call.reference),
+            sequence=sequence,
+        )
+        content = calendar_file([event])
+    return Attachment(
+        "information-session.ics", f"{CONTENT_TYPE}; method=PUBLISH; charset=UTF-8", content
     )

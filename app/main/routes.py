@@ -92,7 +92,11 @@ def switch_language():
     if not current_user.is_authenticated:
         return redirect(target)
     return run_service(
-        without_actor(remember_locale), current_user._get_current_object(), locale, then=target
+        without_actor(remember_locale),
+        current_user._get_current_object(),
+        locale,
+        done=None,  # the page, now in that language, says it
+        then=target,
     )
 
 

@@ -3,8 +3,8 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.common.clock import utcnow
 from app.common.types import UTCDateTime
@@ -39,3 +39,22 @@ class OutboxMessage(db.Model):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxAttachment(db.Model):
+    """A file an outbox message carries (a calendar invitation), kept with it so that a
+    retried delivery sends the very same file."""
+
+    __tablename__ = "outbox_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id"), index=True)
+    #: The name the recipient's mail client shows, e.g. ``invitation.ics``.
+    filename: Mapped[str] = mapped_column(String(200))
+    #: MIME type with its parameters, e.g. ``text/calendar; method=PUBLISH``.
+    content_type: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+    message: Mapped[OutboxMessage] = relationship(
+        backref=backref("attachments", cascade="all, delete-orphan", order_by="OutboxAttachment.id")
+    )

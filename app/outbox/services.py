@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import current_app, render_template
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.common.clock import utcnow
 from app.extensions import db
 from app.i18n import text_direction
-from app.outbox.models import MessageStatus, OutboxMessage
+from app.outbox.models import MessageStatus, OutboxAttachment, OutboxMessage
 
 log = logging.getLogger("impulse.outbox")
 
@@ -44,6 +45,16 @@ def right_to_left(text: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with an e-mail: its name, MIME type (with parameters, e.g.
+    ``text/calendar; method=PUBLISH``) and content."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
 def queue_email(
     recipient: str,
     subject: str,
@@ -52,12 +63,14 @@ def queue_email(
     locale: str = "fr",
     application_id: int | None = None,
     subject_params: dict | None = None,
+    attachments: tuple[Attachment, ...] | list[Attachment] = (),
     **context,
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.txt`` in ``locale`` and queue it in the outbox.
 
     ``subject`` may be a lazy string, with ``%(name)s`` placeholders filled from
-    ``subject_params``: it is rendered in ``locale`` too. The message leaves only
+    ``subject_params``: it is rendered in ``locale`` too. ``attachments`` are stored
+    with the message (a calendar invitation) and sent with it. The message leaves only
     once the surrounding transaction commits.
     """
     with force_locale(locale):
@@ -72,6 +85,14 @@ def queue_email(
         template=template,
         application_id=application_id,
     )
+    for attachment in attachments:
+        message.attachments.append(
+            OutboxAttachment(
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                content=attachment.content,
+            )
+        )
     db.session.add(message)
     db.session.flush()
     db.session.info.setdefault(PENDING_KEY, []).append(message.id)
@@ -87,7 +108,11 @@ def deliver_message(session: Session, message: OutboxMessage) -> None:
             _send_smtp(message, config)
         else:
             log.info(
-                "email to=%s subject=%r\n%s", message.recipient, message.subject, message.body_text
+                "email to=%s subject=%r attachments=%s\n%s",
+                message.recipient,
+                message.subject,
+                [attachment.filename for attachment in message.attachments],
+                message.body_text,
             )
     except (OSError, smtplib.SMTPException) as error:
         message.status = MessageStatus.FAILED
@@ -121,9 +146,26 @@ def _send_smtp(message: OutboxMessage, config) -> None:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email.set_content(message.body_text)
+    for attachment in message.attachments:
+        _attach(email, attachment)
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(email)
+
+
+def _attach(email: EmailMessage, attachment: OutboxAttachment) -> None:
+    """Add ``attachment`` to ``email`` with its MIME type and parameters (a calendar
+    invitation keeps ``method=PUBLISH``, which mail clients read to offer "add")."""
+    kind, *parameters = (part.strip() for part in attachment.content_type.split(";"))
+    maintype, _, subtype = kind.partition("/")
+    params = dict(part.partition("=")[::2] for part in parameters if "=" in part)
+    email.add_attachment(
+        bytes(attachment.content),
+        maintype=maintype,
+        subtype=subtype or "octet-stream",
+        filename=attachment.filename,
+        params=params,
+    )

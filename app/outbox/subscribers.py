@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from app.calls.wording import EMAIL_OF_TRIGGER, email_texts
 from app.common.urls import external_url
 from app.events import transitioned
+from app.outbox import invitations  # noqa: F401 - the next coaching session's invitation
 from app.outbox.services import queue_email
 from workflows.application import Trigger
 from workflows.letters import OUTCOME_OF_TRIGGER

@@ -52,7 +52,7 @@ def my_data():
 @role_required(*EVERY_ROLE)
 def export_my_data():
     """Everything Impulse holds about me, as a ZIP (data.json and my files)."""
-    archive = run_service(download_personal_data, current_user)
+    archive = run_service(download_personal_data, current_user, done=None)  # the download
     response = send_file(
         archive,
         mimetype="application/zip",

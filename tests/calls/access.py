@@ -13,6 +13,10 @@ EXPECTED = {
     "calls.export_call": ("GET", only(STAFF)),
     "calls.copy_call": ("GET", only(STAFF)),
     "calls.import_call": ("GET", only(STAFF)),
+    # The feed is read by calendar apps, which cannot log in: its signed link is the key
+    # (a forged one, as here, is a 404 for everyone; tests/calls/test_calendar.py).
+    "calls.calendar_feed": ("GET", everyone(404)),
+    "calls.renew_calendar": ("POST", only(STAFF, ok=302)),
 }
 
 

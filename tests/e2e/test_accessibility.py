@@ -100,6 +100,7 @@ def world(app, make_user, make_call, make_application):
             ],
             "staff": [
                 url_for("main.staff_home"),
+                url_for("calls.show_call", call_id=call.id),
                 url_for("applications.list_applications", call_id=call.id),
                 url_for("dashboard.show", call_id=call.id),
                 url_for("dashboard.audit", call_id=call.id, **{"from": "31/31"}),

@@ -49,8 +49,8 @@ def test_an_ineligible_visitor_learns_which_rule_and_why(client, make_call):
     assert "You do not seem eligible." in html
     for reason in (
         "Born Jan 1, 2015",
-        "the call accepts",
-        "Speaks nl",
+        "Nationality France: the call accepts Belgium, Morocco.",
+        "Speaks Dutch",
         "banking ban",
         "Company created Jan 1, 2010",
         "30% of the capital",

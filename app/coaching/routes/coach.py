@@ -6,6 +6,7 @@ project from its confirmed place on.
 """
 
 from flask import abort, render_template, request
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -180,8 +181,7 @@ def new_session(project_id):
     form = SessionForm()
     form.topics.choices = topic_choices(settings_for(application.call))
     if form.validate_on_submit():
-        done = _("Session logged.")
-        return _save_session(coaching.log_session, application, form, application, done=done)
+        return _save_session(coaching.log_session, application, form, application, done=_logged)
     if request.method == "GET":
         form.held_on.data = today()
         form.duration_minutes.data = 60
@@ -199,17 +199,33 @@ def edit_session(log_id):
     if request.method == "GET":
         form.tags.data = ", ".join(session.tags or [])
     if form.validate_on_submit():
-        done = _("Session saved.")
         return _save_session(
             coaching.edit_session,
             session,
             form,
             application,
-            done=done,
+            done=_saved,
             session=session,
             expected_version=form.expected_version(),
         )
     return _session_page(application, form, session=session, error=_why_not_editable(session))
+
+
+def _logged(session: CoachingSession) -> str:
+    """What the coach reads once a session is logged: which, and the invitation sent."""
+    held = format_date(session.held_on, "medium")
+    if session.next_session_on is None:
+        return _("Session of %(date)s logged.", date=held)
+    return _(
+        "Session of %(date)s logged. The entrepreneur and you were e-mailed an invitation "
+        "to the next one, on %(next)s.",
+        date=held,
+        next=format_date(session.next_session_on, "medium"),
+    )
+
+
+def _saved(session: CoachingSession) -> str:
+    return _("Session of %(date)s saved.", date=format_date(session.held_on, "medium"))
 
 
 def _why_not_editable(session: CoachingSession) -> str | None:

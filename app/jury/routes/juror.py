@@ -159,10 +159,18 @@ def score_review(assignment_id):
         assignment,
         review_data(form, criteria),
         expected_version=int(version) if version.isdigit() else -1,
-        done=_("Review submitted.") if action == "submit" else _("Draft saved."),
+        done=_saved_message(assignment, action),
         then=lambda review: _after_save(assignment, action),
         refused=lambda message: _render_score(assignment, form, message),
     )
+
+
+def _saved_message(assignment: JuryAssignment, action: str) -> str:
+    """What the juror reads once the review is saved: which dossier, draft or submitted."""
+    reference = assignment.application.reference
+    if action == "submit":
+        return _("Your review of application %(reference)s is submitted.", reference=reference)
+    return _("Your draft review of application %(reference)s is saved.", reference=reference)
 
 
 @bp.route("/assignments/<int:assignment_id>/draft", methods=["POST"])
@@ -181,6 +189,7 @@ def autosave_review(assignment_id):
         review_data(form, criteria),
         expected_version=int(version) if version.isdigit() else -1,
         autosave=True,
+        done=None,  # the page's script shows the answer's message
         then=lambda review: jsonify(
             version=review.version,
             message=_("Draft saved at %(time)s.", time=format_time(review.updated_at, "HH:mm")),
