@@ -21,6 +21,7 @@ from app.auth.services import AccountError, create_user
 from app.calls.cli import call_named, call_option, register_calls_cli
 from app.coaching.cli import register_coaching_cli
 from app.common.exports import csv_text
+from app.common.statistics import refresh_statistics
 from app.config import PROJECT_ROOT
 from app.demo.services import DemoError, load_demo
 from app.eligibility.checks import check_call
@@ -99,6 +100,7 @@ def register_cli(app: Flask) -> None:
             db.session.rollback()
             raise click.ClickException(str(error)) from error
         db.session.commit()
+        refresh_statistics()  # the planner sees the new rows at once
         click.echo(summary)
 
     @app.cli.group("workflow")

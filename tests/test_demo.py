@@ -6,7 +6,7 @@ from collections import deque
 
 import pytest
 from markupsafe import escape
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.application_forms.versions import call_form
 from app.applications.models import Application
@@ -188,3 +188,23 @@ def test_the_decided_demo_publishes_confirms_and_promotes(app):
     triggers = set(db.session.scalars(select(AuditEvent.event)))
     assert {"select", "place_on_reserve", "reject", "promote", "confirm", "decline"} <= triggers
     assert "declined and replaced from the reserve" in summary
+
+
+def test_the_demo_command_refreshes_the_planners_statistics(app, runner):
+    """After the bulk load the planner knows the tables' sizes (issue 19: without
+    statistics PostgreSQL chose a nested loop over millions of row pairs)."""
+    result = runner.invoke(args=["demo", "--applications", "6"])
+    assert result.exit_code == 0, result.output
+    with db.engine.connect() as connection:
+        if db.engine.dialect.name == "postgresql":
+            analysed = connection.execute(
+                text(
+                    "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                    "WHERE relname = 'applications'"
+                )
+            ).scalar()
+        else:
+            analysed = connection.execute(
+                text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'applications'")
+            ).scalar()
+    assert analysed
