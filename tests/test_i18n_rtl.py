@@ -57,3 +57,18 @@ def test_an_arabic_pdf_is_shaped_with_an_installed_font_and_extracts_in_arabic()
         for font in reader.pages[0]["/Resources"]["/Font"].values()
     }
     assert any("DejaVu" in name for name in fonts), fonts
+
+
+def test_phone_numbers_and_addresses_read_left_to_right_on_an_arabic_page(
+    client, make_application, login_as
+):
+    dossier = make_application("submitted")
+    dossier.answers = {**dossier.answers, "phone": "+32 451 97 48 67"}
+    dossier.applicant.locale = "ar"
+    from app.extensions import db
+
+    db.session.commit()
+    login_as(dossier.applicant)
+    page = client.get(f"/applications/{dossier.id}").get_data(as_text=True)
+    assert 'dir="rtl"' in page
+    assert '<bdi dir="ltr">+32 451 97 48 67</bdi>' in page
