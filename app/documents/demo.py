@@ -7,6 +7,7 @@ import textwrap
 import unicodedata
 
 from app.applications.models import Application
+from app.extensions import db
 from app.documents.requirements import required_kinds
 from app.documents.services import attach_document
 
@@ -62,14 +63,17 @@ def attach_demo_documents(application: Application, rng: random.Random) -> None:
 
     Goes through :func:`app.documents.services.attach_document` (the upload code,
     without the status check), so the files land in DOCUMENT_STORE under generated
-    names. Flushes; the caller commits.
+    names. Flushes once, after the last; the caller commits.
     """
     applicant = application.applicant
     for kind in required_kinds(application):
         filename, title, lines = _DEMO_FILES[kind](application, rng)
         footer = ["", "Document fictif : données de démonstration d'Impulse."]
         content = sample_pdf(title, lines + footer)
-        attach_document(application, kind, content, filename, uploaded_by=applicant)
+        attach_document(
+            application, kind, content, filename, uploaded_by=applicant, flush=False
+        )
+    db.session.flush()
 
 
 def _ascii(text: str) -> str:

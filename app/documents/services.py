@@ -83,6 +83,7 @@ def attach_document(
     filename: str | None,
     *,
     uploaded_by: User | None = None,
+    flush: bool = True,
 ) -> Document:
     """Make ``content`` the application's document of ``kind``, whatever its status.
 
@@ -95,6 +96,10 @@ def attach_document(
     Raises DocumentError for an unknown kind, an empty file, a file larger than
     MAX_DOCUMENT_BYTES, content that is not PDF, JPEG or PNG, or a concurrent upload
     of the same kind; nothing stays on disk or in the session then.
+
+    ``flush=False`` (the demo loader, attaching many documents to new applications)
+    leaves the new row to the caller's next flush: a concurrent upload is then not
+    caught here, and the file of a row that is never saved is removed with the rollback.
     """
     _check_kind(kind)
     label = KIND_LABELS[kind]
@@ -134,6 +139,8 @@ def attach_document(
     )
     try:
         _replace(application, document)
+        if flush:
+            db.session.flush()
     except Exception as error:
         storage.discard_file(db.session(), document.storage_name)
         if isinstance(error, IntegrityError):
@@ -202,13 +209,14 @@ def open_document_page(document: Document, number: int, *, actor: User) -> pages
 
 
 def _replace(application: Application, document: Document) -> None:
+    """Put ``document`` in the place of the application's current one of its kind (the
+    old row is deleted and flushed now; the new one waits for the next flush)."""
     old = current_document(application, document.kind)
     if old is not None:
         application.documents.remove(old)
         db.session.flush()  # the unique (application, kind) index allows one row at a time
         storage.remove_after_commit(db.session(), old.storage_name)
     application.documents.append(document)
-    db.session.flush()
 
 
 def _check_kind(kind: str) -> None:
