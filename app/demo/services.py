@@ -21,9 +21,8 @@ from sqlalchemy import select
 from app.applications.models import Application
 from app.applications.questions import call_template
 from app.applications.services import apply_transition
-from app.auth.models import Role, User
+from app.auth.models import Role, RoleGrant, User, normalise_email
 from app.auth.passwords import hash_password
-from app.auth.services import create_user
 from app.calls.definition import import_definition
 from app.calls.models import Call
 from app.coaching.demo import add_demo_coaching
@@ -317,7 +316,7 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
     password_hash = hash_password(DEMO_PASSWORD)
 
     def person(email: str, name: str, roles: list[str], locale: str = "fr") -> User:
-        return create_user(email, name, None, roles, locale=locale, password_hash=password_hash)
+        return _account(email, name, roles, locale, password_hash)
 
     person("staff@example.com", "Sofia Staff", [Role.STAFF])
     person("chair@example.com", "Charles Chair", [Role.CHAIR, Role.JUROR])
@@ -379,6 +378,23 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
         f"Every account's password is {DEMO_PASSWORD!r}.{stage_note} Second programme: call "
         f"{second.reference} ({second.name})."
     )
+
+
+def _account(email: str, name: str, roles: list[str], locale: str, password_hash: str) -> User:
+    """A demo account, as :func:`app.auth.services.create_user` makes it, without its
+    look-up of the address (the demo's addresses are new: the demo refuses to load
+    twice) and without a flush of its own: the account is inserted with the next flush,
+    in the order the accounts were made, so their ids are the same for a seed."""
+    user = User(
+        email=normalise_email(email),
+        full_name=name.strip(),
+        password_hash=password_hash,
+        locale=locale,
+    )
+    for role in roles:
+        user.grants.append(RoleGrant(role=str(Role(role))))
+    db.session.add(user)
+    return user
 
 
 def _eligibility_stage(call: Call, rng: random.Random, *, all_passing: bool = False) -> str:

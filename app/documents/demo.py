@@ -7,9 +7,9 @@ import textwrap
 import unicodedata
 
 from app.applications.models import Application
-from app.extensions import db
 from app.documents.requirements import required_kinds
 from app.documents.services import attach_document
+from app.extensions import db
 
 #: Lines that fit on one A4 page at 16 pt leading below the title.
 _MAX_LINES = 44
@@ -70,9 +70,7 @@ def attach_demo_documents(application: Application, rng: random.Random) -> None:
         filename, title, lines = _DEMO_FILES[kind](application, rng)
         footer = ["", "Document fictif : données de démonstration d'Impulse."]
         content = sample_pdf(title, lines + footer)
-        attach_document(
-            application, kind, content, filename, uploaded_by=applicant, flush=False
-        )
+        attach_document(application, kind, content, filename, uploaded_by=applicant, flush=False)
     db.session.flush()
 
 
