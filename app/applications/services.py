@@ -93,7 +93,10 @@ def _next_number(call_id: int) -> int:
             update(Call)
             .where(Call.id == call_id)
             .values(last_application_number=Call.last_application_number + 1)
-            .returning(Call.last_application_number)
+            .returning(Call.last_application_number),
+            # "fetch": the call's object is matched by its id, not by scanning every object
+            # the session holds ("evaluate", quadratic in the demo's long session).
+            execution_options={"synchronize_session": "fetch"},
         ).scalar_one()
 
 

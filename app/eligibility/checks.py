@@ -71,7 +71,13 @@ def check_application(application: Application) -> list[RuleResult]:
 
 
 def _store(application_id: int, results) -> None:
-    db.session.execute(delete(RuleOutcome).where(RuleOutcome.application_id == application_id))
+    # "fetch": the deleted rows' ids come back (RETURNING) and only their objects leave
+    # the session. The default ("evaluate") scans every object the session holds, on each
+    # check: quadratic in a long session such as the demo's (issue 19).
+    db.session.execute(
+        delete(RuleOutcome).where(RuleOutcome.application_id == application_id),
+        execution_options={"synchronize_session": "fetch"},
+    )
     now = utcnow()
     db.session.add_all(
         RuleOutcome(
