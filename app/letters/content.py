@@ -8,7 +8,6 @@ can be rendered in any process (see app.letters.rendering).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
@@ -32,6 +31,7 @@ from app.extensions import db
 from app.i18n import localized, text_direction
 from app.letters.models import Letter
 from app.selection.explanation import CriterionComparison, Explanation, explain
+from app.selection.standing import Standing
 from workflows.application import ApplicationStatus
 from workflows.letters import LetterOutcome
 from workflows.selection import Decision
@@ -240,17 +240,18 @@ def _explanation_dict(found: Explanation, locale: str) -> dict:
     """The letter's figures: the applicant page's (app.selection.explanation), written
     for ``locale``. ``rank`` is the place in the final order, ``quota`` and
     ``reserve_size`` the numbers selected and on the reserve list at publication."""
+    standing = found.standing
     return {
-        "decision": found.decision,
-        "rank": found.position,
-        "ranked": found.ranked,
-        "score": _number(found.score, locale),
-        "cutoff": _number(found.cutoff, locale) if found.cutoff is not None else None,
-        "quota": found.selected,
-        "reserve_position": found.reserve_position,
-        "reserve_size": found.reserve,
+        "decision": standing.decision,
+        "rank": standing.position,
+        "ranked": standing.ranked,
+        "score": _number(standing.score, locale),
+        "cutoff": _number(standing.cutoff, locale) if standing.cutoff is not None else None,
+        "quota": standing.selected,
+        "reserve_position": standing.reserve_position,
+        "reserve_size": standing.reserve,
         "confirm_by": _day(found.confirm_by, locale),
-        "why": found.why,
+        "why": standing.why,
         "reasons": list(found.reasons),
         "criteria": [
             {
@@ -331,25 +332,33 @@ def demo_context(outcome: str, locale: str, call=None, *, code: str = "DEMO-0000
             waiting = outcome in (LetterOutcome.RESERVE, LetterOutcome.PROMOTED)
             quota = getattr(call, "quota", 30)
             reserve = getattr(call, "reserve_size", 10)
-            found = Explanation(
+            if outcome == LetterOutcome.SELECTED:
+                position = min(12, quota)
+            elif outcome == LetterOutcome.NOT_SELECTED:
+                position = quota + reserve + 5
+            else:
+                position = quota + 3
+            standing = Standing(
                 decision=Decision.RESERVE if outcome == LetterOutcome.PROMOTED else outcome,
-                position=min(12, quota) if outcome == LetterOutcome.SELECTED else quota + 3,
+                position=position,
                 ranked=180,
                 selected=quota,
                 reserve=max(reserve, 3) if waiting else reserve,
                 reserve_position=3 if waiting else None,
                 score=74.5 if selected else 61.25,
                 cutoff=70.0,
-                confirm_by=now + timedelta(days=14) if selected else None,
                 why="",
+                reasons=(),
+            )
+            found = Explanation(
+                standing,
+                confirm_by=now + timedelta(days=14) if selected else None,
                 reasons=(),
                 criteria=tuple(
                     CriterionComparison(name, low, high, weight, 7.33 if selected else 6.0, 7.5)
                     for name, weight, low, high in names
                 ),
             )
-            if outcome == LetterOutcome.NOT_SELECTED:
-                found = replace(found, position=quota + reserve + 5)
             context["explanation"] = _explanation_dict(found, locale)
     context["wording"] = _opening(call, context)
     return context

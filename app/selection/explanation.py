@@ -44,45 +44,17 @@ class CriterionComparison:
 
 @dataclass(frozen=True)
 class Explanation:
-    #: selected, reserve or not_selected: the published decision of the round.
-    decision: str
-    #: Place in the final order (the selected, then the reserve list, then the others;
-    #: 1 = first) out of ``ranked`` dossiers.
-    position: int
-    ranked: int
-    #: How many dossiers were selected and put on the reserve list at publication.
-    selected: int
-    reserve: int
-    #: The place on the reserve list (1 = first), for a reserve decision only.
-    reserve_position: int | None
-    #: The dossier's score (0-100) in the call's ranking method.
-    score: float
-    #: The lowest score among the selected dossiers (the cut-off), None if none selected.
-    cutoff: float | None
+    """What an applicant reads about their decision: where the dossier stands in the
+    published decision, with its texts in the reader's language."""
+
+    #: The published decision's figures (decision, position, counts, score, cut-off,
+    #: why the deliberation is told): app.selection.standing, the one computation.
+    standing: Standing
     #: Until when a selected applicant may confirm; None otherwise.
     confirm_by: datetime | None
-    #: Why the deliberation is told ("moved", "above_cutoff", "others_moved"), or "".
-    why: str
-    #: The deliberation's reasons in the reader's language (empty when ``why`` is "").
+    #: ``standing.reasons`` in the reader's language (empty when ``standing.why`` is "").
     reasons: tuple[str, ...]
     criteria: tuple[CriterionComparison, ...]
-
-    @classmethod
-    def of(cls, standing: Standing, *, confirm_by, reasons, criteria) -> Explanation:
-        return cls(
-            decision=standing.decision,
-            position=standing.position,
-            ranked=standing.ranked,
-            selected=standing.selected,
-            reserve=standing.reserve,
-            reserve_position=standing.reserve_position,
-            score=standing.score,
-            cutoff=standing.cutoff,
-            confirm_by=confirm_by,
-            why=standing.why,
-            reasons=tuple(reasons),
-            criteria=tuple(criteria),
-        )
 
 
 def round_decisions(round_id: int) -> list[Published]:
@@ -118,10 +90,10 @@ def explain(application: Application) -> Explanation | None:
         return None
     round_id, confirm_by = row
     standing = standings(round_decisions(round_id))[application.id]
-    return Explanation.of(
+    return Explanation(
         standing,
         confirm_by=confirm_by,
-        reasons=reason_texts(standing.reasons, application.call),
+        reasons=tuple(reason_texts(standing.reasons, application.call)),
         criteria=_comparisons(application, round_id),
     )
 

@@ -155,17 +155,18 @@ def test_withdrawing_from_the_reserve_moves_nobody(published):
 
 def test_the_explanation_gives_rank_cut_off_and_the_selected_groups_means(published):
     call, (a, b, c, d, e) = published
-    assert explain(a).decision == "selected"
+    assert explain(a).standing.decision == "selected"
     told = explain(e)
-    assert (told.decision, told.position, told.ranked) == ("not_selected", 5, 5)
-    assert (told.selected, told.reserve, told.why, told.reasons) == (2, 2, "", ())
-    assert told.score == pytest.approx(50) and told.cutoff == pytest.approx(80)
-    assert told.reserve_position is None and told.confirm_by is None
+    standing = told.standing
+    assert (standing.decision, standing.position, standing.ranked) == ("not_selected", 5, 5)
+    assert (standing.selected, standing.reserve, standing.why, told.reasons) == (2, 2, "", ())
+    assert standing.score == pytest.approx(50) and standing.cutoff == pytest.approx(80)
+    assert standing.reserve_position is None and told.confirm_by is None
     assert len(told.criteria) == len(call.criteria)
     for criterion in told.criteria:
         assert criterion.own == pytest.approx(5)
         assert criterion.selected == pytest.approx(8.5)  # the means of A (9) and B (8)
-    assert explain(d).reserve_position == 2
+    assert explain(d).standing.reserve_position == 2
 
 
 def test_no_explanation_before_publication(make_scored_call):

@@ -196,10 +196,10 @@ def test_the_applicants_page_reads_what_the_standing_says(
     call = SimpleNamespace(form_version_id=None)
     with app.test_request_context(headers={"Accept-Language": "en"}):
         for dossier, standing in standings(published(row) for row in stored).items():
-            outcome = Explanation.of(
+            outcome = Explanation(
                 standing,
                 confirm_by=None,
-                reasons=reason_texts(standing.reasons, call),
+                reasons=tuple(reason_texts(standing.reasons, call)),
                 criteria=(),
             )
             application = SimpleNamespace(id=dossier, version=0, status=standing.decision)
