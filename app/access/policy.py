@@ -212,8 +212,26 @@ def may_read_dossier(user: User, application: Application) -> bool:
 
 def may_read_documents(user: User, application: Application) -> bool:
     """Download its documents: the owner, staff, the call's chairs and the jurors
-    assigned to it, none in conflict."""
-    return bool(standing(user, application) & {OWNER, STAFF, CHAIR, JUROR})
+    assigned to it, none in conflict; a juror only once their dossiers have opened
+    (:func:`dossiers_opened`), as the score page that links to them."""
+    found = standing(user, application)
+    if found & {OWNER, STAFF, CHAIR}:
+        return True
+    return JUROR in found and dossiers_opened(user, application.call)
+
+
+def dossiers_opened(user: User, call: Call) -> bool:
+    """Whether ``call``'s dossiers are open to ``user`` as a juror: always, unless the call
+    requires its jurors to confirm "no other conflict of interest" first and ``user``
+    has not (app.jury.conflicts.confirm_no_other_conflict)."""
+    if not call.conflicts_confirmation_required:
+        return True
+    confirmed = select(JuryMember.id).where(
+        JuryMember.call_id == call.id,
+        JuryMember.user_id == user.id,
+        JuryMember.conflicts_confirmed_at.is_not(None),
+    )
+    return bool(db.session.scalar(select(exists(confirmed))))
 
 
 def may_download(user: User, document: Document) -> bool:

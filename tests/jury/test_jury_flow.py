@@ -15,6 +15,7 @@ from app.auth.models import Role
 from app.calls.definition import export_definition, import_definition
 from app.calls.models import Call
 from app.common.clock import utcnow
+from app.documents.models import Document
 from app.eligibility.services import declare_eligible
 from app.events import Event
 from app.extensions import db
@@ -27,6 +28,7 @@ from app.jury.models import JuryAssignment, JuryMember, Review
 from app.jury.scoring import save_review_draft
 from app.jury.services import JuryError
 from tests.calls.test_calls import VALID
+from tests.helpers import attach_required_documents
 from tests.jury.test_scoring import data_for, form_for
 
 
@@ -199,6 +201,25 @@ def test_the_score_page_refuses_before_the_confirmation_and_works_after(jury, cl
     response = client.post(url, data=form_for(jury.call, [5] * 4, 0, "draft"))
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Review)) == 1
+
+
+def test_a_jurors_documents_open_with_the_dossier_not_before(jury, client, login_as):
+    """The score page links the dossier's documents; a download by its address is refused
+    too until the juror confirmed "no other conflict", then it works."""
+    jury.call.conflicts_confirmation_required = True
+    dossier = jury.dossiers[0]
+    attach_required_documents(dossier)
+    db.session.commit()
+    _assign(jury, dossier)
+    document = db.session.scalar(select(Document).where(Document.application_id == dossier.id))
+    login_as(jury.juror)
+    for address in (f"/documents/{document.id}", f"/documents/{document.id}/pages/1"):
+        assert client.get(address).status_code == 404
+    client.post(f"/jury/calls/{jury.call.id}/conflicts/none-other")
+    for address in (f"/documents/{document.id}", f"/documents/{document.id}/pages/1"):
+        response = client.get(address)
+        assert response.status_code == 200 and response.data
+        response.close()
 
 
 def test_the_scoring_services_refuse_too(jury):
