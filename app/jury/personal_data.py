@@ -11,6 +11,7 @@ decisions were made (the applicant-side erasure lives in app.privacy).
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.applications.models import Application
 from app.auth.models import User
@@ -48,6 +49,7 @@ def reviews(user: User) -> PersonalData | None:
         .join(Call, Call.id == Application.call_id)
         .where(JuryAssignment.juror_id == user.id)
         .order_by(Review.id)
+        .options(selectinload(Review.scores))  # one query for every review's scores
     )
     return listed(
         {

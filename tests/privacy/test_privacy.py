@@ -18,7 +18,7 @@ from app.documents import storage
 from app.documents.models import Document
 from app.extensions import db
 from app.info_sessions.models import InfoSession, SessionRegistration
-from app.jury.models import ConflictOfInterest, JuryAssignment
+from app.jury.models import ConflictOfInterest, CriterionScore, JuryAssignment, Review
 from app.outbox.models import OutboxMessage
 from app.outbox.services import queue_email
 from app.privacy import registry
@@ -27,7 +27,7 @@ from app.privacy.registry import PersonalData
 from app.privacy.services import months_before
 from app.privacy.tasks import retention_task
 from tests.conftest import PASSWORD
-from tests.helpers import transition_row
+from tests.helpers import QueryCounter, transition_row
 
 EN = {"Accept-Language": "en"}
 
@@ -176,6 +176,32 @@ def test_staff_and_jurors_download_their_own_data_too(client, login_as, make_use
     data, _archive = _export(client)
     assert data["parts"]["account"]["email"] == staff.email
     assert "applications" not in data["parts"]
+
+
+def test_a_jurors_download_reads_their_reviews_in_as_many_statements_for_one_or_many(
+    client, login_as, make_user, make_call, make_application
+):
+    juror = login_as(make_user(Role.JUROR))
+    call = make_call()
+
+    def review(score: int) -> None:
+        assignment = JuryAssignment(application=make_application("scored", call=call), juror=juror)
+        scored = Review(assignment=assignment, status="submitted", total=10 * score)
+        scored.scores = [CriterionScore(criterion_id=c.id, score=score) for c in call.criteria]
+        db.session.add_all([assignment, scored])
+        db.session.commit()
+
+    counts = []
+    for scores in ([7], [5, 6, 8, 9, 4]):
+        for score in scores:
+            review(score)
+        with QueryCounter(db.engine) as counted:
+            data, _archive = _export(client)
+        counts.append(counted.count)
+    written = data["parts"]["jury_reviews"]
+    assert sorted(r["scores"][0]["score"] for r in written) == [4, 5, 6, 7, 8, 9]
+    assert all(len(r["scores"]) == len(call.criteria) for r in written)
+    assert counts[0] == counts[1], counts
 
 
 # Erasure -------------------------------------------------------------------------------
