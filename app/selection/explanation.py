@@ -6,7 +6,7 @@ the final order, the number selected, the real reserve and the place on it, the
 cut-off, and, when the deliberation departed from the order of the scores, its reasons
 (a category of the chair's move or a balance rule, never the chair's words); then the
 dossier's mean score per criterion beside the selected group's. Never a juror's name or
-an individual review: only means over the submitted reviews. Three queries, whatever
+an individual review: only means over the submitted reviews. Four queries, whatever
 the size of the call.
 """
 
@@ -22,7 +22,14 @@ from app.extensions import db
 from app.i18n import localized
 from app.jury.models import CriterionScore, JuryAssignment, Review
 from app.selection.models import SelectionDecision, SelectionRound
-from app.selection.standing import Published, Standing, published, standings
+from app.selection.standing import (
+    Published,
+    RoundFigures,
+    Standing,
+    position_of,
+    published,
+    standing_of,
+)
 from app.selection.wording import reason_texts
 from workflows.application import ApplicationStatus
 from workflows.jury import ReviewStatus
@@ -57,21 +64,23 @@ class Explanation:
     criteria: tuple[CriterionComparison, ...]
 
 
+#: The columns of a decision that the standings read (app.selection.standing.published).
+_DECISION_COLUMNS = select(
+    SelectionDecision.application_id,
+    SelectionDecision.decision,
+    SelectionDecision.rank,
+    SelectionDecision.score,
+    SelectionDecision.pure_decision,
+    SelectionDecision.reserve_position,
+    SelectionDecision.override_justification,
+    SelectionDecision.override_reason,
+    SelectionDecision.adjustment,
+)
+
+
 def round_decisions(round_id: int) -> list[Published]:
     """Every decision of the round ``round_id``, as the standings read them (one query)."""
-    rows = db.session.execute(
-        select(
-            SelectionDecision.application_id,
-            SelectionDecision.decision,
-            SelectionDecision.rank,
-            SelectionDecision.score,
-            SelectionDecision.pure_decision,
-            SelectionDecision.reserve_position,
-            SelectionDecision.override_justification,
-            SelectionDecision.override_reason,
-            SelectionDecision.adjustment,
-        ).where(SelectionDecision.round_id == round_id)
-    )
+    rows = db.session.execute(_DECISION_COLUMNS.where(SelectionDecision.round_id == round_id))
     return [published(row._mapping) for row in rows]
 
 
@@ -89,13 +98,43 @@ def explain(application: Application) -> Explanation | None:
     if row is None:
         return None
     round_id, confirm_by = row
-    standing = standings(round_decisions(round_id))[application.id]
+    standing = _standing(application.id, round_id)
     return Explanation(
         standing,
         confirm_by=confirm_by,
         reasons=tuple(reason_texts(standing.reasons, application.call)),
         criteria=_comparisons(application, round_id),
     )
+
+
+def _standing(application_id: int, round_id: int) -> Standing:
+    """The dossier's standing, as :func:`standings` gives it for the whole round, read from
+    the round's selected, reserve and changed decisions and two counts (two queries):
+    the work does not grow with the number of dossiers."""
+    in_round = SelectionDecision.round_id == round_id
+    rows = [
+        published(row._mapping)
+        for row in db.session.execute(
+            _DECISION_COLUMNS.where(
+                in_round,
+                (SelectionDecision.decision != Decision.NOT_SELECTED)
+                | (SelectionDecision.decision != SelectionDecision.pure_decision)
+                | (SelectionDecision.application_id == application_id),
+            )
+        )
+    ]
+    own = next(row for row in rows if row.dossier_id == application_id)
+    ranked, before = db.session.execute(
+        select(
+            func.count(),
+            func.count().filter(
+                SelectionDecision.decision == Decision.NOT_SELECTED,
+                SelectionDecision.rank < own.rank,
+            ),
+        ).where(in_round)
+    ).one()
+    figures = RoundFigures.of(rows, ranked)
+    return standing_of(own, position_of(own, figures, before), figures)
 
 
 def _comparisons(application, round_id: int) -> tuple[CriterionComparison, ...]:

@@ -182,30 +182,72 @@ def _unique(reasons: Iterable[Reason | None]) -> tuple[Reason, ...]:
     return tuple(dict.fromkeys(reason for reason in reasons if reason is not None))
 
 
+@dataclass(frozen=True)
+class RoundFigures:
+    """What every standing of a round shares, each list in the final order: the selected
+    and the reserve decisions, the decisions the deliberation changed, and how many
+    dossiers were ranked. Bounded by the quota, the reserve and the moves, whatever the
+    number of dossiers: one dossier's standing needs these, its own decision and
+    :func:`position_of`."""
+
+    selected: tuple[Published, ...]
+    reserve: tuple[Published, ...]
+    changed: tuple[Published, ...]
+    ranked: int
+
+    @classmethod
+    def of(cls, rows: Iterable[Published], ranked: int) -> RoundFigures:
+        """From ``rows``: at least every selected, reserve and changed decision."""
+        order = sorted(rows, key=_final_key)
+        return cls(
+            selected=tuple(row for row in order if row.decision == Decision.SELECTED),
+            reserve=tuple(row for row in order if row.decision == Decision.RESERVE),
+            changed=tuple(row for row in order if row.decision != row.pure_decision),
+            ranked=ranked,
+        )
+
+    @property
+    def cutoff(self) -> float | None:
+        return min((row.score for row in self.selected), default=None)
+
+
+def position_of(row: Published, figures: RoundFigures, not_selected_before: int) -> int:
+    """``row``'s place in the final order; ``not_selected_before``: how many decisions
+    not selected have a better rank (read only for a dossier not selected)."""
+    if row.decision == Decision.SELECTED:
+        return figures.selected.index(row) + 1
+    if row.decision == Decision.RESERVE:
+        return len(figures.selected) + figures.reserve.index(row) + 1
+    return len(figures.selected) + len(figures.reserve) + not_selected_before + 1
+
+
+def standing_of(row: Published, position: int, figures: RoundFigures) -> Standing:
+    """``row``'s :class:`Standing` at ``position`` in the round of ``figures``."""
+    why, reasons = _deliberation(row, figures.cutoff, figures.selected, figures.changed)
+    return Standing(
+        decision=row.decision,
+        position=position,
+        ranked=figures.ranked,
+        selected=len(figures.selected),
+        reserve=len(figures.reserve),
+        reserve_position=(
+            figures.reserve.index(row) + 1 if row.decision == Decision.RESERVE else None
+        ),
+        score=row.score,
+        cutoff=figures.cutoff,
+        why=why,
+        reasons=reasons,
+    )
+
+
 def standings(rows: Iterable[Published]) -> dict[int, Standing]:
     """Each dossier's :class:`Standing` in the round of ``rows`` (all of them)."""
     order = sorted(rows, key=_final_key)
-    selected = [row for row in order if row.decision == Decision.SELECTED]
-    reserve = [row for row in order if row.decision == Decision.RESERVE]
-    on_reserve = {row.dossier_id: place for place, row in enumerate(reserve, start=1)}
-    cutoff = min((row.score for row in selected), default=None)
-    changed = [row for row in order if row.decision != row.pure_decision]
-    result = {}
-    for position, row in enumerate(order, start=1):
-        why, reasons = _deliberation(row, cutoff, selected, changed)
-        result[row.dossier_id] = Standing(
-            decision=row.decision,
-            position=position,
-            ranked=len(order),
-            selected=len(selected),
-            reserve=len(reserve),
-            reserve_position=on_reserve.get(row.dossier_id),
-            score=row.score,
-            cutoff=cutoff,
-            why=why,
-            reasons=reasons,
-        )
-    return result
+    figures = RoundFigures.of(order, ranked=len(order))
+    return {
+        row.dossier_id: standing_of(row, position, figures)
+        for position, row in enumerate(order, start=1)
+    }
 
 
 def _deliberation(row, cutoff, selected, changed) -> tuple[str, tuple[Reason, ...]]:

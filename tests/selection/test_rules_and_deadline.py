@@ -13,11 +13,12 @@ from app.applications.services import apply_transition
 from app.audit.models import AuditEvent
 from app.common.clock import utcnow
 from app.extensions import db
-from app.selection.explanation import explain
+from app.selection.explanation import explain, round_decisions
 from app.selection.models import SelectionDecision, SelectionRound
 from app.selection.proposing import compute_proposal
 from app.selection.reserve import expire_all_confirmations, expire_confirmations
 from app.selection.services import current_round, publish, refresh_draft
+from app.selection.standing import standings
 from tests.helpers import outbox_messages
 
 
@@ -167,6 +168,9 @@ def test_the_explanation_gives_rank_cut_off_and_the_selected_groups_means(publis
         assert criterion.own == pytest.approx(5)
         assert criterion.selected == pytest.approx(8.5)  # the means of A (9) and B (8)
     assert explain(d).standing.reserve_position == 2
+    round_id = db.session.scalar(select(SelectionDecision.round_id).limit(1))
+    whole = standings(round_decisions(round_id))
+    assert {x.id: explain(x).standing for x in (a, b, c, d, e)} == whole
 
 
 def test_no_explanation_before_publication(make_scored_call):

@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 
 from app.selection.explanation import Explanation
 from app.selection.proposal import BalanceRule, Override, apply_overrides, propose
-from app.selection.standing import Reason, published, standings, stored_decisions
+from app.selection.standing import (
+    Reason,
+    RoundFigures,
+    position_of,
+    published,
+    standing_of,
+    standings,
+    stored_decisions,
+)
 from app.selection.wording import reason_texts
 from tests.selection.test_proposal import CALL_RULES, candidate
 from workflows.selection import MoveReason
@@ -116,6 +124,28 @@ def test_no_figure_contradicts_the_outcome(rows, quota, reserve_size, rules, mov
         if standing.why == "moved":
             row = next(r for r in stored if r["application_id"] == dossier)
             assert row["decision"] != row["pure_decision"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(CANDIDATES, st.integers(1, 12), st.integers(0, 6), RULES, MOVES)
+def test_one_dossiers_standing_needs_only_the_head_of_the_round_and_two_counts(
+    rows, quota, reserve_size, rules, moves
+):
+    """What an applicant's page reads (app.selection.explanation): the selected, reserve and
+    changed decisions, its own, and how many were ranked and not selected above it; the
+    same standing as the whole round's computation."""
+    decisions = [published(row) for row in deliberate(rows, quota, reserve_size, rules, moves)]
+    whole = standings(decisions)
+    for own in decisions:
+        head = [
+            row
+            for row in decisions
+            if row.decision != "not_selected" or row.decision != row.pure_decision or row is own
+        ]
+        before = sum(row.decision == "not_selected" and row.rank < own.rank for row in decisions)
+        figures = RoundFigures.of(head, ranked=len(decisions))
+        alone = standing_of(own, position_of(own, figures, before), figures)
+        assert alone == whole[own.dossier_id]
 
 
 def test_a_dossier_moved_out_reads_the_final_order_and_the_reason_of_the_move():
