@@ -1,7 +1,8 @@
 """The load test's simulated people (run by bench/load_test.py, not on its own).
 
 Applicants save drafts and upload documents; jurors score and submit; staff list
-applications and export; coaches open their entrepreneurs' files and log sessions.
+applications and export; the chair follows the board and the dashboard; coaches open
+their entrepreneurs' files and log sessions.
 Every draft saved, review submitted and session logged is recorded in LOAD_WRITES (a JSON
 file) so that the driver can check afterwards that the database holds each one. Every
 request's latency is recorded too (LOAD_TIMINGS), with the moment all the simulated people
@@ -229,7 +230,7 @@ class Juror(Person):
 
 
 class Staff(Person):
-    fixed_count = 7
+    fixed_count = 5
     shared = True
     wait_time = between(2, 5)
     pool = list(ACCOUNTS["staff"])
@@ -258,6 +259,31 @@ class Staff(Person):
     @task(1)
     def staff_home(self):
         self.client.get("/staff", name="GET staff home")
+
+
+class Chair(Person):
+    """The chair following the scoring: the board (its first page, or another one) and
+    the call's dashboard (issue 19: the pages that aggregate every dossier)."""
+
+    fixed_count = 2
+    shared = True
+    wait_time = between(2, 5)
+    pool = list(ACCOUNTS["chairs"])
+
+    @task(2)
+    def board(self):
+        self.client.get(f"/jury/calls/{ACCOUNTS['call_id']}/board", name="GET board")
+
+    @task(1)
+    def board_page(self):
+        page = random.randint(2, 8)  # past the last page, the board shows its last one
+        self.client.get(
+            f"/jury/calls/{ACCOUNTS['call_id']}/board?page={page}", name="GET board, a page"
+        )
+
+    @task(2)
+    def dashboard(self):
+        self.client.get(f"/dashboard/calls/{ACCOUNTS['call_id']}", name="GET dashboard")
 
 
 class Coach(Person):
