@@ -24,6 +24,8 @@ Each page gets one warm-up request, then ``--runs`` timed ones (9); printed per 
 - the median server time in ms (min and max beside it) and its ratio to /healthz's
   median in the same run (the floor, measured first; measured again last, to show how
   much the machine drifted meanwhile);
+- the median CPU time of this process per request in ms (Python's share: the database
+  works in its own process; less sensitive than the server time to a busy machine);
 - the SQL statements of one request (the last; "~" when the runs disagreed);
 - the size of the response body;
 - the process's resident memory (RSS, from /proc/self/statm) kept after the page's
@@ -171,21 +173,23 @@ def page_count(client, url: str) -> int:
 def measure(client, url: str, runs: int, statements: list) -> dict:
     """One warm-up request, then ``runs`` timed ones: times, SQL, size and memory."""
     before, peak_before = rss(), peak_rss()
-    timings, counts = [], []
+    timings, cpu, counts = [], [], []
     for _ in range(runs + 1):
         statements.clear()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         response = client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
         counts.append(len(statements))
         if response.status_code != 200:
             return {"url": url, "error": f"HTTP {response.status_code}"}
-    timings, counts = timings[1:], counts[1:]
+    timings, cpu, counts = timings[1:], cpu[1:], counts[1:]
     return {
         "url": url,
         "median_ms": statistics.median(timings),
         "min_ms": min(timings),
         "max_ms": max(timings),
+        "cpu_ms": statistics.median(cpu),
         "queries": counts[-1],
         "queries_vary": len(set(counts)) > 1,
         "bytes": len(response.data),
@@ -254,7 +258,7 @@ def print_run(results: dict, runs: int) -> None:
         f"median of {runs} runs after a warm-up; RSS from /proc/self/statm"
     )
     print(
-        f"{'page':<42} {'median':>8} {'min-max':>11} {'x floor':>8} {'SQL':>5} "
+        f"{'page':<42} {'median':>8} {'min-max':>11} {'x floor':>8} {'CPU':>6} {'SQL':>5} "
         f"{'size':>9} {'RSS +MB':>8} {'peak +MB':>9}"
     )
     for page in pages.values():
@@ -273,7 +277,8 @@ def print_run(results: dict, runs: int) -> None:
         print(
             f"{page['label']:<42} {page['median_ms']:>5.1f} ms "
             f"{page['min_ms']:>5.0f}-{page['max_ms']:<5.0f} {page['median_ms'] / floor:>7.1f}x "
-            f"{queries:>5} {size:>9} {page['rss_growth_mb']:>+8.1f} {page['peak_growth_mb']:>+9.1f}"
+            f"{page['cpu_ms']:>6.0f} {queries:>5} {size:>9} "
+            f"{page['rss_growth_mb']:>+8.1f} {page['peak_growth_mb']:>+9.1f}"
         )
     print(
         f"process RSS {results['rss_start_mb']:.0f} MB after start-up and logins, "
