@@ -32,8 +32,9 @@ PDF = b"%PDF-1.4\n% load test\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 class FormReader(HTMLParser):
-    """The fields of the first POST form whose action contains ``action`` (or that posts
-    to the page itself), as a browser posts them."""
+    """The fields of the first POST form whose action is ``action`` (its path: a form
+    posting to ``action + "/recuse"`` is another form) or that posts to the page itself,
+    as a browser posts them."""
 
     def __init__(self, action: str):
         super().__init__()
@@ -47,7 +48,7 @@ class FormReader(HTMLParser):
         target = attrs.get("action") or ""
         if tag == "form" and not self.done and (attrs.get("method") or "").lower() == "post":
             # a form without action posts to the page itself
-            self.inside = not target or self.action in target
+            self.inside = not target or target.split("?")[0].split("#")[0] == self.action
         if not self.inside:
             return
         name = attrs.get("name")
