@@ -26,11 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from app.applications.models import Application  # noqa: E402
+from app.applications.questions import call_template  # noqa: E402
 from app.applications.services import apply_transition  # noqa: E402
 from app.auth.models import Role  # noqa: E402
 from app.auth.passwords import hash_password  # noqa: E402
 from app.auth.services import create_user  # noqa: E402
-from app.calls.models import DEFAULT_ELIGIBILITY, Call, Criterion  # noqa: E402
+from app.calls.definition import import_definition  # noqa: E402
+from app.calls.models import Call  # noqa: E402
 from app.coaching.demo import add_demo_coaching  # noqa: E402
 from app.common.clock import BRUSSELS, utcnow  # noqa: E402
 from app.demo import services as demo  # noqa: E402
@@ -47,26 +49,17 @@ def add_past_call_in_coaching(applications: int = APPLICATIONS, seed: int = 2025
         return f"{PAST_CALL} is there already"
     rng = random.Random(seed)
     password_hash = hash_password(demo.DEMO_PASSWORD)
-    # Opened and closed like the demo call; add_demo_coaching moves it months back.
+    # Made like the demo call (from the MBI template); add_demo_coaching moves it months back.
     today = utcnow().astimezone(BRUSSELS).date()
-    call = Call(
+    call = import_definition(
+        call_template("mbi"),
         reference=PAST_CALL,
         name="Maghrib Belgium Impulse 2025",
-        description=demo.MBI_DESCRIPTION,
         opens_at=demo._at(today - timedelta(days=45), 9),
         closes_at=demo._at(today + timedelta(days=30), 23, 59),
-        quota=30,
-        reserve_size=5,
-        jurors_per_dossier=3,
-        eligibility=dict(DEFAULT_ELIGIBILITY),
-        faq=demo.DEMO_FAQ,
-        criteria=[
-            Criterion(position=i, name=name, description=text, weight=weight)
-            for i, (name, text, weight) in enumerate(demo.MBI_CRITERIA, start=1)
-        ],
+        source={"imported_from": "app/calls/call_templates/mbi.json"},
+        actor=None,
     )
-    db.session.add(call)
-    db.session.flush()
     for number in range(1, applications + 1):
         gender = rng.choice("FM")
         name = f"{rng.choice(demo.FIRST_NAMES[gender])} {rng.choice(demo.LAST_NAMES)}"

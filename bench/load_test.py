@@ -12,7 +12,9 @@ them run for --duration (2 minutes). Prints requests per second, p50/p95/p99 per
 and the error count, for the whole run (logins included) and for the steady state;
 exits non-zero on any failed request or any lost write (a draft saved, a review
 submitted or a coaching session logged, answered with success, that the database does
-not hold afterwards). p95 above the target (300 ms) for a page is reported, not fatal.
+not hold afterwards). Issue 19's target: every page group's p95 under 150 ms in the
+steady state, with no failure; a page over it is reported (and the verdict printed last),
+not fatal.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-P95_TARGET_MS = 300
+P95_TARGET_MS = 150  # issue 19: every page group's p95, 50 people, 5,000 applications
 
 
 def environment(args, instance: Path) -> dict:
@@ -119,6 +121,7 @@ result = {
     "applicants": [{"email": e, "application_id": i} for e, i in drafts],
     "jurors": [{"email": e, "assignments": a} for e, a in jurors.items()],
     "staff": [{"email": e} for e in with_role("staff")],
+    "chairs": [{"email": e} for e in with_role("chair")],
     "coaches": [{"email": e, "projects": []} for e in with_role("coach")],
 }
 # Each coach's entrepreneurs in coaching (the past call of bench/load_coaching.py), with
@@ -209,7 +212,10 @@ def server_side(log: Path) -> None:
         if len(values) < 5:
             continue
         cuts = statistics.quantiles(values, n=20)
-        print(f"{name:<52} {len(values):>6} {statistics.median(values):>6.0f} {cuts[18]:>6.0f}")
+        over = f"  over {P95_TARGET_MS} ms" if cuts[18] > P95_TARGET_MS else ""
+        print(
+            f"{name:<52} {len(values):>6} {statistics.median(values):>6.0f} {cuts[18]:>6.0f}{over}"
+        )
 
 
 def seconds_of(text: str) -> int:
@@ -394,8 +400,16 @@ def main() -> int:
         f"lost sessions: {len(writes['lost_sessions'])}"
     )
     print("errors: " + str(errors))
-    print("p95 over 300 ms (whole run): " + (", ".join(slow) if slow else "none"))
-    print("p95 over 300 ms (steady state): " + (", ".join(slow_steady) if slow_steady else "none"))
+    print(f"p95 over {P95_TARGET_MS} ms (whole run): " + (", ".join(slow) if slow else "none"))
+    print(
+        f"p95 over {P95_TARGET_MS} ms (steady state): "
+        + (", ".join(slow_steady) if slow_steady else "none")
+    )
+    met = not slow_steady and not errors
+    print(
+        f"target (every page group's p95 under {P95_TARGET_MS} ms in the steady state, "
+        f"0 failures): {'met' if met else 'NOT met'}"
+    )
     print(f"files in {work}")
     lost = writes["lost_drafts"] or writes["lost_reviews"] or writes["lost_sessions"]
     return 1 if errors or lost else 0

@@ -1,7 +1,8 @@
 """The load test's simulated people (run by bench/load_test.py, not on its own).
 
 Applicants save drafts and upload documents; jurors score and submit; staff list
-applications and export; coaches open their entrepreneurs' files and log sessions.
+applications and export; the chair follows the board and the dashboard; coaches open
+their entrepreneurs' files and log sessions.
 Every draft saved, review submitted and session logged is recorded in LOAD_WRITES (a JSON
 file) so that the driver can check afterwards that the database holds each one. Every
 request's latency is recorded too (LOAD_TIMINGS), with the moment all the simulated people
@@ -31,8 +32,9 @@ PDF = b"%PDF-1.4\n% load test\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 class FormReader(HTMLParser):
-    """The fields of the first POST form whose action contains ``action`` (or that posts
-    to the page itself), as a browser posts them."""
+    """The fields of the first POST form whose action is ``action`` (its path: a form
+    posting to ``action + "/recuse"`` is another form) or that posts to the page itself,
+    as a browser posts them."""
 
     def __init__(self, action: str):
         super().__init__()
@@ -46,7 +48,7 @@ class FormReader(HTMLParser):
         target = attrs.get("action") or ""
         if tag == "form" and not self.done and (attrs.get("method") or "").lower() == "post":
             # a form without action posts to the page itself
-            self.inside = not target or self.action in target
+            self.inside = not target or target.split("?")[0].split("#")[0] == self.action
         if not self.inside:
             return
         name = attrs.get("name")
@@ -229,7 +231,7 @@ class Juror(Person):
 
 
 class Staff(Person):
-    fixed_count = 7
+    fixed_count = 5
     shared = True
     wait_time = between(2, 5)
     pool = list(ACCOUNTS["staff"])
@@ -258,6 +260,31 @@ class Staff(Person):
     @task(1)
     def staff_home(self):
         self.client.get("/staff", name="GET staff home")
+
+
+class Chair(Person):
+    """The chair following the scoring: the board (its first page, or another one) and
+    the call's dashboard (issue 19: the pages that aggregate every dossier)."""
+
+    fixed_count = 2
+    shared = True
+    wait_time = between(2, 5)
+    pool = list(ACCOUNTS["chairs"])
+
+    @task(2)
+    def board(self):
+        self.client.get(f"/jury/calls/{ACCOUNTS['call_id']}/board", name="GET board")
+
+    @task(1)
+    def board_page(self):
+        page = random.randint(2, 8)  # past the last page, the board shows its last one
+        self.client.get(
+            f"/jury/calls/{ACCOUNTS['call_id']}/board?page={page}", name="GET board, a page"
+        )
+
+    @task(2)
+    def dashboard(self):
+        self.client.get(f"/dashboard/calls/{ACCOUNTS['call_id']}", name="GET dashboard")
 
 
 class Coach(Person):
