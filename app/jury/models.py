@@ -1,10 +1,20 @@
-"""The jury of a call: its members, conflicts of interest, assignments, reviews and scores."""
+"""The jury of a call: its members, conflicts of interest, assignments, reviews and scores,
+and the review aggregates kept per dossier (app.jury.summary)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.applications.models import Application
@@ -134,3 +144,52 @@ class CriterionScore(db.Model):
 
     review: Mapped[Review] = relationship(back_populates="scores")
     criterion: Mapped[Criterion] = relationship()
+
+
+class ScoreSummary(db.Model):
+    """A dossier's review aggregates (app.jury.ranking), as of the call's last computation:
+    one row per dossier with at least one submitted review. app.jury.summary writes all
+    of a call's rows at once (a juror's normalisation depends on every review they made);
+    the board reads them a page at a time."""
+
+    __tablename__ = "score_summaries"
+    __table_args__ = (
+        Index("ix_score_summaries_call_raw_rank", "call_id", "raw_rank"),
+        Index("ix_score_summaries_call_normalised_rank", "call_id", "normalised_rank"),
+    )
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"))
+    #: Submitted reviews of the dossier.
+    reviews: Mapped[int]
+    #: Mean of their weighted totals (0-100).
+    mean: Mapped[float]
+    #: Population standard deviation of their totals.
+    std: Mapped[float]
+    #: Mean of their totals after per-juror normalisation (0-100).
+    normalised: Mapped[float]
+    #: Place in the call's raw ranking, from 1.
+    raw_rank: Mapped[int]
+    #: Place in the call's normalised ranking, from 1.
+    normalised_rank: Mapped[int]
+    #: Standard deviation above the call's disagreement threshold.
+    flagged: Mapped[bool]
+    #: Mean score per criterion, on the criterion's scale: {"criterion id": mean}.
+    criterion_means: Mapped[dict] = mapped_column(JSON)
+
+
+class ScoreSummaryState(db.Model):
+    """How fresh the score summary of a call is. Every change that moves its aggregates
+    bumps ``version`` (app.jury.subscribers); the summary is up to date while
+    ``computed_version`` equals it. No row: never computed."""
+
+    __tablename__ = "score_summary_states"
+
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), primary_key=True)
+    #: Bumped (in the changing transaction, at its commit) by every change of the reviews,
+    #: assignments or the call's criteria, weights and ranking settings.
+    version: Mapped[int] = mapped_column(default=1)
+    #: The version the call's ScoreSummary rows were computed at.
+    computed_version: Mapped[int] = mapped_column(default=0)
+    #: When they were computed; None: never.
+    computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
