@@ -24,7 +24,7 @@ from types import SimpleNamespace
 
 from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import case, func, literal, or_, select, union
 
 from app.access.policy import conflicted_dossiers
 from app.application_forms.versions import call_form
@@ -95,6 +95,8 @@ class Board:
     assigned: int = 0
     #: Every review not submitted, listed once scoring closes.
     pending: list[PendingReview] = field(default_factory=list)
+    #: This read recomputed the call's score summary: the caller commits it.
+    refreshed: bool = False
 
     @property
     def lines(self) -> list[BoardLine]:
@@ -127,23 +129,27 @@ def _drafts():
     return func.count(case((Review.status == ReviewStatus.DRAFT, 1)))
 
 
-def _totals(conditions: list) -> tuple[int, int, int, int]:
-    """(dossiers, flagged, reviews submitted, assigned) on the board, in one query."""
-    visible = select(Application.id).where(*conditions).cte("visible")
-    ids = select(visible.c.id)
-    reviews = (
-        select(_submitted(), func.count(JuryAssignment.id))
-        .outerjoin(Review, Review.assignment_id == JuryAssignment.id)
-        .where(JuryAssignment.application_id.in_(ids))
-        .subquery()
+def _totals(call: Call, viewer: User, conditions: list) -> tuple[int, int, int, int]:
+    """(dossiers on the board, flagged, reviews submitted and assigned of the dossiers
+    ``viewer`` is in conflict with), in one query."""
+    dossiers = select(func.count(Application.id)).where(*conditions)
+    flagged = select(func.count(ScoreSummary.application_id)).where(
+        ScoreSummary.call_id == call.id, ScoreSummary.flagged
     )
-    flagged = select(func.count()).where(ScoreSummary.application_id.in_(ids), ScoreSummary.flagged)
+    hidden = (
+        select(_submitted(), func.count(JuryAssignment.id))
+        .join(Application, Application.id == JuryAssignment.application_id)
+        .outerjoin(Review, Review.assignment_id == JuryAssignment.id)
+        .where(Application.call_id == call.id)
+    )
+    if viewer.is_authenticated:
+        conflicted = conflicted_dossiers(viewer)
+        flagged = flagged.where(ScoreSummary.application_id.not_in(conflicted))
+        hidden = hidden.where(Application.id.in_(conflicted)).subquery()
+    else:
+        hidden = hidden.where(literal(False)).subquery()
     row = db.session.execute(
-        select(
-            select(func.count()).select_from(visible).scalar_subquery(),
-            flagged.scalar_subquery(),
-            *reviews.c,
-        )
+        select(dossiers.scalar_subquery(), flagged.scalar_subquery(), *hidden.c)
     ).one()
     return tuple(int(value or 0) for value in row)
 
@@ -217,9 +223,12 @@ def _jurors(call: Call) -> list[JurorProgress]:
         .outerjoin(Review, Review.assignment_id == JuryAssignment.id)
         .where(Application.call_id == call.id)
         .group_by(JuryAssignment.juror_id)
-        .subquery()
+        .cte("progress")
     )
-    members = select(JuryMember.user_id).where(JuryMember.call_id == call.id)
+    people = union(
+        select(JuryMember.user_id.label("id")).where(JuryMember.call_id == call.id),
+        select(progress.c.juror_id),
+    ).subquery()
     rows = db.session.execute(
         select(
             User.id,
@@ -229,9 +238,10 @@ def _jurors(call: Call) -> list[JurorProgress]:
             progress.c.submitted,
             progress.c.drafts,
         )
+        .select_from(people)
+        .join(User, User.id == people.c.id)
         .outerjoin(JuryMember, (JuryMember.user_id == User.id) & (JuryMember.call_id == call.id))
         .outerjoin(progress, progress.c.juror_id == User.id)
-        .where(or_(User.id.in_(members), progress.c.juror_id.is_not(None)))
         .order_by(User.full_name, User.id)
     )
     return [
@@ -268,12 +278,14 @@ def load_board(
     dossiers without a submitted review last. A dossier the viewer is in conflict with
     is left out, of the ranking, the totals and the reviews not submitted (its reviews
     still count in the jurors' normalisation, and its rank is kept by the others).
-    Refreshes the call's score summary when stale: the caller commits.
+    Refreshes the call's score summary when stale: the caller then commits
+    (``refreshed``).
     """
     order = order if order in RANKING_METHODS else call.ranking_method
-    refresh_summary(call)
+    refreshed = refresh_summary(call)
     conditions = _on_board(call, viewer)
-    dossiers, flagged, submitted, assigned = _totals(conditions)
+    dossiers, flagged, hidden_submitted, hidden_assigned = _totals(call, viewer, conditions)
+    jurors = _jurors(call)
     pages = max((dossiers + per_page - 1) // per_page, 1)
     current = min(max(page, 1), pages)
     lines = _lines(call, conditions, order, current, per_page) if dossiers else []
@@ -289,12 +301,13 @@ def load_board(
             prev_num=current - 1,
             next_num=current + 1,
         ),
-        _jurors(call),
+        jurors,
         dossiers=dossiers,
         flagged=flagged,
-        submitted=submitted,
-        assigned=assigned,
+        submitted=sum(juror.submitted for juror in jurors) - hidden_submitted,
+        assigned=sum(juror.assigned for juror in jurors) - hidden_assigned,
         pending=[] if call.scoring_open else _pending(conditions),
+        refreshed=refreshed,
     )
 
 

@@ -202,8 +202,8 @@ def _write(call: Call, results: dict[int, DossierResult], version: int) -> None:
         }
         for key, result in results.items()
     ]
-    if rows:
-        db.session.execute(insert(ScoreSummary), rows)
+    if rows:  # the table's INSERT, many rows at once, without the ORM's unit of work
+        db.session.execute(insert(ScoreSummary.__table__), rows)
     db.session.execute(
         update(ScoreSummaryState)
         .where(ScoreSummaryState.call_id == call.id)

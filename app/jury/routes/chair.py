@@ -45,7 +45,8 @@ def board(call_id):
     """The chair's board: progress per juror and dossier, both rankings, flags."""
     call = _steered_call(call_id)
     data = load_board(call, current_user, order=request.args.get("order"), page=wants_page())
-    db.session.commit()  # the call's score summary, if this read recomputed it
+    if data.refreshed:
+        db.session.commit()  # the call's score summary, recomputed by this read
     return render_template(
         "jury/board.html",
         board=data,
