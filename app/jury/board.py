@@ -36,7 +36,6 @@ from app.i18n import number
 from app.jury.models import JuryAssignment, JuryMember, Review, ScoreSummary
 from app.jury.ranking import RANKING_METHODS, DossierResult
 from app.jury.summary import RESULT_COLUMNS, refresh_summary, result_of, submitted_reviews
-from workflows.application import JURY_STATES
 from workflows.jury import ReviewStatus
 
 __all__ = ["Board", "decimal_format", "load_board", "submitted_reviews"]
@@ -103,21 +102,12 @@ class Board:
         return self.page.items
 
 
-def _on_board(call: Call, viewer: User) -> list:
-    """Conditions on Application: the call's dossiers before the jury (or assigned), but
-    those ``viewer`` is in conflict with."""
-    assigned = (
-        select(JuryAssignment.id)
-        .where(JuryAssignment.application_id == Application.id)
-        .correlate(Application)
-        .exists()
-    )
-    conditions = [
-        Application.call_id == call.id,
-        or_(Application.status.in_(JURY_STATES), assigned),
-    ]
+def _visible(call: Call, viewer: User) -> list:
+    """Conditions on ScoreSummary: the dossiers on the call's board, but those ``viewer``
+    is in conflict with."""
+    conditions = [ScoreSummary.call_id == call.id]
     if viewer.is_authenticated:
-        conditions.append(Application.id.not_in(conflicted_dossiers(viewer)))
+        conditions.append(ScoreSummary.application_id.not_in(conflicted_dossiers(viewer)))
     return conditions
 
 
@@ -129,40 +119,41 @@ def _drafts():
     return func.count(case((Review.status == ReviewStatus.DRAFT, 1)))
 
 
-def _totals(call: Call, viewer: User, conditions: list) -> tuple[int, int, int, int]:
+def _call_assignments(call: Call):
+    """The assignments of the call's dossiers, with their reviews (if any), as a FROM."""
+    return (
+        select(JuryAssignment)
+        .join(ScoreSummary, ScoreSummary.application_id == JuryAssignment.application_id)
+        .outerjoin(Review, Review.assignment_id == JuryAssignment.id)
+        .where(ScoreSummary.call_id == call.id)
+    )
+
+
+def _totals(call: Call, viewer: User, visible: list) -> tuple[int, int, int, int]:
     """(dossiers on the board, flagged, reviews submitted and assigned of the dossiers
     ``viewer`` is in conflict with), in one query."""
-    dossiers = select(func.count(Application.id)).where(*conditions)
-    flagged = select(func.count(ScoreSummary.application_id)).where(
-        ScoreSummary.call_id == call.id, ScoreSummary.flagged
-    )
-    hidden = (
-        select(_submitted(), func.count(JuryAssignment.id))
-        .join(Application, Application.id == JuryAssignment.application_id)
-        .outerjoin(Review, Review.assignment_id == JuryAssignment.id)
-        .where(Application.call_id == call.id)
-    )
+    dossiers = select(func.count(ScoreSummary.application_id)).where(*visible)
+    flagged = dossiers.where(ScoreSummary.flagged)
+    hidden = _call_assignments(call).with_only_columns(_submitted(), func.count(JuryAssignment.id))
     if viewer.is_authenticated:
-        conflicted = conflicted_dossiers(viewer)
-        flagged = flagged.where(ScoreSummary.application_id.not_in(conflicted))
-        hidden = hidden.where(Application.id.in_(conflicted)).subquery()
+        hidden = hidden.where(JuryAssignment.application_id.in_(conflicted_dossiers(viewer)))
     else:
-        hidden = hidden.where(literal(False)).subquery()
+        hidden = hidden.where(literal(False))
+    hidden = hidden.subquery()
     row = db.session.execute(
         select(dossiers.scalar_subquery(), flagged.scalar_subquery(), *hidden.c)
     ).one()
     return tuple(int(value or 0) for value in row)
 
 
-def _lines(call: Call, conditions: list, order: str, current: int, per_page: int) -> list:
+def _lines(call: Call, visible: list, order: str, current: int, per_page: int) -> list:
     """The page's lines in rank order: the ranked dossiers, then those without a
-    submitted review in their order of submission."""
+    submitted review by number."""
     rank = ScoreSummary.normalised_rank if order == "normalised" else ScoreSummary.raw_rank
     page = (
-        select(Application.id, Application.number, rank.label("rank"))
-        .outerjoin(ScoreSummary, ScoreSummary.application_id == Application.id)
-        .where(*conditions)
-        .order_by(rank.asc().nulls_last(), Application.number, Application.id)
+        select(ScoreSummary.application_id.label("id"), ScoreSummary.number, rank.label("rank"))
+        .where(*visible)
+        .order_by(rank.asc().nulls_last(), ScoreSummary.number, ScoreSummary.application_id)
         .limit(per_page)
         .offset((current - 1) * per_page)
         .subquery()
@@ -191,7 +182,7 @@ def _lines(call: Call, conditions: list, order: str, current: int, per_page: int
         )
         .select_from(page)
         .join(Application, Application.id == page.c.id)
-        .outerjoin(ScoreSummary, ScoreSummary.application_id == page.c.id)
+        .join(ScoreSummary, ScoreSummary.application_id == page.c.id)
         .order_by(page.c.rank.asc().nulls_last(), page.c.number, page.c.id)
     )
     return [
@@ -203,7 +194,7 @@ def _lines(call: Call, conditions: list, order: str, current: int, per_page: int
             row.assigned,
             row.submitted,
             row.drafts,
-            result_of(row) if row.application_id is not None else None,
+            result_of(row) if row.reviews else None,
         )
         for row in rows
     ]
@@ -213,15 +204,13 @@ def _jurors(call: Call) -> list[JurorProgress]:
     """The jury's members and every juror assigned a dossier of the call, with their
     reviews assigned, submitted and in draft."""
     progress = (
-        select(
+        _call_assignments(call)
+        .with_only_columns(
             JuryAssignment.juror_id,
             func.count(JuryAssignment.id).label("assigned"),
             _submitted().label("submitted"),
             _drafts().label("drafts"),
         )
-        .join(Application, Application.id == JuryAssignment.application_id)
-        .outerjoin(Review, Review.assignment_id == JuryAssignment.id)
-        .where(Application.call_id == call.id)
         .group_by(JuryAssignment.juror_id)
         .cte("progress")
     )
@@ -250,16 +239,15 @@ def _jurors(call: Call) -> list[JurorProgress]:
     ]
 
 
-def _pending(conditions: list) -> list[PendingReview]:
+def _pending(call: Call, visible: list) -> list[PendingReview]:
     rows = db.session.execute(
-        select(Application.reference, User.full_name, Review.status)
-        .select_from(JuryAssignment)
+        _call_assignments(call)
+        .with_only_columns(Application.reference, User.full_name, Review.status)
         .join(Application, Application.id == JuryAssignment.application_id)
         .join(User, User.id == JuryAssignment.juror_id)
-        .outerjoin(Review, Review.assignment_id == JuryAssignment.id)
-        .where(*conditions)
+        .where(*visible)
         .where(or_(Review.status.is_(None), Review.status != ReviewStatus.SUBMITTED))
-        .order_by(Application.number, Application.id, User.full_name, User.id)
+        .order_by(ScoreSummary.number, ScoreSummary.application_id, User.full_name, User.id)
     )
     return [PendingReview(reference or "", name, status) for reference, name, status in rows]
 
@@ -283,12 +271,12 @@ def load_board(
     """
     order = order if order in RANKING_METHODS else call.ranking_method
     refreshed = refresh_summary(call)
-    conditions = _on_board(call, viewer)
-    dossiers, flagged, hidden_submitted, hidden_assigned = _totals(call, viewer, conditions)
+    visible = _visible(call, viewer)
+    dossiers, flagged, hidden_submitted, hidden_assigned = _totals(call, viewer, visible)
     jurors = _jurors(call)
     pages = max((dossiers + per_page - 1) // per_page, 1)
     current = min(max(page, 1), pages)
-    lines = _lines(call, conditions, order, current, per_page) if dossiers else []
+    lines = _lines(call, visible, order, current, per_page) if dossiers else []
     return Board(
         call,
         order,
@@ -306,7 +294,7 @@ def load_board(
         flagged=flagged,
         submitted=sum(juror.submitted for juror in jurors) - hidden_submitted,
         assigned=sum(juror.assigned for juror in jurors) - hidden_assigned,
-        pending=[] if call.scoring_open else _pending(conditions),
+        pending=[] if call.scoring_open else _pending(call, visible),
         refreshed=refreshed,
     )
 

@@ -5,16 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    JSON,
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Numeric,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.applications.models import Application
@@ -147,35 +138,39 @@ class CriterionScore(db.Model):
 
 
 class ScoreSummary(db.Model):
-    """A dossier's review aggregates (app.jury.ranking), as of the call's last computation:
-    one row per dossier with at least one submitted review. app.jury.summary writes all
-    of a call's rows at once (a juror's normalisation depends on every review they made);
-    the board reads them a page at a time."""
+    """A dossier on the board of its call's jury (in the jury's states, or assigned) and
+    its review aggregates (app.jury.ranking), as of the call's last computation. A dossier
+    without a submitted review has ``reviews`` 0 and no score nor rank. app.jury.summary
+    writes all of a call's rows at once (a juror's normalisation depends on every review
+    they made); the board reads them a page at a time, without touching the wide
+    applications table but for the page's lines.
+
+    No foreign keys: the rows are derived and rewritten whole at each computation, and
+    PostgreSQL's checks would lock every dossier and the call once per row (FOR KEY
+    SHARE), three quarters of the rewrite's time at 8,000 dossiers."""
 
     __tablename__ = "score_summaries"
-    __table_args__ = (
-        Index("ix_score_summaries_call_raw_rank", "call_id", "raw_rank"),
-        Index("ix_score_summaries_call_normalised_rank", "call_id", "normalised_rank"),
-    )
 
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), primary_key=True)
-    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"))
-    #: Submitted reviews of the dossier.
+    application_id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(index=True)
+    #: The dossier's number in its call (the order of the dossiers not ranked).
+    number: Mapped[int | None]
+    #: Submitted reviews of the dossier; 0: not ranked, no score.
     reviews: Mapped[int]
     #: Mean of their weighted totals (0-100).
-    mean: Mapped[float]
+    mean: Mapped[float | None]
     #: Population standard deviation of their totals.
-    std: Mapped[float]
+    std: Mapped[float | None]
     #: Mean of their totals after per-juror normalisation (0-100).
-    normalised: Mapped[float]
+    normalised: Mapped[float | None]
     #: Place in the call's raw ranking, from 1.
-    raw_rank: Mapped[int]
+    raw_rank: Mapped[int | None]
     #: Place in the call's normalised ranking, from 1.
-    normalised_rank: Mapped[int]
+    normalised_rank: Mapped[int | None]
     #: Standard deviation above the call's disagreement threshold.
-    flagged: Mapped[bool]
+    flagged: Mapped[bool] = mapped_column(default=False)
     #: Mean score per criterion, on the criterion's scale: {"criterion id": mean}.
-    criterion_means: Mapped[dict] = mapped_column(JSON)
+    criterion_means: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
 
 class ScoreSummaryState(db.Model):
@@ -187,7 +182,8 @@ class ScoreSummaryState(db.Model):
 
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), primary_key=True)
     #: Bumped (in the changing transaction, at its commit) by every change of the reviews,
-    #: assignments or the call's criteria, weights and ranking settings.
+    #: assignments, dossiers entering or leaving the jury's states, or the call's
+    #: criteria, weights and ranking settings.
     version: Mapped[int] = mapped_column(default=1)
     #: The version the call's ScoreSummary rows were computed at.
     computed_version: Mapped[int] = mapped_column(default=0)

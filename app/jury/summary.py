@@ -1,14 +1,16 @@
 """The jury's review aggregates per dossier, kept in the database instead of recomputed
 on every read (issue 19: the board of 20,000 dossiers spent 210 ms of SQL on them).
 
-**What is kept.** One :class:`~app.jury.models.ScoreSummary` row per dossier with a
-submitted review: what :func:`app.jury.ranking.aggregate_arrays` gives (number of
-reviews, mean, population std, normalised score, both ranks, the disagreement flag,
-the mean of each criterion), and one :class:`~app.jury.models.ScoreSummaryState` per
-call saying whether those rows are fresh.
+**What is kept.** One :class:`~app.jury.models.ScoreSummary` row per dossier on the
+board of the call's jury (its number and, once it has a submitted review, what
+:func:`app.jury.ranking.aggregate_arrays` gives: number of reviews, mean, population std,
+normalised score, both ranks, the disagreement flag, the mean of each criterion), so
+that the board counts, orders and pages its dossiers in that narrow table; and one
+:class:`~app.jury.models.ScoreSummaryState` per call saying whether those rows are fresh.
 
 **How it stays fresh.** Every change that moves a call's aggregates announces a domain
-event; app.jury.subscribers answers it with :func:`mark_stale`. The mark is written once
+event, and a dossier entering or leaving the jury's states sends ``transitioned``;
+app.jury.subscribers answers them with :func:`mark_stale`. The mark is written once
 per call and transaction, when the transaction commits (a ``before_commit`` hook bumps
 ``version`` with one upsert): a demo submitting thousands of reviews in one transaction
 bumps it once, and the state row's lock is held for the commit only. A transaction
@@ -34,8 +36,10 @@ twice; at 20,000 dossiers the recomputation costs about what one board request u
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import numpy as np
-from sqlalchemy import case, delete, event, exists, func, insert, select, update
+from sqlalchemy import case, delete, event, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,10 +49,23 @@ from app.common.clock import utcnow
 from app.extensions import db
 from app.jury.models import CriterionScore, JuryAssignment, Review, ScoreSummary, ScoreSummaryState
 from app.jury.ranking import CriterionScale, DossierResult, aggregate_arrays
+from workflows.application import JURY_STATES
 from workflows.jury import ReviewStatus
 
 #: ``session.info`` key: the calls whose aggregates the session's transaction changed.
 MOVED = "score_summaries_moved"
+
+#: The values of a summary row without a submitted review.
+UNSCORED = {
+    "reviews": 0,
+    "mean": None,
+    "std": None,
+    "normalised": None,
+    "raw_rank": None,
+    "normalised_rank": None,
+    "flagged": False,
+    "criterion_means": None,
+}
 
 #: The columns of a summary row that make a DossierResult.
 RESULT_COLUMNS = (
@@ -86,23 +103,34 @@ def submitted_reviews(call: Call) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return table[:, 0].astype(int), table[:, 1].astype(int), table[:, 2:]
 
 
-def compute_results(call: Call) -> dict[int, DossierResult]:
+def board_dossiers(call: Call) -> dict[int, tuple[int | None, datetime | None]]:
+    """The dossiers on the board of the call's jury (in the jury's states, or assigned):
+    id -> (number, the applicant's submission time)."""
+    assigned = (
+        select(JuryAssignment.id)
+        .where(JuryAssignment.application_id == Application.id)
+        .correlate(Application)
+        .exists()
+    )
+    rows = db.session.execute(
+        select(Application.id, Application.number, Application.submitted_at).where(
+            Application.call_id == call.id,
+            or_(Application.status.in_(JURY_STATES), assigned),
+        )
+    )
+    return {key: (number, moment) for key, number, moment in rows}
+
+
+def compute_results(call: Call, dossiers: dict | None = None) -> dict[int, DossierResult]:
     """The call's aggregates computed now from its submitted reviews (app.jury.ranking),
     ranked with the dossiers' submission times as the last tie-break. Reads only."""
+    dossiers = board_dossiers(call) if dossiers is None else dossiers
     scales = [CriterionScale(c.id, c.weight, c.scale_min, c.scale_max) for c in call.criteria]
-    reviewed = exists().where(JuryAssignment.application_id == Application.id)
-    submitted_at = dict(
-        db.session.execute(
-            select(Application.id, Application.submitted_at).where(
-                Application.call_id == call.id, reviewed
-            )
-        ).all()
-    )
     return aggregate_arrays(
         scales,
         *submitted_reviews(call),
         threshold=call.disagreement_threshold,
-        submitted_at=submitted_at,
+        submitted_at={key: moment for key, (_number, moment) in dossiers.items()},
     )
 
 
@@ -177,30 +205,40 @@ def refresh_summary(call: Call) -> bool:
     version, computed = _state(call.id, lock=True)
     if version == computed:  # another reader recomputed it meanwhile
         return False
-    _write(call, compute_results(call), version)
+    dossiers = board_dossiers(call)
+    _write(call, dossiers, compute_results(call, dossiers), version)
     return True
 
 
-def _write(call: Call, results: dict[int, DossierResult], version: int) -> None:
-    """Replace the call's summary rows with ``results`` (bulk), stamp ``version``."""
+def _row(call: Call, key: int, number: int | None, result: DossierResult | None) -> dict:
+    if result is None:
+        return {"application_id": key, "call_id": call.id, "number": number} | UNSCORED
+    return {
+        "application_id": key,
+        "call_id": call.id,
+        "number": number,
+        "reviews": result.count,
+        "mean": result.mean,
+        "std": result.std,
+        "normalised": result.normalised,
+        "raw_rank": result.raw_rank,
+        "normalised_rank": result.normalised_rank,
+        "flagged": result.flagged,
+        "criterion_means": {str(c): mean for c, mean in result.criterion_means.items()},
+    }
+
+
+def _write(call: Call, dossiers: dict, results: dict[int, DossierResult], version: int) -> None:
+    """Replace the call's summary rows (bulk): one per dossier of ``dossiers``, with its
+    result if it has one; stamp ``version``."""
     db.session.execute(
         delete(ScoreSummary).where(ScoreSummary.call_id == call.id),
         execution_options={"synchronize_session": False},
     )
+    numbers = {key: number for key, (number, _moment) in dossiers.items()}
     rows = [
-        {
-            "application_id": key,
-            "call_id": call.id,
-            "reviews": result.count,
-            "mean": result.mean,
-            "std": result.std,
-            "normalised": result.normalised,
-            "raw_rank": result.raw_rank,
-            "normalised_rank": result.normalised_rank,
-            "flagged": result.flagged,
-            "criterion_means": {str(c): mean for c, mean in result.criterion_means.items()},
-        }
-        for key, result in results.items()
+        _row(call, key, numbers.get(key), results.get(key))
+        for key in sorted(numbers.keys() | results.keys())
     ]
     if rows:  # the table's INSERT, many rows at once, without the ORM's unit of work
         db.session.execute(insert(ScoreSummary.__table__), rows)
@@ -231,5 +269,7 @@ def summary_results(call: Call) -> dict[int, DossierResult]:
     """Dossier id -> its aggregates, for every dossier of the call with a submitted
     review, from the summary (refreshed first: the caller commits)."""
     refresh_summary(call)
-    rows = db.session.execute(select(*RESULT_COLUMNS).where(ScoreSummary.call_id == call.id))
+    rows = db.session.execute(
+        select(*RESULT_COLUMNS).where(ScoreSummary.call_id == call.id, ScoreSummary.reviews > 0)
+    )
     return {row.application_id: result_of(row) for row in rows}

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, inspect, select
 from app import config as app_config
 from app import create_app
 from app.applications.models import Application
+from app.applications.services import apply_transition
 from app.auth.models import Role
 from app.events import Event, announce
 from app.extensions import db
@@ -26,6 +27,7 @@ from app.jury.scoring import reopen_review, submit_review
 from tests.conftest import PASSWORD
 from tests.jury.test_scoring import data_for
 from tests.test_project import PROJECT_ROOT
+from workflows.application import Trigger
 
 
 @pytest.fixture
@@ -170,9 +172,9 @@ def _counting(monkeypatch) -> list:
     computed = []
     compute = summary.compute_results
 
-    def counted(call):
+    def counted(call, *args):
         computed.append(call.id)
-        return compute(call)
+        return compute(call, *args)
 
     monkeypatch.setattr(summary, "compute_results", counted)
     return computed
@@ -294,3 +296,17 @@ def test_the_migration_goes_down_and_up_again(tmp_path):
         assert tables <= set(inspect(engine).get_table_names())
         engine.dispose()
         db.engine.dispose()
+
+
+def test_a_dossier_leaving_the_jurys_states_leaves_the_board(scored, make_application):
+    jury = scored
+    waiting = make_application("eligible", call=jury.call, complete=False)
+    board = load_board(jury.call, jury.chair)
+    db.session.commit()
+    assert board.dossiers == 6 and board.lines[-1].application_id == waiting.id
+    assert board.lines[-1].result is None  # not reviewed: last, without a rank
+    apply_transition(waiting, Trigger.WITHDRAW, actor=waiting.applicant)
+    db.session.commit()
+    board = load_board(jury.call, jury.chair)
+    db.session.commit()
+    assert board.dossiers == 5 and waiting.id not in {line.application_id for line in board.lines}
