@@ -36,6 +36,7 @@ twice; at 20,000 dossiers the recomputation costs about what one board request u
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import numpy as np
@@ -240,14 +241,32 @@ def _write(call: Call, dossiers: dict, results: dict[int, DossierResult], versio
         _row(call, key, numbers.get(key), results.get(key))
         for key in sorted(numbers.keys() | results.keys())
     ]
-    if rows:  # the table's INSERT, many rows at once, without the ORM's unit of work
-        db.session.execute(insert(ScoreSummary.__table__), rows)
+    if rows:
+        _insert(rows)
     db.session.execute(
         update(ScoreSummaryState)
         .where(ScoreSummaryState.call_id == call.id)
         .values(computed_version=version, computed_at=utcnow()),
         execution_options={"synchronize_session": False},
     )
+
+
+def _insert(rows: list[dict]) -> None:
+    """Insert the rows in bulk: PostgreSQL's COPY (a third of an INSERT's time for 8,000
+    rows), elsewhere the table's INSERT with many parameter sets (never the ORM's unit
+    of work), on the session's connection, in its transaction."""
+    connection = db.session.connection()
+    table = ScoreSummary.__table__
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    names = [column.name for column in table.columns]
+    with connection.connection.cursor() as cursor:
+        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+            for row in rows:
+                means = row["criterion_means"]
+                row = row | {"criterion_means": None if means is None else json.dumps(means)}
+                copy.write_row([row[name] for name in names])
 
 
 def result_of(row) -> DossierResult:
