@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.applications.models import Application
@@ -88,6 +97,8 @@ class Review(db.Model):
     __tablename__ = "reviews"
     __table_args__ = (
         UniqueConstraint("assignment_id"),
+        #: The board counts each juror's reviews by status from this index alone.
+        Index("ix_reviews_assignment_id_status", "assignment_id", "status"),
         CheckConstraint(
             "status IN (" + ", ".join(f"'{status}'" for status in ReviewStatus) + ")",
             name="status_known",

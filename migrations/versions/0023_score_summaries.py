@@ -8,8 +8,10 @@ Create Date: 2026-12-03 13:00:00
 for a dossier with submitted reviews, their number, mean, standard deviation, normalised
 score, both ranks, the disagreement flag, the mean per criterion; no foreign keys: derived
 rows, rewritten whole), ``score_summary_states`` one row per call saying whether they are
-fresh (app.jury.summary). Both start empty: a call without a state row is computed by the
-first reader of its board, so existing calls need nothing here. The downgrade drops them.
+fresh (app.jury.summary); ``reviews`` gets an index on (assignment, status), from which
+the board counts each juror's reviews. The tables start empty: a call without a state
+row is computed by the first reader of its board, so existing calls need nothing here.
+The downgrade drops them and the index.
 """
 
 import sqlalchemy as sa
@@ -50,9 +52,15 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("call_id", name=op.f("pk_score_summary_states")),
     )
+    with op.batch_alter_table("reviews", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_reviews_assignment_id_status", ["assignment_id", "status"], unique=False
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("reviews", schema=None) as batch_op:
+        batch_op.drop_index("ix_reviews_assignment_id_status")
     op.drop_table("score_summary_states")
     with op.batch_alter_table("score_summaries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_score_summaries_call_id"))
