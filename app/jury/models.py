@@ -162,7 +162,9 @@ class ScoreSummary(db.Model):
 
     __tablename__ = "score_summaries"
 
-    application_id: Mapped[int] = mapped_column(primary_key=True)
+    #: The dossier (applications.id).
+    application_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    #: Its call (calls.id).
     call_id: Mapped[int] = mapped_column(index=True)
     #: The dossier's number in its call (the order of the dossiers not ranked).
     number: Mapped[int | None]

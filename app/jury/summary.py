@@ -40,7 +40,7 @@ import json
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import case, delete, event, func, insert, or_, select, update
+from sqlalchemy import case, delete, event, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -208,6 +208,11 @@ def refresh_summary(call: Call) -> bool:
         return False
     dossiers = board_dossiers(call)
     _write(call, dossiers, compute_results(call, dossiers), version)
+    if computed == 0 and session.get_bind().dialect.name == "postgresql":
+        # The call's first rows, a bulk load: the planner learns of them now (its own
+        # uncommitted rows count), not when autovacuum passes. Later computations
+        # replace about as many rows, which autovacuum's statistics follow.
+        session.execute(text(f"ANALYZE {ScoreSummary.__tablename__}"))
     return True
 
 

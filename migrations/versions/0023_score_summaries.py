@@ -26,7 +26,7 @@ depends_on = None
 def upgrade():
     op.create_table(
         "score_summaries",
-        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("call_id", sa.Integer(), nullable=False),
         sa.Column("number", sa.Integer(), nullable=True),
         sa.Column("reviews", sa.Integer(), nullable=False),
