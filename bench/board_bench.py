@@ -1,11 +1,21 @@
 """The chair's board for 5,000 dossiers and 15,000 submitted reviews (60 jurors, 4 criteria).
 
-Builds the data with bulk inserts into a throw-away SQLite file, then requests the board
-through the Flask test client, logged in as the chair: prints the median (and min/max)
-server time over several runs and the number of SQL statements per request.
-Target: under 300 ms with a bounded number of queries.
+Builds the data with bulk inserts into a throw-away SQLite file, then requests the
+board through the Flask test client, logged in as the chair: prints the median (and
+min/max) server time over several runs, its ratio to ``/healthz`` in the same run,
+and the number of SQL statements per request, for two cases:
+
+- ``kept``: the call's score summary is fresh (the usual read);
+- ``after a change``: the summary is marked stale before each request (as a review
+  submitted meanwhile does), so each request recomputes it once (app.jury.summary).
+
+With ``--database URL`` it reads an existing database instead (e.g. a copy of the
+PostgreSQL demo, at the schema's head): the board of ``--call`` (default MBI-2026),
+logged in as the demo's chair. It writes that call's score summary: give it a copy,
+never a shared database. A tree without the score summary measures ``kept`` only.
 
     .venv/bin/python bench/board_bench.py [--dossiers 5000] [--runs 7]
+    .venv/bin/python bench/board_bench.py --database postgresql+psycopg://.../copy --runs 9
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ from pathlib import Path
 os.environ.setdefault("JOBS_URL", "immediate://")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import event, insert  # noqa: E402
+from sqlalchemy import event, func, insert, select, update  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.applications.models import Application  # noqa: E402
@@ -31,6 +41,7 @@ from app.auth.passwords import hash_password  # noqa: E402
 from app.calls.models import Call, Criterion  # noqa: E402
 from app.common.clock import utcnow  # noqa: E402
 from app.config import TestConfig  # noqa: E402
+from app.demo.services import DEMO_PASSWORD  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.jury.models import CriterionScore, JuryAssignment, JuryMember, Review  # noqa: E402
 
@@ -145,40 +156,108 @@ def build(dossiers: int, rng: random.Random) -> tuple[int, str]:
     return call.id, f"u{chair_id}@bench.org"
 
 
+def _timed(client, url: str, runs: int, engine, before=None) -> tuple[list[float], int]:
+    """Server times (ms) of ``runs`` GETs of ``url`` after a warm-up, and the SQL
+    statements of the last; ``before()`` runs ahead of each request, outside the timing."""
+    statements: list[str] = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    timings = []
+    for run in range(runs + 1):
+        if before is not None:
+            before()
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+        event.remove(engine, "before_cursor_execute", count)
+        assert response.status_code == 200, (url, response.status_code)
+        if run:  # the first run warms the templates (and computes the summary)
+            timings.append(elapsed)
+    return timings, len(statements)
+
+
+def _stale_marker(engine, call_id: int):
+    """A function marking the call's score summary stale, or None in a tree without it."""
+    try:
+        from app.jury.models import ScoreSummaryState  # lazy: trees before the summary
+    except ImportError:
+        return None
+
+    def mark() -> None:
+        with engine.begin() as connection:
+            connection.execute(
+                update(ScoreSummaryState)
+                .where(ScoreSummaryState.call_id == call_id)
+                .values(version=ScoreSummaryState.version + 1)
+            )
+
+    return mark
+
+
+def _existing(app, reference: str) -> tuple[int, str, str]:
+    """The call ``reference`` of an existing database, its chair's e-mail and password."""
+    with app.app_context():
+        call_id = db.session.scalar(select(Call.id).where(Call.reference == reference))
+        email = db.session.scalar(
+            select(User.email)
+            .join(JuryMember, JuryMember.user_id == User.id)
+            .where(JuryMember.call_id == call_id, JuryMember.is_chair)
+            .order_by(User.email == "chair@example.com")
+        )
+        count = db.session.scalar(
+            select(func.count()).select_from(Application).where(Application.call_id == call_id)
+        )
+    print(f"data: {reference}, {count} dossiers, chair {email}")
+    return call_id, email, DEMO_PASSWORD
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--database", help="an existing database's URL (a copy: it writes)")
+    parser.add_argument("--call", default="MBI-2026", help="with --database: the call")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app(TestConfig(f"sqlite:///{folder}/bench.db", Path(folder)))
+        app = create_app(TestConfig(args.database or f"sqlite:///{folder}/bench.db", Path(folder)))
+        if args.database:
+            call_id, email, password = _existing(app, args.call)
+        else:
+            with app.app_context():
+                db.create_all()
+                started = time.perf_counter()
+                call_id, email = build(args.dossiers, random.Random(5))  # noqa: S311
+                password = PASSWORD
+                print(
+                    f"data: {args.dossiers} dossiers, {args.dossiers * PER_DOSSIER} reviews "
+                    f"({time.perf_counter() - started:.1f} s to build)"
+                )
         with app.app_context():
-            db.create_all()
-            started = time.perf_counter()
-            call_id, chair_email = build(args.dossiers, random.Random(5))  # noqa: S311
-            print(
-                f"data: {args.dossiers} dossiers, {args.dossiers * PER_DOSSIER} reviews "
-                f"({time.perf_counter() - started:.1f} s to build)"
-            )
             engine = db.engine
         client = app.test_client()
-        client.post("/login", data={"email": chair_email, "password": PASSWORD})
-        statements: list[str] = []
-        event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-        timings, counts = [], []
-        for _ in range(args.runs + 1):
-            statements.clear()
-            started = time.perf_counter()
-            response = client.get(f"/jury/calls/{call_id}/board")
-            timings.append((time.perf_counter() - started) * 1000)
-            counts.append(len(statements))
-            assert response.status_code == 200, response.status_code
-        timings = timings[1:]  # the first run warms the templates
-        print(
-            f"board: median {statistics.median(timings):.0f} ms (min {min(timings):.0f}, "
-            f"max {max(timings):.0f}) over {args.runs} runs; {counts[-1]} SQL statements "
-            f"per request; {len(response.data) // 1024} KiB of HTML"
-        )
+        response = client.post("/login", data={"email": email, "password": password})
+        assert response.status_code == 302, "login refused"
+        url = f"/jury/calls/{call_id}/board"
+        floor, _ = _timed(client, "/healthz", args.runs, engine)
+        floor_ms = statistics.median(floor)
+        print(f"/healthz: median {floor_ms:.1f} ms over {args.runs} runs")
+        cases = [("kept", None), ("after a change", _stale_marker(engine, call_id))]
+        for name, before in cases:
+            if name != "kept" and before is None:
+                print(f"board, {name}: not measured (no score summary in this tree)")
+                continue
+            timings, statements = _timed(client, url, args.runs, engine, before)
+            median = statistics.median(timings)
+            print(
+                f"board, {name}: median {median:.0f} ms (min {min(timings):.0f}, max "
+                f"{max(timings):.0f}) over {args.runs} runs, {median / floor_ms:.0f}x the floor; "
+                f"{statements} SQL statements per request"
+            )
+        engine.dispose()
 
 
 if __name__ == "__main__":

@@ -1,67 +1,82 @@
-"""What the chair's board shows for a call, read in a bounded number of queries.
+"""What the chair's board shows for a call: one page of the ranking, read from the call's
+score summary (app.jury.summary) in a bounded number of queries whatever the number of
+dossiers.
 
-:func:`load_board` sends five SQL statements whatever the number of dossiers
-(dossiers, assignments with their reviews, criterion scores of submitted reviews,
-jurors, the viewer's conflicts through app.access.policy.conflicted_among), selects
-plain columns rather than ORM objects (the board of a large call has thousands of
-dossiers and tens of thousands of scores), and leaves the arithmetic to
-app.jury.ranking.
+:func:`load_board` makes the summary fresh (one query when it is; when it is not, the
+call's aggregates are recomputed once and written: the caller commits), then reads in
+SQL only what the page shows: the totals (dossiers, flagged, reviews submitted and
+assigned), the page's lines in rank order (LIMIT/OFFSET; the project titles and review
+counts of those lines only), each juror's progress and, once scoring is closed, the
+reviews not submitted. A dossier the viewer is in conflict with is left out of all but
+the jurors' progress (its reviews still count in the ranks and the normalisation).
+
+The numbers are written by :func:`decimal_format`, built once per language instead of a
+Babel call per cell (a page has 250 lines of 7 numbers).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 from types import SimpleNamespace
 
-import numpy as np
-from sqlalchemy import case, func, literal, or_, select
+from babel import Locale
+from babel.numbers import get_decimal_symbol, get_group_symbol
+from sqlalchemy import case, func, literal, or_, select, union
 
-from app.access.policy import conflicted_among
+from app.access.policy import conflicted_dossiers
 from app.application_forms.versions import call_form
 from app.applications.models import Application
 from app.auth.models import User
 from app.calls.models import Call
 from app.extensions import db
-from app.jury.models import CriterionScore, JuryAssignment, JuryMember, Review
-from app.jury.ranking import RANKING_METHODS, CriterionScale, DossierResult, aggregate_arrays
-from workflows.application import JURY_STATES
+from app.i18n import number
+from app.jury.models import JuryAssignment, JuryMember, Review, ScoreSummary
+from app.jury.ranking import RANKING_METHODS, DossierResult
+from app.jury.summary import RESULT_COLUMNS, refresh_summary, result_of, submitted_reviews
 from workflows.jury import ReviewStatus
+
+__all__ = ["Board", "decimal_format", "load_board", "submitted_reviews"]
 
 #: Lines of the ranking per page of the board.
 PER_PAGE = 250
 
 
-@dataclass(slots=True, kw_only=True)
-class ReviewCounts:
-    """The reviews of a dossier, or of a juror: assigned, submitted, in draft."""
-
-    assigned: int = 0
-    submitted: int = 0
-    drafts: int = 0
-
-    def count(self, status: str | None) -> None:
-        """One more assignment, its review in ``status`` (None: not started)."""
-        self.assigned += 1
-        self.submitted += status == ReviewStatus.SUBMITTED
-        self.drafts += status == ReviewStatus.DRAFT
-
-
 @dataclass(slots=True)
-class BoardLine(ReviewCounts):
-    """One dossier on the board: its progress and, once reviewed, its aggregates."""
+class BoardLine:
+    """One dossier on the board: its reviews (assigned, submitted, in draft) and, once
+    reviewed, its aggregates."""
 
     application_id: int
     reference: str
     title: str
     status: str
+    assigned: int = 0
+    submitted: int = 0
+    drafts: int = 0
     result: DossierResult | None = None
 
 
 @dataclass(slots=True)
-class JurorProgress(ReviewCounts):
+class JurorProgress:
     juror_id: int
     name: str
     is_chair: bool
+    assigned: int = 0
+    submitted: int = 0
+    drafts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PendingReview:
+    """A review not submitted: the dossier's reference, the juror, the review's status
+    (None: not started)."""
+
+    reference: str
+    juror: str
+    status: str | None
 
 
 @dataclass
@@ -69,137 +84,237 @@ class Board:
     call: Call
     #: The ranking the lines are ordered by ("raw" or "normalised").
     order: str
-    lines: list[BoardLine]
+    #: The page's lines, shaped for the ``pagination`` macro of _macros.html.
+    page: SimpleNamespace
     jurors: list[JurorProgress]
-    #: (line, juror, status) of every review not submitted, listed once scoring closes.
-    pending: list[tuple[BoardLine, JurorProgress, str | None]] = field(default_factory=list)
+    #: Dossiers on the board, flagged for disagreement, reviews submitted and assigned.
+    dossiers: int = 0
+    flagged: int = 0
+    submitted: int = 0
+    assigned: int = 0
+    #: Every review not submitted, listed once scoring closes.
+    pending: list[PendingReview] = field(default_factory=list)
+    #: This read recomputed the call's score summary: the caller commits it.
+    refreshed: bool = False
 
-    def page(self, number: int, per_page: int = PER_PAGE) -> SimpleNamespace:
-        """One page of the ranking, shaped for the ``pagination`` macro of _macros.html."""
-        pages = max((len(self.lines) + per_page - 1) // per_page, 1)
-        number = min(max(number, 1), pages)
-        return SimpleNamespace(
-            items=self.lines[(number - 1) * per_page : number * per_page],
-            page=number,
-            pages=pages,
-            has_prev=number > 1,
-            has_next=number < pages,
-            prev_num=number - 1,
-            next_num=number + 1,
+    @property
+    def lines(self) -> list[BoardLine]:
+        return self.page.items
+
+
+def _visible(call: Call, viewer: User) -> list:
+    """Conditions on ScoreSummary: the dossiers on the call's board, but those ``viewer``
+    is in conflict with."""
+    conditions = [ScoreSummary.call_id == call.id]
+    if viewer.is_authenticated:
+        conditions.append(ScoreSummary.application_id.not_in(conflicted_dossiers(viewer)))
+    return conditions
+
+
+def _submitted():
+    return func.count(case((Review.status == ReviewStatus.SUBMITTED, 1)))
+
+
+def _drafts():
+    return func.count(case((Review.status == ReviewStatus.DRAFT, 1)))
+
+
+def _call_assignments(call: Call):
+    """The assignments of the call's dossiers, with their reviews (if any), as a FROM."""
+    return (
+        select(JuryAssignment)
+        .join(ScoreSummary, ScoreSummary.application_id == JuryAssignment.application_id)
+        .outerjoin(Review, Review.assignment_id == JuryAssignment.id)
+        .where(ScoreSummary.call_id == call.id)
+    )
+
+
+def _totals(call: Call, viewer: User, visible: list) -> tuple[int, int, int, int]:
+    """(dossiers on the board, flagged, reviews submitted and assigned of the dossiers
+    ``viewer`` is in conflict with), in one query."""
+    dossiers = select(func.count(ScoreSummary.application_id)).where(*visible)
+    flagged = dossiers.where(ScoreSummary.flagged)
+    hidden = _call_assignments(call).with_only_columns(_submitted(), func.count(JuryAssignment.id))
+    if viewer.is_authenticated:
+        hidden = hidden.where(JuryAssignment.application_id.in_(conflicted_dossiers(viewer)))
+    else:
+        hidden = hidden.where(literal(False))
+    hidden = hidden.subquery()
+    row = db.session.execute(
+        select(dossiers.scalar_subquery(), flagged.scalar_subquery(), *hidden.c)
+    ).one()
+    return tuple(int(value or 0) for value in row)
+
+
+def _lines(call: Call, visible: list, order: str, current: int, per_page: int) -> list:
+    """The page's lines in rank order: the ranked dossiers, then those without a
+    submitted review by number."""
+    rank = ScoreSummary.normalised_rank if order == "normalised" else ScoreSummary.raw_rank
+    page = (
+        select(ScoreSummary.application_id.label("id"), ScoreSummary.number, rank.label("rank"))
+        .where(*visible)
+        .order_by(rank.asc().nulls_last(), ScoreSummary.number, ScoreSummary.application_id)
+        .limit(per_page)
+        .offset((current - 1) * per_page)
+        .subquery()
+    )
+    question = call_form(call).title_question
+    title = Application.answers[question].as_string() if question else literal("")
+
+    def reviews(*where):
+        return (
+            select(func.count(JuryAssignment.id))
+            .outerjoin(Review, Review.assignment_id == JuryAssignment.id)
+            .where(JuryAssignment.application_id == page.c.id, *where)
+            .scalar_subquery()
         )
 
-    @property
-    def flagged(self) -> int:
-        return sum(1 for line in self.lines if line.result and line.result.flagged)
-
-    @property
-    def submitted(self) -> int:
-        return sum(line.submitted for line in self.lines)
-
-    @property
-    def assigned(self) -> int:
-        return sum(line.assigned for line in self.lines)
-
-
-def _dossiers(call: Call) -> dict[int, tuple]:
-    assigned = select(JuryAssignment.application_id)
-    title = call_form(call).title_question
     rows = db.session.execute(
         select(
-            Application.id,
             Application.reference,
-            Application.answers[title].as_string() if title else literal(""),
+            title.label("title"),
             Application.status,
-            Application.submitted_at,
+            reviews().label("assigned"),
+            reviews(Review.status == ReviewStatus.SUBMITTED).label("submitted"),
+            reviews(Review.status == ReviewStatus.DRAFT).label("drafts"),
+            page.c.id,
+            *RESULT_COLUMNS,
         )
-        .where(Application.call_id == call.id)
-        .where(or_(Application.status.in_(JURY_STATES), Application.id.in_(assigned)))
-        .order_by(Application.number, Application.id)
+        .select_from(page)
+        .join(Application, Application.id == page.c.id)
+        .join(ScoreSummary, ScoreSummary.application_id == page.c.id)
+        .order_by(page.c.rank.asc().nulls_last(), page.c.number, page.c.id)
     )
-    return {row[0]: row for row in rows}
-
-
-def _assignments(call: Call):
-    return db.session.execute(
-        select(JuryAssignment.application_id, JuryAssignment.juror_id, Review.status)
-        .join(Application, Application.id == JuryAssignment.application_id)
-        .outerjoin(Review, Review.assignment_id == JuryAssignment.id)
-        .where(Application.call_id == call.id)
-    ).all()
-
-
-def submitted_reviews(call: Call) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One row per submitted review, its criteria's scores pivoted into columns in SQL
-    (a quarter of the rows of a plain join): (dossier ids, juror ids, scores matrix)."""
-    columns = [
-        func.max(case((CriterionScore.criterion_id == c.id, CriterionScore.score))).label(
-            f"c{c.id}"
+    return [
+        BoardLine(
+            row.id,
+            row.reference or "",
+            row.title or "",
+            row.status,
+            row.assigned,
+            row.submitted,
+            row.drafts,
+            result_of(row) if row.reviews else None,
         )
-        for c in call.criteria
+        for row in rows
     ]
-    rows = db.session.execute(
-        select(JuryAssignment.application_id, JuryAssignment.juror_id, *columns)
-        .select_from(CriterionScore)
-        .join(Review, Review.id == CriterionScore.review_id)
-        .join(JuryAssignment, JuryAssignment.id == Review.assignment_id)
-        .join(Application, Application.id == JuryAssignment.application_id)
-        .where(Application.call_id == call.id, Review.status == ReviewStatus.SUBMITTED)
-        .group_by(CriterionScore.review_id, JuryAssignment.application_id, JuryAssignment.juror_id)
-    )
-    table = np.array([tuple(row) for row in rows], dtype=float).reshape(-1, 2 + len(call.criteria))
-    return table[:, 0].astype(int), table[:, 1].astype(int), table[:, 2:]
 
 
-def _jurors(call: Call) -> dict[int, JurorProgress]:
-    members = select(JuryMember.user_id).where(JuryMember.call_id == call.id)
-    assigned = (
-        select(JuryAssignment.juror_id)
-        .join(Application, Application.id == JuryAssignment.application_id)
-        .where(Application.call_id == call.id)
+def _jurors(call: Call) -> list[JurorProgress]:
+    """The jury's members and every juror assigned a dossier of the call, with their
+    reviews assigned, submitted and in draft."""
+    progress = (
+        _call_assignments(call)
+        .with_only_columns(
+            JuryAssignment.juror_id,
+            func.count(JuryAssignment.id).label("assigned"),
+            _submitted().label("submitted"),
+            _drafts().label("drafts"),
+        )
+        .group_by(JuryAssignment.juror_id)
+        .cte("progress")
     )
+    people = union(
+        select(JuryMember.user_id.label("id")).where(JuryMember.call_id == call.id),
+        select(progress.c.juror_id),
+    ).subquery()
     rows = db.session.execute(
-        select(User.id, User.full_name, JuryMember.is_chair)
+        select(
+            User.id,
+            User.full_name,
+            JuryMember.is_chair,
+            progress.c.assigned,
+            progress.c.submitted,
+            progress.c.drafts,
+        )
+        .select_from(people)
+        .join(User, User.id == people.c.id)
         .outerjoin(JuryMember, (JuryMember.user_id == User.id) & (JuryMember.call_id == call.id))
-        .where(or_(User.id.in_(members), User.id.in_(assigned)))
+        .outerjoin(progress, progress.c.juror_id == User.id)
         .order_by(User.full_name, User.id)
     )
-    return {row[0]: JurorProgress(row[0], row[1], bool(row[2])) for row in rows}
+    return [
+        JurorProgress(key, name, bool(chair), assigned or 0, submitted or 0, drafts or 0)
+        for key, name, chair, assigned, submitted, drafts in rows
+    ]
 
 
-def load_board(call: Call, viewer: User, *, order: str | None = None) -> Board:
-    """Everything the chair's board shows for ``call``, as ``viewer`` may see it.
+def _pending(call: Call, visible: list) -> list[PendingReview]:
+    rows = db.session.execute(
+        _call_assignments(call)
+        .with_only_columns(Application.reference, User.full_name, Review.status)
+        .join(Application, Application.id == JuryAssignment.application_id)
+        .join(User, User.id == JuryAssignment.juror_id)
+        .where(*visible)
+        .where(or_(Review.status.is_(None), Review.status != ReviewStatus.SUBMITTED))
+        .order_by(ScoreSummary.number, ScoreSummary.application_id, User.full_name, User.id)
+    )
+    return [PendingReview(reference or "", name, status) for reference, name, status in rows]
+
+
+def load_board(
+    call: Call,
+    viewer: User,
+    *,
+    order: str | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Board:
+    """Page ``page`` of the chair's board of ``call``, as ``viewer`` may see it.
 
     Lines are in the order of ``order`` (default: the call's ranking method), the
     dossiers without a submitted review last. A dossier the viewer is in conflict with
-    is left out, of the ranking and of the reviews not submitted (its reviews still
-    count in the jurors' normalisation).
+    is left out, of the ranking, the totals and the reviews not submitted (its reviews
+    still count in the jurors' normalisation, and its rank is kept by the others).
+    Refreshes the call's score summary when stale: the caller then commits
+    (``refreshed``).
     """
     order = order if order in RANKING_METHODS else call.ranking_method
-    dossiers = _dossiers(call)
-    hidden = conflicted_among(viewer, dossiers)
+    refreshed = refresh_summary(call)
+    visible = _visible(call, viewer)
+    dossiers, flagged, hidden_submitted, hidden_assigned = _totals(call, viewer, visible)
     jurors = _jurors(call)
-    lines = {
-        key: BoardLine(key, row[1] or "", row[2] or "", row[3]) for key, row in dossiers.items()
-    }
-    pending = []
-    for application_id, juror_id, status in _assignments(call):
-        line, juror = lines.get(application_id), jurors.get(juror_id)
-        if line is None or juror is None:
-            continue
-        line.count(status)
-        juror.count(status)
-        if status != ReviewStatus.SUBMITTED and application_id not in hidden:
-            pending.append((line, juror, status))
-    scales = [CriterionScale(c.id, c.weight, c.scale_min, c.scale_max) for c in call.criteria]
-    results = aggregate_arrays(
-        scales,
-        *submitted_reviews(call),
-        threshold=call.disagreement_threshold,
-        submitted_at={key: row[4] for key, row in dossiers.items()},
+    pages = max((dossiers + per_page - 1) // per_page, 1)
+    current = min(max(page, 1), pages)
+    lines = _lines(call, visible, order, current, per_page) if dossiers else []
+    return Board(
+        call,
+        order,
+        SimpleNamespace(
+            items=lines,
+            page=current,
+            pages=pages,
+            has_prev=current > 1,
+            has_next=current < pages,
+            prev_num=current - 1,
+            next_num=current + 1,
+        ),
+        jurors,
+        dossiers=dossiers,
+        flagged=flagged,
+        submitted=sum(juror.submitted for juror in jurors) - hidden_submitted,
+        assigned=sum(juror.assigned for juror in jurors) - hidden_assigned,
+        pending=[] if call.scoring_open else _pending(call, visible),
+        refreshed=refreshed,
     )
-    for key, result in results.items():
-        if key in lines:
-            lines[key].result = result
-    visible = [line for key, line in lines.items() if key not in hidden]
-    visible.sort(key=lambda line: line.result.rank(order) if line.result else len(lines) + 1)
-    return Board(call, order, visible, list(jurors.values()), pending)
+
+
+@lru_cache(maxsize=32)
+def decimal_format(locale: str, digits: int) -> Callable[[object], str]:
+    """A function writing a number as ``app.i18n.number(value, digits, locale)`` does
+    (Babel's ``#,##0.0`` pattern), with the language's symbols looked up once: Babel's
+    rounding (the number's shortest decimal form, half to even), the locale's group and
+    decimal signs. Negative and non-finite numbers are left to Babel."""
+    language = Locale.parse(locale)
+    signs = str.maketrans({",": get_group_symbol(language), ".": get_decimal_symbol(language)})
+    quantum = Decimal(1).scaleb(-digits)
+
+    def write(value) -> str:
+        if value is None or value == "":
+            return "—"
+        exact = value if isinstance(value, Decimal) else Decimal(str(value))
+        if not exact.is_finite() or exact.is_signed():
+            return number(value, digits, locale)
+        return f"{exact.quantize(quantum, rounding=ROUND_HALF_EVEN):,f}".translate(signs)
+
+    return write

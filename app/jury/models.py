@@ -1,10 +1,20 @@
-"""The jury of a call: its members, conflicts of interest, assignments, reviews and scores."""
+"""The jury of a call: its members, conflicts of interest, assignments, reviews and scores,
+and the review aggregates kept per dossier (app.jury.summary)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.applications.models import Application
@@ -87,6 +97,8 @@ class Review(db.Model):
     __tablename__ = "reviews"
     __table_args__ = (
         UniqueConstraint("assignment_id"),
+        #: The board counts each juror's reviews by status from this index alone.
+        Index("ix_reviews_assignment_id_status", "assignment_id", "status"),
         CheckConstraint(
             "status IN (" + ", ".join(f"'{status}'" for status in ReviewStatus) + ")",
             name="status_known",
@@ -134,3 +146,59 @@ class CriterionScore(db.Model):
 
     review: Mapped[Review] = relationship(back_populates="scores")
     criterion: Mapped[Criterion] = relationship()
+
+
+class ScoreSummary(db.Model):
+    """A dossier on the board of its call's jury (in the jury's states, or assigned) and
+    its review aggregates (app.jury.ranking), as of the call's last computation. A dossier
+    without a submitted review has ``reviews`` 0 and no score nor rank. app.jury.summary
+    writes all of a call's rows at once (a juror's normalisation depends on every review
+    they made); the board reads them a page at a time, without touching the wide
+    applications table but for the page's lines.
+
+    No foreign keys: the rows are derived and rewritten whole at each computation, and
+    PostgreSQL's checks would lock every dossier and the call once per row (FOR KEY
+    SHARE), three quarters of the rewrite's time at 8,000 dossiers."""
+
+    __tablename__ = "score_summaries"
+
+    #: The dossier (applications.id).
+    application_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    #: Its call (calls.id).
+    call_id: Mapped[int] = mapped_column(index=True)
+    #: The dossier's number in its call (the order of the dossiers not ranked).
+    number: Mapped[int | None]
+    #: Submitted reviews of the dossier; 0: not ranked, no score.
+    reviews: Mapped[int]
+    #: Mean of their weighted totals (0-100).
+    mean: Mapped[float | None]
+    #: Population standard deviation of their totals.
+    std: Mapped[float | None]
+    #: Mean of their totals after per-juror normalisation (0-100).
+    normalised: Mapped[float | None]
+    #: Place in the call's raw ranking, from 1.
+    raw_rank: Mapped[int | None]
+    #: Place in the call's normalised ranking, from 1.
+    normalised_rank: Mapped[int | None]
+    #: Standard deviation above the call's disagreement threshold.
+    flagged: Mapped[bool] = mapped_column(default=False)
+    #: Mean score per criterion, on the criterion's scale: {"criterion id": mean}.
+    criterion_means: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+
+
+class ScoreSummaryState(db.Model):
+    """How fresh the score summary of a call is. Every change that moves its aggregates
+    bumps ``version`` (app.jury.subscribers); the summary is up to date while
+    ``computed_version`` equals it. No row: never computed."""
+
+    __tablename__ = "score_summary_states"
+
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), primary_key=True)
+    #: Bumped (in the changing transaction, at its commit) by every change of the reviews,
+    #: assignments, dossiers entering or leaving the jury's states, or the call's
+    #: criteria, weights and ranking settings.
+    version: Mapped[int] = mapped_column(default=1)
+    #: The version the call's ScoreSummary rows were computed at.
+    computed_version: Mapped[int] = mapped_column(default=0)
+    #: When they were computed; None: never.
+    computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,6 +1,14 @@
-"""The jury's e-mails, queued through the outbox in each recipient's language when the
-jury's events are announced (app.events): each service stays one change and one event,
-and every e-mail of the jury is written here.
+"""What the jury does when events are announced (app.events): its e-mails, queued through
+the outbox in each recipient's language, and its score summary marked stale. Each
+service stays one change and one event, and every e-mail of the jury is written here.
+
+The score summary (app.jury.summary) is marked stale by every event that moves a call's
+review aggregates (SUMMARY_EVENTS): a review submitted or reopened, a conflict or recusal
+(which may take a review away), assignments changed, the call edited (criteria, weights,
+threshold, ranking method), and a dossier entering or leaving the jury's states (the
+board's dossiers); it is recomputed once, by its next reader.
+
+E-mails:
 
 - ``assignment_run``, ``juror_assigned``: each juror given new dossiers, once per run;
 - ``scoring_opened``: each juror with dossiers left to score;
@@ -24,11 +32,49 @@ from app.applications.models import Application
 from app.auth.models import User
 from app.calls.models import Call
 from app.common.urls import external_url
-from app.events import Event, signal
+from app.events import Event, signal, transitioned
 from app.extensions import db
 from app.jury.models import ConflictOfInterest, JuryAssignment, JuryMember, Review
 from app.jury.queries import progress_by_juror
+from app.jury.summary import mark_stale
 from app.outbox.services import queue_email
+from workflows.application import JURY_STATES
+
+#: The events after which a call's review aggregates may have moved.
+SUMMARY_EVENTS = (
+    Event.REVIEW_SUBMITTED,
+    Event.REVIEW_REOPENED,
+    Event.RECUSED,
+    Event.CONFLICT_DECLARED,
+    Event.CONFLICT_CHANGED,
+    Event.CONFLICT_RECORDED,
+    Event.CONFLICT_WITHDRAWN,
+    Event.ASSIGNMENT_RUN,
+    Event.JUROR_ASSIGNED,
+    Event.JUROR_UNASSIGNED,
+    Event.JURY_MEMBER_REMOVED,
+    Event.CALL_EDITED,
+)
+
+
+def mark_summary_stale(_subject, *, entry, **_) -> None:
+    """The call's review aggregates may have moved: its score summary is recomputed by
+    its next reader (app.jury.summary)."""
+    if entry.call_id is not None:
+        mark_stale(entry.call_id)
+
+
+for _event in SUMMARY_EVENTS:
+    signal(_event).connect(mark_summary_stale)
+
+
+@transitioned.connect
+def mark_summary_stale_on_transition(application, *, source, dest, **_) -> None:
+    """A dossier entered or left the jury's states: the dossiers on the board may have
+    changed (marks are kept once per call and transaction, however many dossiers move)."""
+    if (source in JURY_STATES) != (dest in JURY_STATES):
+        mark_stale(application.call_id)
+
 
 #: e-mail -> (subject, template in templates/email/).
 JUROR_EMAILS = {

@@ -17,8 +17,10 @@ from app.calls.models import Call
 from app.common.exports import call_csv
 from app.common.urls import wants_page
 from app.common.views import permitted_or_404, run_posted
+from app.extensions import db
+from app.i18n import page_locale
 from app.jury import bp
-from app.jury.board import load_board
+from app.jury.board import decimal_format, load_board
 from app.jury.exports import reviews as reviews_export
 from app.jury.models import Review
 from app.jury.queries import assignments_of, reopenings
@@ -42,11 +44,14 @@ def _phase_message(opening: bool, pending: list) -> str:
 def board(call_id):
     """The chair's board: progress per juror and dossier, both rankings, flags."""
     call = _steered_call(call_id)
-    data = load_board(call, current_user, order=request.args.get("order"))
+    data = load_board(call, current_user, order=request.args.get("order"), page=wants_page())
+    if data.refreshed:
+        db.session.commit()  # the call's score summary, recomputed by this read
     return render_template(
         "jury/board.html",
         board=data,
-        page=data.page(wants_page()),
+        page=data.page,
+        one_decimal=decimal_format(page_locale(), 1),
         phase_form=ScoringPhaseForm(),
         detail_url=url_for("jury.board_dossier", application_id=0)[:-1],
     )
