@@ -25,6 +25,7 @@ from app.common.statistics import refresh_statistics
 from app.config import PROJECT_ROOT
 from app.demo.services import DemoError, load_demo
 from app.eligibility.checks import check_call
+from app.eligibility.models import RuleOutcome
 from app.extensions import db
 from app.i18n_fill import FillError, fill_catalogues
 from app.jobs import huey, use_app
@@ -149,6 +150,7 @@ def register_cli(app: Flask) -> None:
         call = call_named(reference)
         summary = check_call(call)
         db.session.commit()
+        refresh_statistics(RuleOutcome.__tablename__)  # every outcome of the call replaced
         click.echo(
             f"{summary.dossiers} dossiers checked in {summary.seconds:.2f} s: "
             f"{summary.passed} pass, {summary.failed} fail, "

@@ -32,6 +32,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
 
 from app.common.clock import utcnow
+from app.common.statistics import refresh_statistics
 from app.extensions import db
 
 FORMAT = 1
@@ -231,6 +232,7 @@ def restore(archive_path: Path) -> dict:
                  "--single-transaction", "--dbname", libpq_url, str(dump)],
                 env,
             )  # fmt: skip
+        refresh_statistics()  # pg_restore copies the rows, not the planner's statistics
         for prefix, key in STORES:
             source_dir = workdir / prefix
             root = current_app.config.get(key)

@@ -10,6 +10,15 @@ generates them with ``letters generate``'s code path (``--workers`` processes, e
 with its own app, FontConfiguration and stylesheet); it reports the median over the
 runs, in ms a letter (wall clock, everything included) and letters a second.
 
+It also reports the peak memory of the workers, summed (issue 19: under 300 MB for
+2 workers): their resident memory (VmHWM, RSS: every page a worker maps counts, those it
+shares with the others and with this process included) and their proportional memory
+(PSS: a page shared by n processes counts 1/n, so the sum is the memory they take
+together). The demo is built and the reference page rendered in child processes, so
+this process forks its workers holding what ``flask letters generate``'s process holds:
+the app, no WeasyPrint, no demo objects. With one worker the letters are generated in
+this process and no worker memory is reported.
+
 Right after each run, it renders as many reference letters in as many processes: the
 issue's yardstick, a one-page letter with plain WeasyPrint defaults printing the same
 words (bench/letters_reference.py). A shared machine's speed varies by up to 2x from
@@ -20,6 +29,7 @@ to compare across machines (bench/letters_instructions.py counts instructions).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -38,6 +48,27 @@ os.environ.setdefault("LETTER_STORE", str(Path(tempfile.gettempdir()) / "letters
 LETTERS_PER_APPLICATION = 0.47
 
 
+def _apart(function, *args):
+    """``function(*args)``, run in a child process with an app of its own: what it leaves
+    in memory (the demo's objects, WeasyPrint's fonts) stays out of this process, so the
+    workers forked from it start as those of ``flask letters generate`` (whose process
+    builds and renders nothing)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        return pool.submit(_in_app, function, *args).result()
+
+
+def _in_app(function, *args):
+    from app import create_app
+    from app.extensions import db
+
+    with create_app().app_context():
+        db.engine.dispose(close=False)  # the parent's connections are not ours
+        return function(*args)
+
+
 def _prepare(letters: int) -> None:
     """Build the demo call once, with at least ``letters`` letters."""
     from sqlalchemy import func, inspect, select
@@ -49,9 +80,20 @@ def _prepare(letters: int) -> None:
         if db.session.scalar(select(func.count(Letter.id))) >= letters:
             return
         raise SystemExit("The benchmark database is too small: remove it and run again.")
+    db.session.remove()
+    db.engine.dispose()
+    count = _apart(_build_demo, letters)
+    if count < letters:
+        raise SystemExit(f"only {count} letters: ask for fewer")
+
+
+def _build_demo(letters: int) -> int:
     from flask_migrate import upgrade
+    from sqlalchemy import func, select
 
     from app.demo.services import load_demo
+    from app.extensions import db
+    from app.letters.models import Letter
 
     upgrade()
     started = time.perf_counter()
@@ -59,8 +101,7 @@ def _prepare(letters: int) -> None:
     db.session.commit()
     count = db.session.scalar(select(func.count(Letter.id)))
     print(f"demo built in {time.perf_counter() - started:.1f} s: {count} letters pending")
-    if count < letters:
-        raise SystemExit(f"only {count} letters: ask for fewer")
+    return count
 
 
 def _reset(letters: int) -> tuple:
@@ -117,6 +158,72 @@ def _time_references(page: str, letters: int, workers: int) -> float:
     return seconds
 
 
+class PeakMemory:
+    """The peak memory of this process's children while it runs: a thread reads /proc
+    every ``interval`` seconds and keeps each child's latest VmHWM (the kernel's
+    high-water mark of its resident memory, so the last reading before the child ends
+    is its peak, give or take what it grew in its last ``interval``) and its highest
+    PSS."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        import threading
+
+        self.interval, self.peaks, self.proportional = interval, {}, {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _children(self) -> set[int]:
+        found = set()
+        for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+            with contextlib.suppress(OSError):
+                found.update(int(pid) for pid in (task / "children").read_text().split())
+        return found
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.interval):
+            for pid in self._children():
+                with contextlib.suppress(OSError, ValueError):
+                    self.peaks[pid] = _field(f"/proc/{pid}/status", "VmHWM:")
+                    pss = _field(f"/proc/{pid}/smaps_rollup", "Pss:")
+                    self.proportional[pid] = max(pss, self.proportional.get(pid, 0))
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def total(self) -> float:
+        """MB: the sum of the children's peak resident memory (RSS: a page shared by
+        several processes, such as those a worker inherits from this process when it
+        is forked, counts in each)."""
+        return sum(self.peaks.values())
+
+    @property
+    def proportional_total(self) -> float:
+        """MB: the sum of the children's peak proportional memory (PSS: a page shared by
+        n processes counts 1/n in each; polled, so a short peak may be missed)."""
+        return sum(self.proportional.values())
+
+
+def _field(path: str, name: str) -> float:
+    """MB: the figure (in kB) of the line ``name`` in the /proc file ``path``."""
+    for line in Path(path).read_text().splitlines():
+        if line.startswith(name):
+            return int(line.split()[1]) / 1024
+    raise ValueError(f"no {name} in {path}")
+
+
+def _own_peak() -> float:
+    """MB: this process's peak resident memory so far."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _cpu_seconds() -> float:
     """CPU time of this process and of its finished children (the pool's workers)."""
     import resource
@@ -141,21 +248,26 @@ def main() -> None:
     app = create_app()
     with app.app_context():
         _prepare(options.letters)
+        subset = _apart(harfbuzz_subset_available)  # WeasyPrint loaded apart, see _apart
         print(
             f"{options.letters} letters, {options.workers} worker(s), {options.runs} runs, "
             f"{app.config['LETTER_PDF_VARIANT']}, tagged, "
-            f"HarfBuzz-Subset {'yes' if harfbuzz_subset_available() else 'NO'}, "
+            f"HarfBuzz-Subset {'yes' if subset else 'NO'}, "
             f"{db.engine.dialect.name}, {os.cpu_count()} CPUs"
         )
         from letters_reference import reference_page
 
-        page = reference_page()
-        per_letter, cpu_per_letter, reference_per_letter = [], [], []
+        page = _apart(reference_page)
+        per_letter, cpu_per_letter, reference_per_letter, memory, pss = [], [], [], [], []
         for run in range(1, options.runs + 1):
             call, ids = _reset(options.letters)
             cpu_before = _cpu_seconds()
             load = os.getloadavg()[0]
-            generated, seconds = generate_call(call, workers=options.workers)
+            parent = _own_peak()
+            with PeakMemory() as peaks:
+                generated, seconds = generate_call(call, workers=options.workers)
+            memory.append(peaks.total)
+            pss.append(peaks.proportional_total)
             if generated != len(ids):
                 raise SystemExit(f"run {run}: {generated} of {len(ids)} letters generated")
             per_letter.append(1000 * seconds / generated)
@@ -167,7 +279,10 @@ def main() -> None:
                 f"{per_letter[-1]:.1f} ms/letter (CPU {cpu_per_letter[-1]:.1f} ms/letter; "
                 f"load average {load:.1f} before the run); reference letters "
                 f"{reference_per_letter[-1]:.1f} ms/letter, ratio "
-                f"{per_letter[-1] / reference_per_letter[-1]:.2f}"
+                f"{per_letter[-1] / reference_per_letter[-1]:.2f}; workers' peak memory "
+                f"{' + '.join(f'{mb:.0f}' for mb in peaks.peaks.values())} = "
+                f"{peaks.total:.0f} MB RSS, {peaks.proportional_total:.0f} MB PSS "
+                f"(this process: peak {parent:.0f} MB RSS before the run)"
             )
         median = statistics.median(per_letter)
         cpu = statistics.median(cpu_per_letter)
@@ -181,7 +296,10 @@ def main() -> None:
             f"{cpu / cores:.1f} ms/letter on {cores} idle core(s)\n"
             f"reference (plain WeasyPrint, same words, same workers): median "
             f"{reference:.1f} ms/letter; ratio letters / reference: median "
-            f"{statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f})"
+            f"{statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f})\n"
+            f"peak memory of the {options.workers} worker(s), summed: RSS median "
+            f"{statistics.median(memory):.0f} MB (max {max(memory):.0f} MB), PSS median "
+            f"{statistics.median(pss):.0f} MB (max {max(pss):.0f} MB)"
         )
 
 

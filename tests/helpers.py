@@ -4,7 +4,7 @@ import re
 from contextlib import contextmanager
 from html import unescape
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.application_forms.versions import default_form
 from app.applications.models import Application
@@ -173,6 +173,34 @@ class QueryCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+
+def planner_statistics(table: str) -> int:
+    """What the current app's database says of ``table``'s planner statistics (ANALYZE):
+    on PostgreSQL how many times it was analysed, on SQLite its rows of sqlite_stat1
+    (only the latest ANALYZE's)."""
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            query = "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = :table"
+        elif connection.execute(
+            text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        ).first():
+            query = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = :table"
+        else:
+            return 0
+        return connection.execute(text(query), {"table": table}).scalar() or 0
+
+
+@contextmanager
+def expect_analyze(table: str):
+    """Fail unless ``table`` is analysed (ANALYZE: the planner's statistics) inside the
+    block, on the current app's database."""
+    if db.engine.dialect.name == "sqlite" and planner_statistics(table):
+        with db.engine.begin() as connection:  # SQLite keeps no count: forget the latest
+            connection.execute(text("DELETE FROM sqlite_stat1 WHERE tbl = :t"), {"t": table})
+    before = planner_statistics(table)
+    yield
+    assert planner_statistics(table) > before, f"{table} was not analysed"
 
 
 _TINY_PDF: list[bytes] = []

@@ -4,8 +4,13 @@ A query plan is chosen from the tables' statistics: a table PostgreSQL has never
 analysed looks empty, and a join that is fast with statistics can turn into a nested
 loop over millions of row pairs (issue 19's eligibility queue: 425 ms at 20,000
 dossiers). Nothing refreshes them after a bulk load before autovacuum gets to it, so
-the commands that load many rows at once (the demo, a call import) call
-:func:`refresh_statistics` after their commit. SQLite keeps its own in sqlite_stat1.
+the commands that write many rows at once call :func:`refresh_statistics` after their
+commit: the demo, a restore (pg_restore copies rows, not statistics) and the
+eligibility check of a whole call (every rule outcome replaced). SQLite keeps its own
+in sqlite_stat1 and has them refreshed by the same calls.
+
+A call imported from a definition (``flask calls import``) writes a handful of rows:
+no bulk load, no ANALYZE.
 """
 
 from sqlalchemy import text
@@ -13,8 +18,11 @@ from sqlalchemy import text
 from app.extensions import db
 
 
-def refresh_statistics() -> None:
-    """ANALYZE the whole database (outside the caller's transaction, which has committed)."""
+def refresh_statistics(*tables: str) -> None:
+    """ANALYZE ``tables`` (table names), or the whole database when none is named,
+    outside the caller's transaction (which has committed)."""
     with db.engine.connect() as connection:
-        connection.execute(text("ANALYZE"))
+        quote = connection.dialect.identifier_preparer.quote
+        for statement in [f"ANALYZE {quote(table)}" for table in tables] or ["ANALYZE"]:
+            connection.execute(text(statement))
         connection.commit()

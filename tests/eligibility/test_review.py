@@ -12,7 +12,7 @@ from app.eligibility.checks import check_call
 from app.eligibility.models import EligibilityDecision, RuleOutcome
 from app.extensions import db
 from app.jury.models import ConflictOfInterest
-from tests.helpers import QueryCounter, outbox_messages
+from tests.helpers import QueryCounter, expect_analyze, outbox_messages
 
 EN = {"Accept-Language": "en"}
 
@@ -298,7 +298,8 @@ def test_the_command_checks_a_call_and_is_idempotent(runner, make_call, make_app
     call = make_call("MBI-2026")
     for _ in range(5):
         make_application("submitted", call=call)
-    first = runner.invoke(args=["eligibility", "check", "--call", "MBI-2026"])
+    with expect_analyze("rule_outcomes"):  # every outcome replaced: the planner is told
+        first = runner.invoke(args=["eligibility", "check", "--call", "MBI-2026"])
     rows = db.session.scalars(select(RuleOutcome.outcome)).all()
     second = runner.invoke(args=["eligibility", "check", "--call", "MBI-2026"])
     assert "5 dossiers checked" in first.output and "5 pass" in second.output

@@ -15,6 +15,7 @@ from app.documents import storage
 from app.documents.models import Document
 from app.extensions import db, limiter
 from tests.conftest import TEST_DATABASE_URL
+from tests.helpers import planner_statistics
 
 
 def _fill(make_application, app):
@@ -49,6 +50,8 @@ def _check_restored(target, expected):
             assert storage.path_of(name).read_bytes() == expected["files"][name]
         letter = target.config["LETTER_STORE"] / "decision-0001.pdf"
         assert letter.read_bytes() == b"%PDF-1.4 a letter"
+        # analysed after the load: the planner knows the restored tables (issue 19)
+        assert planner_statistics("applications")
         db.session.remove()
         db.engine.dispose()
 
