@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_login import current_user
-from sqlalchemy import Select, func, or_
+from sqlalchemy import ColumnElement, Select, and_, func, or_, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
 
 from app.access.scopes import visible_applications
 from app.application_forms.definition import Question
@@ -17,6 +18,7 @@ from app.application_forms.versions import call_form
 from app.applications.models import Application
 from app.auth.models import User
 from app.calls.models import Call
+from app.extensions import db
 from workflows.application import STATES
 
 
@@ -24,6 +26,15 @@ def filter_questions(call: Call) -> dict[str, Question]:
     """The answers staff filter the call's dossiers on: the questions of its form marked
     ``"filter": true`` (one-choice questions), by name."""
     return {name: q for name, q in call_form(call).questions.items() if q.filter}
+
+
+def answers_hold(wanted: dict[str, str]) -> ColumnElement[bool]:
+    """The dossiers whose answers hold every ``{question name: value}`` of ``wanted``: on
+    PostgreSQL by containment (``answers @> {...}``, which the answers' GIN index
+    serves), elsewhere by comparing each answer."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return type_coerce(Application.answers, JSONB).contains(wanted)
+    return and_(*(Application.answers[name].as_string() == value for name, value in wanted.items()))
 
 
 SORTS = {
@@ -77,8 +88,8 @@ class ApplicationFilters:
         query = visible_applications(viewer, call).join(Application.applicant)
         if self.status:
             query = query.where(Application.status == self.status)
-        for name, wanted in self.answers.items():
-            query = query.where(Application.answers[name].as_string() == wanted)
+        if self.answers:
+            query = query.where(answers_hold(self.answers))
         if self.q:
             pattern = f"%{self.q.lower()}%"
             query = query.where(
