@@ -7,9 +7,21 @@ a chair or staff member in conflict with a dossier finds nothing of it here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, and_, func, or_, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    and_,
+    func,
+    literal,
+    literal_column,
+    or_,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.access.scopes import visible_applications
@@ -18,6 +30,7 @@ from app.application_forms.versions import call_form
 from app.applications.models import Application
 from app.auth.models import User
 from app.calls.models import Call
+from app.common.types import UTCDateTime
 from app.extensions import db
 from workflows.application import STATES
 
@@ -37,12 +50,29 @@ def answers_hold(wanted: dict[str, str]) -> ColumnElement[bool]:
     return and_(*(Application.answers[name].as_string() == value for name, value in wanted.items()))
 
 
+#: Where a dossier without a submission time sorts (after every submitted one).
+_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+
+#: Each order of the list, as the sort key of a row: columns that are never NULL, ending
+#: with the id (so that two rows never tie, and a page can continue after a row's key).
 SORTS = {
-    "reference": (Application.number.is_(None), Application.number, Application.id),
-    "name": (func.lower(User.full_name), Application.id),
-    "submitted": (Application.submitted_at.is_(None), Application.submitted_at, Application.id),
+    "reference": (
+        Application.number.is_(None),
+        func.coalesce(Application.number, literal_column("0", Integer)),  # as indexed
+        Application.id,
+    ),
+    "name": (func.lower(User.full_name, type_=String), Application.id),
+    "submitted": (
+        func.coalesce(Application.submitted_at, literal(_NEVER, UTCDateTime)),
+        Application.id,
+    ),
     "status": (Application.status, Application.id),
 }
+
+
+def sort_keys(sort: str) -> tuple:
+    """The sort key of the order ``sort`` (a name of SORTS)."""
+    return SORTS[sort]
 
 
 @dataclass
@@ -84,8 +114,17 @@ class ApplicationFilters:
     def query(self, call: Call, viewer: User | None = None) -> Select:
         """SELECT of the applications of ``call`` that ``viewer`` (by default the person of
         the request) may read and that match, sorted."""
+        order = [key.desc() if self.descending else key for key in sort_keys(self.sort)]
+        return self.matching(call, viewer).order_by(*order)
+
+    def matching(self, call: Call, viewer: User | None = None, *, counting=False) -> Select:
+        """SELECT of the applications of ``call`` that ``viewer`` (by default the person of
+        the request) may read and that match, unsorted; joined to their applicants, but
+        when ``counting`` without a search (every dossier has its applicant)."""
         viewer = current_user if viewer is None else viewer
-        query = visible_applications(viewer, call).join(Application.applicant)
+        query = visible_applications(viewer, call)
+        if self.q or not counting:
+            query = query.join(Application.applicant)
         if self.status:
             query = query.where(Application.status == self.status)
         if self.answers:
@@ -98,5 +137,4 @@ class ApplicationFilters:
                     func.lower(User.full_name).like(pattern),
                 )
             )
-        order = [column.desc() if self.descending else column for column in SORTS[self.sort]]
-        return query.order_by(*order)
+        return query

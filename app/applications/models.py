@@ -104,10 +104,19 @@ class Application(db.Model):
         return self.status in lifecycle.EDITABLE
 
 
-#: On PostgreSQL, the answers are indexed for containment (``answers @> {"sector": "C"}``):
-#: the staff list's filters, whatever questions the call's form marks ``filter``. Made
-#: with the table (tests, benchmarks) and by migration 0024; SQLite has no such index.
+#: Indexes of PostgreSQL made with the table (tests, benchmarks) and by migration 0024,
+#: outside the metadata because Alembic compares neither (SQLite cannot reflect the
+#: first, has no kind of index for the second; it sorts its smaller lists itself):
+#: - the staff list's default order (app.applications.filters.SORTS["reference"]): its
+#:   first, last and following pages read a page of this index, not the whole call;
+#: - on PostgreSQL, the answers for containment (``answers @> {"sector": "C"}``): the
+#:   staff list's filters, whatever questions the call's form marks ``filter``.
+LIST_ORDER_INDEX = DDL(
+    "CREATE INDEX ix_applications_call_order"
+    " ON applications (call_id, (number IS NULL), coalesce(number, 0), id)"
+)
 ANSWERS_INDEX = DDL(
     "CREATE INDEX ix_applications_answers ON applications USING gin (answers jsonb_path_ops)"
 )
+event.listen(Application.__table__, "after_create", LIST_ORDER_INDEX)
 event.listen(Application.__table__, "after_create", ANSWERS_INDEX.execute_if(dialect="postgresql"))
