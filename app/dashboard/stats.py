@@ -5,7 +5,7 @@ Every count goes through a scope of app.access.scopes, so a person in conflict w
 dossier finds nothing of it here either: :func:`application_stats` reads one row per
 dossier the viewer may read (status, hour of submission and the answers the charts
 count: those of the questions the call's form marks ``breakdown`` and its date of birth)
-in ONE statement; :func:`jury_stats` reads the submitted reviews the viewer may
+and counts them in ONE statement; :func:`jury_stats` reads the submitted reviews the viewer may
 read (:func:`~app.access.scopes.visible_reviews`) pivoted per criterion (one
 statement) and the jurors' names (one statement); :func:`coaching_sessions_per_month`
 the dates of the coaching sessions they may read. The counting is done in Python and
@@ -18,10 +18,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
-from operator import itemgetter
 
 import numpy as np
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal_column, select, union_all
 
 from app.access.scopes import visible_applications, visible_coaching_sessions, visible_reviews
 from app.applications.models import Application
@@ -96,34 +95,51 @@ def application_stats(
     ``viewer`` may read, in one query: per key of ``answers`` the values of its question,
     and under ``"age"`` the age bands of the ``birth_date`` question (if given).
 
-    The query returns one row per dossier, of short texts only (its state, the hour of
-    its submission, the answers counted: on PostgreSQL read from ``jsonb`` without
-    parsing the document again); each column is counted at once, and only the distinct
-    hours and birth dates are turned into days and age bands."""
-    answer = Application.answers
-    ages = {"age": birth_date} if birth_date else {}
-    rows = db.session.execute(
-        visible_applications(viewer, call).with_only_columns(
-            Application.status,
-            _submission_hour(),
-            *(answer[name].as_string() for name in (*answers.values(), *ages.values())),
+    The dossiers are read once (their state, the hour of their submission and the
+    answers counted: on PostgreSQL from ``jsonb``, without parsing the document again)
+    and counted in SQL, one ``GROUP BY`` per figure: what comes back is a row per state,
+    per hour, per answer given and per birth date, which become days and age bands here."""
+    questions = (*answers.values(), *((birth_date,) if birth_date else ()))
+    dossiers = (
+        visible_applications(viewer, call)
+        .with_only_columns(
+            Application.status.label("status"),
+            _submission_hour().label("hour"),
+            *(
+                Application.answers[name].as_string().label(f"q{k}")
+                for k, name in enumerate(questions)
+            ),
         )
-    ).all()
+        .cte("dossiers")
+    )
+    submitted = dossiers.c.hour.is_not(None)  # a draft's answers are not final yet
+    figures = [
+        (dossiers.c.status, None),
+        (dossiers.c.hour, submitted),
+        *((dossiers.c[f"q{k}"], submitted) for k in range(len(questions))),
+    ]
+    counts = union_all(
+        *(
+            select(literal_column(str(figure)), value, func.count())
+            .where(*([] if where is None else [where]))
+            .group_by(value)
+            for figure, (value, where) in enumerate(figures)
+        )
+    )
     by_state = dict.fromkeys(STATES, 0)
-    for status, count in Counter(map(itemgetter(0), rows)).items():
-        by_state[status] = by_state.get(status, 0) + count
-    submitted = [row for row in rows if row[1] is not None]  # drafts' answers aren't final
     per_day: Counter = Counter()
-    for hour, count in Counter(map(itemgetter(1), submitted)).items():
-        per_day[_brussels_day(hour)] += count
-    profile = {key: Counter() for key in (*answers, *ages)}
-    for column, key in enumerate(answers, start=2):
-        for value, count in Counter(map(itemgetter(column), submitted)).items():
-            profile[key][value or UNANSWERED] += count
-    if ages:
-        closing_day = to_brussels(call.closes_at).date()
-        for born, count in Counter(map(itemgetter(-1), submitted)).items():
-            profile["age"][age_band(born, closing_day)] += count
+    profile = {key: Counter() for key in (*answers, *(("age",) if birth_date else ()))}
+    keys = list(profile)
+    closing_day = to_brussels(call.closes_at).date()
+    for figure, value, count in db.session.execute(counts):
+        if figure == 0:
+            by_state[value] = by_state.get(value, 0) + count
+        elif figure == 1:
+            per_day[_brussels_day(value)] += count
+        elif keys[figure - 2] == "age" and birth_date:
+            profile["age"][age_band(value, closing_day)] += count
+        else:
+            profile[keys[figure - 2]][value or UNANSWERED] += count
     return ApplicationStats(by_state=by_state, per_day=per_day, profile=profile)
 
 
