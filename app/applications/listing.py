@@ -85,6 +85,8 @@ def decode_key(text: str, keys: tuple) -> tuple | None:
                 value = datetime.fromisoformat(value)
             except ValueError:
                 return None
+            if value.tzinfo is None:
+                return None
         if kind is bool and isinstance(value, int):
             value = bool(value)
         if type(value) is not kind:
@@ -118,13 +120,13 @@ def list_page(
     cursor = decode_key(after or before, keys) if (after or before) else None
     ids = matching.with_only_columns(Application.id)
     pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
     if cursor is not None:
         forward = not before
         bound = tuple_(*(literal(value, key.type) for value, key in zip(cursor, keys, strict=True)))
         ahead = tuple_(*keys) > bound if forward != descending else tuple_(*keys) < bound
         ids = ids.where(ahead).order_by(*_ordered(keys, descending == forward)).limit(per_page)
     else:
-        page = min(max(page, 1), pages)
         ids = _numbered(ids, keys, descending, (page - 1) * per_page, per_page, total)
     items, first, last = _load(ids, keys, descending)
     return ListPage(items, total, page, per_page, first, last)

@@ -5,13 +5,13 @@ page costs the same statements as the first, for 1 or 200 dossiers."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html import unescape
 
 import pytest
 
 from app.applications.filters import SORTS, ApplicationFilters
-from app.applications.listing import ListPage, list_page
+from app.applications.listing import ListPage, encode_key, list_page
 from app.applications.models import Application
 from app.auth.models import Role, RoleGrant, User
 from app.common.clock import utcnow
@@ -119,6 +119,10 @@ def test_a_page_past_the_last_shows_the_last_and_a_broken_link_the_page_asked(
     assert list_page(filters, call, staff, per_page=3, page=99) == last
     for broken in ("nonsense", "W10", "WzEsIngiXQ", "WzEsMl0"):
         assert _ids(list_page(filters, call, staff, per_page=3, page=4, after=broken)) == _ids(last)
+    by_time = ApplicationFilters(sort="submitted")
+    naive = encode_key([datetime(2026, 1, 1), 1])  # noqa: DTZ001 - as a forged link may say
+    first = list_page(by_time, call, staff, per_page=3)
+    assert list_page(by_time, call, staff, per_page=3, after=naive) == first
     empty = list_page(filters, make_call("EMPTY-2026"), staff, per_page=3, page=2)
     assert (empty.items, empty.total, empty.page, empty.has_next) == ([], 0, 1, False)
 
