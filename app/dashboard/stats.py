@@ -131,7 +131,7 @@ def application_stats(
     profile = {key: Counter() for key in (*answers, *(("age",) if birth_date else ()))}
     keys = list(profile)
     closing_day = to_brussels(call.closes_at).date()
-    for figure, value, count in db.session.execute(counts):
+    for figure, value, count in db.session.execute(counts).all():
         if figure == 0:
             by_state[value] = by_state.get(value, 0) + count
         elif figure == 1:
