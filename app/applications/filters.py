@@ -7,9 +7,22 @@ a chair or staff member in conflict with a dossier finds nothing of it here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from flask_login import current_user
-from sqlalchemy import Select, func, or_
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    and_,
+    func,
+    literal,
+    literal_column,
+    or_,
+    type_coerce,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from app.access.scopes import visible_applications
 from app.application_forms.definition import Question
@@ -17,6 +30,8 @@ from app.application_forms.versions import call_form
 from app.applications.models import Application
 from app.auth.models import User
 from app.calls.models import Call
+from app.common.types import UTCDateTime
+from app.extensions import db
 from workflows.application import STATES
 
 
@@ -26,12 +41,38 @@ def filter_questions(call: Call) -> dict[str, Question]:
     return {name: q for name, q in call_form(call).questions.items() if q.filter}
 
 
+def answers_hold(wanted: dict[str, str]) -> ColumnElement[bool]:
+    """The dossiers whose answers hold every ``{question name: value}`` of ``wanted``: on
+    PostgreSQL by containment (``answers @> {...}``, which the answers' GIN index
+    serves), elsewhere by comparing each answer."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return type_coerce(Application.answers, JSONB).contains(wanted)
+    return and_(*(Application.answers[name].as_string() == value for name, value in wanted.items()))
+
+
+#: Where a dossier without a submission time sorts (after every submitted one).
+_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+
+#: Each order of the list, as the sort key of a row: columns that are never NULL, ending
+#: with the id (so that two rows never tie, and a page can continue after a row's key).
 SORTS = {
-    "reference": (Application.number.is_(None), Application.number, Application.id),
-    "name": (func.lower(User.full_name), Application.id),
-    "submitted": (Application.submitted_at.is_(None), Application.submitted_at, Application.id),
+    "reference": (
+        Application.number.is_(None),
+        func.coalesce(Application.number, literal_column("0", Integer)),  # as indexed
+        Application.id,
+    ),
+    "name": (func.lower(User.full_name, type_=String), Application.id),
+    "submitted": (
+        func.coalesce(Application.submitted_at, literal(_NEVER, UTCDateTime)),
+        Application.id,
+    ),
     "status": (Application.status, Application.id),
 }
+
+
+def sort_keys(sort: str) -> tuple:
+    """The sort key of the order ``sort`` (a name of SORTS)."""
+    return SORTS[sort]
 
 
 @dataclass
@@ -73,12 +114,21 @@ class ApplicationFilters:
     def query(self, call: Call, viewer: User | None = None) -> Select:
         """SELECT of the applications of ``call`` that ``viewer`` (by default the person of
         the request) may read and that match, sorted."""
+        order = [key.desc() if self.descending else key for key in sort_keys(self.sort)]
+        return self.matching(call, viewer).order_by(*order)
+
+    def matching(self, call: Call, viewer: User | None = None, *, counting=False) -> Select:
+        """SELECT of the applications of ``call`` that ``viewer`` (by default the person of
+        the request) may read and that match, unsorted; joined to their applicants, but
+        when ``counting`` without a search (every dossier has its applicant)."""
         viewer = current_user if viewer is None else viewer
-        query = visible_applications(viewer, call).join(Application.applicant)
+        query = visible_applications(viewer, call)
+        if self.q or not counting:
+            query = query.join(Application.applicant)
         if self.status:
             query = query.where(Application.status == self.status)
-        for name, wanted in self.answers.items():
-            query = query.where(Application.answers[name].as_string() == wanted)
+        if self.answers:
+            query = query.where(answers_hold(self.answers))
         if self.q:
             pattern = f"%{self.q.lower()}%"
             query = query.where(
@@ -87,5 +137,4 @@ class ApplicationFilters:
                     func.lower(User.full_name).like(pattern),
                 )
             )
-        order = [column.desc() if self.descending else column for column in SORTS[self.sort]]
-        return query.order_by(*order)
+        return query

@@ -17,6 +17,7 @@ from app.access.policy import (
 from app.applications import bp
 from app.applications.filters import ApplicationFilters, filter_questions
 from app.applications.forms import TransitionForm, step_form_class, to_form_data, valid_answers
+from app.applications.listing import list_page
 from app.applications.models import Application
 from app.applications.progress import step_progress, step_url
 from app.applications.questions import condition_wording, shown_on_step
@@ -267,11 +268,13 @@ def list_applications(call_id):
     """The call's dossiers the viewer may read: filters, search, sorting, pages."""
     call = permitted_or_404(Call, call_id, may_list_applications)
     filters = ApplicationFilters.from_args(request.args, call)
-    page = db.paginate(
-        filters.query(call, current_user).options(joinedload(Application.applicant)),
+    page = list_page(
+        filters,
+        call,
+        current_user,
         page=wants_page(),
-        per_page=25,
-        error_out=False,
+        after=request.args.get("after", ""),
+        before=request.args.get("before", ""),
     )
     return render_template(
         "applications/list.html",

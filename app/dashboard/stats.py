@@ -3,9 +3,9 @@ number of queries.
 
 Every count goes through a scope of app.access.scopes, so a person in conflict with a
 dossier finds nothing of it here either: :func:`application_stats` reads one row per
-dossier the viewer may read (status, submission time and the answers the charts count:
-those of the questions the call's form marks ``breakdown`` and its date of birth) in
-ONE statement; :func:`jury_stats` reads the submitted reviews the viewer may
+dossier the viewer may read (status, hour of submission and the answers the charts
+count: those of the questions the call's form marks ``breakdown`` and its date of birth)
+and counts them in ONE statement; :func:`jury_stats` reads the submitted reviews the viewer may
 read (:func:`~app.access.scopes.visible_reviews`) pivoted per criterion (one
 statement) and the jurors' names (one statement); :func:`coaching_sessions_per_month`
 the dates of the coaching sessions they may read. The counting is done in Python and
@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 
 import numpy as np
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal_column, select, union_all
 
 from app.access.scopes import visible_applications, visible_coaching_sessions, visible_reviews
 from app.applications.models import Application
@@ -76,34 +76,70 @@ def age_band(birth_date: object, on: date) -> str:
     return label
 
 
+def _submission_hour():
+    """The UTC hour of a dossier's first submission, as text ``YYYY-MM-DD HH`` (None: a
+    draft): Brussels is a whole number of hours from UTC, so the hour says the day."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(Application.submitted_at, "YYYY-MM-DD HH24")
+    return func.strftime("%Y-%m-%d %H", Application.submitted_at)
+
+
+def _brussels_day(utc_hour: str) -> date:
+    return to_brussels(datetime.strptime(utc_hour, "%Y-%m-%d %H").replace(tzinfo=UTC)).date()
+
+
 def application_stats(
     call: Call, viewer: User, answers: dict[str, str], *, birth_date: str | None = None
 ) -> ApplicationStats:
     """Counts by state, submissions per day and the applicants' profile of the dossiers
     ``viewer`` may read, in one query: per key of ``answers`` the values of its question,
-    and under ``"age"`` the age bands of the ``birth_date`` question (if given)."""
-    answer = Application.answers
-    ages = {"age": birth_date} if birth_date else {}
-    rows = db.session.execute(
-        visible_applications(viewer, call).with_only_columns(
-            Application.status,
-            Application.submitted_at,
-            *(answer[name].as_string() for name in (*answers.values(), *ages.values())),
+    and under ``"age"`` the age bands of the ``birth_date`` question (if given).
+
+    The dossiers are read once (their state, the hour of their submission and the
+    answers counted: on PostgreSQL from ``jsonb``, without parsing the document again)
+    and counted in SQL, one ``GROUP BY`` per figure: what comes back is a row per state,
+    per hour, per answer given and per birth date, which become days and age bands here."""
+    questions = (*answers.values(), *((birth_date,) if birth_date else ()))
+    dossiers = (
+        visible_applications(viewer, call)
+        .with_only_columns(
+            Application.status.label("status"),
+            _submission_hour().label("hour"),
+            *(
+                Application.answers[name].as_string().label(f"q{k}")
+                for k, name in enumerate(questions)
+            ),
+        )
+        .cte("dossiers")
+    )
+    submitted = dossiers.c.hour.is_not(None)  # a draft's answers are not final yet
+    figures = [
+        (dossiers.c.status, None),
+        (dossiers.c.hour, submitted),
+        *((dossiers.c[f"q{k}"], submitted) for k in range(len(questions))),
+    ]
+    counts = union_all(
+        *(
+            select(literal_column(str(figure)), value, func.count())
+            .where(*([] if where is None else [where]))
+            .group_by(value)
+            for figure, (value, where) in enumerate(figures)
         )
     )
     by_state = dict.fromkeys(STATES, 0)
     per_day: Counter = Counter()
-    profile = {key: Counter() for key in (*answers, *ages)}
+    profile = {key: Counter() for key in (*answers, *(("age",) if birth_date else ()))}
+    keys = list(profile)
     closing_day = to_brussels(call.closes_at).date()
-    for status, submitted_at, *values in rows:
-        by_state[status] = by_state.get(status, 0) + 1
-        if submitted_at is None:
-            continue  # a draft: its answers are not final, they are not counted
-        per_day[to_brussels(submitted_at).date()] += 1
-        for key, value in zip(answers, values, strict=False):
-            profile[key][value or UNANSWERED] += 1
-        if ages:
-            profile["age"][age_band(values[-1], closing_day)] += 1
+    for figure, value, count in db.session.execute(counts).all():
+        if figure == 0:
+            by_state[value] = by_state.get(value, 0) + count
+        elif figure == 1:
+            per_day[_brussels_day(value)] += count
+        elif keys[figure - 2] == "age" and birth_date:
+            profile["age"][age_band(value, closing_day)] += count
+        else:
+            profile[keys[figure - 2]][value or UNANSWERED] += count
     return ApplicationStats(by_state=by_state, per_day=per_day, profile=profile)
 
 

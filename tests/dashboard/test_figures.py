@@ -1,0 +1,100 @@
+"""The dashboard's application figures are those of its dossiers counted one by one:
+states, submissions per Brussels day (winter and summer time), every breakdown of the
+call's form and the age bands; read in the same statements for 1 dossier or 60."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.auth.models import Role
+from app.common.clock import to_brussels
+from app.dashboard.reports import AGE, Reports
+from app.dashboard.stats import UNANSWERED, age_band
+from app.extensions import db
+from tests.dashboard.conftest import add_dossier
+from tests.helpers import QueryCounter
+
+STATES = ["draft", "submitted", "ineligible", "in_review", "scored", "withdrawn"]
+#: Submission times either side of midnight in Brussels, in winter (UTC+1) and summer (UTC+2).
+TIMES = [
+    datetime(2026, 1, 14, 22, 59, tzinfo=UTC),
+    datetime(2026, 1, 14, 23, 0, tzinfo=UTC),
+    datetime(2026, 7, 14, 21, 59, tzinfo=UTC),
+    datetime(2026, 7, 14, 22, 0, tzinfo=UTC),
+    datetime(2026, 3, 29, 0, 30, tzinfo=UTC),  # the night the clocks go forward
+    datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # and back
+]
+
+
+def _answers(rng: random.Random) -> dict:
+    answers = {
+        "sector": rng.choice(["A", "C", "J", ""]),
+        "moroccan_region": rng.choice(["Souss-Massa", "Oriental", "Fès-Meknès"]),
+        "channel": rng.choice(["press", "partner", "info_session"]),
+        "gender": rng.choice(["F", "M", "X"]),
+        "birth_date": rng.choice(["1999-05-01", "1985-12-31", "1970-01-01", "not a date"]),
+    }
+    for name in rng.sample(sorted(answers), 2):  # some questions left unanswered
+        del answers[name]
+    return answers
+
+
+def add_dossiers(call, count: int, seed: int = 7) -> list:
+    rng = random.Random(seed)
+    dossiers = []
+    for n in range(count):
+        status = STATES[n % len(STATES)]
+        when = TIMES[n % len(TIMES)] + timedelta(days=rng.randint(0, 3))
+        dossiers.append(add_dossier(call, status, answers=_answers(rng), submitted_at=when))
+    db.session.commit()
+    return dossiers
+
+
+def counted_one_by_one(reports: Reports, dossiers: list) -> tuple:
+    """The figures, counted in Python from each dossier."""
+    closing_day = to_brussels(reports.call.closes_at).date()
+    by_state = Counter(d.status for d in dossiers)
+    submitted = [d for d in dossiers if d.submitted_at is not None]
+    per_day = Counter(to_brussels(d.submitted_at).date() for d in submitted)
+    profile = {}
+    for key, breakdown in reports.profiles.items():
+        if key == AGE:
+            values = [age_band(d.answers.get("birth_date"), closing_day) for d in submitted]
+        else:
+            values = [d.answers.get(breakdown.question.name) or UNANSWERED for d in submitted]
+        profile[key] = Counter(values)
+    return by_state, per_day, profile
+
+
+@pytest.mark.parametrize("count", [1, 60])
+def test_the_figures_are_the_dossiers_counted_one_by_one(app, make_call, make_user, count):
+    call = make_call("FIGURES-2026")
+    dossiers = add_dossiers(call, count)
+    with app.test_request_context():
+        reports = Reports(call, make_user(Role.STAFF))
+        stats = reports.applications
+        by_state, per_day, profile = counted_one_by_one(reports, dossiers)
+    assert {state: n for state, n in stats.by_state.items() if n} == dict(by_state)
+    assert stats.per_day == per_day
+    assert stats.profile == profile
+    assert set(profile) == {"by-gender", "by-sector", "by-moroccan_region", "by-channel", AGE}
+
+
+def test_the_dashboard_costs_the_same_statements_for_1_and_60_dossiers(
+    client, make_call, make_user, login_as
+):
+    one, many = make_call("ONE-2026"), make_call("MANY-2026")
+    add_dossiers(one, 1)
+    add_dossiers(many, 60)
+    login_as(make_user(Role.STAFF))
+    counts = []
+    for call in (one, many):
+        with QueryCounter(db.engine) as counter:
+            response = client.get(f"/dashboard/calls/{call.id}")
+        assert response.status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1] <= 10
