@@ -1,7 +1,7 @@
 """answers as jsonb on PostgreSQL, indexed for the staff list's filters
 
 Revision ID: 0024_answers_jsonb
-Revises: 0022_calendars
+Revises: 0023_score_summaries
 Create Date: 2026-12-03 13:00:00
 
 On PostgreSQL, ``applications.answers`` was ``json``: text, parsed again by every
@@ -23,7 +23,7 @@ expressions, and sorts its smaller lists itself).
 from alembic import op
 
 revision = "0024_answers_jsonb"
-down_revision = "0022_calendars"
+down_revision = "0023_score_summaries"
 branch_labels = None
 depends_on = None
 
