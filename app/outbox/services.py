@@ -73,17 +73,16 @@ def queue_email(
     with the message (a calendar invitation) and sent with it. The message leaves only
     once the surrounding transaction commits.
     """
-    with force_locale(locale):
-        body = render_template(f"email/{template}.txt", **context)
-        subject_text = str(subject) % (subject_params or {})
-    if text_direction(locale) == "rtl":
-        body, subject_text = right_to_left(body), RLM + subject_text
     message = OutboxMessage(
-        recipient=recipient,
-        subject=subject_text[:300],
-        body_text=body,
-        template=template,
-        application_id=application_id,
+        **rendered_email(
+            recipient,
+            subject,
+            template,
+            locale=locale,
+            application_id=application_id,
+            subject_params=subject_params,
+            **context,
+        )
     )
     for attachment in attachments:
         message.attachments.append(
@@ -97,6 +96,39 @@ def queue_email(
     db.session.flush()
     db.session.info.setdefault(PENDING_KEY, []).append(message.id)
     return message
+
+
+def rendered_email(
+    recipient: str,
+    subject: str,
+    template: str,
+    *,
+    locale: str = "fr",
+    application_id: int | None = None,
+    subject_params: dict | None = None,
+    **context,
+) -> dict:
+    """The values of the outbox row :func:`queue_email` stores (recipient, subject,
+    body, template, dossier), rendered in ``locale``; writes nothing. The demo loader
+    inserts many such rows at once, then hands their ids to :func:`queued`."""
+    with force_locale(locale):
+        body = render_template(f"email/{template}.txt", **context)
+        subject_text = str(subject) % (subject_params or {})
+    if text_direction(locale) == "rtl":
+        body, subject_text = right_to_left(body), RLM + subject_text
+    return {
+        "recipient": recipient,
+        "subject": subject_text[:300],
+        "body_text": body,
+        "template": template,
+        "application_id": application_id,
+    }
+
+
+def queued(ids: list[int]) -> None:
+    """Send the messages ``ids``, inserted in this transaction, once it commits (as
+    :func:`queue_email` does for the one it queues)."""
+    db.session.info.setdefault(PENDING_KEY, []).extend(ids)
 
 
 def deliver_message(session: Session, message: OutboxMessage) -> None:
