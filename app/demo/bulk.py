@@ -99,16 +99,18 @@ class Dossier:
 
 
 def _ids(model, rows: list[dict]) -> list[int]:
-    """Insert ``rows`` in order and return their ids, in the same order."""
+    """Insert ``rows`` in order and return their ids, in the same order (the table's
+    INSERT, without the ORM's per-row bookkeeping: the columns' defaults apply)."""
     if not rows:
         return []
-    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
+    table = model.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(db.session.scalars(statement, rows))
 
 
 def _insert(model, rows: list[dict]) -> None:
     if rows:
-        db.session.execute(insert(model), rows)
+        db.session.execute(insert(model.__table__), rows)
 
 
 def transition_row(
