@@ -170,6 +170,35 @@ class RuleRunner:
         ]
 
 
+class DossierWriter:
+    """Writes the dossiers given to :meth:`add` with :func:`write_dossiers`, a thousand at
+    a time (their documents' contents need not all stay in memory); :meth:`close` writes
+    the rest and returns how many were submitted."""
+
+    BATCH = 1000
+
+    def __init__(self, call: Call, *, password_hash: str) -> None:
+        self.call, self.password_hash = call, password_hash
+        self.dossiers: list[Dossier] = []
+        self.submitted = 0
+
+    def add(self, dossier: Dossier) -> None:
+        self.dossiers.append(dossier)
+        if len(self.dossiers) >= self.BATCH:
+            self._write()
+
+    def close(self) -> int:
+        self._write()
+        return self.submitted
+
+    def _write(self) -> None:
+        if self.dossiers:
+            self.submitted += write_dossiers(
+                self.call, self.dossiers, password_hash=self.password_hash
+            )
+        self.dossiers = []
+
+
 def write_dossiers(call: Call, dossiers: list[Dossier], *, password_hash: str) -> int:
     """Insert the applicants, their applications and documents, and submit those marked
     ``submit`` (in order: the call's numbers follow), as the per-dossier demo did through

@@ -102,7 +102,8 @@ def load_second_call(
         actor=None,
     )
     translate_letter_role(call, "green_start")
-    form, dossiers = call_form(call), []
+    form = call_form(call)
+    writer = bulk.DossierWriter(call, password_hash=password_hash)
     for number in range(1, count + 1):
         applicant = bulk.Person(f"green{number}@example.com", faker.name(), "")
         applicant.locale = rng.choice(["fr", "nl", "en"])
@@ -110,6 +111,6 @@ def load_second_call(
         dossier.answers = answers_for(form, rng, faker)
         dossier.files = demo_documents(dossier, rng)
         dossier.submit = rng.random() < 0.7 and not dossier.missing_items()
-        dossiers.append(dossier)
-    bulk.write_dossiers(call, dossiers, password_hash=password_hash)
+        writer.add(dossier)
+    writer.close()
     return call

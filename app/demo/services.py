@@ -341,7 +341,8 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
     )
     translate_letter_role(call, "mbi")
 
-    form, dossiers = form_of_version(None), []  # the first call's dossiers: the default form
+    form = form_of_version(None)  # the first call's dossiers: the default form
+    writer = bulk.DossierWriter(call, password_hash=password_hash)
     for number in range(1, applications + 1):
         gender = rng.choice("FM")
         name = f"{rng.choice(FIRST_NAMES[gender])} {rng.choice(LAST_NAMES)}"
@@ -352,8 +353,8 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
         if rng.random() < 0.85:
             dossier.files = demo_documents(dossier, rng)
         dossier.submit = rng.random() < 0.6 and not dossier.missing_items()
-        dossiers.append(dossier)
-    submitted = bulk.write_dossiers(call, dossiers, password_hash=password_hash)
+        writer.add(dossier)
+    submitted = writer.close()
     add_demo_sessions(call, rng, faker)
     second = load_second_call(password_hash, rng, faker, today, max(4, applications // 3))
     stage_note = ""
