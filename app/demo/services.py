@@ -27,7 +27,7 @@ from app.calls.definition import import_definition
 from app.calls.models import Call
 from app.coaching.demo import add_demo_coaching
 from app.common.clock import BRUSSELS, utcnow
-from app.demo import bulk
+from app.demo import bulk, decisions
 from app.demo.programmes import load_second_call, translate_letter_role
 from app.demo.reference import (
     BELGIAN_REGIONS,
@@ -419,7 +419,7 @@ def _eligibility_stage(call: Call, rng: random.Random, *, all_passing: bool = Fa
     verdict_of = verdicts([row.id for row in submitted])
     reply_by = utcnow().astimezone(BRUSSELS).date() + timedelta(days=10)
     tally = {"eligible": 0, "ineligible": 0, "asked": 0, "waiting": 0}
-    eligible = bulk.Eligible(call, staff)
+    eligible = decisions.Eligible(call, staff)
 
     def dossier(row) -> Application:
         eligible.write()  # what was planned before goes first: the ids keep their order
@@ -474,7 +474,7 @@ def _scoring_stage(call: Call, rng: random.Random) -> str:
 
     add_demo_jury(call, rng)
     call.scoring_open = True
-    reviews = bulk.Reviews(call)
+    reviews = decisions.Reviews(call)
     tally = {"submitted": 0, "draft": 0, "not started": 0}
     for assignment in _assignments(call):
         roll = rng.random()
@@ -526,7 +526,7 @@ def _decided_stage(call: Call, rng: random.Random) -> str:
             .where(Application.call_id == call.id)
         )
     }
-    reviews = bulk.Reviews(call)
+    reviews = decisions.Reviews(call)
     for assignment in _assignments(call):
         review_id, status = review_of.get(assignment.id, (None, None))
         if status == ReviewStatus.SUBMITTED:
