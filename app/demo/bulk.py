@@ -110,8 +110,13 @@ def inserted_ids(model, rows: list[dict]) -> list[int]:
 
 
 def insert_rows(model, rows: list[dict]) -> None:
+    """Insert ``rows``. With RETURNING, SQLAlchemy sends them as multi-row VALUES, a
+    thousand a statement ("insertmanyvalues"), where the driver's executemany would
+    send one statement per row to PostgreSQL."""
     if rows:
-        db.session.execute(insert(model.__table__), rows)
+        table = model.__table__
+        key = table.primary_key.columns[0]
+        db.session.execute(insert(table).returning(key, sort_by_parameter_order=True), rows)
 
 
 def transition_row(
