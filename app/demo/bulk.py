@@ -28,7 +28,7 @@ act: the demo's people may.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, insert, update
 
@@ -211,7 +211,6 @@ def write_dossiers(call: Call, dossiers: list[Dossier], *, password_hash: str) -
     ``Application``, ``attach_document`` and ``apply_transition(..., "submit")``.
     Returns the number submitted."""
     db.session.flush()  # the accounts and the call made through the ORM come first
-    now = utcnow()
     people = [dossier.applicant for dossier in dossiers]
     user_ids = inserted_ids(
         User,
@@ -255,10 +254,10 @@ def write_dossiers(call: Call, dossiers: list[Dossier], *, password_hash: str) -
             )
             documents.append({"application_id": application_id, **values})
     insert_rows(Document, documents)
-    return _submit(call, [dossier for dossier in dossiers if dossier.submit], now)
+    return _submit(call, [dossier for dossier in dossiers if dossier.submit])
 
 
-def _submit(call: Call, dossiers: list[Dossier], now: datetime) -> int:
+def _submit(call: Call, dossiers: list[Dossier]) -> int:
     """The ``submit`` transition of each dossier, in order: number, reference and time;
     the audit row; the rules' outcomes; the acknowledgement e-mail."""
     if not dossiers:
@@ -266,7 +265,10 @@ def _submit(call: Call, dossiers: list[Dossier], now: datetime) -> int:
     first = (call.last_application_number or 0) + 1
     audit, outcomes, emails, changes = [], [], [], []
     rules = RuleRunner(call)
+    now = utcnow()
     for number, dossier in enumerate(dossiers, start=first):
+        # Each its own moment, as one by one: the ranking breaks ties by submission time.
+        now = max(utcnow(), now + timedelta(microseconds=1))
         audit.append(
             transition_row(dossier, Trigger.SUBMIT, actor_id=dossier.applicant.id, now=now)
         )
