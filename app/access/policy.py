@@ -162,23 +162,83 @@ def _follows(user: User, application_id: int) -> bool:
     return bool(db.session.scalar(select(exists(query))))
 
 
-def _compute_standing(user: User, application: Application) -> frozenset[str]:
+def _compute_standing(user: User, application: Application, known=None) -> frozenset[str]:
+    """``known``: the answers of :func:`remember_standings`' queries (conflicted,
+    chaired calls, assigned, followed), instead of one query each."""
     if not user.is_authenticated:
         return frozenset()
     found = set()
     if user.id == application.applicant_id:
         found.add(OWNER)
-    if in_conflict(user, application.id):
+    if known.conflicted(application) if known else in_conflict(user, application.id):
         return frozenset(found | {CONFLICTED})
     if user.has_role(Role.STAFF):
         found.add(STAFF)
-    if chairs(user, application.call_id):
+    if known.chairs(application) if known else chairs(user, application.call_id):
         found.add(CHAIR)
-    if user.has_any_role(Role.JUROR, Role.CHAIR) and _assigned(user, application.id):
+    if user.has_any_role(Role.JUROR, Role.CHAIR) and (
+        known.assigned(application) if known else _assigned(user, application.id)
+    ):
         found.add(JUROR)
-    if user.has_role(Role.COACH) and _follows(user, application.id):
+    if user.has_role(Role.COACH) and (
+        known.follows(application) if known else _follows(user, application.id)
+    ):
         found.add(COACH)
     return frozenset(found)
+
+
+class _Known:
+    """What :func:`_compute_standing` asks about ``user`` and many dossiers, in one query
+    per question."""
+
+    def __init__(self, user: User, applications: list[Application]) -> None:
+        ids = [application.id for application in applications]
+        self._conflicted = conflicted_among(user, ids)
+        self._chaired = {
+            call_id for call_id in {a.call_id for a in applications} if chairs(user, call_id)
+        }
+        self._assigned = self._among(user, ids, JuryAssignment, JuryAssignment.juror_id)
+        self._follows = self._among(
+            user, ids, CoachAssignment, CoachAssignment.coach_id, CoachAssignment.ended_at.is_(None)
+        )
+
+    @staticmethod
+    def _among(user, ids, model, person, *conditions) -> set[int]:
+        query = select(model.application_id).where(
+            person == user.id, model.application_id.in_(ids), *conditions
+        )
+        return set(db.session.scalars(query))
+
+    def conflicted(self, application) -> bool:
+        return application.id in self._conflicted
+
+    def chairs(self, application) -> bool:
+        return application.call_id in self._chaired
+
+    def assigned(self, application) -> bool:
+        return application.id in self._assigned
+
+    def follows(self, application) -> bool:
+        return application.id in self._follows
+
+
+def remember_standings(user: User, applications) -> None:
+    """Work out how ``user`` stands towards each of ``applications`` with a few queries
+    for them all, and keep it for the rest of the request as :func:`standing` keeps one.
+    For a service that fires a transition on every dossier of a call (closing scoring,
+    publishing the selection): each :func:`may_fire` then asks nothing of the database
+    (no query, no autoflush of the transitions pending)."""
+    applications = list(applications)
+    if not has_app_context() or not user.is_authenticated or not applications:
+        return
+    memo = g.setdefault("access_standing", {})
+    for offset in range(0, len(applications), 500):  # bound the IN lists
+        chunk = applications[offset : offset + 500]
+        known = _Known(user, chunk)
+        for application in chunk:
+            key = (user.id, application.id, application.call_id)
+            if key not in memo:
+                memo[key] = _compute_standing(user, application, known)
 
 
 def standing(user: User, application: Application) -> frozenset[str]:

@@ -15,15 +15,13 @@ from datetime import date, datetime, time, timedelta
 from faker import Faker
 
 from app.application_forms.definition import Form, Question
-from app.applications.models import Application
+from app.application_forms.versions import call_form
 from app.applications.questions import call_template
-from app.applications.services import apply_transition
-from app.auth.models import Role
 from app.calls.definition import import_definition
 from app.calls.models import Call
 from app.common.clock import BRUSSELS
-from app.documents.demo import attach_demo_documents
-from app.extensions import db
+from app.demo import bulk
+from app.documents.demo import demo_documents
 
 SECOND_CALL = "GSB-2026"
 
@@ -90,9 +88,11 @@ def translate_letter_role(call: Call, template: str) -> None:
     call.translations = translations
 
 
-def load_second_call(person, rng: random.Random, faker: Faker, today: date, count: int) -> Call:
+def load_second_call(
+    password_hash: str, rng: random.Random, faker: Faker, today: date, count: int
+) -> Call:
     """The Green Start Brussels call, open now, with ``count`` applicants (about two
-    thirds submitted). ``person(email, name, roles, locale)`` makes an account."""
+    thirds submitted), written in bulk (app.demo.bulk) with ``password_hash``."""
     call = import_definition(
         call_template("green_start"),
         reference=SECOND_CALL,
@@ -102,20 +102,15 @@ def load_second_call(person, rng: random.Random, faker: Faker, today: date, coun
         actor=None,
     )
     translate_letter_role(call, "green_start")
+    form = call_form(call)
+    writer = bulk.DossierWriter(call, password_hash=password_hash)
     for number in range(1, count + 1):
-        applicant = person(
-            f"green{number}@example.com",
-            faker.name(),
-            [Role.APPLICANT],
-            rng.choice(["fr", "nl", "en"]),
-        )
-        application = Application(
-            call=call, applicant=applicant, form_version_id=call.form_version_id
-        )
-        db.session.add(application)
-        application.answers = answers_for(application.form, rng, faker)
-        db.session.flush()
-        attach_demo_documents(application, rng)
-        if rng.random() < 0.7 and not application.missing_items():
-            apply_transition(application, "submit", actor=applicant)
+        applicant = bulk.Person(f"green{number}@example.com", faker.name(), "")
+        applicant.locale = rng.choice(["fr", "nl", "en"])
+        dossier = bulk.Dossier(call, applicant, {}, form, form_version_id=call.form_version_id)
+        dossier.answers = answers_for(form, rng, faker)
+        dossier.files = demo_documents(dossier, rng)
+        dossier.submit = rng.random() < 0.7 and not dossier.missing_items()
+        writer.add(dossier)
+    writer.close()
     return call

@@ -18,29 +18,31 @@ from datetime import date, datetime, time, timedelta
 from faker import Faker
 from sqlalchemy import select
 
+from app.application_forms.versions import form_of_version
 from app.applications.models import Application
 from app.applications.questions import call_template
-from app.applications.services import apply_transition
 from app.auth.models import Role, RoleGrant, User, normalise_email
 from app.auth.passwords import hash_password
 from app.calls.definition import import_definition
 from app.calls.models import Call
 from app.coaching.demo import add_demo_coaching
 from app.common.clock import BRUSSELS, utcnow
+from app.demo import bulk, decisions
 from app.demo.programmes import load_second_call, translate_letter_role
 from app.demo.reference import (
     BELGIAN_REGIONS,
     CHANNELS,
     MOROCCAN_REGIONS,
 )
-from app.documents.demo import attach_demo_documents
+from app.documents.demo import demo_documents
+from app.documents.models import Document
 from app.eligibility.checks import check_call, verdicts
 from app.eligibility.services import declare_eligible, declare_ineligible, request_information
 from app.extensions import db
 from app.info_sessions.demo import add_demo_sessions
 from app.jury.demo import add_demo_jury
-from app.jury.models import JuryAssignment
-from app.jury.scoring import save_review_draft, set_scoring_open, submit_review
+from app.jury.models import JuryAssignment, Review
+from app.jury.scoring import set_scoring_open
 from app.letters.services import deferred
 from app.selection import reserve
 from app.selection import services as selection
@@ -339,27 +341,22 @@ def load_demo(*, applications: int = 40, seed: int = 2026, stage: str = "applica
     )
     translate_letter_role(call, "mbi")
 
-    submitted = 0
+    form = form_of_version(None)  # the first call's dossiers: the default form
+    writer = bulk.DossierWriter(call, password_hash=password_hash)
     for number in range(1, applications + 1):
         gender = rng.choice("FM")
         name = f"{rng.choice(FIRST_NAMES[gender])} {rng.choice(LAST_NAMES)}"
-        applicant = person(
-            f"applicant{number}@example.com",
-            name,
-            [Role.APPLICANT],
-            rng.choice(["fr", "fr", "fr", "nl", "en"]),
+        applicant = bulk.Person(
+            f"applicant{number}@example.com", name, rng.choice(["fr", "fr", "fr", "nl", "en"])
         )
-        answers = demo_answers(rng, name, gender)
-        application = Application(call=call, applicant=applicant, answers=answers)
-        db.session.add(application)
-        db.session.flush()
+        dossier = bulk.Dossier(call, applicant, demo_answers(rng, name, gender), form)
         if rng.random() < 0.85:
-            attach_demo_documents(application, rng)
-        if rng.random() < 0.6 and not application.missing_items():
-            apply_transition(application, "submit", actor=applicant)
-            submitted += 1
+            dossier.files = demo_documents(dossier, rng)
+        dossier.submit = rng.random() < 0.6 and not dossier.missing_items()
+        writer.add(dossier)
+    submitted = writer.close()
     add_demo_sessions(call, rng, faker)
-    second = load_second_call(person, rng, faker, today, max(4, applications // 3))
+    second = load_second_call(password_hash, rng, faker, today, max(4, applications // 3))
     stage_note = ""
 
     with deferred():  # letters stay pending: `flask letters generate` (or the worker) makes them
@@ -398,26 +395,45 @@ def _account(email: str, name: str, roles: list[str], locale: str, password_hash
 
 
 def _eligibility_stage(call: Call, rng: random.Random, *, all_passing: bool = False) -> str:
-    """Decide part of the queue as staff would: some eligible, some not, some asked."""
+    """Decide part of the queue as staff would: some eligible, some not, some asked.
+
+    The eligible declarations are written in bulk (app.demo.bulk.Eligible); the others
+    go through their services, in the same order (the bulk rows planned before each are
+    written first)."""
 
     staff = db.session.scalar(select(User).where(User.email == "staff@example.com"))
     check_call(call)
-    submitted = db.session.scalars(
-        select(Application)
+    submitted = db.session.execute(
+        select(Application.id, Application.answers, Application.submitted_at, Application.status)
         .where(Application.call_id == call.id, Application.status == ApplicationStatus.SUBMITTED)
         .order_by(Application.id)
     ).all()
-    verdict_of = verdicts([application.id for application in submitted])
+    kinds: dict[int, list[str]] = {}
+    for application_id, kind in db.session.execute(
+        select(Document.application_id, Document.kind)
+        .join(Application)
+        .where(Application.call_id == call.id, Application.status == ApplicationStatus.SUBMITTED)
+        .order_by(Document.id)
+    ):
+        kinds.setdefault(application_id, []).append(kind)
+    verdict_of = verdicts([row.id for row in submitted])
     reply_by = utcnow().astimezone(BRUSSELS).date() + timedelta(days=10)
     tally = {"eligible": 0, "ineligible": 0, "asked": 0, "waiting": 0}
-    for application in submitted:
-        verdict = verdict_of.get(application.id)
+    eligible = decisions.Eligible(call, staff)
+
+    def dossier(row) -> Application:
+        eligible.write()  # what was planned before goes first: the ids keep their order
+        return db.session.get(Application, row.id)
+
+    for row in submitted:
+        verdict = verdict_of.get(row.id)
         if verdict == "pass" and (all_passing or rng.random() < 0.6):
-            declare_eligible(application, actor=staff)
+            if not eligible.add(row, kinds.get(row.id, [])):
+                declare_eligible(dossier(row), actor=staff)
             tally["eligible"] += 1
         elif verdict == "fail" and rng.random() < 0.5:
             declare_ineligible(
-                application,
+                dossier(row),
                 actor=staff,
                 reason=(
                     "Your application does not meet the conditions of the call: see the rules "
@@ -428,7 +444,7 @@ def _eligibility_stage(call: Call, rng: random.Random, *, all_passing: bool = Fa
             tally["ineligible"] += 1
         elif verdict == "needs_information":
             request_information(
-                application,
+                dossier(row),
                 actor=staff,
                 fields=["moroccan_ties"],
                 documents=["identity"],
@@ -438,22 +454,29 @@ def _eligibility_stage(call: Call, rng: random.Random, *, all_passing: bool = Fa
             tally["asked"] += 1
         else:
             tally["waiting"] += 1
+    eligible.write()
     return ", ".join(f"{count} {name}" for name, count in tally.items())
 
 
-def _scoring_stage(call: Call, rng: random.Random) -> str:
-    """A jury at work: conflicts, assignments, and reviews in every state."""
-
-    add_demo_jury(call, rng)
-    call.scoring_open = True
-    assignments = db.session.scalars(
-        select(JuryAssignment)
+def _assignments(call: Call) -> list:
+    """The call's assignments (id, dossier, juror), in the order they were made."""
+    return db.session.execute(
+        select(JuryAssignment.id, JuryAssignment.application_id, JuryAssignment.juror_id)
         .join(Application)
         .where(Application.call_id == call.id)
         .order_by(JuryAssignment.id)
     ).all()
+
+
+def _scoring_stage(call: Call, rng: random.Random) -> str:
+    """A jury at work: conflicts, assignments, and reviews in every state (written in
+    bulk: app.demo.bulk.Reviews)."""
+
+    add_demo_jury(call, rng)
+    call.scoring_open = True
+    reviews = decisions.Reviews(call)
     tally = {"submitted": 0, "draft": 0, "not started": 0}
-    for assignment in assignments:
+    for assignment in _assignments(call):
         roll = rng.random()
         if roll > 0.8:
             tally["not started"] += 1
@@ -468,12 +491,13 @@ def _scoring_stage(call: Call, rng: random.Random) -> str:
             "overall_comment": rng.choice(DEMO_COMMENTS),
         }
         if roll < 0.6:
-            submit_review(assignment, data, actor=assignment.juror, expected_version=0)
+            reviews.add(assignment, data, submitted=True)
             tally["submitted"] += 1
         else:
             data["scores"].pop(call.criteria[-1].id)
-            save_review_draft(assignment, data, actor=assignment.juror, expected_version=0)
+            reviews.add(assignment, data, submitted=False)
             tally["draft"] += 1
+    reviews.write()
     return ", ".join(f"{count} reviews {name}" for name, count in tally.items())
 
 
@@ -493,26 +517,31 @@ def _decided_stage(call: Call, rng: random.Random) -> str:
     be generated."""
 
     chair = db.session.scalar(select(User).where(User.email == "chair@example.com"))
-    for assignment in db.session.scalars(
-        select(JuryAssignment)
-        .join(Application)
-        .where(Application.call_id == call.id)
-        .order_by(JuryAssignment.id)
-    ).all():
-        review = assignment.review
-        if review is not None and review.status == ReviewStatus.SUBMITTED:
+    review_of = {
+        assignment_id: (review_id, status)
+        for assignment_id, review_id, status in db.session.execute(
+            select(Review.assignment_id, Review.id, Review.status)
+            .join(JuryAssignment)
+            .join(Application)
+            .where(Application.call_id == call.id)
+        )
+    }
+    reviews = decisions.Reviews(call)
+    for assignment in _assignments(call):
+        review_id, status = review_of.get(assignment.id, (None, None))
+        if status == ReviewStatus.SUBMITTED:
             continue
         quality = rng.gauss(6, 1.5)
         scores = {
             c.id: max(c.scale_min, min(c.scale_max, round(rng.gauss(quality, 1.2))))
             for c in call.criteria
         }
-        submit_review(
-            assignment,
-            {"scores": scores, "overall_comment": rng.choice(DEMO_COMMENTS)},
-            actor=assignment.juror,
-            expected_version=review.version if review else 0,
-        )
+        data = {"scores": scores, "overall_comment": rng.choice(DEMO_COMMENTS)}
+        if review_id is None:
+            reviews.add(assignment, data, submitted=True)
+        else:
+            reviews.submit_draft(assignment, review_id, data)
+    reviews.write()
     set_scoring_open(call, False, actor=chair)
     # MBI wants women well represented: at least a third of the places.
     call.balance_rules = [

@@ -66,12 +66,22 @@ def attach_demo_documents(application: Application, rng: random.Random) -> None:
     names. Flushes once, after the last; the caller commits.
     """
     applicant = application.applicant
+    for kind, filename, content in demo_documents(application, rng):
+        attach_document(application, kind, content, filename, uploaded_by=applicant, flush=False)
+    db.session.flush()
+
+
+def demo_documents(application, rng: random.Random) -> list[tuple[str, str, bytes]]:
+    """The (kind, file name, PDF) of each document the call asks of a demo application,
+    in the form's order, drawn from ``rng``. ``application`` only needs what
+    :func:`required_kinds` and the files read: ``form``, ``answers``, ``title`` and the
+    applicant's ``full_name`` (the demo loader passes a stand-in while it plans rows)."""
+    documents = []
     for kind in required_kinds(application):
         filename, title, lines = _DEMO_FILES[kind](application, rng)
         footer = ["", "Document fictif : données de démonstration d'Impulse."]
-        content = sample_pdf(title, lines + footer)
-        attach_document(application, kind, content, filename, uploaded_by=applicant, flush=False)
-    db.session.flush()
+        documents.append((kind, filename, sample_pdf(title, lines + footer)))
+    return documents
 
 
 def _ascii(text: str) -> str:

@@ -127,15 +127,14 @@ def attach_document(
                 types=ACCEPTED_TYPES,
             )
         )
-    content_type, _extension = detected
     document = Document(
-        kind=kind,
-        original_name=storage.clean_filename(filename, content_type),
-        content_type=content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        storage_name=storage.write_file(db.session(), content),
-        uploaded_by_id=uploaded_by.id if uploaded_by is not None else None,
+        **stored_document(
+            kind,
+            content,
+            filename,
+            uploaded_by_id=uploaded_by.id if uploaded_by is not None else None,
+            content_type=detected[0],
+        )
     )
     try:
         _replace(application, document)
@@ -153,6 +152,30 @@ def attach_document(
             ) from error
         raise
     return document
+
+
+def stored_document(
+    kind: str,
+    content: bytes,
+    filename: str | None,
+    *,
+    uploaded_by_id: int | None,
+    content_type: str,
+) -> dict:
+    """Write ``content`` (already checked: a ``content_type`` file within the limits) to the
+    store under a new random name and return the values of its :class:`Document` row
+    (without its application). :func:`attach_document` makes the row of one; the demo
+    loader inserts many at once. The file is removed if the transaction does not commit.
+    """
+    return {
+        "kind": kind,
+        "original_name": storage.clean_filename(filename, content_type),
+        "content_type": content_type,
+        "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "storage_name": storage.write_file(db.session(), content),
+        "uploaded_by_id": uploaded_by_id,
+    }
 
 
 def delete_document(document: Document, *, actor: User) -> None:

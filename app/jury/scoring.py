@@ -19,7 +19,12 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.access.policy import in_conflict, may_reopen_review, may_steer_jury
+from app.access.policy import (
+    in_conflict,
+    may_reopen_review,
+    may_steer_jury,
+    remember_standings,
+)
 from app.applications.models import Application
 from app.applications.services import apply_transition, flush_transitions
 from app.audit.models import AuditEvent
@@ -271,6 +276,7 @@ def set_scoring_open(call: Call, open: bool, *, actor: User) -> list[JuryAssignm
         subject=call,
         data={"pending": len(pending), "completed": len(ready)},
     )
+    remember_standings(actor, ready)  # a few queries for them all, not three per dossier
     for application in ready:
         apply_transition(application, Trigger.COMPLETE_REVIEW, actor=actor, flush=False)
     flush_transitions()

@@ -16,7 +16,7 @@ from email.message import EmailMessage
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from app.common.clock import utcnow
@@ -29,6 +29,8 @@ log = logging.getLogger("impulse.outbox")
 #: Where a transaction keeps the ids of the messages it queued; app.outbox.tasks sends
 #: them once it commits.
 PENDING_KEY = "outbox_pending"
+#: The messages queued in this session and not flushed yet (their ids are still unknown).
+_UNFLUSHED_KEY = "outbox_unflushed"
 
 
 #: RIGHT-TO-LEFT MARK: starts a paragraph right to left in mail clients that guess the
@@ -66,24 +68,24 @@ def queue_email(
     attachments: tuple[Attachment, ...] | list[Attachment] = (),
     **context,
 ) -> OutboxMessage:
-    """Render ``templates/email/<template>.txt`` in ``locale`` and queue it in the outbox.
+    """Render ``templates/email/<template>.txt`` in ``locale`` and queue it in the outbox
+    (the row is inserted with the next flush, at the latest the commit's).
 
     ``subject`` may be a lazy string, with ``%(name)s`` placeholders filled from
     ``subject_params``: it is rendered in ``locale`` too. ``attachments`` are stored
     with the message (a calendar invitation) and sent with it. The message leaves only
     once the surrounding transaction commits.
     """
-    with force_locale(locale):
-        body = render_template(f"email/{template}.txt", **context)
-        subject_text = str(subject) % (subject_params or {})
-    if text_direction(locale) == "rtl":
-        body, subject_text = right_to_left(body), RLM + subject_text
     message = OutboxMessage(
-        recipient=recipient,
-        subject=subject_text[:300],
-        body_text=body,
-        template=template,
-        application_id=application_id,
+        **rendered_email(
+            recipient,
+            subject,
+            template,
+            locale=locale,
+            application_id=application_id,
+            subject_params=subject_params,
+            **context,
+        )
     )
     for attachment in attachments:
         message.attachments.append(
@@ -94,9 +96,61 @@ def queue_email(
             )
         )
     db.session.add(message)
-    db.session.flush()
-    db.session.info.setdefault(PENDING_KEY, []).append(message.id)
+    # Its id is taken at the next flush (see _collect_ids): no flush per message, so that
+    # a service e-mailing every dossier of a call (the publication) writes them together.
+    db.session.info.setdefault(_UNFLUSHED_KEY, []).append(message)
     return message
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _collect_ids(session: Session, _flush_context) -> None:
+    """The messages queued since the last flush have their ids: hand them to PENDING_KEY."""
+    messages = session.info.pop(_UNFLUSHED_KEY, None)
+    if messages:
+        waiting = [message for message in messages if message.id is None]
+        session.info.setdefault(PENDING_KEY, []).extend(
+            message.id for message in messages if message.id is not None
+        )
+        if waiting:
+            session.info[_UNFLUSHED_KEY] = waiting
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_unflushed(session: Session) -> None:
+    session.info.pop(_UNFLUSHED_KEY, None)
+
+
+def rendered_email(
+    recipient: str,
+    subject: str,
+    template: str,
+    *,
+    locale: str = "fr",
+    application_id: int | None = None,
+    subject_params: dict | None = None,
+    **context,
+) -> dict:
+    """The values of the outbox row :func:`queue_email` stores (recipient, subject,
+    body, template, dossier), rendered in ``locale``; writes nothing. The demo loader
+    inserts many such rows at once, then hands their ids to :func:`queued`."""
+    with force_locale(locale):
+        body = render_template(f"email/{template}.txt", **context)
+        subject_text = str(subject) % (subject_params or {})
+    if text_direction(locale) == "rtl":
+        body, subject_text = right_to_left(body), RLM + subject_text
+    return {
+        "recipient": recipient,
+        "subject": subject_text[:300],
+        "body_text": body,
+        "template": template,
+        "application_id": application_id,
+    }
+
+
+def queued(ids: list[int]) -> None:
+    """Send the messages ``ids``, inserted in this transaction, once it commits (as
+    :func:`queue_email` does for the one it queues)."""
+    db.session.info.setdefault(PENDING_KEY, []).extend(ids)
 
 
 def deliver_message(session: Session, message: OutboxMessage) -> None:

@@ -53,8 +53,18 @@ def email_the_applicant(application, *, trigger, note, context, **_) -> None:
     """Queue the applicant's e-mail for the change (sent after the commit), in their
     language, with ``context`` from the service (the request's items, the rank...) and
     the call's own subject and message where it wrote them (app.calls.wording)."""
+    email = applicant_email(application, trigger, note=note, context=context)
+    if email is not None:
+        queue_email(*email[0], **email[1])
+
+
+def applicant_email(application, trigger, *, note=None, context=None):
+    """The arguments of :func:`queue_email` (a pair: positional, keyword) for the
+    applicant's e-mail about ``trigger``, or None when the trigger sends none. The demo
+    loader renders them itself (``rendered_email``) to insert many rows at once."""
     if trigger not in TRANSITION_EMAILS:
-        return
+        return None
+    context = context or {}
     subject, template = TRANSITION_EMAILS[trigger]
     custom_subject, custom_message = None, None
     if trigger in EMAIL_OF_TRIGGER:
@@ -62,19 +72,16 @@ def email_the_applicant(application, *, trigger, note, context, **_) -> None:
             application, EMAIL_OF_TRIGGER[trigger], note=note, context=context
         )
     applicant = application.applicant
-    queue_email(
-        applicant.email,
-        custom_subject or subject,
-        template,
-        subject_params={"reference": application.reference or application.title or "-"},
-        locale=applicant.locale,
-        application_id=application.id,
-        application=application,
-        applicant=applicant,
-        call=application.call,
-        note=note,
-        outcome=OUTCOME_OF_TRIGGER.get(trigger),
-        home_url=external_url("applications.my_applications"),
-        custom_message=custom_message,
+    return (applicant.email, custom_subject or subject, template), {
+        "subject_params": {"reference": application.reference or application.title or "-"},
+        "locale": applicant.locale,
+        "application_id": application.id,
+        "application": application,
+        "applicant": applicant,
+        "call": application.call,
+        "note": note,
+        "outcome": OUTCOME_OF_TRIGGER.get(trigger),
+        "home_url": external_url("applications.my_applications"),
+        "custom_message": custom_message,
         **context,
-    )
+    }

@@ -27,6 +27,7 @@ from app.access.policy import (
     in_conflict,
     may_decide_selection,
     may_steer_jury,
+    remember_standings,
 )
 from app.applications.models import Application
 from app.applications.services import apply_transition, flush_transitions
@@ -339,6 +340,8 @@ def publish(call: Call, *, actor: User | None) -> dict[str, int]:
     counts = {str(decision): 0 for decision in DECISIONS}
     confirm_by = utcnow() + timedelta(days=call.confirmation_days)
     standing = standings(published(decision) for decision in decisions)
+    if actor is not None:  # a few queries for them all, not three per dossier
+        remember_standings(actor, [decision.application for decision in decisions])
     for decision in decisions:
         counts[decision.decision] += 1
         if decision.decision == Decision.SELECTED:
