@@ -10,12 +10,17 @@ from sqlalchemy import func, select, text
 
 from app.application_forms.versions import call_form
 from app.applications.models import Application
+from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.calls.models import Call
+from app.common.clock import utcnow
+from app.demo.bulk import audit_row, insert_audit
 from app.demo.programmes import SECOND_CALL
 from app.demo.services import DEMO_PASSWORD, load_demo
 from app.eligibility.rule_sets import rules_definition
+from app.events import Event, signal
 from app.extensions import db
+from app.jury.models import ScoreSummaryState
 from tests.helpers import title_problem
 
 HOMES = {
@@ -208,3 +213,34 @@ def test_the_demo_command_refreshes_the_planners_statistics(app, runner):
                 text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'applications'")
             ).scalar()
     assert analysed
+
+
+def test_the_demos_bulk_events_reach_their_subscribers(app, make_call):
+    """The demo writes its reviews' audit rows in bulk; the jury's score summary still
+    hears ``review_submitted`` (app.demo.bulk.insert_audit), as from the scoring service."""
+    call = make_call()
+    heard = []
+
+    def receiver(sender, *, entry, **_):
+        heard.append((sender, entry.event, entry.call_id))
+
+    signal(Event.REVIEW_SUBMITTED).connect(receiver)
+    try:
+        row = audit_row(
+            Event.REVIEW_SUBMITTED,
+            actor_id=None,
+            subject=("review", 7),
+            call_id=call.id,
+            application_id=None,
+            data={"total": 70.0},
+            now=utcnow(),
+        )
+        insert_audit([row])
+    finally:
+        signal(Event.REVIEW_SUBMITTED).disconnect(receiver)
+    db.session.commit()
+    assert heard == [(("review", 7), "review_submitted", call.id)]
+    state = db.session.scalar(select(ScoreSummaryState).where(ScoreSummaryState.call_id == call.id))
+    assert state is not None and state.version > state.computed_version  # recomputed when read
+    stored = db.session.scalar(select(AuditEvent).where(AuditEvent.subject_id == 7))
+    assert stored.event == "review_submitted" and stored.data == {"total": 70.0}

@@ -17,8 +17,10 @@ for a seed), with one executemany INSERT per table and batch:
   computes them.
 
 The named signals of these audit rows (``submit``, ``declare_eligible``,
-``review_submitted``...) are not sent: nothing subscribes to them today. A subscriber
-added to one of them must have its work done here too.
+``review_submitted``...) are sent as :func:`app.events.announce` sends them, once the
+rows are written (:func:`insert_audit`); :data:`app.events.transitioned` is not: what
+its receivers do is done here, and a receiver added to it must have its work done here
+too.
 
 The rare steps (an ineligible dossier, an information request, closing scoring, the
 selection and its publication) still call their services. Nothing here checks who may
@@ -44,6 +46,7 @@ from app.eligibility.conditions import evaluate_rules
 from app.eligibility.models import RuleOutcome
 from app.eligibility.rule_sets import rule_set
 from app.eligibility.rules import Context
+from app.events import signal
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.outbox.services import queued, rendered_email
@@ -117,6 +120,22 @@ def insert_rows(model, rows: list[dict]) -> None:
         table = model.__table__
         key = table.primary_key.columns[0]
         db.session.execute(insert(table).returning(key, sort_by_parameter_order=True), rows)
+
+
+def insert_audit(rows: list[dict]) -> None:
+    """Insert audit rows, then send each one's named signal as :func:`app.events.announce`
+    does after adding its row (``entry``: the row, not attached to the session; the
+    sender: its ``(kind, id)`` subject), so that a subscriber of these events -- the jury's
+    score summary on ``review_submitted`` -- hears the demo's bulk events too. Only for
+    the events someone listens to. ``transitioned`` is not sent: what its receivers do is
+    done here."""
+    insert_rows(AuditEvent, rows)
+    for row in rows:
+        named = signal(row["event"])
+        if named.receivers:
+            named.send(
+                (row["subject_kind"], row["subject_id"]), entry=AuditEvent(**row), actor=None
+            )
 
 
 def transition_row(
@@ -306,7 +325,7 @@ def _submit(call: Call, dossiers: list[Dossier]) -> int:
         .values(last_application_number=first - 1 + len(dossiers)),
         execution_options={"synchronize_session": "fetch"},
     )
-    insert_rows(AuditEvent, audit)
+    insert_audit(audit)
     insert_rows(RuleOutcome, outcomes)
     queued(inserted_ids(OutboxMessage, emails))
     return len(dossiers)

@@ -11,11 +11,17 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, update
 
 from app.applications.models import Application
-from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.calls.models import Call
 from app.common.clock import utcnow
-from app.demo.bulk import RuleRunner, audit_row, insert_rows, inserted_ids, transition_row
+from app.demo.bulk import (
+    RuleRunner,
+    audit_row,
+    insert_audit,
+    insert_rows,
+    inserted_ids,
+    transition_row,
+)
 from app.eligibility.models import DecisionStatus, EligibilityDecision, RuleOutcome
 from app.events import Event
 from app.extensions import db
@@ -80,7 +86,7 @@ class Eligible:
             .values(status=bindparam("b_status"), version=table.c.version + 1),
             changes,
         )
-        insert_rows(AuditEvent, audit)
+        insert_audit(audit)
         self.pending = []
 
 
@@ -200,5 +206,5 @@ class Reviews:
                 score_changes,
             )
         insert_rows(CriterionScore, scores)
-        insert_rows(AuditEvent, [row for _order, row in sorted(audit, key=lambda pair: pair[0])])
+        insert_audit([row for _order, row in sorted(audit, key=lambda pair: pair[0])])
         self.new, self.updates = [], []
