@@ -6,7 +6,8 @@ a balance rule), stores the proposal (``refresh_draft``) and a few of the chair'
 optionally publishes it, then requests each page as the chair through the Flask test
 client: the median (and min/max) server time over several runs after a warm-up, the SQL
 statements per request, the size of the response, and the peak of the memory Python
-allocated during one more request (tracemalloc, outside the timed runs).
+allocated during one more request (tracemalloc, outside the timed runs); each page's
+median is also given as a ratio to ``/healthz``'s in the same run (the floor).
 
 SQLite in a throw-away file by default; ``--database-url`` runs on a PostgreSQL
 database of your own (its tables are dropped and created again: never a shared one).
@@ -84,7 +85,7 @@ def pages(call_id: int, total: int, per_page: int = 100) -> dict[str, str]:
     }
 
 
-def measure(client, engine, url: str, runs: int) -> str:
+def measure(client, engine, url: str, runs: int) -> tuple[float, str]:
     statements: list[str] = []
 
     def count(*arguments):
@@ -100,7 +101,7 @@ def measure(client, engine, url: str, runs: int) -> str:
             body = response.get_data()  # a streamed body is produced here
             timings.append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
-                return f"HTTP {response.status_code}"
+                return 0.0, f"HTTP {response.status_code}"
             sizes.append(len(body))
     finally:
         event.remove(engine, "before_cursor_execute", count)
@@ -109,8 +110,9 @@ def measure(client, engine, url: str, runs: int) -> str:
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     timings = timings[1:]  # the first run warms the templates and the forms
-    return (
-        f"median {statistics.median(timings):6.0f} ms (min {min(timings):.0f}, max "
+    median = statistics.median(timings)
+    return median, (
+        f"median {median:6.1f} ms (min {min(timings):.0f}, max "
         f"{max(timings):.0f}); {len(statements)} SQL statements; {sizes[-1] // 1024} KiB; "
         f"peak Python memory {peak:.0f} MB"
     )
@@ -144,8 +146,11 @@ def main() -> None:
             engine = db.engine
         client = app.test_client()
         client.post("/login", data={"email": chair_email, "password": PASSWORD})
+        floor, line = measure(client, engine, "/healthz", args.runs)
+        print(f"{'/healthz (the floor)':28} {line}", flush=True)
         for name, address in pages(call_id, args.dossiers).items():
-            print(f"{name:28} {measure(client, engine, address, args.runs)}", flush=True)
+            median, line = measure(client, engine, address, args.runs)
+            print(f"{name:28} {line}; {median / floor:.0f}x the floor", flush=True)
         if args.database_url:
             with app.app_context():
                 db.drop_all()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
 
-from sqlalchemy import ColumnElement, Select, false, func, select
+from sqlalchemy import ColumnElement, Select, false, func, literal, select
 from sqlalchemy.orm import aliased
 
 from app.access.policy import conflicted_dossiers
@@ -153,38 +153,54 @@ def hidden_from(viewer: User | None) -> ColumnElement[bool]:
     return SelectionDecision.application_id.in_(conflicted_dossiers(viewer))
 
 
-def ranked(selection: SelectionRound, viewer: User | None, *, titles: bool = False) -> Select:
-    """The round's decisions in rank order, each with its dossier's reference and state,
-    whether it is hidden, and the reference of the dossier its balance move names
-    (unless that one is hidden too); ``titles`` adds what the project's title is read
-    from."""
+def ranked(
+    selection: SelectionRound,
+    viewer: User | None,
+    *where: ColumnElement[bool],
+    limit: int | None = None,
+    offset: int = 0,
+    titles: bool = False,
+) -> Select:
+    """The round's decisions in rank order (those matching ``where``, ``limit`` of them
+    from ``offset``), each with whether it is hidden, its dossier's reference and state,
+    and the reference of the dossier its balance move names (unless that one is hidden
+    too); ``titles`` adds what the project's title is read from. The decisions are chosen
+    before their dossiers are joined (and the named one looked up row by row): a page
+    costs a sort of the round's decisions, not a join of all of them."""
+    chosen = (
+        select(*_DECISION, hidden_from(viewer).label("hidden"))
+        .where(SelectionDecision.round_id == selection.id, *where)
+        .order_by(SelectionDecision.rank)
+        .limit(limit)
+        .offset(offset or None)
+        .subquery("chosen")
+    )
     other = aliased(Application)
-    named = other.id == SelectionDecision.adjustment["other_id"].as_integer()
+    named = select(other.reference).where(other.id == chosen.c.adjustment["other_id"].as_integer())
     if viewer is not None and viewer.is_authenticated:
-        named = named & other.id.not_in(conflicted_dossiers(viewer))
+        named = named.where(other.id.not_in(conflicted_dossiers(viewer)))
     query = (
         select(
-            *_DECISION,
+            chosen,
             Application.reference,
             Application.status,
-            hidden_from(viewer).label("hidden"),
-            other.reference.label("other_reference"),
+            named.scalar_subquery().label("other_reference"),
         )
-        .join(Application, Application.id == SelectionDecision.application_id)
-        .outerjoin(other, named)
-        .where(SelectionDecision.round_id == selection.id)
-        .order_by(SelectionDecision.rank)
+        .join(Application, Application.id == chosen.c.application_id)
+        .order_by(chosen.c.rank)
     )
     if titles:
         query = query.add_columns(Application.form_version_id, Application.answers)
     return query
 
 
-def as_row(line) -> Row:
+def as_row(line, *, titled: bool = False) -> Row:
+    """A row of :func:`ranked` as the pages show it (``titled``: with the project's title,
+    the query gave what it is read from)."""
     if line.hidden:
         return Row(Hidden(line.rank, line.decision, line.reserve_position), None)
     title = ""
-    if "answers" in line._fields:
+    if titled:
         question = form_of_version(line.form_version_id).title_question
         title = str((line.answers or {}).get(question) or "") if question else ""
     return Row(line, Dossier(line.application_id, line.reference, line.status, title))
@@ -201,17 +217,20 @@ class _Tallies:
     coin: int = 0
     conflicted: int = 0
     sections: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SECTIONS, 0))
+    states: dict[str, int] = field(default_factory=dict)
 
 
 def _tallies(selection: SelectionRound, viewer: User) -> _Tallies:
     """Counts of the final and of the pure decisions, the coin tosses, the dossiers the
-    viewer is in conflict with, and the lines of each section of the record (one query)."""
+    viewer is in conflict with, the lines of each section of the record and, once
+    published, how many of the decided dossiers are in each state now (one query)."""
     conflicted = hidden_from(viewer)
-    tallies = _Tallies()
-    for decision, pure, number, tosses, hidden, *sections in db.session.execute(
+    published = selection.published
+    query = (
         select(
             SelectionDecision.decision,
             SelectionDecision.pure_decision,
+            Application.status if published else literal(""),
             func.count(),
             func.count().filter(SelectionDecision.stability.between(*COIN_TOSS)),
             func.count().filter(conflicted),
@@ -219,28 +238,22 @@ def _tallies(selection: SelectionRound, viewer: User) -> _Tallies:
         )
         .where(SelectionDecision.round_id == selection.id)
         .group_by(SelectionDecision.decision, SelectionDecision.pure_decision)
-    ):
+    )
+    if published:
+        query = query.join(
+            Application, Application.id == SelectionDecision.application_id
+        ).group_by(Application.status)
+    tallies = _Tallies()
+    for decision, pure, status, number, tosses, hidden, *sections in db.session.execute(query):
         tallies.counts[decision] += number
         tallies.pure_counts[pure] += number
         tallies.coin += int(tosses or 0)
         tallies.conflicted += int(hidden or 0)
         for name, lines in zip(SECTIONS, sections, strict=True):
             tallies.sections[name] += int(lines or 0)
+        if published:
+            tallies.states[status] = tallies.states.get(status, 0) + number
     return tallies
-
-
-def _states(selection: SelectionRound) -> dict[str, int]:
-    """Once published: how many of the decided dossiers are in each state now."""
-    if not selection.published:
-        return {}
-    return dict(
-        db.session.execute(
-            select(Application.status, func.count())
-            .join(SelectionDecision, SelectionDecision.application_id == Application.id)
-            .where(SelectionDecision.round_id == selection.id)
-            .group_by(Application.status)
-        ).all()
-    )
 
 
 def page_of(number: int, total: int) -> SimpleNamespace:
@@ -266,7 +279,7 @@ def load(
     """The call's round as ``viewer`` may see it: by default the rows down to the reserve
     plus :data:`MARGIN`, and every dossier the balance rules or the chair moved;
     ``everything`` gives page ``page`` of every row (:data:`PER_PAGE` rows, in rank order);
-    ``rows=False`` only the tallies. Six queries at most, whatever the size of the call."""
+    ``rows=False`` only the tallies. Four queries, whatever the size of the call."""
     selection = db.session.scalar(select(SelectionRound).where(SelectionRound.call_id == call.id))
     waiting = db.session.scalar(
         select(func.count())
@@ -279,18 +292,18 @@ def load(
     total = sum(tallies.counts.values())
     pages, lines = None, []
     if rows:
-        query = ranked(selection, viewer, titles=True)
         if everything:
             pages = page_of(page, total)
-            query = query.limit(PER_PAGE).offset(pages.offset)
+            query = ranked(selection, viewer, limit=PER_PAGE, offset=pages.offset, titles=True)
         else:
             limit = call.quota + call.reserve_size + MARGIN
-            query = query.where(
+            around = (
                 (SelectionDecision.rank <= limit)
                 | (SelectionDecision.decision != SelectionDecision.pure_decision)
                 | (SelectionDecision.decision != Decision.NOT_SELECTED)
             )
-        lines = [as_row(line) for line in db.session.execute(query)]
+            query = ranked(selection, viewer, around, titles=True)
+        lines = [as_row(line, titled=True) for line in db.session.execute(query)]
     return SelectionPage(
         call,
         selection,
@@ -299,7 +312,7 @@ def load(
         tallies.pure_counts,
         total,
         tallies.coin,
-        states=_states(selection),
+        states=tallies.states,
         waiting=waiting,
         conflicted=tallies.conflicted,
         pages=pages,

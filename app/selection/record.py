@@ -35,10 +35,10 @@ SECTION_LIMIT = 100
 def _section(selection: SelectionRound, viewer: User, name: str, limit: int | None):
     """The decisions the record's section ``name`` lists that ``viewer`` may read, in
     rank order (``limit`` at most; None: all of them, streamed)."""
-    query = ranked(selection, viewer).where(SECTIONS[name], ~hidden_from(viewer))
+    query = ranked(selection, viewer, SECTIONS[name], ~hidden_from(viewer), limit=limit)
     if limit is None:
         return streamed(query)
-    return [as_row(line) for line in db.session.execute(query.limit(limit))]
+    return [as_row(line) for line in db.session.execute(query)]
 
 
 @dataclass

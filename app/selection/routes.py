@@ -40,7 +40,7 @@ from app.selection.forms import (
 from app.selection.page import every_row, load
 from app.selection.record import load_record
 from app.selection.services import is_published, override, publish, refresh_draft, save_rules
-from app.selection.wording import MOVE_REASON_LABELS
+from app.selection.wording import MOVE_REASON_LABELS, tie_break_sentences
 
 
 def _steered_call(call_id: int) -> Call:
@@ -58,11 +58,14 @@ def _proposal_url(call: Call, **anchor) -> str:
 
 
 def _labels(call: Call) -> dict:
-    """The labels the proposal and the record write decisions, reasons and rules with."""
+    """The labels the proposal and the record write decisions, reasons and rules with,
+    translated once for the page rather than once per row."""
     return {
-        "decision_labels": DECISION_LABELS,
-        "reason_labels": MOVE_REASON_LABELS,
+        "decision_labels": {key: str(label) for key, label in DECISION_LABELS.items()},
+        "reason_labels": {key: str(label) for key, label in MOVE_REASON_LABELS.items()},
         "attribute_labels": balance_attributes(call),
+        "tie_labels": tie_break_sentences(call),
+        "rank_label": _("rank %(rank)d"),
     }
 
 

@@ -235,3 +235,25 @@ def test_a_balance_move_never_names_a_dossier_the_viewer_is_in_conflict_with(
     ):
         html = _get(client, url)
         assert "Displaced by the rule" in html and c.reference not in html, url
+
+
+def test_tie_breaks_read_in_the_readers_language(client, login_as, make_scored_call, make_chair):
+    first = {1: 9, 2: 7, 3: 5, 4: 7}  # same total, better on the third criterion second
+    second = {1: 5, 2: 7, 3: 9, 4: 7}
+    call, (a, b) = make_scored_call([[first], [second]], quota=1, reserve_size=0)
+    call.tie_breaks = [{"kind": "criterion_mean", "criterion": call.criteria[2].id}]
+    chair = make_chair(call)
+    refresh_draft(call, actor=chair)
+    db.session.commit()
+    login_as(chair)
+    for url in (f"/calls/{call.id}/selection", f"/calls/{call.id}/selection/record/print"):
+        assert "Tie broken by the higher mean on “Profitability”" in _get(client, url)
+    client.post("/logout")
+    chair.locale = "fr"
+    db.session.commit()
+    login_as(chair)
+    french = client.get(
+        f"/calls/{call.id}/selection/record", headers={"Accept-Language": "fr"}
+    ).get_data(as_text=True)
+    assert "Profitability" in french.split("<h2>")[4]  # the tie-breaks' section
+    assert "Tie broken" not in french and "(rang 1)" in french
