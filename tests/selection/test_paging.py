@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from html import unescape
 
@@ -27,6 +28,19 @@ NEXT = re.compile(r'<a href="([^"]+)">Next ›</a>')
 PREVIOUS = re.compile(r'<a href="([^"]+)">‹ Previous</a>')
 
 
+#: Criterion scores (0-10, by position) of reviews whose totals all differ, best first.
+DISTINCT = [
+    dict(zip((1, 2, 3, 4), combination, strict=True))
+    for _total, combination in sorted(
+        {
+            25 * a + 35 * b + 25 * c + 15 * d: (a, b, c, d)
+            for a, b, c, d in itertools.product(range(11), repeat=4)
+        }.items(),
+        reverse=True,
+    )
+]
+
+
 @pytest.fixture
 def decided(make_scored_call, make_chair):
     """decided(size, published=False, reference=None) -> (call, dossiers best first,
@@ -36,7 +50,7 @@ def decided(make_scored_call, make_chair):
     round; the letters and e-mails of a real publication are tested elsewhere)."""
 
     def make(size, *, published=False, reference=None):
-        scores = [[{1: 10, 2: 10, 3: 10, 4: 10 - i / size}] for i in range(size)]
+        scores = [[criteria] for criteria in DISTINCT[:size]]
         call, dossiers = make_scored_call(scores, reference=reference)
         chair = make_chair(call, full_name="Nadia Chair")
         refresh_draft(call, actor=chair)
