@@ -5,7 +5,7 @@ on the screen whatever the size of the call.
 A page reads its rows in SQL (one page of :data:`PER_PAGE` rows in rank order, or the
 rows around the cut-off), as plain rows of the columns the templates show, never as ORM
 objects; the tallies are SQL aggregates; a download streams every row from the database
-(:func:`every_row`). The number of queries does not depend on the number of dossiers.
+(:func:`streamed`). The number of queries does not depend on the number of dossiers.
 
 A dossier the viewer (a chair or a staff member) declared a conflict with keeps its row,
 so that every count stays right, but anonymously (:class:`Hidden`): its rank and its
@@ -64,7 +64,7 @@ class Hidden:
     confirm_by: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Dossier:
     """What the selection shows of a dossier it may name."""
 
@@ -74,7 +74,7 @@ class Dossier:
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Row:
     #: The dossier's decision (a row of the columns of :data:`_DECISION`, plus
     #: ``other_reference``: the dossier a balance move names), or :class:`Hidden` when
@@ -318,15 +318,6 @@ def load(
         pages=pages,
         sections=tallies.sections,
     )
-
-
-def every_row(call: Call, viewer: User | None) -> Iterator[Row]:
-    """Every row of the call's round in rank order, as ``viewer`` may see it (None: the
-    command line), fetched :data:`BATCH` at a time (one query)."""
-    selection = db.session.scalar(select(SelectionRound).where(SelectionRound.call_id == call.id))
-    if selection is None:
-        return
-    yield from streamed(ranked(selection, viewer))
 
 
 def streamed(query: Select) -> Iterator[Row]:

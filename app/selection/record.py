@@ -11,6 +11,7 @@ written. The number of queries does not depend on the number of dossiers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -24,7 +25,16 @@ from app.calls.models import Call
 from app.extensions import db
 from app.jury.models import ConflictOfInterest
 from app.selection.models import SelectionRound
-from app.selection.page import SECTIONS, SelectionPage, as_row, hidden_from, load, ranked, streamed
+from app.selection.page import (
+    SECTIONS,
+    Row,
+    SelectionPage,
+    as_row,
+    hidden_from,
+    load,
+    ranked,
+    streamed,
+)
 from workflows.application import ApplicationStatus, Trigger
 
 #: Lines per section (moves, balance moves, tie-breaks) of the record on screen; the
@@ -46,6 +56,9 @@ class Record:
     """The decision record for the partners: everything about how the decision was made."""
 
     page: SelectionPage
+    #: The ranking's rows: a page of them on screen, all of them (a lazy iterator read
+    #: from the database as the page is written) in the printable whole.
+    ranking: Iterable[Row]
     #: The sections' lines (lists on screen, :data:`SECTION_LIMIT` at most each; lazy
     #: iterators in the download); their sizes are in ``page.sections``.
     overrides: object
@@ -77,15 +90,17 @@ def load_record(call: Call, viewer: User, *, page: int = 1, full: bool = False) 
     when, and the promotions and declines since.
 
     On screen: page ``page`` of the ranking and the first :data:`SECTION_LIMIT` lines of
-    each section. ``full`` (the download): no rows in ``page`` (the template streams
-    :func:`every_row`) and every section as a lazy iterator. A bounded number of queries.
+    each section. ``full`` (the printable whole): the whole ranking and every section as
+    lazy iterators, read as the page is written. A bounded number of queries.
     """
     data = load(call, viewer, everything=True, page=page, rows=not full)
     selection = data.round
-    sections = dict.fromkeys(SECTIONS, ())
+    sections, ranking = dict.fromkeys(SECTIONS, ()), data.rows
     if selection is not None:
         limit = None if full else SECTION_LIMIT
         sections = {name: _section(selection, viewer, name, limit) for name in SECTIONS}
+        if full:
+            ranking = streamed(ranked(selection, viewer))
     conflicts = db.session.execute(
         visible_conflicts(viewer, call)
         .where(Application.id.not_in(conflicted_dossiers(viewer)))  # not even one's own
@@ -110,6 +125,7 @@ def load_record(call: Call, viewer: User, *, page: int = 1, full: bool = False) 
     ).all()
     return Record(
         page=data,
+        ranking=ranking,
         conflicts=[tuple(c) for c in conflicts],
         publisher=publisher,
         audit=[tuple(a) for a in audit],

@@ -37,7 +37,7 @@ from app.selection.forms import (
     RulesForm,
     balance_attributes,
 )
-from app.selection.page import every_row, load
+from app.selection.page import load
 from app.selection.record import load_record
 from app.selection.services import is_published, override, publish, refresh_draft, save_rules
 from app.selection.wording import MOVE_REASON_LABELS, tie_break_sentences
@@ -211,7 +211,6 @@ def record_print(call_id):
     written = stream_template(
         "selection/record_print.html",
         record=load_record(call, current_user, full=True),
-        rows=every_row(call, current_user),
         **_labels(call),
     )
     response = Response(_in_chunks(written), mimetype="text/html")
