@@ -11,9 +11,15 @@ median is also given as a ratio to ``/healthz``'s in the same run (the floor).
 
 SQLite in a throw-away file by default; ``--database-url`` runs on a PostgreSQL
 database of your own (its tables are dropped and created again: never a shared one).
+``--read-only URL --as EMAIL --call REF`` measures an existing database instead (a demo
+built by ``flask demo``), through transactions PostgreSQL refuses to write in, signed in
+as EMAIL without the login form (which would write).
 
     .venv/bin/python bench/selection_pages.py [--dossiers 8200] [--runs 7] [--publish]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_NAME]
+    .venv/bin/python bench/selection_pages.py --read-only \
+        postgresql+psycopg://postgres@127.0.0.1:5432/scale_20k --as chair@example.com \
+        --call MBI-2026
 """
 
 from __future__ import annotations
@@ -36,13 +42,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from board_bench import PASSWORD, build  # noqa: E402
 from selection_db_bench import scored  # noqa: E402
-from sqlalchemy import event, select, text  # noqa: E402
+from sqlalchemy import event, func, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.auth.models import User  # noqa: E402
 from app.calls.models import Call  # noqa: E402
 from app.config import TestConfig  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.selection.models import SelectionDecision  # noqa: E402
+from app.selection.models import SelectionDecision, SelectionRound  # noqa: E402
 from app.selection.services import override, publish, refresh_draft  # noqa: E402
 
 #: How many dossiers the chair moves by hand (each needs a justification).
@@ -118,13 +125,55 @@ def measure(client, engine, url: str, runs: int) -> tuple[float, str]:
     )
 
 
+def report(client, engine, call_id: int, dossiers: int, runs: int) -> None:
+    floor, line = measure(client, engine, "/healthz", runs)
+    print(f"{'/healthz (the floor)':28} {line}", flush=True)
+    for name, address in pages(call_id, dossiers).items():
+        median, line = measure(client, engine, address, runs)
+        print(f"{name:28} {line}; {median / floor:.0f}x the floor", flush=True)
+
+
+def read_only(url: str, email: str, reference: str, runs: int) -> None:
+    """Measure the pages of an existing database without writing to it."""
+    with tempfile.TemporaryDirectory() as folder:
+        config = TestConfig(url, Path(folder))
+        config.JOBS_URL = os.environ["JOBS_URL"]
+        config.SQLALCHEMY_ENGINE_OPTIONS = {
+            **config.SQLALCHEMY_ENGINE_OPTIONS,
+            "connect_args": {"options": "-c default_transaction_read_only=on"},
+        }
+        app = create_app(config)
+        with app.app_context():
+            user = db.session.scalar(select(User).where(User.email == email))
+            call = db.session.scalar(select(Call).where(Call.reference == reference))
+            dossiers = db.session.scalar(
+                select(func.count())
+                .select_from(SelectionDecision)
+                .join(SelectionRound, SelectionRound.id == SelectionDecision.round_id)
+                .where(SelectionRound.call_id == call.id)
+            )
+            session_id, call_id, engine = user.get_id(), call.id, db.engine
+        print(f"{url.rsplit('/', 1)[-1]} (read only): {reference}, {dossiers} decided dossiers")
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"], session["_fresh"] = session_id, True
+        report(client, engine, call_id, dossiers, runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=8200)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--publish", action="store_true", help="publish the decisions")
     parser.add_argument("--database-url", help="a PostgreSQL database of your own")
+    parser.add_argument("--read-only", metavar="URL", help="an existing database, read only")
+    parser.add_argument("--as", dest="email", help="with --read-only: whose pages")
+    parser.add_argument("--call", help="with --read-only: the call's reference")
     args = parser.parse_args()
+    if args.read_only:
+        read_only(args.read_only, args.email, args.call, args.runs)
+        JOBS.unlink(missing_ok=True)
+        return
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/bench.db"
         config = TestConfig(url, Path(folder))
@@ -146,11 +195,7 @@ def main() -> None:
             engine = db.engine
         client = app.test_client()
         client.post("/login", data={"email": chair_email, "password": PASSWORD})
-        floor, line = measure(client, engine, "/healthz", args.runs)
-        print(f"{'/healthz (the floor)':28} {line}", flush=True)
-        for name, address in pages(call_id, args.dossiers).items():
-            median, line = measure(client, engine, address, args.runs)
-            print(f"{name:28} {line}; {median / floor:.0f}x the floor", flush=True)
+        report(client, engine, call_id, args.dossiers, args.runs)
         if args.database_url:
             with app.app_context():
                 db.drop_all()
