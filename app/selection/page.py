@@ -216,6 +216,8 @@ class _Tallies:
     pure_counts: dict[str, int] = field(default_factory=_empty)
     coin: int = 0
     conflicted: int = 0
+    #: Decisions that differ from the pure ranking's.
+    moved: int = 0
     sections: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SECTIONS, 0))
     states: dict[str, int] = field(default_factory=dict)
 
@@ -247,6 +249,7 @@ def _tallies(selection: SelectionRound, viewer: User) -> _Tallies:
     for decision, pure, status, number, tosses, hidden, *sections in db.session.execute(query):
         tallies.counts[decision] += number
         tallies.pure_counts[pure] += number
+        tallies.moved += number if decision != pure else 0
         tallies.coin += int(tosses or 0)
         tallies.conflicted += int(hidden or 0)
         for name, lines in zip(SECTIONS, sections, strict=True):
@@ -302,7 +305,9 @@ def load(
                 | (SelectionDecision.decision != SelectionDecision.pure_decision)
                 | (SelectionDecision.decision != Decision.NOT_SELECTED)
             )
-            query = ranked(selection, viewer, around, titles=True)
+            # no more rows than that: said to the planner, which cannot estimate `around`
+            at_most = limit + tallies.moved + total - tallies.counts[Decision.NOT_SELECTED]
+            query = ranked(selection, viewer, around, limit=at_most, titles=True)
         lines = [as_row(line, titled=True) for line in db.session.execute(query)]
     return SelectionPage(
         call,
