@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.access.policy import conflicted_among
 from app.applications.models import Application
 from app.auth.models import User
 from app.calls.models import Call
 from app.extensions import db
 from app.selection.models import SelectionDecision, SelectionRound
+from app.selection.page import BATCH, hidden_from
 from workflows.selection import RoundStatus
 
 HEADER = ["rank", "reference", "score", "decision"]
@@ -25,11 +25,12 @@ def ranking(call: Call, viewer: User | None = None):
     dossier's current state (so a promotion from the reserve shows as ``selected``, a
     declined place as ``declined``). A dossier the viewer declared a conflict with keeps
     its line, anonymous: its rank and the round's decision only. Empty before any
-    proposal was stored.
+    proposal was stored. The lines are read from the database as they are written (one
+    query, :data:`app.selection.page.BATCH` rows at a time).
     """
-    rows = db.session.execute(
+    query = (
         select(
-            SelectionDecision.application_id,
+            hidden_from(viewer),
             SelectionDecision.rank,
             Application.reference,
             SelectionDecision.score,
@@ -41,20 +42,20 @@ def ranking(call: Call, viewer: User | None = None):
         .join(Application, Application.id == SelectionDecision.application_id)
         .where(SelectionRound.call_id == call.id)
         .order_by(SelectionDecision.rank)
-    ).all()
-    hidden = conflicted_among(viewer, [row[0] for row in rows]) if viewer is not None else set()
-    anonymous = _("A dossier you declared a conflict with") if hidden else ""
-    return HEADER, (
-        [rank, anonymous, "", decision]
-        if key in hidden
-        else [
-            rank,
-            reference or "",
-            f"{score:.3f}",
-            status if published == RoundStatus.PUBLISHED else decision,
-        ]
-        for key, rank, reference, score, decision, status, published in rows
+        .execution_options(yield_per=BATCH)
     )
+    return HEADER, _lines(query)
+
+
+def _lines(query):
+    anonymous = None
+    for hidden, rank, reference, score, decision, status, published in db.session.execute(query):
+        if hidden:
+            anonymous = anonymous or _("A dossier you declared a conflict with")
+            yield [rank, anonymous, "", decision]
+        else:
+            decided = status if published == RoundStatus.PUBLISHED else decision
+            yield [rank, reference or "", f"{score:.3f}", decided]
 
 
 EXPORTS = {"ranking": ranking}

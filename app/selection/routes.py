@@ -1,16 +1,21 @@
 """The selection's pages: the chair's proposal and deliberation, publication, the call's
-selection rules, the decision record and the ranking export.
+selection rules, the decision record (paged, and whole as a streamed printable page) and
+the ranking export.
 
 Staff and the call's chairs see them (app.access.policy.may_steer_jury; 404 for
 everyone else); only a chair of the call computes, moves and publishes
 (may_decide_selection). A dossier the viewer declared a conflict with shows as an
-anonymous row (app.selection.page). The applicant's side (the explanation of the
-decision, confirm or decline) is on the dossier page (applications.show_application).
+anonymous row (app.selection.page, app.selection.record). The applicant's side (the
+explanation of the decision, confirm or decline) is on the dossier page
+(applications.show_application).
 """
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from collections.abc import Iterator
+from contextlib import closing
+
+from flask import Response, flash, redirect, render_template, request, stream_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -32,11 +37,10 @@ from app.selection.forms import (
     RulesForm,
     balance_attributes,
 )
-from app.selection.page import load, load_record
+from app.selection.page import load
+from app.selection.record import load_record
 from app.selection.services import is_published, override, publish, refresh_draft, save_rules
-from app.selection.wording import MOVE_REASON_LABELS
-
-PER_PAGE = 100
+from app.selection.wording import MOVE_REASON_LABELS, tie_break_sentences
 
 
 def _steered_call(call_id: int) -> Call:
@@ -53,29 +57,46 @@ def _proposal_url(call: Call, **anchor) -> str:
     return url_for("selection.proposal", call_id=call.id, **anchor)
 
 
+def _labels(call: Call) -> dict:
+    """The labels the proposal and the record write decisions, reasons and rules with,
+    translated once for the page rather than once per row."""
+    return {
+        "decision_labels": {key: str(label) for key, label in DECISION_LABELS.items()},
+        "reason_labels": {key: str(label) for key, label in MOVE_REASON_LABELS.items()},
+        "attribute_labels": balance_attributes(call),
+        "tie_labels": tie_break_sentences(call),
+        "rank_label": _("rank %(rank)d"),
+    }
+
+
+def _in_chunks(pieces: Iterator[str], size: int = 64 * 1024) -> Iterator[str]:
+    """The many small pieces a streamed template yields, joined into chunks of ``size``
+    characters or so (one write each); closes ``pieces`` when the response is closed."""
+    buffer, length = [], 0
+    with closing(pieces):
+        for piece in pieces:
+            buffer.append(piece)
+            length += len(piece)
+            if length >= size:
+                yield "".join(buffer)
+                buffer, length = [], 0
+        if buffer:
+            yield "".join(buffer)
+
+
 @bp.route("/calls/<int:call_id>/selection")
 @role_required(Role.STAFF, Role.CHAIR)
 def proposal(call_id):
     """The proposal beside the pure ranking, with each dossier's stability; the moves."""
     call = _steered_call(call_id)
     everything = request.args.get("all") == "1"
-    data = load(call, current_user, everything=everything)
-    rows, pages = data.rows, None
-    if everything:
-        number = wants_page()
-        pages = {"page": number, "pages": max(1, -(-len(rows) // PER_PAGE))}
-        rows = rows[(number - 1) * PER_PAGE : number * PER_PAGE]
     return render_template(
         "selection/proposal.html",
-        data=data,
-        rows=rows,
-        pages=pages,
+        data=load(call, current_user, everything=everything, page=wants_page()),
         everything=everything,
         may_decide=may_decide_selection(current_user, call),
         move_form=MoveForm(),
-        decision_labels=DECISION_LABELS,
-        reason_labels=MOVE_REASON_LABELS,
-        attribute_labels=balance_attributes(call),
+        **_labels(call),
     )
 
 
@@ -120,7 +141,7 @@ def move(call_id, application_id):
 def publish_selection(call_id):
     """Restate the counts, then publish every decision at once (chairs only)."""
     call = _decided_call(call_id)
-    data = load(call, current_user)
+    data = load(call, current_user, rows=False)
     if data.round is None:
         flash(_("There is no selection proposal to publish for this call."), "error")
         return redirect(_proposal_url(call))
@@ -173,15 +194,28 @@ def rules(call_id):
 @bp.route("/calls/<int:call_id>/selection/record")
 @role_required(Role.STAFF, Role.CHAIR)
 def record(call_id):
-    """The decision record for the partners (printable)."""
+    """The decision record for the partners, its ranking a page at a time."""
     call = _steered_call(call_id)
     return render_template(
         "selection/record.html",
-        record=load_record(call, current_user),
-        decision_labels=DECISION_LABELS,
-        reason_labels=MOVE_REASON_LABELS,
-        attribute_labels=balance_attributes(call),
+        record=load_record(call, current_user, page=wants_page()),
+        **_labels(call),
     )
+
+
+@bp.route("/calls/<int:call_id>/selection/record/print")
+@role_required(Role.STAFF, Role.CHAIR)
+def record_print(call_id):
+    """The whole decision record as one printable page, streamed as it is written."""
+    call = _steered_call(call_id)
+    written = stream_template(
+        "selection/record_print.html",
+        record=load_record(call, current_user, full=True),
+        **_labels(call),
+    )
+    response = Response(_in_chunks(written), mimetype="text/html")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/calls/<int:call_id>/selection/ranking.csv")

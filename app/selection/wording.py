@@ -1,8 +1,10 @@
 """How the deliberation's reasons are named: to the chair choosing one, and to the
-applicant told about it (app.selection.explanation), in the reader's language."""
+applicant told about it (app.selection.explanation), in the reader's language; and what
+a tie-break says on the selection's pages."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
@@ -18,6 +20,22 @@ MOVE_REASON_LABELS = {
     MoveReason.SCORING_REVIEW: _l("Review of scores on which the jurors differed"),
     MoveReason.OTHER: _l("Another reason weighed by the jury"),
 }
+
+
+def tie_break_sentences(call) -> dict[str, str]:
+    """What each tie-break a decision of ``call`` may store (app.selection.standing.
+    tie_break_label: "lower_std", "criterion_mean:3"...) says in the current language,
+    translated once for a page of many decisions."""
+    sentences = {
+        "lower_std": _("Tie broken by the lower spread between jurors"),
+        "earlier_submission": _("Tie broken by the earlier submission"),
+        "smaller_id": _("Tie broken by the order of submission numbers"),
+    }
+    for criterion in call.criteria:
+        sentences[f"criterion_mean:{criterion.id}"] = _(
+            "Tie broken by the higher mean on “%(criterion)s”", criterion=criterion.name
+        )
+    return sentences
 
 
 def reason_texts(reasons, call) -> list[str]:
