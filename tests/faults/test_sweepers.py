@@ -54,7 +54,8 @@ def test_emails_still_queued_longer_than_the_setting_are_sent(app, make_user):
     user = make_user(Role.APPLICANT)
     for _ in range(3):
         queue_email(user.email, "Welcome", "welcome", user=user, login_url="http://x")
-    db.session.info.pop(PENDING_KEY)  # their job is lost
+    db.session.flush()  # the queued messages get their ids, to be sent after the commit
+    db.session.info.pop(PENDING_KEY)  # ... but their job is lost
     db.session.commit()
     old, failed, recent = db.session.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id))
     long_ago = utcnow() - timedelta(minutes=6)
