@@ -77,7 +77,8 @@ PAGES = {
     "selection": ("selection page", CHAIR, "selection.proposal", {}),
     "selection-all": ("selection, ?all=1", CHAIR, "selection.proposal", {"all": 1}),
     "record": ("selection decision record", CHAIR, "selection.record", {}),
-    "dashboard": ("dashboard", CHAIR, "dashboard.show", {}),
+    "dashboard": ("dashboard (the chair's: jury part)", CHAIR, "dashboard.show", {}),
+    "dashboard-staff": ("dashboard (staff: every part)", STAFF, "dashboard.show", {}),
     "staff-list": ("staff list, first page", STAFF, "applications.list_applications", {}),
     "staff-list-last": (
         "staff list, last page",
