@@ -122,6 +122,16 @@ def insert_rows(model, rows: list[dict]) -> None:
         db.session.execute(insert(table).returning(key, sort_by_parameter_order=True), rows)
 
 
+def expire_dossiers(ids) -> None:
+    """Forget what the session holds of the dossiers ``ids`` after a bulk UPDATE of their
+    rows (state, version...), so that a caller holding them as objects (bench/
+    load_coaching.py) reads the new state rather than the old one."""
+    wanted = set(ids)
+    for instance in list(db.session.identity_map.values()):
+        if isinstance(instance, Application) and instance.id in wanted:
+            db.session.expire(instance)
+
+
 def insert_audit(rows: list[dict]) -> None:
     """Insert audit rows, then send each one's named signal as :func:`app.events.announce`
     does after adding its row (``entry``: the row, not attached to the session; the
@@ -319,6 +329,7 @@ def _submit(call: Call, dossiers: list[Dossier]) -> int:
         ),
         changes,
     )
+    expire_dossiers(change["b_id"] for change in changes)
     db.session.execute(
         update(Call)
         .where(Call.id == call.id)

@@ -17,6 +17,7 @@ from app.common.clock import utcnow
 from app.demo.bulk import (
     RuleRunner,
     audit_row,
+    expire_dossiers,
     insert_audit,
     insert_rows,
     inserted_ids,
@@ -87,6 +88,7 @@ class Eligible:
             changes,
         )
         insert_audit(audit)
+        expire_dossiers(ids)
         self.pending = []
 
 
