@@ -1,5 +1,6 @@
 """Addresses: which ``next`` to follow, the page asked for, links for e-mails and letters."""
 
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import current_app, request
@@ -21,6 +22,24 @@ def safe_next_url(target: str | None) -> str | None:
 def wants_page() -> int:
     """The page number asked for in the query string, at least 1."""
     return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def page_of(number: int, total: int, per_page: int, **extra) -> SimpleNamespace:
+    """Page ``number`` (kept within the pages there are, at least one) of ``total`` rows
+    of ``per_page``, shaped for the ``pagination`` macro of _macros.html, with the SQL
+    ``offset`` of its first row and ``extra`` attributes (such as its ``items``)."""
+    pages = max(-(-total // per_page), 1)
+    number = min(max(number, 1), pages)
+    return SimpleNamespace(
+        page=number,
+        pages=pages,
+        has_prev=number > 1,
+        has_next=number < pages,
+        prev_num=number - 1,
+        next_num=number + 1,
+        offset=(number - 1) * per_page,
+        **extra,
+    )
 
 
 def external_url(endpoint: str, **values) -> str:

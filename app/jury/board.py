@@ -31,6 +31,7 @@ from app.application_forms.versions import call_form
 from app.applications.models import Application
 from app.auth.models import User
 from app.calls.models import Call
+from app.common.urls import page_of
 from app.extensions import db
 from app.i18n import number
 from app.jury.models import JuryAssignment, JuryMember, Review, ScoreSummary
@@ -274,21 +275,12 @@ def load_board(
     visible = _visible(call, viewer)
     dossiers, flagged, hidden_submitted, hidden_assigned = _totals(call, viewer, visible)
     jurors = _jurors(call)
-    pages = max((dossiers + per_page - 1) // per_page, 1)
-    current = min(max(page, 1), pages)
-    lines = _lines(call, visible, order, current, per_page) if dossiers else []
+    shown = page_of(page, dossiers, per_page)
+    shown.items = _lines(call, visible, order, shown.page, per_page) if dossiers else []
     return Board(
         call,
         order,
-        SimpleNamespace(
-            items=lines,
-            page=current,
-            pages=pages,
-            has_prev=current > 1,
-            has_next=current < pages,
-            prev_num=current - 1,
-            next_num=current + 1,
-        ),
+        shown,
         jurors,
         dossiers=dossiers,
         flagged=flagged,

@@ -30,6 +30,7 @@ from app.application_forms.versions import form_of_version
 from app.applications.models import Application
 from app.auth.models import User
 from app.calls.models import Call
+from app.common.urls import page_of
 from app.extensions import db
 from app.selection.models import SelectionDecision, SelectionRound
 from workflows.application import AWAITING_JURY
@@ -259,23 +260,6 @@ def _tallies(selection: SelectionRound, viewer: User) -> _Tallies:
     return tallies
 
 
-def page_of(number: int, total: int) -> SimpleNamespace:
-    """Page ``number`` (kept within the pages there are) of ``total`` rows of
-    :data:`PER_PAGE`, shaped for the ``pagination`` macro of _macros.html."""
-    per_page = PER_PAGE
-    pages = max(-(-total // per_page), 1)
-    number = min(max(number, 1), pages)
-    return SimpleNamespace(
-        page=number,
-        pages=pages,
-        has_prev=number > 1,
-        has_next=number < pages,
-        prev_num=number - 1,
-        next_num=number + 1,
-        offset=(number - 1) * per_page,
-    )
-
-
 def load(
     call: Call, viewer: User, *, everything: bool = False, page: int = 1, rows: bool = True
 ) -> SelectionPage:
@@ -296,7 +280,7 @@ def load(
     pages, lines = None, []
     if rows:
         if everything:
-            pages = page_of(page, total)
+            pages = page_of(page, total, PER_PAGE)
             query = ranked(selection, viewer, limit=PER_PAGE, offset=pages.offset, titles=True)
         else:
             limit = call.quota + call.reserve_size + MARGIN
