@@ -27,7 +27,6 @@ import statistics
 import sys
 import time
 from collections import Counter, deque
-from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,6 +37,7 @@ from sqlalchemy import event  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
+from tests.policy.crawl import links  # noqa: E402 (the policy crawl's own link reading)
 
 PASSWORD = "impulse-demo"  # noqa: S105 (the demo accounts' published password)
 PEOPLE = (
@@ -47,9 +47,6 @@ PEOPLE = (
     "coach1@example.com",
     "applicant1@example.com",
 )
-#: Links not followed: they leave the session, change the language or are the floor.
-SKIPPED = re.compile(r"^/(static/|logout|language|healthz)")
-LINK = re.compile(r"""href="([^"#]+)""")
 NUMBER = re.compile(r"/\d+(?=/|$)")
 
 
@@ -57,17 +54,6 @@ def shape(address: str) -> tuple[str, frozenset]:
     parts = urlsplit(address)
     names = frozenset(pair.split("=", 1)[0] for pair in parts.query.split("&") if pair)
     return NUMBER.sub("/{n}", parts.path), names
-
-
-def links(html: str) -> list[str]:
-    found = []
-    for href in LINK.findall(html):
-        href = unescape(href)
-        parts = urlsplit(href)
-        if parts.scheme or parts.netloc or not href.startswith("/") or SKIPPED.match(href):
-            continue
-        found.append(href)
-    return found
 
 
 class Counted:

@@ -102,7 +102,8 @@ def _readable(response) -> str:
     return ""
 
 
-def _links(html: str) -> list[str]:
+def links(html: str) -> list[str]:
+    """The addresses on this site that ``html`` links to, but those of :data:`SKIPPED`."""
     found = []
     for href in LINK.findall(html):
         href = unescape(href)
@@ -157,7 +158,7 @@ def crawl(client, start: str = "/") -> Reach:
         if content_type.startswith("text/html"):
             title = TITLE.search(text)
             reach.pages[address] = title.group(0) if title else ""
-            queue.extend(link for link in _links(text) if link not in reach.visited)
+            queue.extend(link for link in links(text) if link not in reach.visited)
     return reach
 
 
