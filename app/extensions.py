@@ -1,10 +1,12 @@
-"""Flask extensions, created unbound and initialised in :func:`app.create_app`."""
+"""Flask extensions, created unbound and initialised by the factory (app.base, app.factory).
+
+Flask-Migrate is not among them: it loads Alembic, which only the commands need, so the
+factory creates it (see app.factory.create_app)."""
 
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -19,7 +21,6 @@ NAMING_CONVENTION = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

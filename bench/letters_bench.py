@@ -14,10 +14,14 @@ It also reports the peak memory of the workers, summed (issue 19: under 300 MB f
 2 workers): their resident memory (VmHWM, RSS: every page a worker maps counts, those it
 shares with the others and with this process included) and their proportional memory
 (PSS: a page shared by n processes counts 1/n, so the sum is the memory they take
-together). The demo is built and the reference page rendered in child processes, so
-this process forks its workers holding what ``flask letters generate``'s process holds:
-the app, no WeasyPrint, no demo objects. With one worker the letters are generated in
-this process and no worker memory is reported.
+together). Every child of this process during the run counts: the workers, and, since
+they are started afresh (``spawn``, see app.letters.pool), multiprocessing's resource
+tracker (about 10 MB). Beside it, the same sums with this process added (the parent,
+holding the whole app as ``flask letters generate``'s process does). The demo is built
+and the reference page rendered in child processes, so this process holds what
+``flask letters generate``'s process holds: the app, no WeasyPrint, no demo objects.
+With one worker the letters are generated in this process and no worker memory is
+reported.
 
 Right after each run, it renders as many reference letters in as many processes: the
 issue's yardstick, a one-page letter with plain WeasyPrint defaults printing the same
@@ -169,6 +173,8 @@ class PeakMemory:
         import threading
 
         self.interval, self.peaks, self.proportional = interval, {}, {}
+        #: This process's own highest PSS during the run (MB).
+        self.own_proportional = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
@@ -186,6 +192,9 @@ class PeakMemory:
                     self.peaks[pid] = _field(f"/proc/{pid}/status", "VmHWM:")
                     pss = _field(f"/proc/{pid}/smaps_rollup", "Pss:")
                     self.proportional[pid] = max(pss, self.proportional.get(pid, 0))
+            with contextlib.suppress(OSError, ValueError):
+                own = _field("/proc/self/smaps_rollup", "Pss:")
+                self.own_proportional = max(own, self.own_proportional)
 
     def __enter__(self) -> PeakMemory:
         self._thread.start()
@@ -259,6 +268,7 @@ def main() -> None:
 
         page = _apart(reference_page)
         per_letter, cpu_per_letter, reference_per_letter, memory, pss = [], [], [], [], []
+        with_parent, pss_with_parent = [], []
         for run in range(1, options.runs + 1):
             call, ids = _reset(options.letters)
             cpu_before = _cpu_seconds()
@@ -268,6 +278,8 @@ def main() -> None:
                 generated, seconds = generate_call(call, workers=options.workers)
             memory.append(peaks.total)
             pss.append(peaks.proportional_total)
+            with_parent.append(peaks.total + _own_peak())
+            pss_with_parent.append(peaks.proportional_total + peaks.own_proportional)
             if generated != len(ids):
                 raise SystemExit(f"run {run}: {generated} of {len(ids)} letters generated")
             per_letter.append(1000 * seconds / generated)
@@ -282,7 +294,9 @@ def main() -> None:
                 f"{per_letter[-1] / reference_per_letter[-1]:.2f}; workers' peak memory "
                 f"{' + '.join(f'{mb:.0f}' for mb in peaks.peaks.values())} = "
                 f"{peaks.total:.0f} MB RSS, {peaks.proportional_total:.0f} MB PSS "
-                f"(this process: peak {parent:.0f} MB RSS before the run)"
+                f"(this process: peak {parent:.0f} MB RSS before the run, {_own_peak():.0f} "
+                f"MB after; with it {with_parent[-1]:.0f} MB RSS, {pss_with_parent[-1]:.0f} "
+                f"MB PSS)"
             )
         median = statistics.median(per_letter)
         cpu = statistics.median(cpu_per_letter)
@@ -299,7 +313,9 @@ def main() -> None:
             f"{statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f})\n"
             f"peak memory of the {options.workers} worker(s), summed: RSS median "
             f"{statistics.median(memory):.0f} MB (max {max(memory):.0f} MB), PSS median "
-            f"{statistics.median(pss):.0f} MB (max {max(pss):.0f} MB)"
+            f"{statistics.median(pss):.0f} MB (max {max(pss):.0f} MB); with this "
+            f"process: RSS median {statistics.median(with_parent):.0f} MB, PSS median "
+            f"{statistics.median(pss_with_parent):.0f} MB"
         )
 
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import func, select
 
+from app.config import PROJECT_ROOT as ROOT
+from app.events import Event, signal
 from app.extensions import db
 from app.letters import tasks
+from app.letters.content import letter_context
 from app.letters.models import DONE, PENDING, Letter
 from app.letters.pool import generate_call
+from app.letters.rendering import renderer
+from tests.letters.conftest import pdf_text, stored_pdf
 
 
 def _statuses() -> dict[str, int]:
@@ -52,6 +59,36 @@ def test_generate_with_a_pool_of_processes(runner, make_scored_call, monkeypatch
     db.session.expire_all()
     assert _statuses() == {DONE: 6}
     assert len({letter.sha256 for letter in db.session.scalars(select(Letter))}) == 6
+    # The workers' small app (app.letters.pool.letters_app) writes what this app writes.
+    for letter in db.session.scalars(select(Letter)):
+        data, _pages = renderer().pdf(letter_context(letter))
+        assert pdf_text(stored_pdf(letter)) == pdf_text(data)
+
+
+def test_a_pool_worker_loads_the_letters_and_not_the_rest_of_the_app(tmp_path):
+    """Issue 19: the pool's workers are started afresh with the letters' small app, so
+    what the whole app loads besides (its factory, the job queue, Alembic, the
+    spreadsheets, numpy) stays out of their memory."""
+    probe = (
+        "import sys; from pathlib import Path; from app.config import TestConfig; "
+        "from app.letters.pool import letters_app; "
+        f"letters_app(TestConfig('sqlite:///{tmp_path}/w.db', Path({str(tmp_path)!r}))); "
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.split()
+    assert "app.letters.routes" in loaded
+    heavy = {"app.factory", "app.cli", "app.jobs", "huey", "alembic", "openpyxl", "numpy"}
+    assert heavy.isdisjoint(loaded)
+
+
+def test_no_area_subscribes_to_what_a_pool_worker_announces(app):
+    """A pool worker loads the letters only (app.letters.pool): another area's receiver
+    of the events a letter's generation announces would not run there. Subscribing to
+    them means loading that area's subscribers in the worker too."""
+    for event in (Event.LETTER_GENERATED, Event.LETTER_FAILED):
+        assert not signal(event).receivers, event
 
 
 def test_generate_refuses_an_unknown_call(runner):
