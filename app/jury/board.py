@@ -3,7 +3,9 @@ score summary (app.jury.summary) in a bounded number of queries whatever the num
 dossiers.
 
 :func:`load_board` makes the summary fresh (one query when it is; when it is not, the
-call's aggregates are recomputed once and written: the caller commits), then reads in
+call's aggregates are recomputed once and written: the caller commits), or takes it as
+it is when it was computed less than ``SUMMARY_GRACE_SECONDS`` ago (the board then says
+since when, and how many reviews were submitted since; a job refreshes it), then reads in
 SQL only what the page shows: the totals (dossiers, flagged, reviews submitted and
 assigned), the page's lines in rank order (LIMIT/OFFSET; the project titles and review
 counts of those lines only), each juror's progress and, once scoring is closed, the
@@ -18,12 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from types import SimpleNamespace
 
 from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
+from flask import current_app
 from sqlalchemy import case, func, literal, or_, select, union
 
 from app.access.policy import conflicted_dossiers
@@ -36,7 +40,7 @@ from app.extensions import db
 from app.i18n import number
 from app.jury.models import JuryAssignment, JuryMember, Review, ScoreSummary
 from app.jury.ranking import RANKING_METHODS, DossierResult
-from app.jury.summary import RESULT_COLUMNS, refresh_summary, result_of, submitted_reviews
+from app.jury.summary import RESULT_COLUMNS, read_summary, result_of, submitted_reviews
 from workflows.jury import ReviewStatus
 
 __all__ = ["Board", "decimal_format", "load_board", "submitted_reviews"]
@@ -97,6 +101,10 @@ class Board:
     pending: list[PendingReview] = field(default_factory=list)
     #: This read recomputed the call's score summary: the caller commits it.
     refreshed: bool = False
+    #: The summary shown is late (stale, being refreshed by a job): when it was computed,
+    #: and the reviews of the shown dossiers submitted since.
+    as_of: datetime | None = None
+    submitted_since: int = 0
 
     @property
     def lines(self) -> list[BoardLine]:
@@ -240,6 +248,20 @@ def _jurors(call: Call) -> list[JurorProgress]:
     ]
 
 
+def _submitted_since(call: Call, visible: list, moment: datetime) -> int:
+    """The reviews of the dossiers shown submitted after ``moment``."""
+    return db.session.scalar(
+        _call_assignments(call)
+        .with_only_columns(func.count(Review.id))
+        .where(*visible, Review.status == ReviewStatus.SUBMITTED, Review.submitted_at > moment)
+    )
+
+
+def _grace() -> timedelta | None:
+    seconds = current_app.config["SUMMARY_GRACE_SECONDS"]
+    return timedelta(seconds=seconds) if seconds > 0 else None
+
+
 def _pending(call: Call, visible: list) -> list[PendingReview]:
     rows = db.session.execute(
         _call_assignments(call)
@@ -268,10 +290,12 @@ def load_board(
     is left out, of the ranking, the totals and the reviews not submitted (its reviews
     still count in the jurors' normalisation, and its rank is kept by the others).
     Refreshes the call's score summary when stale: the caller then commits
-    (``refreshed``).
+    (``refreshed``); but a stale summary computed less than ``SUMMARY_GRACE_SECONDS``
+    ago is shown as it is (``as_of``, ``submitted_since``), and refreshed by a job queued
+    when the caller's transaction ends (app.jury.summary).
     """
     order = order if order in RANKING_METHODS else call.ranking_method
-    refreshed = refresh_summary(call)
+    freshness = read_summary(call, grace=_grace())
     visible = _visible(call, viewer)
     dossiers, flagged, hidden_submitted, hidden_assigned = _totals(call, viewer, visible)
     jurors = _jurors(call)
@@ -287,7 +311,9 @@ def load_board(
         submitted=sum(juror.submitted for juror in jurors) - hidden_submitted,
         assigned=sum(juror.assigned for juror in jurors) - hidden_assigned,
         pending=[] if call.scoring_open else _pending(call, visible),
-        refreshed=refreshed,
+        refreshed=freshness.refreshed,
+        as_of=freshness.as_of,
+        submitted_since=_submitted_since(call, visible, freshness.as_of) if freshness.as_of else 0,
     )
 
 

@@ -8,6 +8,7 @@ from app.common.clock import utcnow
 from app.extensions import db
 from app.jury.board import load_board
 from app.jury.models import CriterionScore, JuryAssignment, JuryMember, Review
+from app.jury.summary import mark_stale
 from tests.helpers import QueryCounter
 
 
@@ -54,6 +55,20 @@ def test_the_same_number_of_queries_for_one_and_many_dossiers(app, build):
     then read as kept: its state, the totals, the page's lines, the jurors."""
     one, many = build(1), build(60, complete=False)
     assert _queries(*one) == _queries(*many) == 11
+    assert _queries(*one) == _queries(*many) == 4
+
+
+def test_a_late_board_reads_as_kept_with_one_query_more(app, build, monkeypatch):
+    """Stale within the grace: the summary as kept, and the reviews submitted since it was
+    computed (one query); its refresh, a job, runs once the read's transaction ends (the
+    tests' queue runs it at once), and the next read is fresh."""
+    monkeypatch.setitem(app.config, "SUMMARY_GRACE_SECONDS", 10)
+    one, many = build(1), build(60, complete=False)
+    assert _queries(*one) == _queries(*many) == 11
+    for call, _chair in (one, many):
+        mark_stale(call.id)
+        db.session.commit()
+    assert _queries(*one) == _queries(*many) == 5
     assert _queries(*one) == _queries(*many) == 4
 
 
