@@ -102,7 +102,8 @@ class Board:
     #: This read recomputed the call's score summary: the caller commits it.
     refreshed: bool = False
     #: The summary shown is late (stale, being refreshed by a job): when it was computed,
-    #: and the reviews of the shown dossiers submitted since.
+    #: and the reviews of the shown dossiers submitted since (net of those reopened: the
+    #: reviews submitted now less those the summary counts).
     as_of: datetime | None = None
     submitted_since: int = 0
 
@@ -138,11 +139,12 @@ def _call_assignments(call: Call):
     )
 
 
-def _totals(call: Call, viewer: User, visible: list) -> tuple[int, int, int, int]:
-    """(dossiers on the board, flagged, reviews submitted and assigned of the dossiers
-    ``viewer`` is in conflict with), in one query."""
+def _totals(call: Call, viewer: User, visible: list) -> tuple[int, int, int, int, int]:
+    """(dossiers on the board, flagged, reviews counted in the summary, reviews submitted
+    and assigned of the dossiers ``viewer`` is in conflict with), in one query."""
     dossiers = select(func.count(ScoreSummary.application_id)).where(*visible)
     flagged = dossiers.where(ScoreSummary.flagged)
+    reviewed = select(func.sum(ScoreSummary.reviews)).where(*visible)
     hidden = _call_assignments(call).with_only_columns(_submitted(), func.count(JuryAssignment.id))
     if viewer.is_authenticated:
         hidden = hidden.where(JuryAssignment.application_id.in_(conflicted_dossiers(viewer)))
@@ -150,7 +152,12 @@ def _totals(call: Call, viewer: User, visible: list) -> tuple[int, int, int, int
         hidden = hidden.where(literal(False))
     hidden = hidden.subquery()
     row = db.session.execute(
-        select(dossiers.scalar_subquery(), flagged.scalar_subquery(), *hidden.c)
+        select(
+            dossiers.scalar_subquery(),
+            flagged.scalar_subquery(),
+            reviewed.scalar_subquery(),
+            *hidden.c,
+        )
     ).one()
     return tuple(int(value or 0) for value in row)
 
@@ -248,15 +255,6 @@ def _jurors(call: Call) -> list[JurorProgress]:
     ]
 
 
-def _submitted_since(call: Call, visible: list, moment: datetime) -> int:
-    """The reviews of the dossiers shown submitted after ``moment``."""
-    return db.session.scalar(
-        _call_assignments(call)
-        .with_only_columns(func.count(Review.id))
-        .where(*visible, Review.status == ReviewStatus.SUBMITTED, Review.submitted_at > moment)
-    )
-
-
 def _grace() -> timedelta | None:
     seconds = current_app.config["SUMMARY_GRACE_SECONDS"]
     return timedelta(seconds=seconds) if seconds > 0 else None
@@ -291,14 +289,15 @@ def load_board(
     still count in the jurors' normalisation, and its rank is kept by the others).
     Refreshes the call's score summary when stale: the caller then commits
     (``refreshed``); but a stale summary computed less than ``SUMMARY_GRACE_SECONDS``
-    ago is shown as it is (``as_of``, ``submitted_since``), and refreshed by a job queued
-    when the caller's transaction ends (app.jury.summary).
+    ago is shown as it is (``as_of``, ``submitted_since``: no query more), and refreshed
+    by a job queued when the caller's transaction ends (app.jury.summary).
     """
     order = order if order in RANKING_METHODS else call.ranking_method
     freshness = read_summary(call, grace=_grace())
     visible = _visible(call, viewer)
-    dossiers, flagged, hidden_submitted, hidden_assigned = _totals(call, viewer, visible)
+    dossiers, flagged, reviewed, hidden_submitted, hidden_assigned = _totals(call, viewer, visible)
     jurors = _jurors(call)
+    submitted = sum(juror.submitted for juror in jurors) - hidden_submitted
     shown = page_of(page, dossiers, per_page)
     shown.items = _lines(call, visible, order, shown.page, per_page) if dossiers else []
     return Board(
@@ -308,12 +307,12 @@ def load_board(
         jurors,
         dossiers=dossiers,
         flagged=flagged,
-        submitted=sum(juror.submitted for juror in jurors) - hidden_submitted,
+        submitted=submitted,
         assigned=sum(juror.assigned for juror in jurors) - hidden_assigned,
         pending=[] if call.scoring_open else _pending(call, visible),
         refreshed=freshness.refreshed,
         as_of=freshness.as_of,
-        submitted_since=_submitted_since(call, visible, freshness.as_of) if freshness.as_of else 0,
+        submitted_since=max(submitted - reviewed, 0) if freshness.as_of else 0,
     )
 
 

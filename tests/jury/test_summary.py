@@ -356,18 +356,19 @@ def _run_refreshes() -> list:
 
 
 def _computed_then_changed(jury, monkeypatch, client=None):
-    """The summary computed now (through the board's page if ``client``), then a review
-    reopened and submitted again with other scores; returns (the moment it was computed,
-    what the board showed then, the recomputations counted from there)."""
-    moment = (utcnow() + timedelta(seconds=1)).replace(microsecond=0)  # after the reviews
+    """A review reopened, the summary computed now (through the board's page if
+    ``client``), then that review submitted again with other scores a second later;
+    returns (the moment it was computed, what the board showed then, the recomputations
+    counted from there)."""
+    first = jury.assignments[jury.dossiers[0].id, jury.jurors[0].id]
+    reopen_review(first.review, actor=jury.chair, reason="Again.")
+    db.session.commit()
+    moment = (utcnow() + timedelta(seconds=1)).replace(microsecond=0)
     with time_machine.travel(moment, tick=False):
         if client is not None:
             assert "Scores as of" not in client.get(f"/jury/calls/{jury.call.id}/board").text
         shown = _shown(jury.call, jury.chair)
-    first = jury.assignments[jury.dossiers[0].id, jury.jurors[0].id]
     with time_machine.travel(moment + timedelta(seconds=1), tick=False):
-        reopen_review(first.review, actor=jury.chair, reason="Again.")
-        db.session.commit()
         data = data_for(jury.call, [10, 10, 10, 10])
         submit_review(first, data, actor=jury.jurors[0], expected_version=2)
         db.session.commit()
