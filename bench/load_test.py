@@ -5,15 +5,17 @@
     .venv/bin/python bench/load_test.py --fresh         # drops and recreates the base first
 
 Loopback only, bounded in time. Options: --database-url, --users, --ramp, --duration,
---workers, --port, --fresh, --redis-dbs, --no-jobs-worker. A job worker runs beside
-gunicorn, as in production (``flask jobs worker``, two threads): it refreshes the score
-summary the board shows late (app.jury.summary), delivers the e-mails and letters. The
-demo (5,000 applications at the scoring stage) is loaded on first use, then a second,
-past call in coaching (bench/load_coaching.py) for the coaches. The people arrive over
---ramp seconds (25: two logins a second), then all of them run for --duration (2
-minutes). Prints requests per second, p50/p95/p99 per page and the error count, for the
-whole run (logins included) and for the steady state; exits non-zero on any failed
-request or any lost write (a draft saved, a review submitted or a coaching session
+--workers, --port, --fresh, --redis-dbs, --no-jobs-worker, --drain. A job worker runs
+beside gunicorn, as in production (``flask jobs worker``, two threads): it refreshes the
+score summary the board shows late (app.jury.summary), delivers the e-mails and letters.
+It starts first, and the load waits (--drain seconds at most) until it has taken the jobs
+the demo queued (thousands of e-mails, the past call's letters): they would hold both its
+threads for minutes. The demo (5,000 applications at the scoring stage) is loaded on first
+use, then a second, past call in coaching (bench/load_coaching.py) for the coaches. The
+people arrive over --ramp seconds (25: two logins a second), then all of them run for
+--duration (2 minutes). Prints requests per second, p50/p95/p99 per page and the error
+count, for the whole run (logins included) and for the steady state; exits non-zero on any
+failed request or any lost write (a draft saved, a review submitted or a coaching session
 logged, answered with success, that the database does not hold afterwards). Issue 19's
 target: every page group's p95 under 150 ms in the steady state, with no failure; a page
 over it is reported (and the verdict printed last), not fatal.
@@ -176,6 +178,17 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"the server did not answer at {url}")
 
 
+def drain(env: dict, seconds: float) -> None:
+    """Wait until the job queue is empty (the worker took every job), ``seconds`` at most."""
+    os.environ["JOBS_URL"] = env["JOBS_URL"]
+    from app.jobs import huey as queue  # lazy: the app's queue, on JOBS_URL
+
+    started = time.monotonic()
+    while (left := queue.pending_count()) and time.monotonic() - started < seconds:
+        time.sleep(2)
+    print(f"job queue: {left} job(s) left after {time.monotonic() - started:.0f} s of draining")
+
+
 def report(stats_csv: Path, seconds: float) -> tuple[int, list[str]]:
     rows = list(csv.DictReader(stats_csv.open()))
     slow, errors = [], 0
@@ -308,6 +321,9 @@ def main() -> int:
     parser.add_argument(
         "--no-jobs-worker", action="store_true", help="no job worker beside gunicorn"
     )
+    parser.add_argument(
+        "--drain", type=int, default=900, help="seconds to wait for the demo's jobs at most"
+    )
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument(
         "--duration", default="2m", help="steady state, once every person runs (2m, 90s)"
@@ -367,18 +383,19 @@ def main() -> int:
     steady = seconds_of(args.duration)
     spawn_rate = args.users / max(args.ramp, 1)
     host = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", str(args.workers), "--bind",
-         f"127.0.0.1:{args.port}", "--access-logfile", "-", "--error-logfile",
-         str(work / "gunicorn.err"), "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(work / "server.log").open("w"),
-    )  # fmt: skip
     jobs = None
     if not args.no_jobs_worker:
         jobs = subprocess.Popen(
             [str(BIN / "flask"), "--app", "wsgi", "jobs", "worker"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(work / "jobs.log").open("w"),
         )  # fmt: skip
+        drain(env, args.drain)
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(args.workers), "--bind",
+         f"127.0.0.1:{args.port}", "--access-logfile", "-", "--error-logfile",
+         str(work / "gunicorn.err"), "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(work / "server.log").open("w"),
+    )  # fmt: skip
     try:
         wait_for(host + "/healthz")
         started = time.monotonic()
