@@ -1,5 +1,7 @@
-"""Every model, imported once so that relationships between areas resolve."""
+"""Every model, imported once so that relationships between areas resolve (and the
+listeners that keep figures of their rows, wherever rows change: app.dashboard.kept)."""
 
+import app.dashboard.kept  # noqa: F401 - marks the dashboard's figures stale on any change
 from app.application_forms.models import FormVersion
 from app.applications.models import Application
 from app.audit.models import AuditEvent
@@ -15,6 +17,7 @@ from app.coaching.models import (
     CoachProfile,
     MilestoneProgress,
 )
+from app.dashboard.models import DashboardFigures
 from app.documents.models import Document
 from app.info_sessions.models import InfoSession, SessionRegistration
 from app.jury.models import (
@@ -27,6 +30,7 @@ from app.privacy.models import DocumentAccess, DocumentDisposal, ErasureRequest
 from app.selection.models import SelectionDecision, SelectionRound
 
 __all__ = [
+    "DashboardFigures",
     "FormVersion",
     "ActionComment",
     "ActionItem",

@@ -9,7 +9,7 @@ these scopes, then add their own filters, order and pagination.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, not_, or_, select, true
 
 from app.access.policy import (
     chairs,
@@ -85,6 +85,17 @@ def visible_applications(user: User, call: Call) -> Select:
     return select(Application).where(Application.call_id == call.id, readable_dossiers(user, call))
 
 
+def hidden_applications(user: User, call: Call) -> Select:
+    """The call's dossiers ``user`` may not read: exactly those :func:`visible_applications`
+    leaves out. For staff and the call's chairs, a subset of the dossiers they are in
+    conflict with (few), which lets a figure kept for every dossier (app.dashboard.kept)
+    be corrected for them."""
+    hidden = not_(readable_dossiers(user, call))
+    if user.is_authenticated and (is_staff(user) or chairs(user, call.id)):
+        hidden = and_(Application.id.in_(conflicted_dossiers(user)), hidden)
+    return select(Application).where(Application.call_id == call.id, hidden)
+
+
 def visible_reviews(user: User, call: Call) -> Select:
     """The call's reviews ``user`` may read with their jurors: every review for staff and
     the call's chairs, but none of a dossier they are in conflict with; a juror's own."""
@@ -99,6 +110,25 @@ def visible_reviews(user: User, call: Call) -> Select:
     if is_staff(user) or chairs(user, call.id):
         return query.where(_not_conflicted(user))
     return query.where(JuryAssignment.juror_id == user.id, _not_conflicted(user))
+
+
+def hidden_reviews(user: User, call: Call) -> Select:
+    """The ids of the call's reviews ``user`` may not read: exactly the call's reviews
+    :func:`visible_reviews` leaves out. For staff and the call's chairs, those of the
+    dossiers they are in conflict with: few, which lets a figure kept for every review
+    (app.jury.figures) be corrected for them."""
+    query = (
+        select(Review.id)
+        .join(JuryAssignment, JuryAssignment.id == Review.assignment_id)
+        .join(Application, Application.id == JuryAssignment.application_id)
+        .where(Application.call_id == call.id)
+    )
+    if not user.is_authenticated:
+        return query
+    conflicted = JuryAssignment.application_id.in_(conflicted_dossiers(user))
+    if is_staff(user) or chairs(user, call.id):
+        return query.where(conflicted)
+    return query.where(or_(JuryAssignment.juror_id != user.id, conflicted))
 
 
 def visible_assignments(user: User, call: Call) -> Select:

@@ -45,9 +45,10 @@ API (stable: later versions only add functions and keyword arguments)::
 
     histogram(values, *, title, edges=None, bins=10, lower=None, upper=None,
               description=None, value_label=None, label_header=None, number_format=None,
-              width=640, height=260, rtl=False, empty_text=None) -> Chart
+              width=640, height=260, rtl=False, empty_text=None, weights=None) -> Chart
         Counts of ``values`` in bins: ``edges`` (ascending, n+1 numbers, last bin
         closed) or ``bins`` equal bins between ``lower``/``upper`` (default min/max).
+        ``weights``: how many times each value counts (values already counted).
         Integer values over a small range (scores 0..5) get one bin per value.
 
     spread_chart(labels, samples, *, title, description=None, reference=None,

@@ -122,9 +122,16 @@ def histogram(
     height: int = 260,
     rtl: bool = False,
     empty_text=None,
+    weights: Sequence[int] | None = None,
 ) -> Chart:
-    """Counts of ``values`` per bin, drawn as columns."""
-    values = [v for v in values if v is not None]
+    """Counts of ``values`` per bin, drawn as columns (``weights``: how many times each
+    value counts, for values already counted)."""
+    weights = [1] * len(values) if weights is None else list(weights)
+    if len(weights) != len(values):
+        raise ValueError("histogram needs as many weights as values")
+    pairs = [(v, n) for v, n in zip(values, weights, strict=True) if v is not None and n]
+    values = [v for v, _ in pairs]
+    weights = [n for _, n in pairs]
     header = (str(label_header or _l("Range")), str(value_label or _l("Count")))
     if not values:
         return empty_chart("histogram", title, description, width, header, empty_text, rtl)
@@ -132,11 +139,11 @@ def histogram(
     low = min(values) if lower is None else lower
     high = max(values) if upper is None else upper
     if edges is None and all_integers(values) and float(low).is_integer() and high - low <= 20:
-        labels, counts = _count_per_value(values, low, high, fmt)
+        labels, counts = _count_per_value(values, weights, low, high, fmt)
     else:
         if edges is None:
             edges = _equal_edges(low, high, bins)
-        labels, counts = _count_per_bin(values, list(edges), fmt)
+        labels, counts = _count_per_bin(values, weights, list(edges), fmt)
     return column_chart(
         labels,
         counts,
@@ -151,13 +158,13 @@ def histogram(
     )
 
 
-def _count_per_value(values, low: Number, high: Number, fmt: NumberFormat):
+def _count_per_value(values, weights, low: Number, high: Number, fmt: NumberFormat):
     """Labels and counts with one bin per integer from ``low`` (a whole number) to ``high``."""
     labels = [fmt(int(low) + k) for k in range(int(high - low) + 1)]
     counts = [0] * len(labels)
-    for v in values:
+    for v, n in zip(values, weights, strict=True):
         if low <= v <= high:
-            counts[int(v - low)] += 1
+            counts[int(v - low)] += n
     return labels, counts
 
 
@@ -169,15 +176,15 @@ def _equal_edges(low: Number, high: Number, bins: int) -> list[Number]:
     return [low + step * k for k in range(bins)] + [high]
 
 
-def _count_per_bin(values, edges: list[Number], fmt: NumberFormat):
+def _count_per_bin(values, weights, edges: list[Number], fmt: NumberFormat):
     """Labels ("a–b") and counts of the bins between ``edges``; the last bin is closed."""
     labels = [f"{fmt(a)}–{fmt(b)}" for a, b in zip(edges, edges[1:], strict=False)]
     counts = [0] * len(labels)
-    for v in values:
+    for v, n in zip(values, weights, strict=True):
         for k in range(len(labels)):
             last = k == len(labels) - 1
             if edges[k] <= v < edges[k + 1] or (last and v == edges[-1]):
-                counts[k] += 1
+                counts[k] += n
                 break
     return labels, counts
 

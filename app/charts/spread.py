@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from flask_babel import lazy_gettext as _l
 
 from app.charts import svg
@@ -31,12 +31,17 @@ class Summary:
 
 def summarise(values: Sequence[Number]) -> Summary:
     """Count, mean, population standard deviation, minimum and maximum of ``values``."""
-    values = [float(v) for v in values if v is not None]
-    if not values:
+    array = np.array(values, dtype=float).reshape(-1)  # None becomes NaN
+    array = array[~np.isnan(array)]
+    if not array.size:
         return Summary(0, None, None, None, None)
-    mean = sum(values) / len(values)
-    stdev = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
-    return Summary(len(values), mean, stdev, min(values), max(values))
+    return Summary(
+        int(array.size),
+        float(array.mean()),
+        float(array.std()),
+        float(array.min()),
+        float(array.max()),
+    )
 
 
 def spread_chart(

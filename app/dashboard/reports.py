@@ -193,7 +193,8 @@ class Reports:
         for criterion, scores in self.jury.per_criterion:
             if criterion.position == position:
                 return histogram(
-                    scores,
+                    list(scores),
+                    weights=list(scores.values()),
                     title=_l("Scores given for “%(name)s”", name=criterion.name),
                     lower=criterion.scale_min,
                     upper=criterion.scale_max,

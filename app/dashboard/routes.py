@@ -47,12 +47,14 @@ def _audited_call(call_id: int) -> Call:
 def show(call_id):
     """The dashboard: funnel, applications per day, applicants' profile, jury, coaching."""
     reports = _reports(call_id)
-    return render_template(
+    page = render_template(
         "dashboard/show.html",
         call=reports.call,
         reports=reports,
         profiles=reports.profiles,
     )
+    db.session.commit()  # the jury's score summary and figures, if this read recomputed them
+    return page
 
 
 @bp.route("/calls/<int:call_id>/charts/<report>.svg")
@@ -63,6 +65,7 @@ def chart(call_id, report):
     drawn = reports.build(report)
     if drawn is None:
         abort(404)
+    db.session.commit()  # the jury's score summary and figures, if this read recomputed them
     return svg_response(
         drawn, f"{reports.call.reference}-{report}.svg", inline=request.args.get("inline") == "1"
     )
@@ -76,6 +79,7 @@ def export_report(call_id, report, fmt):
     drawn = reports.build(report)
     if drawn is None or fmt not in TABLE_FORMATS:
         abort(404)
+    db.session.commit()  # the jury's score summary and figures, if this read recomputed them
     return table_response(fmt, f"{reports.call.reference}-{report}", drawn.header, drawn.rows)
 
 
@@ -85,6 +89,7 @@ def export_workbook(call_id):
     """Every report the user may see, one sheet each, in one XLSX workbook."""
     reports = _reports(call_id)
     charts = [reports.build(name) for name in reports.names()]
+    db.session.commit()  # the jury's score summary and figures, if this read recomputed them
     return xlsx_sheets_response(
         f"{reports.call.reference}-reports.xlsx",
         [(chart.title, chart.header, chart.rows) for chart in charts if chart is not None],

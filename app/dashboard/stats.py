@@ -1,15 +1,16 @@
-"""The numbers of a call's dashboard, as its viewer may see them, read in a bounded
-number of queries.
+"""The numbers of a call's dashboard, as its viewer may see them, read in a fixed
+number of queries whatever the size of the call.
 
-Every count goes through a scope of app.access.scopes, so a person in conflict with a
-dossier finds nothing of it here either: :func:`application_stats` reads one row per
-dossier the viewer may read (status, hour of submission and the answers the charts
-count: those of the questions the call's form marks ``breakdown`` and its date of birth)
-and counts them in ONE statement; :func:`jury_stats` reads the submitted reviews the viewer may
-read (:func:`~app.access.scopes.visible_reviews`) pivoted per criterion (one
-statement) and the jurors' names (one statement); :func:`coaching_sessions_per_month`
-the dates of the coaching sessions they may read. The counting is done in Python and
-NumPy; nothing grows with the number of dossiers but the rows of these statements.
+The figures of every dossier and every submitted review are kept in the database and
+counted again only once what they count has changed: the application figures by
+app.dashboard.kept (per call), the jury's by app.jury.figures (with the call's score
+summary). What the viewer's scope hides from them (a dossier they are in conflict with:
+:func:`~app.access.scopes.hidden_applications` and
+:func:`~app.access.scopes.hidden_reviews`, the exact complements of the scopes the rest
+of the application uses) is counted now, a few rows, and taken away: so a person in
+conflict with a dossier finds nothing of it here either.
+:func:`coaching_sessions_per_month` reads the dates of the coaching sessions the viewer
+may read.
 """
 
 from __future__ import annotations
@@ -19,20 +20,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 
-import numpy as np
-from sqlalchemy import case, func, literal_column, select, union_all
+from sqlalchemy import Select, func, literal_column, select, union_all
 
-from app.access.scopes import visible_applications, visible_coaching_sessions, visible_reviews
+from app.access.scopes import hidden_applications, hidden_reviews, visible_coaching_sessions
 from app.applications.models import Application
 from app.auth.models import User
 from app.calls.models import Call
 from app.charts import summarise
 from app.coaching.models import CoachingSession
 from app.common.clock import to_brussels
+from app.dashboard.kept import APPLICATION_FIGURES
 from app.extensions import db
-from app.jury.models import CriterionScore, JuryAssignment, Review
+from app.jury.summary import figures_of, kept_figures
 from workflows.application import STATES
-from workflows.jury import ReviewStatus
 
 #: Age bands, by the lowest age of each (age on the call's closing day).
 AGE_BANDS = ((0, "< 25"), (25, "25–34"), (35, "35–44"), (45, "45–54"), (55, "55+"))
@@ -58,6 +58,34 @@ class ApplicationStats:
     def submitted(self) -> int:
         """Dossiers submitted at least once (whatever happened to them since)."""
         return sum(self.per_day.values())
+
+    def without(self, hidden: ApplicationStats) -> ApplicationStats:
+        """These figures less those of ``hidden`` (figures of some of the same dossiers)."""
+        return ApplicationStats(
+            by_state={
+                state: n - hidden.by_state.get(state, 0) for state, n in self.by_state.items()
+            },
+            per_day=self.per_day - hidden.per_day,
+            profile={
+                key: counts - hidden.profile.get(key, Counter())
+                for key, counts in self.profile.items()
+            },
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "by_state": self.by_state,
+            "per_day": {day.isoformat(): n for day, n in sorted(self.per_day.items())},
+            "profile": {key: dict(counts) for key, counts in self.profile.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ApplicationStats:
+        return cls(
+            by_state=dict.fromkeys(STATES, 0) | data["by_state"],
+            per_day=Counter({date.fromisoformat(d): n for d, n in data["per_day"].items()}),
+            profile={key: Counter(counts) for key, counts in data["profile"].items()},
+        )
 
 
 def age_band(birth_date: object, on: date) -> str:
@@ -92,26 +120,40 @@ def application_stats(
     call: Call, viewer: User, answers: dict[str, str], *, birth_date: str | None = None
 ) -> ApplicationStats:
     """Counts by state, submissions per day and the applicants' profile of the dossiers
-    ``viewer`` may read, in one query: per key of ``answers`` the values of its question,
-    and under ``"age"`` the age bands of the ``birth_date`` question (if given).
+    ``viewer`` may read: per key of ``answers`` the values of its question, and under
+    ``"age"`` the age bands of the ``birth_date`` question (if given).
+
+    The figures of every dossier of the call are kept (app.dashboard.kept: counted again
+    only after a dossier changed); those of the dossiers the scope hides from ``viewer``
+    (:func:`~app.access.scopes.hidden_applications`: a dossier they are in conflict
+    with) are counted now and taken away. Two queries; the caller commits (the figures
+    may have been counted again)."""
+    closing_day = to_brussels(call.closes_at).date()
+    key = {"answers": answers, "birth_date": birth_date, "closing_day": closing_day.isoformat()}
+    every = select(Application).where(Application.call_id == call.id)
+    kept = APPLICATION_FIGURES.read(
+        call.id, key, lambda: count_dossiers(call, every, answers, birth_date).to_json()
+    )
+    hidden = count_dossiers(call, hidden_applications(viewer, call), answers, birth_date)
+    return ApplicationStats.from_json(kept).without(hidden)
+
+
+def count_dossiers(
+    call: Call, dossiers: Select, answers: dict[str, str], birth_date: str | None
+) -> ApplicationStats:
+    """The figures of :func:`application_stats` for ``dossiers`` (a select of
+    ``Application`` rows of the call), counted now in one query.
 
     The dossiers are read once (their state, the hour of their submission and the
     answers counted: on PostgreSQL from ``jsonb``, without parsing the document again)
     and counted in SQL, one ``GROUP BY`` per figure: what comes back is a row per state,
     per hour, per answer given and per birth date, which become days and age bands here."""
     questions = (*answers.values(), *((birth_date,) if birth_date else ()))
-    dossiers = (
-        visible_applications(viewer, call)
-        .with_only_columns(
-            Application.status.label("status"),
-            _submission_hour().label("hour"),
-            *(
-                Application.answers[name].as_string().label(f"q{k}")
-                for k, name in enumerate(questions)
-            ),
-        )
-        .cte("dossiers")
-    )
+    dossiers = dossiers.with_only_columns(
+        Application.status.label("status"),
+        _submission_hour().label("hour"),
+        *(Application.answers[name].as_string().label(f"q{k}") for k, name in enumerate(questions)),
+    ).cte("dossiers")
     submitted = dossiers.c.hour.is_not(None)  # a draft's answers are not final yet
     figures = [
         (dossiers.c.status, None),
@@ -147,7 +189,7 @@ def application_stats(
 class JurorSpread:
     juror_id: int
     name: str
-    #: Weighted totals (0-100) of the juror's submitted reviews.
+    #: Weighted totals (0-100) of the juror's submitted reviews, ascending.
     totals: list[float]
 
     @cached_property
@@ -157,12 +199,16 @@ class JurorSpread:
 
 @dataclass
 class JuryStats:
-    #: Per criterion (in the call's order): the scores given in submitted reviews.
-    per_criterion: list[tuple[object, list[int]]]
+    #: Per criterion (in the call's order): how many times each score was given in
+    #: submitted reviews.
+    per_criterion: list[tuple[object, Counter]]
     #: Per juror (by name): the totals of their submitted reviews.
     jurors: list[JurorSpread]
-    #: Every submitted review's total.
-    totals: list[float]
+
+    @cached_property
+    def totals(self) -> list[float]:
+        """Every submitted review's total."""
+        return [total for spread in self.jurors for total in spread.totals]
 
     @property
     def reviews(self) -> int:
@@ -185,63 +231,29 @@ class JuryStats:
         return ""
 
 
-def submitted_scores(call: Call, viewer: User) -> tuple[np.ndarray, np.ndarray]:
-    """The submitted reviews ``viewer`` may read, one row each with its criteria's scores
-    pivoted into columns in SQL: (juror ids, scores matrix)."""
-    criteria = list(call.criteria)
-    columns = [
-        func.max(case((CriterionScore.criterion_id == c.id, CriterionScore.score)))
-        for c in criteria
-    ]
-    rows = db.session.execute(
-        visible_reviews(viewer, call)
-        .join(CriterionScore, CriterionScore.review_id == Review.id)
-        .where(Review.status == ReviewStatus.SUBMITTED)
-        .with_only_columns(JuryAssignment.juror_id, *columns)
-        .group_by(Review.id, JuryAssignment.juror_id)
-    )
-    table = np.array([tuple(row) for row in rows], dtype=float).reshape(-1, 1 + len(criteria))
-    return table[:, 0].astype(int), table[:, 1:]
-
-
 def jury_stats(call: Call, viewer: User) -> JuryStats:
     """Scores per criterion and review totals per juror, of the submitted reviews
-    ``viewer`` may read (two queries)."""
-    criteria = list(call.criteria)
-    jurors, matrix = submitted_scores(call, viewer)
-    per_criterion = []
-    for k, criterion in enumerate(criteria):
-        column = matrix[:, k]
-        per_criterion.append((criterion, column[~np.isnan(column)].astype(int).tolist()))
-    if matrix.shape[0] and criteria:
-        weights = np.array([c.weight for c in criteria], dtype=float)
-        lows = np.array([c.scale_min for c in criteria], dtype=float)
-        spans = np.array([c.scale_max - c.scale_min for c in criteria], dtype=float)
-        shares = np.nan_to_num((matrix - lows) / spans, nan=0.0)  # empty counts as the minimum
-        totals = shares @ weights
-    else:
-        totals = np.zeros(0)
+    ``viewer`` may read: the figures kept with the call's score summary
+    (app.jury.figures), less those of the reviews the scope hides from ``viewer``
+    (:func:`~app.access.scopes.hidden_reviews`: a dossier they are in conflict with).
+    Refreshes the summary when stale: the caller commits."""
+    figures = kept_figures(call).without(figures_of(call, hidden_reviews(viewer, call)))
     names = (
         dict(
             db.session.execute(
-                select(User.id, User.full_name).where(User.id.in_({int(j) for j in jurors}))
+                select(User.id, User.full_name).where(User.id.in_(list(figures.totals)))
             ).all()
         )
-        if jurors.size
+        if figures.totals
         else {}
     )
-    totals = np.round(totals, 3)
-    by_juror: dict[int, list[float]] = {}
-    for juror, total in zip(jurors.tolist(), totals.tolist(), strict=True):
-        by_juror.setdefault(juror, []).append(total)
     spreads = sorted(
-        (JurorSpread(j, names.get(j, str(j)), t) for j, t in by_juror.items()),
+        (JurorSpread(j, names.get(j, str(j)), t) for j, t in figures.totals.items()),
         key=lambda s: (s.name.lower(), s.juror_id),
     )
     return JuryStats(
-        per_criterion=per_criterion,
+        per_criterion=[(c, figures.scores.get(c.id, Counter())) for c in call.criteria],
         jurors=spreads,
-        totals=totals.tolist(),
     )
 
 

@@ -202,3 +202,6 @@ class ScoreSummaryState(db.Model):
     computed_version: Mapped[int] = mapped_column(default=0)
     #: When they were computed; None: never.
     computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The figures of the call's submitted reviews the dashboard draws
+    #: (app.jury.figures.JuryFigures, as JSON), computed with the rows.
+    figures: Mapped[dict | None] = mapped_column(JSON)

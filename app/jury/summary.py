@@ -59,6 +59,7 @@ from app.applications.models import Application
 from app.calls.models import Call
 from app.common.clock import utcnow
 from app.extensions import db
+from app.jury.figures import JuryFigures
 from app.jury.models import CriterionScore, JuryAssignment, Review, ScoreSummary, ScoreSummaryState
 from app.jury.ranking import CriterionScale, DossierResult, aggregate_arrays
 from workflows.application import JURY_STATES
@@ -97,9 +98,10 @@ RESULT_COLUMNS = (
 )
 
 
-def submitted_reviews(call: Call) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def submitted_reviews(call: Call, among=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One row per submitted review, its criteria's scores pivoted into columns in SQL
-    (a quarter of the rows of a plain join): (dossier ids, juror ids, scores matrix)."""
+    (a quarter of the rows of a plain join): (dossier ids, juror ids, scores matrix).
+    ``among``: only the reviews of this select of review ids."""
     columns = [
         func.max(case((CriterionScore.criterion_id == c.id, CriterionScore.score))).label(
             f"c{c.id}"
@@ -112,7 +114,11 @@ def submitted_reviews(call: Call) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         .join(Review, Review.id == CriterionScore.review_id)
         .join(JuryAssignment, JuryAssignment.id == Review.assignment_id)
         .join(Application, Application.id == JuryAssignment.application_id)
-        .where(Application.call_id == call.id, Review.status == ReviewStatus.SUBMITTED)
+        .where(
+            Application.call_id == call.id,
+            Review.status == ReviewStatus.SUBMITTED,
+            *(() if among is None else (Review.id.in_(among),)),
+        )
         .group_by(CriterionScore.review_id, JuryAssignment.application_id, JuryAssignment.juror_id)
     )
     table = np.array([tuple(row) for row in rows], dtype=float).reshape(-1, 2 + len(call.criteria))
@@ -137,14 +143,20 @@ def board_dossiers(call: Call) -> dict[int, tuple[int | None, datetime | None]]:
     return {key: (number, moment) for key, number, moment in rows}
 
 
-def compute_results(call: Call, dossiers: dict | None = None) -> dict[int, DossierResult]:
-    """The call's aggregates computed now from its submitted reviews (app.jury.ranking),
-    ranked with the dossiers' submission times as the last tie-break. Reads only."""
+def scales_of(call: Call) -> list[CriterionScale]:
+    return [CriterionScale(c.id, c.weight, c.scale_min, c.scale_max) for c in call.criteria]
+
+
+def compute_results(
+    call: Call, dossiers: dict | None = None, reviews: tuple | None = None
+) -> dict[int, DossierResult]:
+    """The call's aggregates computed now from its submitted reviews (app.jury.ranking;
+    ``reviews``: :func:`submitted_reviews` already read), ranked with the dossiers'
+    submission times as the last tie-break. Reads only."""
     dossiers = board_dossiers(call) if dossiers is None else dossiers
-    scales = [CriterionScale(c.id, c.weight, c.scale_min, c.scale_max) for c in call.criteria]
     return aggregate_arrays(
-        scales,
-        *submitted_reviews(call),
+        scales_of(call),
+        *(submitted_reviews(call) if reviews is None else reviews),
         threshold=call.disagreement_threshold,
         submitted_at={key: moment for key, (_number, moment) in dossiers.items()},
     )
@@ -248,7 +260,9 @@ def read_summary(call: Call, *, grace: timedelta | None = None) -> Freshness:
     if version == computed:  # another reader recomputed it meanwhile
         return Freshness()
     dossiers = board_dossiers(call)
-    _write(call, dossiers, compute_results(call, dossiers), version)
+    reviews = submitted_reviews(call)
+    figures = JuryFigures.of_reviews(scales_of(call), reviews[1], reviews[2])
+    _write(call, dossiers, compute_results(call, dossiers, reviews), figures, version)
     if computed == 0 and session.get_bind().dialect.name == "postgresql":
         # The call's first rows, a bulk load: the planner learns of them now (its own
         # uncommitted rows count), not when autovacuum passes. Later computations
@@ -283,9 +297,15 @@ def _row(call: Call, key: int, number: int | None, result: DossierResult | None)
     }
 
 
-def _write(call: Call, dossiers: dict, results: dict[int, DossierResult], version: int) -> None:
+def _write(
+    call: Call,
+    dossiers: dict,
+    results: dict[int, DossierResult],
+    figures: JuryFigures,
+    version: int,
+) -> None:
     """Replace the call's summary rows (bulk): one per dossier of ``dossiers``, with its
-    result if it has one; stamp ``version``."""
+    result if it has one; keep the jury's ``figures``; stamp ``version``."""
     db.session.execute(
         delete(ScoreSummary).where(ScoreSummary.call_id == call.id),
         execution_options={"synchronize_session": False},
@@ -300,7 +320,7 @@ def _write(call: Call, dossiers: dict, results: dict[int, DossierResult], versio
     db.session.execute(
         update(ScoreSummaryState)
         .where(ScoreSummaryState.call_id == call.id)
-        .values(computed_version=version, computed_at=utcnow()),
+        .values(computed_version=version, computed_at=utcnow(), figures=figures.to_json()),
         execution_options={"synchronize_session": False},
     )
 
@@ -346,3 +366,21 @@ def summary_results(call: Call) -> dict[int, DossierResult]:
         select(*RESULT_COLUMNS).where(ScoreSummary.call_id == call.id, ScoreSummary.reviews > 0)
     )
     return {row.application_id: result_of(row) for row in rows}
+
+
+def kept_figures(call: Call) -> JuryFigures:
+    """The figures of every submitted review of the call (app.jury.figures), from the
+    summary (refreshed first: the caller commits)."""
+    refresh_summary(call)
+    return JuryFigures.from_json(
+        db.session.scalar(
+            select(ScoreSummaryState.figures).where(ScoreSummaryState.call_id == call.id)
+        )
+    )
+
+
+def figures_of(call: Call, reviews) -> JuryFigures:
+    """The figures of some submitted reviews of the call (``reviews``: a select of their
+    ids), computed now: meant for a few reviews."""
+    _dossiers, jurors, scores = submitted_reviews(call, among=reviews)
+    return JuryFigures.of_reviews(scales_of(call), jurors, scores)

@@ -14,6 +14,7 @@ from app.auth.models import Role, RoleGrant, User
 from app.common.clock import utcnow
 from app.extensions import db
 from app.jury.models import CriterionScore, JuryAssignment, JuryMember, Review
+from app.jury.summary import mark_stale
 from tests.helpers import transition_row
 
 _numbers = itertools.count(1)
@@ -65,6 +66,7 @@ def add_review(application, juror: User, scores: list[int], *, status: str = "su
     ]
     db.session.add(review)
     db.session.flush()
+    mark_stale(call.id)  # as the jury's subscriber does when a review is submitted
     return review
 
 

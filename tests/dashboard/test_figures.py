@@ -9,12 +9,17 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select, update
 
+from app.access.policy import in_conflict
+from app.applications.models import Application
 from app.auth.models import Role
 from app.common.clock import to_brussels
+from app.dashboard.models import DashboardFigures
 from app.dashboard.reports import AGE, Reports
 from app.dashboard.stats import UNANSWERED, age_band
 from app.extensions import db
+from app.jury.models import ConflictOfInterest
 from tests.dashboard.conftest import add_dossier
 from tests.helpers import QueryCounter
 
@@ -93,8 +98,101 @@ def test_the_dashboard_costs_the_same_statements_for_1_and_60_dossiers(
     login_as(make_user(Role.STAFF))
     counts = []
     for call in (one, many):
+        client.get(f"/dashboard/calls/{call.id}")  # the jury's figures computed once
         with QueryCounter(db.engine) as counter:
             response = client.get(f"/dashboard/calls/{call.id}")
         assert response.status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1] <= 10
+
+
+def _figures_and_counted(app, call, viewer) -> tuple:
+    """The dashboard's figures for ``viewer`` (committing what the read kept, as the view
+    does) and those of the dossiers ``viewer`` may read, counted one by one."""
+    with app.test_request_context():
+        reports = Reports(call, viewer)
+        stats = reports.applications
+        db.session.commit()
+        db.session.expire_all()
+        readable = [
+            d
+            for d in db.session.scalars(select(Application).where(Application.call_id == call.id))
+            if not in_conflict(viewer, d.id) or d.applicant_id == viewer.id
+        ]
+        expected = counted_one_by_one(reports, readable)
+    shown = ({state: n for state, n in stats.by_state.items() if n}, stats.per_day, stats.profile)
+    return shown, (dict(expected[0]), expected[1], expected[2])
+
+
+def test_the_kept_figures_follow_every_change_of_the_dossiers(app, make_call, make_user):
+    call = make_call("KEPT-2026")
+    staff = make_user(Role.STAFF)
+    dossiers = add_dossiers(call, 24)
+    shown, counted = _figures_and_counted(app, call, staff)
+    assert shown == counted
+    # Changed through the ORM, one at a time: a state, a submission, answers, a new
+    # draft, a deletion.
+    changes = [
+        lambda: setattr(dossiers[0], "status", "in_review"),
+        lambda: setattr(dossiers[6], "submitted_at", TIMES[2]),
+        lambda: setattr(dossiers[1], "answers", {**dossiers[1].answers, "gender": "F"}),
+        lambda: add_dossier(call, "draft", answers={"gender": "M"}),
+        lambda: db.session.delete(dossiers[12]),
+    ]
+    for change in changes:
+        change()
+        db.session.commit()
+        shown, counted = _figures_and_counted(app, call, staff)
+        assert shown == counted
+    # Changed by a bulk statement, which says nothing of its call.
+    db.session.execute(
+        update(Application)
+        .where(Application.call_id == call.id, Application.status == "draft")
+        .values(status="withdrawn")
+    )
+    db.session.commit()
+    shown, counted = _figures_and_counted(app, call, staff)
+    assert shown == counted
+    assert "draft" not in shown[0]
+
+
+def test_a_change_rolled_back_leaves_the_kept_figures_fresh(app, make_call, make_user):
+    call = make_call("ROLLBACK-2026")
+    staff = make_user(Role.STAFF)
+    dossiers = add_dossiers(call, 6)
+    _figures_and_counted(app, call, staff)
+    before = db.session.get(DashboardFigures, call.id).version
+    dossiers[0].status = "withdrawn"
+    db.session.flush()
+    db.session.rollback()
+    db.session.commit()
+    assert db.session.get(DashboardFigures, call.id).version == before
+
+
+def test_a_staff_member_in_conflict_counts_without_that_dossier(app, make_call, make_user):
+    call = make_call("CONFLICT-2026")
+    staff, other = make_user(Role.STAFF), make_user(Role.STAFF)
+    dossiers = add_dossiers(call, 12)
+    db.session.add(
+        ConflictOfInterest(application_id=dossiers[1].id, juror_id=staff.id, kind="family")
+    )
+    db.session.commit()
+    shown, counted = _figures_and_counted(app, call, staff)
+    assert shown == counted
+    assert sum(shown[0].values()) == 11
+    shown, counted = _figures_and_counted(app, call, other)
+    assert shown == counted
+    assert sum(shown[0].values()) == 12
+
+
+def test_a_new_closing_date_counts_the_age_bands_again(app, make_call, make_user):
+    call = make_call("AGES-2026")
+    staff = make_user(Role.STAFF)
+    add_dossiers(call, 12)
+    shown, counted = _figures_and_counted(app, call, staff)
+    assert shown == counted
+    call.closes_at = call.closes_at + timedelta(days=365 * 30)  # everyone older
+    db.session.commit()
+    shown, counted = _figures_and_counted(app, call, staff)
+    assert shown == counted
+    assert "< 25" not in shown[2][AGE]
