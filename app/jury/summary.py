@@ -41,7 +41,7 @@ in the request as before. The job only calls :func:`refresh_summary`: it may run
 or beside a reader, since the lock and the version stamped under it decide. What
 decides (the selection, its exports, the decision record) does not read this summary at
 all: app.selection.proposing aggregates the submitted reviews itself; and
-:func:`summary_results` stays strictly fresh.
+:func:`summary_results` and :func:`kept_figures` (the dashboard) stay strictly fresh.
 """
 
 from __future__ import annotations
