@@ -114,6 +114,10 @@ class Config:
     #: again by the worker's sweepers (every minute): their job was lost, e.g. the queue
     #: (Redis) was down when the change was committed.
     JOBS_REQUEUE_AFTER_SECONDS = int(os.environ.get("JOBS_REQUEUE_AFTER_SECONDS", "300"))
+    #: The chair's board shows a stale score summary computed less than this long ago as
+    #: it is, with its time, while a job recomputes it (app.jury.summary); older, it is
+    #: recomputed in the request. 0: always recomputed in the request.
+    SUMMARY_GRACE_SECONDS = float(os.environ.get("SUMMARY_GRACE_SECONDS", "10"))
 
     # Documents uploaded by applicants: outside any static folder, under generated names.
     DOCUMENT_STORE = Path(os.environ.get("DOCUMENT_STORE", INSTANCE_DIR / "documents"))

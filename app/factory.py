@@ -212,14 +212,15 @@ def _register_errors(app: Flask) -> None:
         app.register_error_handler(status, error_page(status))
 
 
-#: Date patterns of the templates -> (CLDR date skeleton or width, with the time?).
+#: Date patterns of the templates -> (CLDR date skeleton or width, CLDR time skeleton).
 _DATE_PATTERNS = {
-    "d MMM y, HH:mm": ("yMMMd", True),
-    "EEE d MMM y, HH:mm": ("yMMMEd", True),
-    "EEEE d MMMM y": ("full", False),
-    "EEEE d MMMM y, HH:mm": ("full", True),
-    "d MMM y": ("yMMMd", False),
-    "HH:mm": (None, True),
+    "d MMM y, HH:mm": ("yMMMd", "Hm"),
+    "EEE d MMM y, HH:mm": ("yMMMEd", "Hm"),
+    "EEEE d MMMM y": ("full", None),
+    "EEEE d MMMM y, HH:mm": ("full", "Hm"),
+    "d MMM y": ("yMMMd", None),
+    "HH:mm": (None, "Hm"),
+    "HH:mm:ss": (None, "Hms"),
 }
 
 
@@ -228,15 +229,15 @@ def local_moment(moment, format: str) -> str:
     if format not in _DATE_PATTERNS:
         return format_datetime(moment, format)
     locale = get_locale()
-    date_form, with_time = _DATE_PATTERNS[format]
-    time = format_skeleton("Hm", moment, locale=locale) if with_time else None
+    date_form, time_form = _DATE_PATTERNS[format]
+    time = format_skeleton(time_form, moment, locale=locale) if time_form else None
     if date_form is None:
         return time
     if date_form == "full":
         day = format_date(moment, "full")
     else:
         day = format_skeleton(date_form, moment, locale=locale)
-    if not with_time:
+    if not time_form:
         return day
     joined = locale.datetime_formats["medium"].replace("'", "")
     return joined.replace("{1}", day).replace("{0}", time)

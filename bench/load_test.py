@@ -5,16 +5,20 @@
     .venv/bin/python bench/load_test.py --fresh         # drops and recreates the base first
 
 Loopback only, bounded in time. Options: --database-url, --users, --ramp, --duration,
---workers, --port, --fresh. The demo (5,000 applications at the scoring stage) is loaded
-on first use, then a second, past call in coaching (bench/load_coaching.py) for the
-coaches. The people arrive over --ramp seconds (25: two logins a second), then all of
-them run for --duration (2 minutes). Prints requests per second, p50/p95/p99 per page
-and the error count, for the whole run (logins included) and for the steady state;
-exits non-zero on any failed request or any lost write (a draft saved, a review
-submitted or a coaching session logged, answered with success, that the database does
-not hold afterwards). Issue 19's target: every page group's p95 under 150 ms in the
-steady state, with no failure; a page over it is reported (and the verdict printed last),
-not fatal.
+--workers, --port, --fresh, --redis-dbs, --no-jobs-worker, --drain. A job worker runs
+beside gunicorn, as in production (``flask jobs worker``, two threads): it refreshes the
+score summary the board shows late (app.jury.summary), delivers the e-mails and letters.
+It starts first, and the load waits (--drain seconds at most) until it has taken the jobs
+the demo queued (thousands of e-mails, the past call's letters): they would hold both its
+threads for minutes. The demo (5,000 applications at the scoring stage) is loaded on first
+use, then a second, past call in coaching (bench/load_coaching.py) for the coaches. The
+people arrive over --ramp seconds (25: two logins a second), then all of them run for
+--duration (2 minutes). Prints requests per second, p50/p95/p99 per page and the error
+count, for the whole run (logins included) and for the steady state; exits non-zero on any
+failed request or any lost write (a draft saved, a review submitted or a coaching session
+logged, answered with success, that the database does not hold afterwards). Issue 19's
+target: every page group's p95 under 150 ms in the steady state, with no failure; a page
+over it is reported (and the verdict printed last), not fatal.
 """
 
 from __future__ import annotations
@@ -41,8 +45,8 @@ def environment(args, instance: Path) -> dict:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=args.database_url,
-        JOBS_URL=f"{args.redis}/14",
-        RATELIMIT_STORAGE_URI=f"{args.redis}/15",
+        JOBS_URL=f"{args.redis}/{args.redis_dbs[0]}",
+        RATELIMIT_STORAGE_URI=f"{args.redis}/{args.redis_dbs[1]}",
         # 50 people log in from one address: only failed logins count, so no limit is
         # raised or switched off.
         REQUEST_LOG="1",  # one JSON line per request: the time spent inside the app
@@ -174,6 +178,17 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"the server did not answer at {url}")
 
 
+def drain(env: dict, seconds: float) -> None:
+    """Wait until the job queue is empty (the worker took every job), ``seconds`` at most."""
+    os.environ["JOBS_URL"] = env["JOBS_URL"]
+    from app.jobs import huey as queue  # lazy: the app's queue, on JOBS_URL
+
+    started = time.monotonic()
+    while (left := queue.pending_count()) and time.monotonic() - started < seconds:
+        time.sleep(2)
+    print(f"job queue: {left} job(s) left after {time.monotonic() - started:.0f} s of draining")
+
+
 def report(stats_csv: Path, seconds: float) -> tuple[int, list[str]]:
     rows = list(csv.DictReader(stats_csv.open()))
     slow, errors = [], 0
@@ -297,6 +312,18 @@ def main() -> int:
         "--database-url", default="postgresql+psycopg://postgres@127.0.0.1/impulse_load"
     )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379")
+    parser.add_argument(
+        "--redis-dbs",
+        type=lambda text: [int(part) for part in text.split(",")],
+        default=[14, 15],
+        help="the Redis databases of the job queue and the rate limits (14,15)",
+    )
+    parser.add_argument(
+        "--no-jobs-worker", action="store_true", help="no job worker beside gunicorn"
+    )
+    parser.add_argument(
+        "--drain", type=int, default=900, help="seconds to wait for the demo's jobs at most"
+    )
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument(
         "--duration", default="2m", help="steady state, once every person runs (2m, 90s)"
@@ -356,6 +383,13 @@ def main() -> int:
     steady = seconds_of(args.duration)
     spawn_rate = args.users / max(args.ramp, 1)
     host = f"http://127.0.0.1:{args.port}"
+    jobs = None
+    if not args.no_jobs_worker:
+        jobs = subprocess.Popen(
+            [str(BIN / "flask"), "--app", "wsgi", "jobs", "worker"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(work / "jobs.log").open("w"),
+        )  # fmt: skip
+        drain(env, args.drain)
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", str(args.workers), "--bind",
          f"127.0.0.1:{args.port}", "--access-logfile", "-", "--error-logfile",
@@ -375,14 +409,17 @@ def main() -> int:
         )  # fmt: skip
         seconds = time.monotonic() - started
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in (server, jobs):
+            if process is not None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=30)
     if not (work / "load_stats.csv").exists():
         print(locust.stdout[-3000:], locust.stderr[-3000:], file=sys.stderr)
         return 2
     print(
         f"\n{args.users} people arriving over {args.ramp} s (spawn rate {spawn_rate:.2f}/s), "
-        f"then {steady} s with all of them; gunicorn {args.workers} workers"
+        f"then {steady} s with all of them; gunicorn {args.workers} workers, "
+        + ("no job worker" if args.no_jobs_worker else "a job worker (two threads)")
     )
     print("\nwhole run (ramp-up included)")
     errors, slow = report(work / "load_stats.csv", seconds)

@@ -204,6 +204,9 @@ class JuryStats:
     per_criterion: list[tuple[object, Counter]]
     #: Per juror (by name): the totals of their submitted reviews.
     jurors: list[JurorSpread]
+    #: When the figures were counted, if they are late (reviews changed since, counted
+    #: again in the background: app.jury.summary.read_summary); None: up to date.
+    as_of: datetime | None = None
 
     @cached_property
     def totals(self) -> list[float]:
@@ -236,8 +239,10 @@ def jury_stats(call: Call, viewer: User) -> JuryStats:
     ``viewer`` may read: the figures kept with the call's score summary
     (app.jury.figures), less those of the reviews the scope hides from ``viewer``
     (:func:`~app.access.scopes.hidden_reviews`: a dossier they are in conflict with).
-    Refreshes the summary when stale: the caller commits."""
-    figures = kept_figures(call).without(figures_of(call, hidden_reviews(viewer, call)))
+    Read as the board reads the summary: possibly a few seconds late (``as_of``) while
+    jurors submit; otherwise refreshed first, and the caller commits."""
+    kept, freshness = kept_figures(call)
+    figures = kept.without(figures_of(call, hidden_reviews(viewer, call)))
     names = (
         dict(
             db.session.execute(
@@ -254,6 +259,7 @@ def jury_stats(call: Call, viewer: User) -> JuryStats:
     return JuryStats(
         per_criterion=[(c, figures.scores.get(c.id, Counter())) for c in call.criteria],
         jurors=spreads,
+        as_of=freshness.as_of,
     )
 
 

@@ -3,7 +3,9 @@ score summary (app.jury.summary) in a bounded number of queries whatever the num
 dossiers.
 
 :func:`load_board` makes the summary fresh (one query when it is; when it is not, the
-call's aggregates are recomputed once and written: the caller commits), then reads in
+call's aggregates are recomputed once and written: the caller commits), or takes it as
+it is when it was computed less than ``SUMMARY_GRACE_SECONDS`` ago (the board then says
+since when, and how many reviews were submitted since; a job refreshes it), then reads in
 SQL only what the page shows: the totals (dossiers, flagged, reviews submitted and
 assigned), the page's lines in rank order (LIMIT/OFFSET; the project titles and review
 counts of those lines only), each juror's progress and, once scoring is closed, the
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from types import SimpleNamespace
@@ -36,7 +39,13 @@ from app.extensions import db
 from app.i18n import number
 from app.jury.models import JuryAssignment, JuryMember, Review, ScoreSummary
 from app.jury.ranking import RANKING_METHODS, DossierResult
-from app.jury.summary import RESULT_COLUMNS, refresh_summary, result_of, submitted_reviews
+from app.jury.summary import (
+    RESULT_COLUMNS,
+    read_summary,
+    result_of,
+    submitted_reviews,
+    summary_grace,
+)
 from workflows.jury import ReviewStatus
 
 __all__ = ["Board", "decimal_format", "load_board", "submitted_reviews"]
@@ -97,6 +106,11 @@ class Board:
     pending: list[PendingReview] = field(default_factory=list)
     #: This read recomputed the call's score summary: the caller commits it.
     refreshed: bool = False
+    #: The summary shown is late (stale, being refreshed by a job): when it was computed,
+    #: and the reviews of the shown dossiers submitted since (net of those reopened: the
+    #: reviews submitted now less those the summary counts).
+    as_of: datetime | None = None
+    submitted_since: int = 0
 
     @property
     def lines(self) -> list[BoardLine]:
@@ -130,11 +144,12 @@ def _call_assignments(call: Call):
     )
 
 
-def _totals(call: Call, viewer: User, visible: list) -> tuple[int, int, int, int]:
-    """(dossiers on the board, flagged, reviews submitted and assigned of the dossiers
-    ``viewer`` is in conflict with), in one query."""
+def _totals(call: Call, viewer: User, visible: list) -> tuple[int, int, int, int, int]:
+    """(dossiers on the board, flagged, reviews counted in the summary, reviews submitted
+    and assigned of the dossiers ``viewer`` is in conflict with), in one query."""
     dossiers = select(func.count(ScoreSummary.application_id)).where(*visible)
     flagged = dossiers.where(ScoreSummary.flagged)
+    reviewed = select(func.sum(ScoreSummary.reviews)).where(*visible)
     hidden = _call_assignments(call).with_only_columns(_submitted(), func.count(JuryAssignment.id))
     if viewer.is_authenticated:
         hidden = hidden.where(JuryAssignment.application_id.in_(conflicted_dossiers(viewer)))
@@ -142,7 +157,12 @@ def _totals(call: Call, viewer: User, visible: list) -> tuple[int, int, int, int
         hidden = hidden.where(literal(False))
     hidden = hidden.subquery()
     row = db.session.execute(
-        select(dossiers.scalar_subquery(), flagged.scalar_subquery(), *hidden.c)
+        select(
+            dossiers.scalar_subquery(),
+            flagged.scalar_subquery(),
+            reviewed.scalar_subquery(),
+            *hidden.c,
+        )
     ).one()
     return tuple(int(value or 0) for value in row)
 
@@ -268,13 +288,16 @@ def load_board(
     is left out, of the ranking, the totals and the reviews not submitted (its reviews
     still count in the jurors' normalisation, and its rank is kept by the others).
     Refreshes the call's score summary when stale: the caller then commits
-    (``refreshed``).
+    (``refreshed``); but a stale summary computed less than ``SUMMARY_GRACE_SECONDS``
+    ago is shown as it is (``as_of``, ``submitted_since``: no query more), and refreshed
+    by a job queued when the caller's transaction ends (app.jury.summary).
     """
     order = order if order in RANKING_METHODS else call.ranking_method
-    refreshed = refresh_summary(call)
+    freshness = read_summary(call, grace=summary_grace())
     visible = _visible(call, viewer)
-    dossiers, flagged, hidden_submitted, hidden_assigned = _totals(call, viewer, visible)
+    dossiers, flagged, reviewed, hidden_submitted, hidden_assigned = _totals(call, viewer, visible)
     jurors = _jurors(call)
+    submitted = sum(juror.submitted for juror in jurors) - hidden_submitted
     shown = page_of(page, dossiers, per_page)
     shown.items = _lines(call, visible, order, shown.page, per_page) if dossiers else []
     return Board(
@@ -284,10 +307,12 @@ def load_board(
         jurors,
         dossiers=dossiers,
         flagged=flagged,
-        submitted=sum(juror.submitted for juror in jurors) - hidden_submitted,
+        submitted=submitted,
         assigned=sum(juror.assigned for juror in jurors) - hidden_assigned,
         pending=[] if call.scoring_open else _pending(call, visible),
-        refreshed=refreshed,
+        refreshed=freshness.refreshed,
+        as_of=freshness.as_of,
+        submitted_since=max(submitted - reviewed, 0) if freshness.as_of else 0,
     )
 
 

@@ -29,17 +29,29 @@ past it, so stale rows are never marked fresh. The writes go into the caller's
 transaction, which commits them (the board's view does; a selection computed in a
 changing transaction commits them with its change and reads its own change).
 
-Recomputing on read rather than in a background job: the reader then never sees
-numbers older than the last committed change, and there is no job to lose or to run
-twice; at 20,000 dossiers the recomputation costs about what one board request used to.
+**Who may read it late.** Recomputing on read means the reader never sees numbers
+older than the last committed change; but while jurors submit (a few reviews a second)
+nearly every board request found the summary stale and paid the recomputation (130 ms
+at 5,000 dossiers, 700 ms at 20,000). So the board alone reads through
+:func:`read_summary` with a grace (``SUMMARY_GRACE_SECONDS``): a stale summary computed
+less than the grace ago is shown as it is, with the moment it was computed, and its
+refresh is asked of the job queue (app.jury.tasks, once the reader's transaction ends,
+one job at a time per call); older than the grace, or never computed, it is recomputed
+in the request as before. The job only calls :func:`refresh_summary`: it may run twice,
+or beside a reader, since the lock and the version stamped under it decide. What
+decides (the selection, its exports, the decision record) does not read this summary at
+all: app.selection.proposing aggregates the submitted reviews itself; and
+:func:`summary_results` and :func:`kept_figures` (the dashboard) stay strictly fresh.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import case, delete, event, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -56,6 +68,10 @@ from workflows.jury import ReviewStatus
 
 #: ``session.info`` key: the calls whose aggregates the session's transaction changed.
 MOVED = "score_summaries_moved"
+
+#: ``session.info`` key: the calls whose summary was read late, to refresh in a job
+#: once the reader's transaction ends (app.jury.tasks).
+REFRESH_WANTED = "score_summaries_refresh_wanted"
 
 #: The values of a summary row without a submitted review.
 UNSCORED = {
@@ -193,31 +209,57 @@ def _forget_marks(session: Session, transaction) -> None:
 
 
 def _state(call_id: int, *, lock: bool = False):
-    query = select(ScoreSummaryState.version, ScoreSummaryState.computed_version).where(
-        ScoreSummaryState.call_id == call_id
-    )
+    query = select(
+        ScoreSummaryState.version,
+        ScoreSummaryState.computed_version,
+        ScoreSummaryState.computed_at,
+    ).where(ScoreSummaryState.call_id == call_id)
     return db.session.execute(query.with_for_update() if lock else query).first()
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    """What reading a call's summary did: recomputed it (the caller commits), or found it
+    late (stale, computed at ``as_of``, less than the grace ago: shown as it is, its
+    refresh asked of the job queue). Neither: it was fresh."""
+
+    refreshed: bool = False
+    as_of: datetime | None = None
 
 
 def refresh_summary(call: Call) -> bool:
     """Make the call's summary fresh; returns whether it was recomputed (see the module
     docstring for the lock). Writes in the caller's transaction: the caller commits.
     One query when the summary is fresh."""
+    return read_summary(call).refreshed
+
+
+def read_summary(call: Call, *, grace: timedelta | None = None) -> Freshness:
+    """Make the call's summary fresh, or, with ``grace``, fresh enough to be shown: a
+    stale summary computed less than ``grace`` ago is left as it is and a refresh in the
+    background is asked for (queued when the current transaction ends, by
+    app.jury.tasks). A summary older than that, never computed, or moved by the current
+    transaction itself, is recomputed now (the caller commits). One query unless it is
+    recomputed."""
     session = db.session()
     if call.id in session.info.get(MOVED, ()):  # changed in this very transaction
         session.info[MOVED].discard(call.id)
         _bump(session, [call.id])
+        grace = None  # the reader reads its own change
     state = _state(call.id)
     if state is not None and state.version == state.computed_version:
-        return False
+        return Freshness()
+    if grace is not None and _recent(state, grace):
+        session.info.setdefault(REFRESH_WANTED, set()).add(call.id)
+        return Freshness(as_of=state.computed_at)
     session.execute(
         _upsert(session)
         .values(call_id=call.id, version=1, computed_version=0)
         .on_conflict_do_nothing(index_elements=[ScoreSummaryState.call_id])
     )
-    version, computed = _state(call.id, lock=True)
+    version, computed, _at = _state(call.id, lock=True)
     if version == computed:  # another reader recomputed it meanwhile
-        return False
+        return Freshness()
     dossiers = board_dossiers(call)
     reviews = submitted_reviews(call)
     figures = JuryFigures.of_reviews(scales_of(call), reviews[1], reviews[2])
@@ -227,7 +269,15 @@ def refresh_summary(call: Call) -> bool:
         # uncommitted rows count), not when autovacuum passes. Later computations
         # replace about as many rows, which autovacuum's statistics follow.
         session.execute(text(f"ANALYZE {ScoreSummary.__tablename__}"))
-    return True
+    return Freshness(refreshed=True)
+
+
+def _recent(state, grace: timedelta) -> bool:
+    """Whether the summary of ``state`` (a row of :func:`_state`, or None) holds rows
+    computed less than ``grace`` ago."""
+    if state is None or not state.computed_version or state.computed_at is None:
+        return False
+    return utcnow() - state.computed_at < grace
 
 
 def _row(call: Call, key: int, number: int | None, result: DossierResult | None) -> dict:
@@ -319,15 +369,24 @@ def summary_results(call: Call) -> dict[int, DossierResult]:
     return {row.application_id: result_of(row) for row in rows}
 
 
-def kept_figures(call: Call) -> JuryFigures:
+def summary_grace() -> timedelta | None:
+    """How late a reader that may read late (the board, the dashboard) may read the
+    summary: ``SUMMARY_GRACE_SECONDS``, None for never."""
+    seconds = current_app.config["SUMMARY_GRACE_SECONDS"]
+    return timedelta(seconds=seconds) if seconds > 0 else None
+
+
+def kept_figures(call: Call) -> tuple[JuryFigures, Freshness]:
     """The figures of every submitted review of the call (app.jury.figures), from the
-    summary (refreshed first: the caller commits)."""
-    refresh_summary(call)
-    return JuryFigures.from_json(
+    summary, read as the board reads it (:func:`read_summary` with the grace: recomputed
+    first, the caller commits, or shown late while a job refreshes it)."""
+    freshness = read_summary(call, grace=summary_grace())
+    figures = JuryFigures.from_json(
         db.session.scalar(
             select(ScoreSummaryState.figures).where(ScoreSummaryState.call_id == call.id)
         )
     )
+    return figures, freshness
 
 
 def figures_of(call: Call, reviews) -> JuryFigures:

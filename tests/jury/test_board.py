@@ -8,6 +8,7 @@ from app.common.clock import utcnow
 from app.extensions import db
 from app.jury.board import load_board
 from app.jury.models import CriterionScore, JuryAssignment, JuryMember, Review
+from app.jury.summary import mark_stale
 from tests.helpers import QueryCounter
 
 
@@ -55,6 +56,24 @@ def test_the_same_number_of_queries_for_one_and_many_dossiers(app, build):
     one, many = build(1), build(60, complete=False)
     assert _queries(*one) == _queries(*many) == 11
     assert _queries(*one) == _queries(*many) == 4
+
+
+def test_a_late_board_reads_as_kept(app, build, monkeypatch):
+    """Stale within the grace: the summary as kept (the reviews submitted since it was
+    computed come with the totals); its refresh, a job, runs once the read's transaction
+    ends (the tests' queue runs it at once), and the next read is fresh."""
+    monkeypatch.setitem(app.config, "SUMMARY_GRACE_SECONDS", 10)
+    one, many = build(1), build(60, complete=False)
+    assert _queries(*one) == _queries(*many) == 11
+    for call, chair in (one, many):
+        mark_stale(call.id)
+        db.session.commit()
+        assert call.criteria and chair.roles  # loaded by the view before the board
+        with QueryCounter(db.engine) as counter:
+            board = load_board(call, chair, per_page=25)
+        assert board.as_of is not None and counter.count == 4  # late
+        db.session.commit()  # the job runs
+    assert _queries(*one) == _queries(*many) == 4  # refreshed by the job
 
 
 def test_the_board_page_too(app, build, client, login_as):

@@ -5,6 +5,7 @@ reviews that viewer may read, counted one by one."""
 from collections import Counter
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -25,6 +26,14 @@ from app.jury.ranking import CriterionScale
 from app.jury.scoring import reopen_review, submit_review
 from tests.jury.test_scoring import data_for
 from tests.jury.test_summary import scored  # noqa: F401  (the fixture)
+
+
+@pytest.fixture(autouse=True)
+def strict_summary(app, monkeypatch):
+    """Every read recomputes a stale summary (no grace): these tests check the figures
+    after each change (reading late has its tests in test_summary.py)."""
+    monkeypatch.setitem(app.config, "SUMMARY_GRACE_SECONDS", 0)
+
 
 SCALES = [CriterionScale(1, 40, 0, 10), CriterionScale(2, 35, 0, 10), CriterionScale(3, 25, 1, 5)]
 

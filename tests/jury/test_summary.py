@@ -1,12 +1,15 @@
 """The score summary: the review aggregates the board shows are kept in the database,
 marked stale by the jury's events, recomputed once by the next reader, and always the
-numbers a fresh computation (app.jury.ranking) gives."""
+numbers a fresh computation (app.jury.ranking) gives; within the grace the board shows
+the summary it has, with its time, and one job recomputes it."""
 
 import random
 import threading
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, select
 
@@ -15,10 +18,12 @@ from app import create_app
 from app.applications.models import Application
 from app.applications.services import apply_transition
 from app.auth.models import Role
+from app.common.clock import to_brussels, utcnow
 from app.events import Event, announce
 from app.extensions import db
 from app.i18n import number
-from app.jury import summary
+from app.jobs import huey
+from app.jury import summary, tasks
 from app.jury.board import decimal_format, load_board
 from app.jury.conflicts import record_conflict_by_staff, recuse
 from app.jury.models import JuryAssignment, JuryMember, Review, ScoreSummaryState
@@ -28,6 +33,13 @@ from tests.conftest import PASSWORD
 from tests.jury.test_scoring import data_for
 from tests.test_project import PROJECT_ROOT
 from workflows.application import Trigger
+
+
+@pytest.fixture(autouse=True)
+def strict_board(app, monkeypatch):
+    """The board recomputes every stale summary in the request (no grace): these tests
+    check the numbers of each recomputation. The grace has its own tests below."""
+    monkeypatch.setitem(app.config, "SUMMARY_GRACE_SECONDS", 0)
 
 
 @pytest.fixture
@@ -310,3 +322,150 @@ def test_a_dossier_leaving_the_jurys_states_leaves_the_board(scored, make_applic
     board = load_board(jury.call, jury.chair)
     db.session.commit()
     assert board.dossiers == 5 and waiting.id not in {line.application_id for line in board.lines}
+
+
+# Read late: the board within the grace ------------------------------------------------
+
+GRACE = 10
+
+
+@pytest.fixture
+def grace(app, strict_board, monkeypatch):
+    """The board's grace on: a stale summary computed less than 10 s ago is shown."""
+    monkeypatch.setitem(app.config, "SUMMARY_GRACE_SECONDS", GRACE)
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The job queue keeps its jobs (the tests' queue runs them at once otherwise): a
+    test sees what was queued, and runs it."""
+    monkeypatch.setattr(huey, "immediate", False)
+
+
+def _refreshes() -> list:
+    return [job for job in huey.pending() if isinstance(job, tasks.refresh_summary_task.task_class)]
+
+
+def _run_refreshes() -> list:
+    """Run the queued summary refreshes (in queue order); what each returned."""
+    results = []
+    while (job := huey.dequeue()) is not None:
+        if isinstance(job, tasks.refresh_summary_task.task_class):
+            results.append(huey.execute(job))
+    return results
+
+
+def _computed_then_changed(jury, monkeypatch, client=None):
+    """A review reopened, the summary computed now (through the board's page if
+    ``client``), then that review submitted again with other scores a second later;
+    returns (the moment it was computed, what the board showed then, the recomputations
+    counted from there)."""
+    first = jury.assignments[jury.dossiers[0].id, jury.jurors[0].id]
+    reopen_review(first.review, actor=jury.chair, reason="Again.")
+    db.session.commit()
+    moment = (utcnow() + timedelta(seconds=1)).replace(microsecond=0)
+    with time_machine.travel(moment, tick=False):
+        if client is not None:
+            assert "Scores as of" not in client.get(f"/jury/calls/{jury.call.id}/board").text
+        shown = _shown(jury.call, jury.chair)
+    with time_machine.travel(moment + timedelta(seconds=1), tick=False):
+        data = data_for(jury.call, [10, 10, 10, 10])
+        submit_review(first, data, actor=jury.jurors[0], expected_version=2)
+        db.session.commit()
+    return moment, shown, _counting(monkeypatch)
+
+
+def test_within_the_grace_the_board_shows_what_it_has_and_one_job_refreshes_it(
+    scored, grace, queued, client, login_as, monkeypatch
+):
+    jury, call = scored, scored.call
+    login_as(jury.chair)
+    moment, before, computed = _computed_then_changed(jury, monkeypatch, client)
+    with time_machine.travel(moment + timedelta(seconds=GRACE - 1), tick=False):
+        pages = [client.get(f"/jury/calls/{call.id}/board").text for _ in range(3)]
+        shown = _shown(call, jury.chair)
+    assert computed == []  # no request recomputed it
+    assert len(_refreshes()) == 1  # asked of the queue once
+    late = f"Scores as of {to_brussels(moment):%H:%M:%S} — 1 review submitted since; updating."
+    assert all(late in page and ">Refresh</a>" in page for page in pages)
+    assert _run_refreshes() == [True]
+    assert computed == [call.id]
+    assert "Scores as of" not in client.get(f"/jury/calls/{call.id}/board").text
+    after = _shown(call, jury.chair)
+    assert computed == [call.id] and _refreshes() == []
+    assert shown == before != after == _fresh(call)
+
+
+def test_beyond_the_grace_the_board_recomputes_in_the_request(
+    scored, grace, queued, client, login_as, monkeypatch
+):
+    jury, call = scored, scored.call
+    login_as(jury.chair)
+    moment, _before, computed = _computed_then_changed(jury, monkeypatch, client)
+    with time_machine.travel(moment + timedelta(seconds=GRACE + 1), tick=False):
+        page = client.get(f"/jury/calls/{call.id}/board").text
+    assert "Scores as of" not in page
+    assert computed == [call.id] and _refreshes() == []
+    assert _shown(call, jury.chair) == _fresh(call)
+
+
+def test_within_the_grace_the_strict_readers_read_fresh(scored, grace, queued, monkeypatch):
+    """summary_results and refresh_summary (what would decide) never read late. The
+    selection itself does not read the summary: app.selection.proposing aggregates the
+    submitted reviews."""
+    jury, call = scored, scored.call
+    moment, _before, computed = _computed_then_changed(jury, monkeypatch)
+    with time_machine.travel(moment + timedelta(seconds=1), tick=False):
+        results = summary.summary_results(call)
+        db.session.commit()
+    assert computed == [call.id] and _refreshes() == []
+    assert results == _fresh(call) and results[jury.dossiers[0].id].count == 3
+
+
+def test_one_refresh_is_queued_at_a_time_and_a_lost_jobs_mark_expires(
+    scored, grace, queued, monkeypatch
+):
+    jury, call = scored, scored.call
+    moment, _before, computed = _computed_then_changed(jury, monkeypatch)
+    monkeypatch.setattr(tasks, "REFRESH_MARK_EXPIRES", 5)
+    for seconds in (1, 2, 5, 7):  # the mark set at 1 s is taken for lost at 7 s
+        with time_machine.travel(moment + timedelta(seconds=seconds), tick=False):
+            assert load_board(call, jury.chair).as_of == moment
+            db.session.commit()
+    assert len(_refreshes()) == 2
+    assert _run_refreshes() == [True, False]  # the second finds it fresh
+    assert computed == [call.id]
+
+
+def test_the_refresh_is_queued_when_the_readers_transaction_ends(scored, grace, monkeypatch):
+    """The tests' queue runs a job at once: the reader's own numbers are not changed
+    under it, the job runs once its transaction ends, and the next read is fresh."""
+    jury, call = scored, scored.call
+    moment, before, computed = _computed_then_changed(jury, monkeypatch)
+    with time_machine.travel(moment + timedelta(seconds=1), tick=False):
+        board = load_board(call, jury.chair, per_page=1000)
+        assert (board.as_of, board.submitted_since, board.refreshed) == (moment, 1, False)
+        assert {line.application_id: line.result for line in board.lines if line.result} == before
+        assert computed == []
+        db.session.rollback()  # a read: whether it commits or not
+        assert computed == [call.id]
+        again = load_board(call, jury.chair, per_page=1000)
+    assert (again.as_of, again.refreshed) == (None, False)
+    assert {line.application_id: line.result for line in again.lines if line.result} == _fresh(call)
+
+
+def test_within_the_grace_the_dashboard_shows_its_jury_figures_late_too(
+    scored, grace, queued, client, login_as, monkeypatch
+):
+    jury, call = scored, scored.call
+    login_as(jury.chair)
+    moment, _before, computed = _computed_then_changed(jury, monkeypatch)
+    with time_machine.travel(moment + timedelta(seconds=GRACE - 1), tick=False):
+        page = client.get(f"/dashboard/calls/{call.id}").text
+    assert computed == [] and len(_refreshes()) == 1
+    assert f"Scores as of {to_brussels(moment):%H:%M:%S}; updating." in page
+    assert "14 reviews submitted" in page  # the reopened review not yet back
+    assert _run_refreshes() == [True]
+    with time_machine.travel(moment + timedelta(seconds=GRACE - 1), tick=False):
+        page = client.get(f"/dashboard/calls/{call.id}").text
+    assert "Scores as of" not in page and "15 reviews submitted" in page
