@@ -1,11 +1,12 @@
-"""The demo's rows in bulk: a plan made in Python, then one multi-row INSERT per table.
+"""The demo's rows in bulk: a plan made in Python, then one bulk insert per table
+(:mod:`app.common.bulk_rows`: COPY on PostgreSQL, a multi-row INSERT elsewhere).
 
 The demo tells its story through the services (app.demo.services), but going through
 them dossier by dossier took about 27 ms each (issue 19: 20,000 applications in 7
 minutes). Here the demo's high-volume steps -- accounts, applications and their
 documents, submissions -- and in app.demo.decisions the eligible declarations and the
 reviews write the rows those services write, in the same order (so the ids are the same
-for a seed), with one executemany INSERT per table and batch:
+for a seed), with one bulk insert per table and batch:
 
 - every change of state still goes through the lifecycle (:func:`workflows.application.fire`
   on a stand-in, guards included) and leaves the audit row ``apply_transition`` writes;
