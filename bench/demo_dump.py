@@ -65,4 +65,6 @@ def _columns(database, table: str) -> list[str]:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):  # sqlite3 would create "--help"
+        sys.exit(__doc__)
     main(sys.argv[1])
