@@ -17,6 +17,9 @@ The rows are what the table's INSERT would write: the columns' Python-side defau
 (``default=utcnow``, ``default=dict``...) are filled in, row by row, for the columns the
 rows do not name, and every value goes through its column type's bind processing (an
 aware time stored as UTC, a JSON value wrapped for the driver), as SQLAlchemy does.
+
+An INSERT goes through the session, as any statement (its listeners hear it); a COPY
+goes past SQLAlchemy: a listener of the session's statements does not hear it.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ def insert_rows(table: Table, rows: list[dict], *, ids: bool = False) -> list[in
         # thousand rows a statement, where the driver's executemany sends one a row.
         key = table.primary_key.columns[0]
         statement = insert(table).returning(key, sort_by_parameter_order=True)
-        new_ids = list(connection.execute(statement, rows).scalars())
+        new_ids = list(db.session.execute(statement, rows).scalars())
         return new_ids if ids else []
     new_ids = reserved_ids(table, len(rows)) if ids else []
     if new_ids:
