@@ -39,9 +39,13 @@ def insert_rows(table: Table, rows: list[dict], *, ids: bool = False) -> list[in
     if not rows:
         return []
     connection = db.session.connection()
-    if connection.dialect.name != "postgresql" or len(rows) < COPY_FROM:
+    postgresql = connection.dialect.name == "postgresql"
+    if not postgresql and not ids:  # SQLite's executemany: one statement prepared once
+        db.session.execute(insert(table), rows)
+        return []
+    if not postgresql or len(rows) < COPY_FROM:
         # RETURNING even without ``ids``: SQLAlchemy then sends multi-row VALUES, a
-        # thousand rows a statement, where the driver's executemany sends one a row.
+        # thousand rows a statement, where psycopg's executemany sends one a row.
         key = table.primary_key.columns[0]
         statement = insert(table).returning(key, sort_by_parameter_order=True)
         new_ids = list(db.session.execute(statement, rows).scalars())
