@@ -1,11 +1,12 @@
-"""The demo's rows in bulk: a plan made in Python, then one multi-row INSERT per table.
+"""The demo's rows in bulk: a plan made in Python, then one bulk insert per table
+(:mod:`app.common.bulk_rows`: COPY on PostgreSQL, a multi-row INSERT elsewhere).
 
 The demo tells its story through the services (app.demo.services), but going through
 them dossier by dossier took about 27 ms each (issue 19: 20,000 applications in 7
 minutes). Here the demo's high-volume steps -- accounts, applications and their
 documents, submissions -- and in app.demo.decisions the eligible declarations and the
 reviews write the rows those services write, in the same order (so the ids are the same
-for a seed), with one executemany INSERT per table and batch:
+for a seed), with one bulk insert per table and batch:
 
 - every change of state still goes through the lifecycle (:func:`workflows.application.fire`
   on a stand-in, guards included) and leaves the audit row ``apply_transition`` writes;
@@ -32,12 +33,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, update
+from sqlalchemy.orm.util import identity_key
 
 from app.applications.models import Application
 from app.audit.models import AuditEvent
 from app.auth.models import Role, RoleGrant, User, normalise_email
 from app.calls.models import Call
+from app.common import bulk_rows
 from app.common.clock import BRUSSELS, utcnow
 from app.documents import storage
 from app.documents.models import Document
@@ -104,31 +107,24 @@ class Dossier:
 
 def inserted_ids(model, rows: list[dict]) -> list[int]:
     """Insert ``rows`` in order and return their ids, in the same order (the table's
-    INSERT, without the ORM's per-row bookkeeping: the columns' defaults apply)."""
-    if not rows:
-        return []
-    table = model.__table__
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(db.session.scalars(statement, rows))
+    INSERT, or PostgreSQL's COPY, without the ORM's per-row bookkeeping: the columns'
+    defaults apply)."""
+    return bulk_rows.insert_rows(model.__table__, rows, ids=True)
 
 
 def insert_rows(model, rows: list[dict]) -> None:
-    """Insert ``rows``. With RETURNING, SQLAlchemy sends them as multi-row VALUES, a
-    thousand a statement ("insertmanyvalues"), where the driver's executemany would
-    send one statement per row to PostgreSQL."""
-    if rows:
-        table = model.__table__
-        key = table.primary_key.columns[0]
-        db.session.execute(insert(table).returning(key, sort_by_parameter_order=True), rows)
+    """Insert ``rows`` (:func:`app.common.bulk_rows.insert_rows`)."""
+    bulk_rows.insert_rows(model.__table__, rows)
 
 
 def expire_dossiers(ids) -> None:
     """Forget what the session holds of the dossiers ``ids`` after a bulk UPDATE of their
     rows (state, version...), so that a caller holding them as objects (bench/
     load_coaching.py) reads the new state rather than the old one."""
-    wanted = set(ids)
-    for instance in list(db.session.identity_map.values()):
-        if isinstance(instance, Application) and instance.id in wanted:
+    held = db.session.identity_map
+    for application_id in ids:  # by key: the long session holds tens of thousands of rows
+        instance = held.get(identity_key(Application, application_id))
+        if instance is not None:
             db.session.expire(instance)
 
 

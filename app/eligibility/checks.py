@@ -12,10 +12,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
 from app.applications.models import Application
 from app.calls.models import Call
+from app.common.bulk_rows import insert_rows
 from app.common.clock import BRUSSELS, utcnow
 from app.documents.models import Document
 from app.eligibility.conditions import evaluate_rules
@@ -97,7 +98,7 @@ def check_call(call: Call) -> CheckSummary:
     """Run the rules on every dossier of ``call`` waiting for a decision, in bulk.
 
     Reads the dossiers and their document kinds in two queries, replaces their rule
-    outcomes with one DELETE and one multi-row INSERT. Idempotent.
+    outcomes with one DELETE and one bulk insert. Idempotent.
     """
     started = time.perf_counter()
     applications = db.session.execute(
@@ -124,8 +125,7 @@ def check_call(call: Call) -> CheckSummary:
         rows.extend(_outcome_row(row.id, result, now) for result in results)
     if ids:
         db.session.execute(delete(RuleOutcome).where(RuleOutcome.application_id.in_(ids)))
-    if rows:
-        db.session.execute(insert(RuleOutcome), rows)
+    insert_rows(RuleOutcome.__table__, rows)  # PostgreSQL: COPY (app.common.bulk_rows)
     return CheckSummary(
         len(ids), tally[PASS], tally[FAIL], tally[NEEDS_INFORMATION], time.perf_counter() - started
     )
