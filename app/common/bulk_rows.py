@@ -19,13 +19,15 @@ rows do not name, and every value goes through its column type's bind processing
 aware time stored as UTC, a JSON value wrapped for the driver), as SQLAlchemy does.
 
 An INSERT goes through the session, as any statement (its listeners hear it); a COPY
-goes past SQLAlchemy: a listener of the session's statements does not hear it.
+goes past SQLAlchemy, so it tells the figures kept from the table's rows itself
+(:func:`app.common.kept.table_written`).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Table, insert, text
 
+from app.common.kept import table_written
 from app.extensions import db
 
 #: Fewer rows go as one INSERT: a COPY takes two round trips to the server, an INSERT one.
@@ -55,6 +57,7 @@ def insert_rows(table: Table, rows: list[dict], *, ids: bool = False) -> list[in
         key = table.primary_key.columns[0].name
         rows = [{**row, key: new_id} for row, new_id in zip(rows, new_ids, strict=True)]
     _copy(connection, table, rows)
+    table_written(db.session(), table.name)  # no listener hears a COPY
     return new_ids
 
 

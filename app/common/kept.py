@@ -36,12 +36,24 @@ from app.extensions import db
 #: Marked instead of a call id: every call.
 EVERY_CALL = 0
 
+#: Table name -> the kept figures that count its rows (see :func:`table_written`).
+_FOLLOWING: dict[str, list[Kept]] = {}
+
+
+def table_written(session: Session, table_name: str) -> None:
+    """Rows of ``table_name`` were written by a statement that says not which calls they
+    belong to (a bulk UPDATE, a COPY): every call's figures that count them go stale."""
+    for kept in _FOLLOWING.get(table_name, ()):
+        kept.mark_every_call(session)
+
 
 class Kept:
     """Per-call figures kept in ``model`` (see the module docstring)."""
 
-    def __init__(self, model, name: str) -> None:
+    def __init__(self, model, name: str, *, follows: tuple[str, ...] = ()) -> None:
         self.model = model
+        for table_name in follows:  # the tables whose rows these figures count
+            _FOLLOWING.setdefault(table_name, []).append(self)
         #: ``session.info`` key: the calls whose figures the transaction changed.
         self.moved = f"kept_{name}_moved"
         event.listen(Session, "before_commit", self._write_marks)

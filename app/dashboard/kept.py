@@ -5,7 +5,8 @@ call's rows, answers included (about 60 ms of the dashboard's SQL).
 They go stale with the rows they count, however those rows change: any flush that
 inserts or deletes a dossier, or changes its state, its submission time, its answers or
 its call, marks that dossier's call; a bulk statement on the dossiers' table (the demo's
-loader, a form's new version) marks every call, since it does not say which. A draft's
+loader, a form's new version) or a COPY (app.common.bulk_rows) marks every call, since it
+does not say which. A draft's
 answers are not counted, so saving a draft marks nothing. Nothing
 has to remember to announce anything for these figures to be right.
 """
@@ -18,10 +19,12 @@ from sqlalchemy import Delete, Insert, Update, event
 from sqlalchemy.orm import Session, attributes
 
 from app.applications.models import Application
-from app.common.kept import Kept
+from app.common.kept import Kept, table_written
 from app.dashboard.models import DashboardFigures
 
-APPLICATION_FIGURES = Kept(DashboardFigures, "dashboard_figures")
+APPLICATION_FIGURES = Kept(
+    DashboardFigures, "dashboard_figures", follows=(Application.__tablename__,)
+)
 
 #: The attributes of a dossier the figures count.
 COUNTED = ("status", "submitted_at", "answers", "call_id")
@@ -52,5 +55,4 @@ def _mark_flushed_dossiers(session: Session, _context) -> None:
 def _mark_bulk_statements(state) -> None:
     statement = state.statement
     if isinstance(statement, Insert | Update | Delete):
-        if getattr(statement.table, "name", None) == Application.__tablename__:
-            APPLICATION_FIGURES.mark_every_call(state.session)
+        table_written(state.session, getattr(statement.table, "name", ""))

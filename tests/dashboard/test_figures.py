@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from app.access.policy import in_conflict
 from app.applications.models import Application
 from app.auth.models import Role
+from app.common.bulk_rows import COPY_FROM, insert_rows
 from app.common.clock import to_brussels
 from app.dashboard.models import DashboardFigures
 from app.dashboard.reports import AGE, Reports
@@ -196,3 +197,24 @@ def test_a_new_closing_date_counts_the_age_bands_again(app, make_call, make_user
     shown, counted = _figures_and_counted(app, call, staff)
     assert shown == counted
     assert "< 25" not in shown[2][AGE]
+
+
+def test_dossiers_written_in_bulk_are_counted(app, make_call, make_user):
+    """Rows copied in (COPY on PostgreSQL, which no listener hears) or inserted in bulk
+    make every call's kept figures stale."""
+    call = make_call("BULK-2026")
+    staff = make_user(Role.STAFF)
+    dossiers = add_dossiers(call, 3)
+    _figures_and_counted(app, call, staff)
+    table = Application.__table__
+    model = db.session.execute(select(table).where(table.c.id == dossiers[0].id)).mappings().one()
+    applicants = [make_user(Role.APPLICANT) for _ in range(COPY_FROM)]
+    copies = [
+        {**model, "number": None, "reference": None, "status": "withdrawn", "applicant_id": a.id}
+        for a in applicants
+    ]
+    insert_rows(table, [{k: v for k, v in row.items() if k != "id"} for row in copies])
+    db.session.commit()
+    shown, counted = _figures_and_counted(app, call, staff)
+    assert shown == counted
+    assert shown[0]["withdrawn"] >= COPY_FROM
