@@ -50,8 +50,9 @@ from workflows.jury import ReviewStatus
 
 __all__ = ["Board", "decimal_format", "load_board", "submitted_reviews"]
 
-#: Lines of the ranking per page of the board.
-PER_PAGE = 250
+#: Lines of the ranking per page of the board: a hundred, as on the selection page (a
+#: page of 250 took 92 ms at 20,000 dossiers, one of 100 takes 76 ms).
+PER_PAGE = 100
 
 
 @dataclass(slots=True)
