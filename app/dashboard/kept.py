@@ -6,9 +6,8 @@ They go stale with the rows they count, however those rows change: any flush tha
 inserts or deletes a dossier, or changes its state, its submission time, its answers or
 its call, marks that dossier's call; a bulk statement on the dossiers' table (the demo's
 loader, a form's new version) or a COPY (app.common.bulk_rows) marks every call, since it
-does not say which. A draft's
-answers are not counted, so saving a draft marks nothing. Nothing
-has to remember to announce anything for these figures to be right.
+does not say which. A draft's answers are not counted, so saving a draft marks nothing.
+No service has to remember to announce anything for these figures to be right.
 """
 
 from __future__ import annotations
