@@ -27,7 +27,7 @@ from app.dashboard.stats import (
     coaching_sessions_per_month,
     jury_stats,
 )
-from app.i18n import text_direction
+from app.i18n import number, text_direction
 
 
 @dataclass(frozen=True)
@@ -216,6 +216,7 @@ class Reports:
             reference_label=_l("Jury mean"),
             lower=0,
             upper=100,
+            number_format=number,  # "59,8" in French, as the table beside it
             label_header=_l("Juror"),
             empty_text=_l("No review submitted yet."),
             rtl=_rtl(),

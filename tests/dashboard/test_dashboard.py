@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.applications.models import Application
@@ -255,3 +256,17 @@ def test_the_coaching_chart_counts_sessions_per_month_gaps_included(
     ]
     text = client.get(f"/dashboard/calls/{call.id}/charts/coaching.svg").get_data(as_text=True)
     assert "No coaching session recorded yet." not in text
+
+
+def test_the_jurors_chart_writes_its_numbers_in_the_readers_language(app, make_call, make_user):
+    call = make_call("FRENCH-2026")
+    juror = make_user(Role.JUROR, full_name="Amal")
+    for scores in ([10, 9, 8, 7], [3, 3, 3, 4], [6, 5, 7, 2]):
+        add_review(add_dossier(call, "in_review", answers=COMPLETE_ANSWERS), juror, scores)
+    db.session.commit()
+    with app.test_request_context(), force_locale("fr"):
+        svg = str(Reports(call, make_user(Role.STAFF)).build("jurors"))
+    means = re.findall(r"(\d+(?:[.,]\d+)?) ± ", svg)
+    assert means and all("." not in mean for mean in means)
+    assert any("," in mean for mean in means)
+    assert re.search(r"Moyenne du jury\s?: \d+,\d+", svg)
