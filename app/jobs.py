@@ -91,10 +91,15 @@ def configure_jobs(app) -> None:
 
 
 @contextmanager
-def unit_of_work():
+def unit_of_work(*, fresh: bool = False):
     """A periodic task's transaction: committed if the block succeeds, rolled back
-    otherwise (nothing half-done), and the session removed either way."""
-    with app_context():
+    otherwise (nothing half-done), and the session removed either way. ``fresh``: in a
+    new app context, hence a new database session, even when one is current (a task
+    run in immediate mode from a session's own hook)."""
+    context = app_context()
+    if fresh and has_app_context():
+        context = current_app._get_current_object().app_context()
+    with context:
         try:
             yield
             db.session.commit()

@@ -13,7 +13,6 @@ recomputes in the request, as it always did.
 
 from __future__ import annotations
 
-from flask import current_app, has_app_context
 from huey import crontab
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.calls.models import Call
 from app.common.clock import utcnow
 from app.extensions import db
-from app.jobs import app_context, huey, queue_committed, unit_of_work
+from app.jobs import huey, queue_committed, unit_of_work
 from app.jury.reminders import remind_jurors_before_closing
 from app.jury.summary import REFRESH_WANTED, refresh_summary
 
@@ -42,22 +41,12 @@ def scoring_reminders_task() -> int:
 def refresh_summary_task(call_id: int) -> bool:
     """Recompute the call's score summary if it is still stale (app.jury.summary's lock
     decides: running twice, or beside a reader, recomputes once); whether it did."""
-    # A fresh app context, hence a fresh database session, even in immediate mode where
-    # the task runs inside the reader's after_transaction_end hook.
-    context = (
-        current_app._get_current_object().app_context() if has_app_context() else app_context()
-    )
-    with context:
-        huey.delete(_mark(call_id))
-        try:
-            call = db.session.get(Call, call_id)
-            refreshed = call is not None and refresh_summary(call)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-        finally:
-            db.session.remove()
+    # A fresh session, even in immediate mode where the task runs inside the reader's
+    # after_transaction_end hook.
+    huey.delete(_mark(call_id))
+    with unit_of_work(fresh=True):
+        call = db.session.get(Call, call_id)
+        refreshed = call is not None and refresh_summary(call)
     return refreshed
 
 
