@@ -81,6 +81,14 @@ def csrf_token_from(html: str) -> str:
     return match.group(1)
 
 
+def without_csrf_tokens(html: str) -> str:
+    """The page with its CSRF tokens blanked: a token carries the second it was signed
+    in, so two pages rendered a second apart differ there and nowhere else."""
+    import re
+
+    return re.sub(r'(name="csrf_token" (?:type="hidden" )?value=)"[^"]+"', r'\1"TOKEN"', html)
+
+
 #: Answers that satisfy every required question of a person's application.
 COMPLETE_ANSWERS = {
     "full_name": "Youssef El Amrani",
