@@ -37,6 +37,7 @@ from app.cli import register_cli
 from app.common.clock import to_brussels
 from app.common.errors import ConcurrentUpdate, Refusal, is_lost_race
 from app.common.headers import init_security_headers
+from app.common.migrations import include_object
 from app.common.request_log import init_request_log
 from app.common.views import refusal_response
 from app.config import PROJECT_ROOT, Config
@@ -56,7 +57,13 @@ def create_app(config: Config | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     # Created here, not in app.extensions: Flask-Migrate loads Alembic (10 MB), which
     # only the commands need, and app.base's smaller apps do without.
-    Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    Migrate(
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        include_object=include_object,
+    )
     csrf.init_app(app)
     limiter.init_app(app)
     _init_login(app)

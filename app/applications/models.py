@@ -104,9 +104,11 @@ class Application(db.Model):
         return self.status in lifecycle.EDITABLE
 
 
-#: Indexes of PostgreSQL made with the table (tests, benchmarks) and by migration 0024,
+#: Indexes made with the table (tests, benchmarks) and by migration 0024 (on PostgreSQL),
 #: outside the metadata because Alembic compares neither (SQLite cannot reflect the
-#: first, has no kind of index for the second; it sorts its smaller lists itself):
+#: first, has no kind of index for the second; it sorts its smaller lists itself), and
+#: named in the table's info so that ``flask db migrate`` leaves them alone
+#: (app.common.migrations):
 #: - the staff list's default order (app.applications.filters.SORTS["reference"]): its
 #:   first, last and following pages read a page of this index, not the whole call;
 #: - on PostgreSQL, the answers for containment (``answers @> {"sector": "C"}``): the
@@ -117,6 +119,10 @@ LIST_ORDER_INDEX = DDL(
 )
 ANSWERS_INDEX = DDL(
     "CREATE INDEX ix_applications_answers ON applications USING gin (answers jsonb_path_ops)"
+)
+Application.__table__.info["indexes_outside_metadata"] = (
+    "ix_applications_call_order",
+    "ix_applications_answers",
 )
 event.listen(Application.__table__, "after_create", LIST_ORDER_INDEX)
 event.listen(Application.__table__, "after_create", ANSWERS_INDEX.execute_if(dialect="postgresql"))
