@@ -284,7 +284,8 @@ def set_scoring_open(call: Call, open: bool, *, actor: User) -> list[JuryAssignm
 
 
 def _ready_for_selection(call: Call, waiting: set[int]) -> list[Application]:
-    """The call's dossiers in review with a submitted review and none still awaited."""
+    """The call's dossiers in review with a submitted review and none still awaited, by
+    id (their transitions, and so their audit rows, in the same order on every database)."""
     reviewed = (
         select(JuryAssignment.application_id)
         .join(Review)
@@ -298,6 +299,7 @@ def _ready_for_selection(call: Call, waiting: set[int]) -> list[Application]:
                 Application.status == ApplicationStatus.IN_REVIEW,
                 Application.id.in_(reviewed),
             )
+            .order_by(Application.id)
         )
         if application.id not in waiting
     ]
