@@ -1,8 +1,10 @@
 """Charts drawn on the server as SVG: they work without JavaScript, in exports and in PDFs.
 
 Every function returns a :class:`Chart`. Titles, labels and texts are given already
-translated (lazy strings are fine); numbers are written by ``number_format`` (default:
-integers plain, others with at most two decimals). Put it in a template as ``{{ chart }}``: that
+translated (lazy strings are fine); numbers, in the drawing and in its data table, are
+written by ``number_format`` (default: integers plain, others with at most two
+decimals; a page passes the reader's, ``app.i18n.number``). Put it in a template as
+``{{ chart }}``: that
 writes a ``<figure>`` holding the ``<svg>`` and, for screen readers and for anyone who
 wants the numbers, a visually-hidden table of the same data. ``chart.svg`` is the bare
 ``<svg>`` element; ``chart.document()`` the standalone file (bytes) to serve as

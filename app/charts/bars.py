@@ -203,4 +203,4 @@ def _series_chart(kind, canvas: Canvas, title, description, header, labels, valu
     """The Chart of one labelled series, described by its values unless told otherwise."""
     rows = tuple(zip(labels, values, strict=True))
     summary = ", ".join(f"{label}: {fmt(value)}" for label, value in rows)
-    return canvas.chart(kind, title, description or summary, header, rows)
+    return canvas.chart(kind, title, description or summary, header, rows, fmt)

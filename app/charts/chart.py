@@ -34,6 +34,8 @@ class Chart:
     rows: tuple = ()
     rtl: bool = False
     uid: str = field(default="")
+    #: How the data table writes the numbers, as the drawing does (None: plain_number).
+    number_format: NumberFormat | None = field(default=None, compare=False)
 
     @property
     def svg(self) -> Markup:
@@ -51,7 +53,8 @@ class Chart:
             '<th scope="col"' + (' class="num"' if i else "") + f">{escape(str(h))}</th>"
             for i, h in enumerate(self.header)
         )
-        body = "".join(_table_row(row) for row in self.rows)
+        fmt = self.number_format or plain_number
+        body = "".join(_table_row(row, fmt) for row in self.rows)
         table = (
             f'<table class="{css}"><caption>{escape(self.title)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -88,12 +91,12 @@ class Chart:
         return svg.markup("".join(parts))
 
 
-def _table_row(row: Sequence) -> str:
+def _table_row(row: Sequence, fmt: NumberFormat) -> str:
     """One row of the data table: the label as its heading, then the numbers."""
     cells = "".join(
         f'<th scope="row">{escape(_cell(v))}</th>'
         if i == 0
-        else f'<td class="num">{escape(_cell(v))}</td>'
+        else f'<td class="num">{escape(_cell(v, fmt))}</td>'
         for i, v in enumerate(row)
     )
     return f"<tr>{cells}</tr>"
@@ -121,8 +124,11 @@ class Canvas:
     def add(self, *pieces: str) -> None:
         self.parts.extend(pieces)
 
-    def chart(self, kind: str, title, description, header: Sequence, rows: tuple) -> Chart:
-        """The finished :class:`Chart`; ``kind`` and the data make its id."""
+    def chart(
+        self, kind: str, title, description, header: Sequence, rows: tuple, fmt=None
+    ) -> Chart:
+        """The finished :class:`Chart`; ``kind`` and the data make its id; ``fmt`` writes
+        the numbers of its data table (default :func:`plain_number`)."""
         return Chart(
             title=str(title),
             description=str(description),
@@ -133,6 +139,7 @@ class Canvas:
             rows=rows,
             rtl=self.rtl,
             uid=chart_id(kind, str(title), rows),
+            number_format=fmt,
         )
 
 
@@ -152,12 +159,16 @@ def empty_chart(kind, title, description, width, header, empty_text, rtl) -> Cha
 # Numbers and ids ----------------------------------------------------------------------
 
 
-def _cell(value) -> str:
-    """A value of the data table as text."""
+def _cell(value, fmt: NumberFormat = None) -> str:
+    """A value of the data table as text: a number written by ``fmt`` (the chart's
+    number format; a label's float by :func:`plain_number`)."""
     if value is None:
         return "—"
-    if isinstance(value, float):
-        return plain_number(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if fmt is not None:
+            return fmt(value)
+        if isinstance(value, float):
+            return plain_number(value)
     return str(value)
 
 

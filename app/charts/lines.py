@@ -71,7 +71,7 @@ def line_chart(
     columns = (axis_days, points, running) if cumulative else (axis_days, points)
     rows = tuple(zip(*columns, strict=True))
     return canvas.chart(
-        "line", title, description or _summary(plot, points, running[-1]), header, rows
+        "line", title, description or _summary(plot, points, running[-1]), header, rows, plot.fmt
     )
 
 

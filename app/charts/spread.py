@@ -89,7 +89,7 @@ def spread_chart(
         canvas.add(*_reference_line(scale, len(labels), reference, reference_text))
         summary += f". {reference_text}"
     rows = _table_rows(labels, summaries)
-    return canvas.chart("spread", title, description or summary, header, rows)
+    return canvas.chart("spread", title, description or summary, header, rows, fmt)
 
 
 @dataclass(frozen=True)

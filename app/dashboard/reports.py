@@ -71,8 +71,10 @@ def call_profiles(call: Call) -> dict[str, Profile]:
 HALF_WIDTH = 480
 
 
-def _rtl() -> bool:
-    return text_direction(str(get_locale() or "")) == "rtl"
+def _for_reader() -> dict:
+    """A chart's direction and numbers in the reader's language ("4 679" and "59,8" in
+    French, as the tables beside it)."""
+    return {"rtl": text_direction(str(get_locale() or "")) == "rtl", "number_format": number}
 
 
 class Reports:
@@ -129,7 +131,7 @@ class Reports:
             title=_l("Dossiers in each state"),
             label_header=_l("State"),
             value_label=_l("Dossiers"),
-            rtl=_rtl(),
+            **_for_reader(),
         )
 
     def per_day(self) -> Chart:
@@ -146,7 +148,7 @@ class Reports:
             markers=[(to_brussels(self.call.closes_at).date(), _l("Closing date"))],
             date_format=lambda d: format_date(d, "d MMM"),
             empty_text=_l("No application submitted yet."),
-            rtl=_rtl(),
+            **_for_reader(),
         )
 
     def profile_rows(self, key: str) -> list[tuple[str, object, int]]:
@@ -182,11 +184,11 @@ class Reports:
             value_label=_l("Dossiers"),
             empty_text=_l("No application submitted yet."),
             width=HALF_WIDTH,
-            rtl=_rtl(),
+            **_for_reader(),
         )
 
     def coaching(self) -> Chart:
-        return coaching_chart(coaching_sessions_per_month(self.call, self.viewer), rtl=_rtl())
+        return coaching_chart(coaching_sessions_per_month(self.call, self.viewer), **_for_reader())
 
     # Jury reports --------------------------------------------------------------------
     def criterion(self, position: int) -> Chart | None:
@@ -202,7 +204,7 @@ class Reports:
                     value_label=_l("Scores given"),
                     empty_text=_l("No review submitted yet."),
                     width=HALF_WIDTH,
-                    rtl=_rtl(),
+                    **_for_reader(),
                 )
         return None
 
@@ -216,14 +218,15 @@ class Reports:
             reference_label=_l("Jury mean"),
             lower=0,
             upper=100,
-            number_format=number,  # "59,8" in French, as the table beside it
             label_header=_l("Juror"),
             empty_text=_l("No review submitted yet."),
-            rtl=_rtl(),
+            **_for_reader(),
         )
 
 
-def coaching_chart(months: list[tuple[date, int]], *, rtl: bool = False) -> Chart:
+def coaching_chart(
+    months: list[tuple[date, int]], *, rtl: bool = False, number_format=None
+) -> Chart:
     """Coaching sessions per month (every month from the first to the last, 0 included)."""
     filled: list[tuple[date, int]] = []
     if months:
@@ -240,4 +243,5 @@ def coaching_chart(months: list[tuple[date, int]], *, rtl: bool = False) -> Char
         value_label=_l("Sessions"),
         empty_text=_l("No coaching session recorded yet."),
         rtl=rtl,
+        number_format=number_format,
     )

@@ -1,6 +1,7 @@
 """The programme report: numbers, charts, downloads safe in a spreadsheet, bounded queries."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -57,6 +58,23 @@ def test_the_report_counts_sessions_hours_milestones_and_jobs(
     for column in ("Gender", "Sector", "Region", "Channel"):
         assert f"Projects by “{column}”" in page, column
     assert "Souss-Massa" in page
+
+
+def test_the_charts_write_their_numbers_in_the_readers_language(
+    client, login_as, staff, coach, make_project
+):
+    _sessions(make_project(), coach, 3)  # 4.5 hours
+    staff.locale = "fr"
+    db.session.commit()
+    login_as(staff)
+    page = client.get(f"/coaching/staff/calls/{make_project().call_id}/report").get_data(
+        as_text=True
+    )
+    charts = re.findall(r'<figure class="chart">.*?</figure>', page, flags=re.S)
+    coaches = next(chart for chart in charts if "Carla Coach" in chart)
+    assert "Carla Coach: 4,5" in coaches  # the drawing's description
+    assert '<td class="num">4,5</td>' in coaches  # its data table
+    assert "4.5" not in coaches
 
 
 def test_downloads_neutralise_formulas_in_csv_and_xlsx(client, login_as, staff, make_project):

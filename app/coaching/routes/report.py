@@ -11,7 +11,7 @@ from app.coaching import bp
 from app.coaching.report import build_report, cumulative, tables
 from app.coaching.routes.common import call_or_404
 from app.common.exports import TABLE_FORMATS, table_response
-from app.i18n import current_locale, text_direction
+from app.i18n import current_locale, number, text_direction
 
 
 def _charts(report, rtl: bool) -> dict:
@@ -49,6 +49,7 @@ def _charts(report, rtl: bool) -> dict:
             value_label=value_label,
             label_header=header,
             rtl=rtl,
+            number_format=number,  # "12,5" hours in French, as the tables below
             empty_text=empty,
         )
         for name, (draw, pairs, title, value_label, header, empty) in specs.items()
