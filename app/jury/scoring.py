@@ -294,7 +294,8 @@ def _ready_for_selection(call: Call, waiting: set[int]) -> list[Application]:
     return [
         application
         for application in db.session.scalars(
-            select(Application).where(
+            select(Application)
+            .where(
                 Application.call_id == call.id,
                 Application.status == ApplicationStatus.IN_REVIEW,
                 Application.id.in_(reviewed),
