@@ -4,7 +4,8 @@ import re
 from contextlib import contextmanager
 from html import unescape
 
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
 from app.application_forms.versions import default_form
 from app.applications.models import Application
@@ -15,6 +16,24 @@ from app.common.clock import utcnow
 from app.demo.services import DEMO_CALL
 from app.extensions import db, limiter
 from app.outbox.models import OutboxMessage
+
+
+@contextmanager
+def database_of_its_own(server_url: str, suffix: str):
+    """A new, empty database on ``server_url``'s PostgreSQL server, named after that
+    URL's database with ``suffix``, dropped afterwards; yields its URL."""
+    url = make_url(server_url)
+    name = f"{url.database}_{suffix}"
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 def outbox_messages(template: str | None = None) -> list[OutboxMessage]:
@@ -72,8 +91,6 @@ def transition_row(
 
 
 def csrf_token_from(html: str) -> str:
-    import re
-
     match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
     if match is None:
         match = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html)
@@ -84,8 +101,6 @@ def csrf_token_from(html: str) -> str:
 def without_csrf_tokens(html: str) -> str:
     """The page with its CSRF tokens blanked: a token carries the second it was signed
     in, so two pages rendered a second apart differ there and nowhere else."""
-    import re
-
     return re.sub(r'(name="csrf_token" (?:type="hidden" )?value=)"[^"]+"', r'\1"TOKEN"', html)
 
 

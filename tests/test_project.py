@@ -7,8 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, inspect
 
 from app import config as app_config
 from app import create_app
@@ -16,6 +15,7 @@ from app.cli import README, WORKFLOW_DOC, readme_with_diagram, render_workflow_d
 from app.config import PROJECT_ROOT, Config
 from app.extensions import db
 from tests.conftest import TEST_DATABASE_URL
+from tests.helpers import database_of_its_own
 
 
 def test_the_workflow_diagram_in_docs_is_generated_from_the_machine():
@@ -72,21 +72,13 @@ def test_session_cookie_is_httponly_and_samesite(client, make_user, login_as):
 
 @pytest.fixture
 def empty_database(tmp_path):
-    """An empty database of the suite's kind: a SQLite file, or a database of its own on
-    the PostgreSQL server (dropped afterwards)."""
+    """An empty database of the suite's kind: a SQLite file, or one of its own on the
+    PostgreSQL server."""
     if not (TEST_DATABASE_URL or "").startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'migrated.db'}"
         return
-    url = make_url(TEST_DATABASE_URL)
-    name = f"{url.database}_migrated"
-    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    server.dispose()
+    with database_of_its_own(TEST_DATABASE_URL, "migrated") as url:
+        yield url
 
 
 def test_migrations_build_exactly_the_models(empty_database, tmp_path):

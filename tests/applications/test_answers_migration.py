@@ -18,18 +18,17 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
-    create_engine,
     insert,
     select,
     text,
 )
-from sqlalchemy.engine import make_url
 
 from app import config as app_config
 from app import create_app
 from app.config import PROJECT_ROOT
 from app.extensions import db
 from tests.conftest import TEST_DATABASE_URL
+from tests.helpers import database_of_its_own
 
 pytestmark = pytest.mark.postgres
 
@@ -85,16 +84,8 @@ def _add(connection, table, **values) -> None:
 @pytest.fixture
 def empty_database():
     """A database of its own on the test server, dropped afterwards."""
-    url = make_url(TEST_DATABASE_URL)
-    name = f"{url.database}_answers_migration"
-    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    server.dispose()
+    with database_of_its_own(TEST_DATABASE_URL, "answers_migration") as url:
+        yield url
 
 
 def _answers_type(connection) -> str:
