@@ -34,10 +34,13 @@ from app.extensions import db
 COPY_FROM = 50
 
 
-def insert_rows(table: Table, rows: list[dict], *, ids: bool = False) -> list[int]:
+def insert_rows(
+    table: Table, rows: list[dict], *, ids: bool = False, copy_from: int = COPY_FROM
+) -> list[int]:
     """Insert ``rows`` (dicts naming the same columns) into ``table``, on the session's
     connection, in its transaction. With ``ids``, return the new rows' ids in the order of
-    ``rows`` (else an empty list)."""
+    ``rows`` (else an empty list). On PostgreSQL, ``copy_from`` rows or more go by COPY
+    (1: always, so that the statements sent are the same for any number of rows)."""
     if not rows:
         return []
     connection = db.session.connection()
@@ -45,7 +48,7 @@ def insert_rows(table: Table, rows: list[dict], *, ids: bool = False) -> list[in
     if not postgresql and not ids:  # SQLite's executemany: one statement prepared once
         db.session.execute(insert(table), rows)
         return []
-    if not postgresql or len(rows) < COPY_FROM:
+    if not postgresql or len(rows) < copy_from:
         # RETURNING even without ``ids``: SQLAlchemy then sends multi-row VALUES, a
         # thousand rows a statement, where psycopg's executemany sends one a row.
         key = table.primary_key.columns[0]

@@ -4,7 +4,9 @@ they count has changed (issue 19: counting 20,000 dossiers on every view of a pa
 A :class:`Kept` names one kind of figures and the table that keeps them: one row per
 call with ``version`` (bumped by every change of what the figures count),
 ``computed_version`` (the version the figures were computed at), ``computed_at`` and
-``figures`` (JSON). app.jury.summary follows the same protocol for the score summary.
+``figures`` (JSON). The score summary (app.jury.summary) is kept by the same protocol,
+with its own reading (late within a grace) built from :meth:`Kept.take_own_marks`,
+:meth:`Kept.state` and :meth:`Kept.stamp`.
 
 **Marking.** :meth:`Kept.mark` notes the call in the session (:meth:`Kept.mark_every_call`:
 every call); when the outermost transaction commits, each call noted is bumped with one
@@ -100,9 +102,28 @@ class Kept:
             session.info.pop(self.moved, None)
 
     # Reading ---------------------------------------------------------------------------
-    def _row(self, call_id: int, *, lock: bool = False):
+    def take_own_marks(self, call_id: int) -> bool:
+        """If the current transaction itself changed what the call's figures count, bump
+        their version now (its reader must read its own change); returns whether it did."""
+        session = db.session()
+        if call_id not in session.info.get(self.moved, ()):
+            return False
+        session.info[self.moved].discard(call_id)
+        self._bump(session, [call_id])
+        return True
+
+    def state(self, call_id: int, *columns, lock: bool = False):
+        """The call's row (``version``, ``computed_version`` and ``columns``), or None;
+        with ``lock``, made when missing and locked until the transaction ends."""
         model = self.model
-        query = select(model.version, model.computed_version, model.figures).where(
+        if lock:
+            session = db.session()
+            session.execute(
+                self._upsert(session)
+                .values(call_id=call_id, version=1, computed_version=0)
+                .on_conflict_do_nothing(index_elements=[model.call_id])
+            )
+        query = select(model.version, model.computed_version, *columns).where(
             model.call_id == call_id
         )
         return db.session.execute(query.with_for_update() if lock else query).first()
@@ -119,30 +140,23 @@ class Kept:
     def read(self, call_id: int, key, compute: Callable[[], dict]) -> dict:
         """The call's figures as kept if fresh and computed for ``key`` (a JSON value:
         what was asked), else ``compute()`` kept now (the caller commits)."""
-        session = db.session()
-        if call_id in session.info.get(self.moved, ()):  # changed in this very transaction
-            session.info[self.moved].discard(call_id)
-            self._bump(session, [call_id])
-        row = self._row(call_id)
+        self.take_own_marks(call_id)
+        row = self.state(call_id, self.model.figures)
         if self._usable(row, key):
             return row.figures["figures"]
-        session.execute(
-            self._upsert(session)
-            .values(call_id=call_id, version=1, computed_version=0)
-            .on_conflict_do_nothing(index_elements=[self.model.call_id])
-        )
-        row = self._row(call_id, lock=True)
+        row = self.state(call_id, self.model.figures, lock=True)
         if self._usable(row, key):  # another reader computed them meanwhile
             return row.figures["figures"]
         figures = compute()
-        session.execute(
+        self.stamp(call_id, row.version, figures={"key": key, "figures": figures})
+        return figures
+
+    def stamp(self, call_id: int, version: int, **values) -> None:
+        """The call's figures are computed as of ``version`` (read under the lock), and
+        are ``values`` (columns of the row)."""
+        db.session.execute(
             update(self.model)
             .where(self.model.call_id == call_id)
-            .values(
-                computed_version=row.version,
-                computed_at=utcnow(),
-                figures={"key": key, "figures": figures},
-            ),
+            .values(computed_version=version, computed_at=utcnow(), **values),
             execution_options={"synchronize_session": False},
         )
-        return figures

@@ -23,7 +23,8 @@ database's write lock), and checked again: a second reader arriving meanwhile wa
 for the first to commit, then finds the summary fresh and reads it. The whole call is
 recomputed at once with the numpy arithmetic of app.jury.ranking (a juror's
 normalisation depends on every review they made, so one review moves every dossier of
-that juror), its rows replaced in bulk (one DELETE, one multi-row INSERT) and stamped
+that juror), its rows replaced in bulk (one DELETE, then app.common.bulk_rows: a COPY
+on PostgreSQL, a third of an INSERT's time for 8,000 rows) and stamped
 with the version read under the lock: a change committed meanwhile bumps the version
 past it, so stale rows are never marked fresh. The writes go into the caller's
 transaction, which commits them (the board's view does; a selection computed in a
@@ -46,19 +47,18 @@ all: app.selection.proposing aggregates the submitted reviews itself; and
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import case, delete, event, func, insert, or_, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy import case, delete, func, or_, select, text
 
 from app.applications.models import Application
 from app.calls.models import Call
+from app.common.bulk_rows import insert_rows
 from app.common.clock import utcnow
+from app.common.kept import Kept
 from app.extensions import db
 from app.jury.figures import JuryFigures
 from app.jury.models import CriterionScore, JuryAssignment, Review, ScoreSummary, ScoreSummaryState
@@ -66,8 +66,9 @@ from app.jury.ranking import CriterionScale, DossierResult, aggregate_arrays
 from workflows.application import JURY_STATES
 from workflows.jury import ReviewStatus
 
-#: ``session.info`` key: the calls whose aggregates the session's transaction changed.
-MOVED = "score_summaries_moved"
+#: The summaries' states, kept by the protocol of app.common.kept (marked stale at the
+#: commit of a change; recomputed under the row's lock, stamped with the version read).
+SUMMARY = Kept(ScoreSummaryState, "score_summaries")
 
 #: ``session.info`` key: the calls whose summary was read late, to refresh in a job
 #: once the reader's transaction ends (app.jury.tasks).
@@ -169,52 +170,10 @@ def compute_results(
 def mark_stale(call_id: int) -> None:
     """The aggregates of the call changed in the current transaction: its summary's
     version is bumped when the transaction commits (nothing if it rolls back)."""
-    db.session.info.setdefault(MOVED, set()).add(call_id)
-
-
-def _upsert(session: Session):
-    dialect = session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(ScoreSummaryState)
-
-
-def _bump(session: Session, call_ids) -> None:
-    """Bump the version of each call's summary (the row is made when missing)."""
-    statement = _upsert(session)
-    statement = statement.on_conflict_do_update(
-        index_elements=[ScoreSummaryState.call_id],
-        set_={"version": ScoreSummaryState.__table__.c.version + 1},
-    )
-    for call_id in sorted(call_ids):
-        session.execute(statement.values(call_id=call_id, version=1, computed_version=0))
-
-
-@event.listens_for(Session, "before_commit")
-def _write_marks(session: Session) -> None:
-    """At the commit of the outermost transaction, bump the calls marked in it."""
-    if session.in_nested_transaction():
-        return
-    moved = session.info.pop(MOVED, None)
-    if moved:
-        _bump(session, moved)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_marks(session: Session, transaction) -> None:
-    """A transaction rolled back takes its marks with it."""
-    if transaction.parent is None:
-        session.info.pop(MOVED, None)
+    SUMMARY.mark(call_id)
 
 
 # Reading ---------------------------------------------------------------------------------
-
-
-def _state(call_id: int, *, lock: bool = False):
-    query = select(
-        ScoreSummaryState.version,
-        ScoreSummaryState.computed_version,
-        ScoreSummaryState.computed_at,
-    ).where(ScoreSummaryState.call_id == call_id)
-    return db.session.execute(query.with_for_update() if lock else query).first()
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,22 +201,15 @@ def read_summary(call: Call, *, grace: timedelta | None = None) -> Freshness:
     transaction itself, is recomputed now (the caller commits). One query unless it is
     recomputed."""
     session = db.session()
-    if call.id in session.info.get(MOVED, ()):  # changed in this very transaction
-        session.info[MOVED].discard(call.id)
-        _bump(session, [call.id])
+    if SUMMARY.take_own_marks(call.id):  # changed in this very transaction
         grace = None  # the reader reads its own change
-    state = _state(call.id)
+    state = SUMMARY.state(call.id, ScoreSummaryState.computed_at)
     if state is not None and state.version == state.computed_version:
         return Freshness()
     if grace is not None and _recent(state, grace):
         session.info.setdefault(REFRESH_WANTED, set()).add(call.id)
         return Freshness(as_of=state.computed_at)
-    session.execute(
-        _upsert(session)
-        .values(call_id=call.id, version=1, computed_version=0)
-        .on_conflict_do_nothing(index_elements=[ScoreSummaryState.call_id])
-    )
-    version, computed, _at = _state(call.id, lock=True)
+    version, computed = SUMMARY.state(call.id, lock=True)
     if version == computed:  # another reader recomputed it meanwhile
         return Freshness()
     dossiers = board_dossiers(call)
@@ -273,7 +225,7 @@ def read_summary(call: Call, *, grace: timedelta | None = None) -> Freshness:
 
 
 def _recent(state, grace: timedelta) -> bool:
-    """Whether the summary of ``state`` (a row of :func:`_state`, or None) holds rows
+    """Whether the summary of ``state`` (a row of ``SUMMARY.state``, or None) holds rows
     computed less than ``grace`` ago."""
     if state is None or not state.computed_version or state.computed_at is None:
         return False
@@ -316,32 +268,8 @@ def _write(
         _row(call, key, numbers.get(key), results.get(key))
         for key in sorted(numbers.keys() | results.keys())
     ]
-    if rows:
-        _insert(rows)
-    db.session.execute(
-        update(ScoreSummaryState)
-        .where(ScoreSummaryState.call_id == call.id)
-        .values(computed_version=version, computed_at=utcnow(), figures=figures.to_json()),
-        execution_options={"synchronize_session": False},
-    )
-
-
-def _insert(rows: list[dict]) -> None:
-    """Insert the rows in bulk: PostgreSQL's COPY (a third of an INSERT's time for 8,000
-    rows), elsewhere the table's INSERT with many parameter sets (never the ORM's unit
-    of work), on the session's connection, in its transaction."""
-    connection = db.session.connection()
-    table = ScoreSummary.__table__
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)
-        return
-    names = [column.name for column in table.columns]
-    with connection.connection.cursor() as cursor:
-        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-            for row in rows:
-                means = row["criterion_means"]
-                row = row | {"criterion_means": None if means is None else json.dumps(means)}
-                copy.write_row([row[name] for name in names])
+    insert_rows(ScoreSummary.__table__, rows, copy_from=1)  # COPY on PostgreSQL
+    SUMMARY.stamp(call.id, version, figures=figures.to_json())
 
 
 def result_of(row) -> DossierResult:
