@@ -60,7 +60,7 @@ def test_the_report_counts_sessions_hours_milestones_and_jobs(
     assert "Souss-Massa" in page
 
 
-def test_the_charts_write_their_numbers_in_the_readers_language(
+def test_the_charts_and_tables_write_their_numbers_in_the_readers_language(
     client, login_as, staff, coach, make_project
 ):
     _sessions(make_project(), coach, 3)  # 4.5 hours
@@ -75,6 +75,9 @@ def test_the_charts_write_their_numbers_in_the_readers_language(
     assert "Carla Coach: 4,5" in coaches  # the drawing's description
     assert '<td class="num">4,5</td>' in coaches  # its data table
     assert "4.5" not in coaches
+    tables = re.sub(r'<figure class="chart">.*?</figure>', "", page, flags=re.S)
+    assert '<td class="num">4,5</td>' in tables  # the coach's and the project's rows
+    assert "4.5" not in tables
 
 
 def test_downloads_neutralise_formulas_in_csv_and_xlsx(client, login_as, staff, make_project):
