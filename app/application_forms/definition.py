@@ -44,7 +44,14 @@ from babel import Locale
 from flask_babel import get_locale
 from markupsafe import escape
 
-from app.demo.reference import BELGIAN_REGIONS, MOROCCAN_REGIONS, NACE_SECTIONS
+from app.demo.reference import (
+    BELGIAN_REGION_NAMES,
+    BELGIAN_REGIONS,
+    MOROCCAN_REGIONS,
+    MOROCCAN_REGIONS_AR,
+    NACE_SECTION_NAMES,
+    NACE_SECTIONS,
+)
 
 LANGUAGES = ("en", "fr", "nl", "ar")
 
@@ -80,12 +87,9 @@ def _countries() -> tuple:
     )
 
 
-#: Lists a choice question may take its choices from instead of listing them.
-REFERENCE_LISTS = {
-    "moroccan_regions": tuple((region, region) for region in MOROCCAN_REGIONS),
-    "belgian_regions": tuple((region, region) for region in BELGIAN_REGIONS),
-    "nace_sections": tuple((code, f"{code} – {name}") for code, name in NACE_SECTIONS.items()),
-}
+#: Lists a choice question may take its choices from instead of listing them: value ->
+#: label, named in the reader's language (filled in below, once Text is defined).
+REFERENCE_LISTS: dict[str, tuple] = {}
 
 
 def reader_language(default: str = "en") -> str:
@@ -161,6 +165,26 @@ class Text:
         return dict(self.by_language)
 
 
+REFERENCE_LISTS["moroccan_regions"] = tuple(
+    (region, Text.of({"en": region, "ar": MOROCCAN_REGIONS_AR[region]}))
+    for region in MOROCCAN_REGIONS
+)
+REFERENCE_LISTS["belgian_regions"] = tuple(
+    (region, Text.of({"en": region, **BELGIAN_REGION_NAMES[region]})) for region in BELGIAN_REGIONS
+)
+#: NACE sections, their code first ("C – Industrie manufacturière").
+REFERENCE_LISTS["nace_sections"] = tuple(
+    (
+        code,
+        Text.of(
+            {
+                language: f"{code} – {title}"
+                for language, title in ({"en": name} | NACE_SECTION_NAMES[code]).items()
+            }
+        ),
+    )
+    for code, name in NACE_SECTIONS.items()
+)
 #: Every country, named in the reader's language (values: ISO 3166 codes).
 REFERENCE_LISTS["countries"] = _countries()
 #: The programme's languages, named in the reader's language (values: ISO 639 codes).
