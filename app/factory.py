@@ -6,6 +6,7 @@ Loaded only when :func:`app.create_app` is called: see app/__init__.py."""
 from __future__ import annotations
 
 import importlib
+from datetime import date
 
 from babel.dates import format_skeleton
 from flask import Flask, Response, has_request_context, render_template, request
@@ -274,8 +275,9 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("iso_date")
     def iso_date(value, format="medium"):
-        """An ISO date string (as stored in answers) written for the page's language."""
-        parsed = parse_iso_date(value)
+        """A date, or an ISO date string (as stored in answers), written for the page's
+        language."""
+        parsed = value if isinstance(value, date) else parse_iso_date(value)
         return format_date(parsed, format) if parsed else (value or "—")
 
     # Numbers, amounts and staff-written texts in the reader's language (app.i18n).

@@ -92,6 +92,8 @@ def test_information_requested_then_completed_then_eligible(
     login_as(application.applicant)
     home = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert "Do you have ties with Morocco?" in home
+    # The date in the reader's words, as every other date of the page.
+    assert f"by {reply_by.strftime('%b')} {reply_by.day}, {reply_by.year}:" in home
     # Only the named answer may change; another one is ignored.
     client.post(
         f"/applications/{application.id}/steps/applicant",
