@@ -1,4 +1,5 @@
-"""The applicant's journey on a phone (390x844) in Chromium: no page scrolls sideways.
+"""The applicant's journey on a phone (390x844) in Chromium: no page scrolls sideways; and a
+coach's list of entrepreneurs reads as cards there.
 
 The pages are those a person reaches by following links (tests/policy/crawl.py): a
 visitor from the call's public page (the call, the self-check, the information sessions,
@@ -110,3 +111,49 @@ def test_no_applicant_page_scrolls_sideways_on_a_phone(
                 problems.append(f"{who} {address}: {problem}")
     assert seen >= 20 and len(list(shots.glob("*.png"))) == seen
     assert not problems, "\n".join(problems)
+
+
+def test_on_a_phone_a_coach_reads_their_entrepreneurs_as_cards_without_scrolling(
+    app,
+    live_server,  # noqa: F811
+    browser,  # noqa: F811
+    tmp_path,
+):
+    """The coach's list of six columns fits the phone: one card a row, each value under
+    its column's name, nothing to scroll sideways inside the table either."""
+    from sqlalchemy import select
+
+    from app.auth.models import User
+    from app.coaching.models import CoachAssignment
+
+    load_demo(applications=40, seed=7, stage="coaching")
+    db.session.commit()
+    coach = db.session.scalar(
+        select(User.email)
+        .join(CoachAssignment, CoachAssignment.coach_id == User.id)
+        .where(CoachAssignment.ended_at.is_(None))
+        .order_by(User.id)
+        .limit(1)
+    )
+    set_viewport(browser, *PHONE)
+    _log_in(browser, live_server, coach)
+    browser.get(f"{live_server}/coaching/")
+    screenshot(browser, tmp_path / "coach-home.png")
+    wrap_wide, wrap_window = browser.execute_script(
+        "const w = document.querySelector('.table-wrap'); return [w.scrollWidth, w.clientWidth]"
+    )
+    assert wrap_wide <= wrap_window
+    cells = browser.execute_script(
+        """return [...document.querySelectorAll('main tbody tr:first-child td')].map(td => {
+             const box = td.getBoundingClientRect();
+             return [box.left, box.top, td.dataset.label || null,
+                     getComputedStyle(td, '::before').content];
+           })"""
+    )
+    assert len(cells) == 6
+    assert len({round(left) for left, _top, _label, _before in cells}) == 1  # one above another
+    assert [top for _left, top, _label, _before in cells] == sorted(
+        top for _left, top, _label, _before in cells
+    )
+    for _left, _top, label, before in cells[1:]:  # each value under its column's name
+        assert label and before == f'"{label}"', (label, before)
