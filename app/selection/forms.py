@@ -35,6 +35,14 @@ def balance_attributes(call: Call) -> dict:
     return {question.name: question.label for question in call_form(call).choice_questions()}
 
 
+def balance_values(call: Call) -> dict:
+    """What a balance rule's value is called: {question name: {value: label}} for every
+    choice question of the call's form (a rule "gender = F" reads "gender = Woman")."""
+    return {
+        question.name: dict(question.choices) for question in call_form(call).choice_questions()
+    }
+
+
 TIE_BREAK_LABELS = {
     "": _l("(none)"),
     "criterion_mean": _l("Higher mean on a criterion"),

@@ -36,6 +36,7 @@ from app.selection.forms import (
     PublishForm,
     RulesForm,
     balance_attributes,
+    balance_values,
 )
 from app.selection.page import load
 from app.selection.record import load_record
@@ -64,6 +65,7 @@ def _labels(call: Call) -> dict:
         "decision_labels": {key: str(label) for key, label in DECISION_LABELS.items()},
         "reason_labels": {key: str(label) for key, label in MOVE_REASON_LABELS.items()},
         "attribute_labels": balance_attributes(call),
+        "value_labels": balance_values(call),
         "tie_labels": tie_break_sentences(call),
         "rank_label": _("rank %(rank)d"),
     }

@@ -99,6 +99,19 @@ def test_a_move_needs_a_justification_and_shows_beside_the_pure_ranking(client, 
     assert "Feasibility of the project" in record
 
 
+def test_the_record_states_a_balance_rule_with_the_answers_labels(client, login_as, chaired):
+    call, apps, chair = chaired()
+    call.balance_rules = [{"attribute": "gender", "value": "F", "kind": "at_least", "count": 1}]
+    db.session.commit()
+    login_as(chair)
+    client.post(f"/calls/{call.id}/selection/compute")
+    status, record = page(client, f"/calls/{call.id}/selection/record")
+    assert "at least 1 selected with Gender = Woman" in record  # not "gender = F"
+    client.post("/language", data={"locale": "fr"})
+    status, french = page(client, f"/calls/{call.id}/selection/record")
+    assert "Genre = Femme" in french
+
+
 def test_publication_restates_the_counts_and_needs_the_tick(client, login_as, chaired):
     call, apps, chair = chaired()
     login_as(chair)
