@@ -1,10 +1,18 @@
 """Choosing the language of a request, and its writing direction."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_decimal_symbol,
+    get_group_symbol,
+)
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -90,6 +98,27 @@ def number(value, digits: int | None = None, locale: str | None = None) -> str:
         return "—"
     pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=locale or page_locale())
+
+
+@lru_cache(maxsize=32)
+def decimal_format(locale: str, digits: int) -> Callable[[object], str]:
+    """A function writing a number as ``app.i18n.number(value, digits, locale)`` does
+    (Babel's ``#,##0.0`` pattern), with the language's symbols looked up once: Babel's
+    rounding (the number's shortest decimal form, half to even), the locale's group and
+    decimal signs. Negative and non-finite numbers are left to Babel."""
+    language = Locale.parse(locale)
+    signs = str.maketrans({",": get_group_symbol(language), ".": get_decimal_symbol(language)})
+    quantum = Decimal(1).scaleb(-digits)
+
+    def write(value) -> str:
+        if value is None or value == "":
+            return "—"
+        exact = value if isinstance(value, Decimal) else Decimal(str(value))
+        if not exact.is_finite() or exact.is_signed():
+            return number(value, digits, locale)
+        return f"{exact.quantize(quantum, rounding=ROUND_HALF_EVEN):,f}".translate(signs)
+
+    return write
 
 
 def percent(value, locale: str | None = None) -> str:

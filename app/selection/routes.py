@@ -25,6 +25,7 @@ from app.calls.models import Call
 from app.common.exports import call_csv
 from app.common.urls import wants_page
 from app.common.views import permitted_or_404, run_posted, run_service
+from app.i18n import decimal_format, page_locale
 from app.selection import bp
 from app.selection.errors import AlreadyPublished
 from app.selection.exports import ranking
@@ -68,6 +69,7 @@ def _labels(call: Call) -> dict:
         "value_labels": balance_values(call),
         "tie_labels": tie_break_sentences(call),
         "rank_label": _("rank %(rank)d"),
+        "two_decimals": decimal_format(page_locale(), 2),  # the scores: "85,70" in French
     }
 
 

@@ -270,3 +270,18 @@ def test_the_jurors_chart_writes_its_numbers_in_the_readers_language(app, make_c
     assert means and all("." not in mean for mean in means)
     assert any("," in mean for mean in means)
     assert re.search(r"Moyenne du jury\s?: \d+,\d+", svg)
+
+
+def test_the_jurors_table_writes_the_gaps_in_the_readers_language(client, staff, full_call):
+    client.post("/language", data={"locale": "fr"})
+    html = client.get(f"/dashboard/calls/{full_call.id}").get_data(as_text=True)
+    gaps = dict(
+        re.findall(
+            r'<th scope="row">(\w+)</th>(?:\s*<td class="num">[^<]*</td>){3}'
+            r'\s*<td class="num">([^<]*)</td>',
+            html,
+        )
+    )
+    assert set(gaps) == {"Amal", "Bram", "Chaima"}
+    assert re.fullmatch(r"\+\d+,\d", gaps["Bram"]), gaps  # the lenient one, above the jury
+    assert re.fullmatch(r"[-−]\d+,\d", gaps["Amal"]), gaps  # the strict one, below it

@@ -21,10 +21,10 @@ from app.auth.models import Role
 from app.common.clock import to_brussels, utcnow
 from app.events import Event, announce
 from app.extensions import db
-from app.i18n import number
+from app.i18n import decimal_format, number
 from app.jobs import huey
 from app.jury import summary, tasks
-from app.jury.board import decimal_format, load_board
+from app.jury.board import load_board
 from app.jury.conflicts import record_conflict_by_staff, recuse
 from app.jury.models import JuryAssignment, JuryMember, Review, ScoreSummaryState
 from app.jury.ranking import CriterionScale, SubmittedReview, aggregate

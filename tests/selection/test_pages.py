@@ -291,3 +291,15 @@ def test_system_notes_are_said_in_the_readers_language(client, login_as, chaired
     ).get_data(as_text=True)
     assert "Repêché depuis la position 1 de la liste de réserve." in french
     assert "Promoted from reserve position" not in french
+
+
+def test_the_scores_are_written_in_the_readers_language(client, login_as, chaired):
+    call, apps, chair = chaired()
+    login_as(chair)
+    client.post(f"/calls/{call.id}/selection/compute")
+    client.post("/language", data={"locale": "fr"})
+    for address in ("selection", "selection/record"):
+        html = client.get(f"/calls/{call.id}/{address}").get_data(as_text=True)
+        scores = re.findall(r'<td class="num">(\d+[.,]\d\d)</td>', html)
+        assert len(scores) == len(apps), address
+        assert all("," in score for score in scores), (address, scores)  # "90,00"

@@ -18,9 +18,9 @@ from app.common.exports import call_csv
 from app.common.urls import wants_page
 from app.common.views import permitted_or_404, run_posted
 from app.extensions import db
-from app.i18n import page_locale
+from app.i18n import decimal_format, page_locale
 from app.jury import bp
-from app.jury.board import decimal_format, load_board
+from app.jury.board import load_board
 from app.jury.exports import reviews as reviews_export
 from app.jury.models import Review
 from app.jury.queries import assignments_of, reopenings
