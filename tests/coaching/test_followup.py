@@ -108,6 +108,8 @@ def test_the_weekly_digest_goes_to_each_coach_of_a_stalled_project(
     assert message.recipient == coach.email
     assert stalled.reference in message.body_text
     assert "No session for 30 days" in message.body_text
+    last = NOW.date() - timedelta(days=30)  # written in the coach's language, not ISO
+    assert f"(last on {last.day} {last:%b} {last.year})." in message.body_text
     assert f"/coaching/projects/{stalled.id}" in message.body_text
     assert fine.reference not in message.body_text
 
