@@ -77,6 +77,8 @@ def test_a_session_before_the_selection_is_refused(client, login_as, coach, make
     )
     body = response.get_data(as_text=True)
     assert "cannot be dated before the project was selected" in body
+    selected = today() - timedelta(days=10)  # the day in the coach's words, not ISO
+    assert f"selected ({selected.day} {selected:%b} {selected.year})" in body
     assert _counts() == before
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -61,7 +62,7 @@ def _clean_session(application: Application, data: dict) -> dict:
         raise CoachingError(
             _l(
                 "A session cannot be dated before the project was selected (%(date)s).",
-                date=selected_on.isoformat(),
+                date=format_date(selected_on, "d MMM y"),  # as the coaching pages write it
             )
         )
     duration = data.get("duration_minutes")
