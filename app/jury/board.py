@@ -293,6 +293,8 @@ def load_board(
     dossiers, flagged, reviewed, hidden_submitted, hidden_assigned = _totals(call, viewer, visible)
     jurors = _jurors(call)
     submitted = sum(juror.submitted for juror in jurors) - hidden_submitted
+    # Every review of the call submitted (the jurors' counts cover them all): none to list.
+    waiting = sum(juror.assigned - juror.submitted for juror in jurors)
     shown = page_of(page, dossiers, per_page)
     shown.items = _lines(call, visible, order, shown.page, per_page) if dossiers else []
     return Board(
@@ -304,7 +306,7 @@ def load_board(
         flagged=flagged,
         submitted=submitted,
         assigned=sum(juror.assigned for juror in jurors) - hidden_assigned,
-        pending=[] if call.scoring_open else _pending(call, visible),
+        pending=[] if call.scoring_open or not waiting else _pending(call, visible),
         refreshed=freshness.refreshed,
         as_of=freshness.as_of,
         submitted_since=max(submitted - reviewed, 0) if freshness.as_of else 0,

@@ -2,6 +2,7 @@
 (the score summary fresh, or recomputed), a page at a time, and the ranking it shows."""
 
 import pytest
+from sqlalchemy import select
 
 from app.auth.models import Role
 from app.common.clock import utcnow
@@ -39,14 +40,19 @@ def build(make_user, make_call, make_application):
     return make
 
 
-def _queries(call, chair) -> int:
+def _read(call, chair):
+    """(the board, the statements it sent), what the view loads before it loaded."""
     db.session.expire_all()
     assert call.criteria and chair.roles  # loaded by the view before the board
     with QueryCounter(db.engine) as counter:
         board = load_board(call, chair, per_page=25)
     db.session.commit()
     assert board.lines
-    return counter.count
+    return board, counter.count
+
+
+def _queries(call, chair) -> int:
+    return _read(call, chair)[1]
 
 
 def test_the_same_number_of_queries_for_one_and_many_dossiers(app, build):
@@ -117,3 +123,29 @@ def test_the_board_ranks_flags_and_counts(app, build):
         (3, 3),
     ]
     assert len(board.pending) == 3
+
+
+def test_once_scoring_is_closed_the_board_lists_the_reviews_not_submitted_if_any(app, build):
+    """One query lists them; with every review submitted, the jurors' counts say there is
+    none, and it is not sent."""
+    call, chair = build(2)
+    call.scoring_open = False
+    db.session.commit()
+    _queries(call, chair)  # the summary computed
+    board, count = _read(call, chair)
+    assert [review.status for review in board.pending] == [None, None]  # not started
+    assert count == 5
+    for assignment in db.session.scalars(
+        select(JuryAssignment).where(~JuryAssignment.review.has())
+    ):
+        assignment.review = Review(
+            status="submitted",
+            submitted_at=utcnow(),
+            scores=[CriterionScore(criterion=c, score=5) for c in call.criteria],
+        )
+    mark_stale(call.id)
+    db.session.commit()
+    _queries(call, chair)  # recomputed
+    board, count = _read(call, chair)
+    assert board.pending == [] and board.submitted == board.assigned == 6
+    assert count == 4
