@@ -1,6 +1,6 @@
 """The chair's board at 1280x800 in Chromium: a compact ranking, one line per dossier
-(a long title cut with an ellipsis, whole in its tooltip), whose column headers stay in
-view while the rows scroll."""
+(a long title cut with an ellipsis, whole in its tooltip; in Arabic too, the reference
+whole), whose column headers stay in view while the rows scroll."""
 
 from app.applications.models import Application
 from app.extensions import db
@@ -40,6 +40,15 @@ return {headerTop: header.top - top, firstRowTop: first.top - top, inView: heade
 """
 
 
+REFERENCES_OUTSIDE_THEIR_CELL = """
+return [...document.querySelectorAll('td.cell-fill')].filter(cell => {
+  const link = cell.querySelector('a').getBoundingClientRect();
+  const box = cell.getBoundingClientRect();
+  return link.left < box.left || link.right > box.right;
+}).map(cell => cell.querySelector('a').textContent);
+"""
+
+
 def test_the_board_is_one_line_per_dossier_under_headers_kept_in_view(
     live_server,  # noqa: F811
     browser,  # noqa: F811
@@ -76,3 +85,12 @@ def test_the_board_is_one_line_per_dossier_under_headers_kept_in_view(
     screenshot(browser, tmp_path / "board-1280x800-scrolled.png")
     if AXE.exists():  # the frame that scrolls stays usable from the keyboard, and so on
         assert not run_axe(browser, "board"), run_axe(browser, "board")
+
+    # In Arabic the page runs right to left, the dossiers' words left to right: the cut
+    # falls on the end of the title, never on the reference (its link whole in its cell).
+    click_and_wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, "button[value=ar]"))
+    browser.get(f"{live_server}/jury/calls/{call.id}/board")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+    screenshot(browser, tmp_path / "board-1280x800-ar.png")
+    outside = browser.execute_script(REFERENCES_OUTSIDE_THEIR_CELL)
+    assert outside == [], outside
