@@ -25,7 +25,6 @@ from app.jury.models import ConflictOfInterest, Review
 from app.jury.ranking import CriterionScale
 from app.jury.scoring import reopen_review, submit_review
 from tests.jury.test_scoring import data_for
-from tests.jury.test_summary import scored  # noqa: F401  (the fixture)
 
 
 @pytest.fixture(autouse=True)
@@ -117,7 +116,7 @@ def _assert_counted(jury) -> None:
             assert shown_totals[juror] == [round(v, 3) for v in values]
 
 
-def test_the_dashboards_figures_follow_every_change_and_every_conflict(scored):  # noqa: F811
+def test_the_dashboards_figures_follow_every_change_and_every_conflict(scored):
     jury, call = scored, scored.call
     _assert_counted(jury)
     first = jury.assignments[jury.dossiers[0].id, jury.jurors[0].id]
@@ -149,7 +148,7 @@ def test_the_dashboards_figures_follow_every_change_and_every_conflict(scored): 
     _assert_counted(jury)
 
 
-def test_hidden_reviews_and_dossiers_are_exactly_those_the_scopes_leave_out(scored):  # noqa: F811
+def test_hidden_reviews_and_dossiers_are_exactly_those_the_scopes_leave_out(scored):
     jury, call = scored, scored.call
     record_conflict_by_staff(
         jury.dossiers[3], jury.chair, {"kind": "family", "note": "Brother."}, actor=jury.staff

@@ -6,7 +6,6 @@ the summary it has, with its time, and one job recomputes it."""
 import random
 import threading
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -17,7 +16,6 @@ from app import config as app_config
 from app import create_app
 from app.applications.models import Application
 from app.applications.services import apply_transition
-from app.auth.models import Role
 from app.common.clock import to_brussels, utcnow
 from app.events import Event, announce
 from app.extensions import db
@@ -26,7 +24,7 @@ from app.jobs import huey
 from app.jury import summary, tasks
 from app.jury.board import load_board
 from app.jury.conflicts import record_conflict_by_staff, recuse
-from app.jury.models import JuryAssignment, JuryMember, Review, ScoreSummaryState
+from app.jury.models import Review, ScoreSummaryState
 from app.jury.ranking import CriterionScale, SubmittedReview, aggregate
 from app.jury.scoring import reopen_review, submit_review
 from tests.conftest import PASSWORD
@@ -40,40 +38,6 @@ def strict_board(app, monkeypatch):
     """The board recomputes every stale summary in the request (no grace): these tests
     check the numbers of each recomputation. The grace has its own tests below."""
     monkeypatch.setitem(app.config, "SUMMARY_GRACE_SECONDS", 0)
-
-
-@pytest.fixture
-def scored(make_user, make_call, make_application):
-    """An open scoring phase: five dossiers, three jurors each, every review submitted
-    through the scoring service (seeded scores), a chair and a staff member."""
-    call = make_call(scoring_open=True, disagreement_threshold=12.0)
-    jurors = [make_user(Role.JUROR) for _ in range(3)]
-    chair = make_user(Role.CHAIR, Role.JUROR)
-    staff = make_user(Role.STAFF)
-    dossiers = [make_application("eligible", call=call, complete=False) for _ in range(5)]
-    db.session.add_all([JuryMember(call=call, user=juror) for juror in jurors])
-    db.session.add(JuryMember(call=call, user=chair, is_chair=True))
-    assignments = {}
-    for dossier in dossiers:
-        for juror in jurors:
-            assignments[dossier.id, juror.id] = JuryAssignment(application=dossier, juror=juror)
-    db.session.add_all(assignments.values())
-    db.session.commit()
-    rng = random.Random(19)
-    for (_dossier, _juror), assignment in assignments.items():
-        values = [rng.randint(0, 10) for _ in call.criteria]
-        submit_review(
-            assignment, data_for(call, values), actor=assignment.juror, expected_version=0
-        )
-    db.session.commit()
-    return SimpleNamespace(
-        call=call,
-        jurors=jurors,
-        chair=chair,
-        staff=staff,
-        dossiers=dossiers,
-        assignments=assignments,
-    )
 
 
 def _recomputed(call) -> dict:
