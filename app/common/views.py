@@ -58,6 +58,20 @@ def _resolve(value, result):
     return value(result) if callable(value) else value
 
 
+def commits_what_it_read(view: Callable) -> Callable:
+    """A page that reads kept figures (app.common.kept, the jury's score summary) may
+    count them again: what that wrote is committed, for the next reader, once the view
+    has built its response."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        response = view(*args, **kwargs)
+        db.session.commit()
+        return response
+
+    return wrapped
+
+
 def run_service(
     change: Callable,
     *args,

@@ -20,7 +20,7 @@ from app.calls.models import Call
 from app.charts import svg_response
 from app.common.exports import TABLE_FORMATS, table_response, xlsx_sheets_response
 from app.common.urls import wants_page
-from app.common.views import permitted_or_404
+from app.common.views import commits_what_it_read, permitted_or_404
 from app.dashboard import bp
 from app.dashboard.reports import Reports
 from app.dashboard.tables import applications_table
@@ -44,28 +44,27 @@ def _audited_call(call_id: int) -> Call:
 
 @bp.route("/calls/<int:call_id>")
 @role_required(Role.STAFF, Role.CHAIR)
+@commits_what_it_read
 def show(call_id):
     """The dashboard: funnel, applications per day, applicants' profile, jury, coaching."""
     reports = _reports(call_id)
-    page = render_template(
+    return render_template(
         "dashboard/show.html",
         call=reports.call,
         reports=reports,
         profiles=reports.profiles,
     )
-    db.session.commit()  # the jury's score summary and figures, if this read recomputed them
-    return page
 
 
 @bp.route("/calls/<int:call_id>/charts/<report>.svg")
 @role_required(Role.STAFF, Role.CHAIR)
+@commits_what_it_read
 def chart(call_id, report):
     """One report's chart as an SVG file (``?inline=1`` to embed it)."""
     reports = _reports(call_id)
     drawn = reports.build(report)
     if drawn is None:
         abort(404)
-    db.session.commit()  # the jury's score summary and figures, if this read recomputed them
     return svg_response(
         drawn, f"{reports.call.reference}-{report}.svg", inline=request.args.get("inline") == "1"
     )
@@ -73,23 +72,23 @@ def chart(call_id, report):
 
 @bp.route("/calls/<int:call_id>/reports/<report>.<fmt>")
 @role_required(Role.STAFF, Role.CHAIR)
+@commits_what_it_read
 def export_report(call_id, report, fmt):
     """One report's table as CSV or XLSX."""
     reports = _reports(call_id)
     drawn = reports.build(report)
     if drawn is None or fmt not in TABLE_FORMATS:
         abort(404)
-    db.session.commit()  # the jury's score summary and figures, if this read recomputed them
     return table_response(fmt, f"{reports.call.reference}-{report}", drawn.header, drawn.rows)
 
 
 @bp.route("/calls/<int:call_id>/reports.xlsx")
 @role_required(Role.STAFF, Role.CHAIR)
+@commits_what_it_read
 def export_workbook(call_id):
     """Every report the user may see, one sheet each, in one XLSX workbook."""
     reports = _reports(call_id)
     charts = [reports.build(name) for name in reports.names()]
-    db.session.commit()  # the jury's score summary and figures, if this read recomputed them
     return xlsx_sheets_response(
         f"{reports.call.reference}-reports.xlsx",
         [(chart.title, chart.header, chart.rows) for chart in charts if chart is not None],
